@@ -1,0 +1,14 @@
+//! The Navigator programme's business rules, free of I/O.
+//!
+//! Every rule of the specification that the service enforces lives here, with
+//! its unit tests next to it; the other crates call into it.
+
+pub mod account;
+pub mod convention;
+pub mod cpi;
+pub mod reference;
+pub mod throttle;
+pub mod training;
+pub mod violation;
+
+pub use violation::{Violation, Violations};

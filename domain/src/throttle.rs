@@ -1,0 +1,134 @@
+//! Throttling of failed logins, per account and per client address.
+//!
+//! The same policy answers for accounts that exist and for those that do not,
+//! so the answer reveals nothing about who has an account.
+
+use chrono::{DateTime, Duration, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// Failures allowed within `window` before the key is locked.
+    pub max_failures: i64,
+    pub window: Duration,
+    /// How long a key stays locked once the limit is reached.
+    pub lockout: Duration,
+}
+
+impl ThrottlePolicy {
+    /// Per account: five wrong passwords in 15 minutes lock it for 15 minutes.
+    pub fn per_account() -> Self {
+        Self {
+            max_failures: 5,
+            window: Duration::minutes(15),
+            lockout: Duration::minutes(15),
+        }
+    }
+
+    /// Per address: a whole office may sit behind one address, so more room.
+    pub fn per_address() -> Self {
+        Self {
+            max_failures: 50,
+            window: Duration::minutes(15),
+            lockout: Duration::minutes(15),
+        }
+    }
+}
+
+/// The failures recorded for one key (an account or an address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureRecord {
+    pub failures: i64,
+    pub window_started_at: DateTime<Utc>,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl ThrottlePolicy {
+    /// `Some(seconds to wait)` while the key is locked.
+    pub fn retry_after(&self, record: Option<&FailureRecord>, now: DateTime<Utc>) -> Option<i64> {
+        let until = record?.locked_until?;
+        (until > now).then(|| (until - now).num_seconds().max(1))
+    }
+
+    /// The record after one more failure at `now`.
+    pub fn after_failure(
+        &self,
+        record: Option<&FailureRecord>,
+        now: DateTime<Utc>,
+    ) -> FailureRecord {
+        let (failures, window_started_at) = match record {
+            Some(r)
+                if now - r.window_started_at < self.window
+                    && r.locked_until.is_none_or(|u| u > now) =>
+            {
+                (r.failures + 1, r.window_started_at)
+            }
+            _ => (1, now),
+        };
+        let locked_until = (failures >= self.max_failures).then(|| now + self.lockout);
+        FailureRecord {
+            failures,
+            window_started_at,
+            locked_until,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_after_the_allowed_failures_and_for_the_lockout() {
+        let p = ThrottlePolicy::per_account();
+        let t0 = Utc::now();
+        let mut rec: Option<FailureRecord> = None;
+        for i in 1..p.max_failures {
+            let r = p.after_failure(rec.as_ref(), t0 + Duration::seconds(i));
+            assert_eq!(r.failures, i);
+            assert!(p.retry_after(Some(&r), t0 + Duration::seconds(i)).is_none());
+            rec = Some(r);
+        }
+        let now = t0 + Duration::seconds(p.max_failures);
+        let locked = p.after_failure(rec.as_ref(), now);
+        assert_eq!(
+            p.retry_after(Some(&locked), now),
+            Some(p.lockout.num_seconds())
+        );
+        assert_eq!(p.retry_after(Some(&locked), now + p.lockout), None);
+    }
+
+    #[test]
+    fn failures_outside_the_window_start_a_new_count() {
+        let p = ThrottlePolicy::per_account();
+        let t0 = Utc::now();
+        let rec = FailureRecord {
+            failures: p.max_failures - 1,
+            window_started_at: t0,
+            locked_until: None,
+        };
+        let r = p.after_failure(Some(&rec), t0 + p.window + Duration::seconds(1));
+        assert_eq!(r.failures, 1);
+        assert!(r.locked_until.is_none());
+    }
+
+    #[test]
+    fn an_expired_lock_starts_over() {
+        let p = ThrottlePolicy::per_account();
+        let t0 = Utc::now();
+        let rec = FailureRecord {
+            failures: p.max_failures,
+            window_started_at: t0,
+            locked_until: Some(t0 + Duration::seconds(1)),
+        };
+        let r = p.after_failure(Some(&rec), t0 + Duration::seconds(2));
+        assert_eq!(r.failures, 1);
+    }
+
+    #[test]
+    fn no_record_means_no_wait() {
+        assert_eq!(
+            ThrottlePolicy::per_address().retry_after(None, Utc::now()),
+            None
+        );
+    }
+}

@@ -1,0 +1,17 @@
+DROP TRIGGER audit_log_no_update ON audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE audit_log;
+DROP TABLE mail_outbox;
+DROP TABLE login_failures;
+DROP TABLE one_time_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE user_regions;
+DROP TABLE users;
+DROP TABLE training_modules;
+DROP TABLE training_buckets;
+DROP TABLE training_paths;
+DROP TABLE cpis;
+DROP TABLE conventions;
+DROP TABLE reference_posts;
+DROP TABLE provinces;
+DROP TABLE regions;

@@ -1,0 +1,228 @@
+//! The two engines behind one connection type, and the pool.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use crate::error::{PersistenceError, Result};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Postgres,
+    Sqlite,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Postgres => "postgresql",
+            Self::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// Where the database is, parsed from `NAVIGATOR_DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Postgres(String),
+    /// A file path; SQLite creates it on first connection.
+    Sqlite(String),
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(PersistenceError::Url("sqlite:// needs a file path".into()));
+            }
+            Ok(Self::Sqlite(path.to_owned()))
+        } else {
+            Err(PersistenceError::Url(format!(
+                "expected sqlite://PATH or postgres://..., got {}",
+                redact(url)
+            )))
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Self::Postgres(_) => Engine::Postgres,
+            Self::Sqlite(_) => Engine::Sqlite,
+        }
+    }
+}
+
+/// A URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens connections of the configured engine; SQLite ones get WAL, a busy
+/// timeout and foreign keys, which SQLite leaves off by default.
+#[derive(Debug, Clone)]
+pub struct ConnectionOpener {
+    target: Target,
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON;";
+
+impl ManageConnection for ConnectionOpener {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> std::result::Result<DbConnection, Self::Error> {
+        match &self.target {
+            Target::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgresql)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            Target::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> std::result::Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking()
+            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    }
+}
+
+pub type PooledDb = PooledConnection<ConnectionOpener>;
+
+/// The connection pool; cheap to clone.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<ConnectionOpener>,
+    engine: Engine,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("engine", &self.engine)
+            .finish()
+    }
+}
+
+impl Database {
+    pub fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        let target = Target::parse(url)?;
+        let engine = target.engine();
+        let pool = Pool::builder()
+            .max_size(max_connections.max(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(ConnectionOpener { target })
+            .map_err(PersistenceError::Pool)?;
+        Ok(Self { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn get(&self) -> Result<PooledDb> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Whether the database answers now (for `/readyz`).
+    pub fn ping(&self) -> Result<()> {
+        let mut conn = self.pool.get_timeout(Duration::from_secs(2))?;
+        conn.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}
+
+/// Runs `f` in one short write transaction. On SQLite it is `BEGIN IMMEDIATE`,
+/// which takes the write lock up front: a deferred transaction that reads and
+/// then writes can fail at once with "database is locked" instead of waiting
+/// for the busy timeout.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> std::result::Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            match conn {
+                DbConnection::Sqlite(c) => AnsiTransactionManager::commit_transaction(c)?,
+                DbConnection::Postgresql(c) => AnsiTransactionManager::commit_transaction(c)?,
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            let rolled_back = match conn {
+                DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+                DbConnection::Postgresql(c) => AnsiTransactionManager::rollback_transaction(c),
+            };
+            if let Err(rb) = rolled_back {
+                tracing::error!(error = %rb, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_engine() {
+        assert_eq!(
+            Target::parse("sqlite://navigator.db").unwrap(),
+            Target::Sqlite("navigator.db".into())
+        );
+        assert_eq!(
+            Target::parse("postgres://u@h/db").unwrap().engine(),
+            Engine::Postgres
+        );
+        assert_eq!(
+            Target::parse("postgresql://u@h/db").unwrap().engine(),
+            Engine::Postgres
+        );
+        assert!(Target::parse("mysql://x").is_err());
+        assert!(Target::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact("postgres://nav:s3cret@db:5432/nav"),
+            "postgres://nav:***@db:5432/nav"
+        );
+        assert_eq!(redact("sqlite://navigator.db"), "sqlite://navigator.db");
+    }
+}

@@ -1,0 +1,56 @@
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersistenceError {
+    #[error("database error: {0}")]
+    Query(#[from] DieselError),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot open the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("invalid database URL: {0}")]
+    Url(String),
+    #[error("reference data file {file} is invalid: {reason}")]
+    Seed { file: &'static str, reason: String },
+    #[error("stored value is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl PersistenceError {
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            Self::Query(DieselError::DatabaseError(
+                DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+
+    pub fn is_foreign_key_violation(&self) -> bool {
+        matches!(
+            self,
+            Self::Query(DieselError::DatabaseError(
+                DatabaseErrorKind::ForeignKeyViolation,
+                _
+            ))
+        )
+    }
+
+    /// The database cannot be reached or is locked out: worth a 503, not a 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Pool(_) | Self::Connection(_) => true,
+            Self::Query(DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) => true,
+            Self::Query(DieselError::DatabaseError(_, info)) => {
+                let m = info.message();
+                m.contains("database is locked") || m.contains("terminating connection")
+            }
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = PersistenceError> = std::result::Result<T, E>;

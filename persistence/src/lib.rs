@@ -1,0 +1,17 @@
+//! Persistence on SQLite (embedded default) and PostgreSQL (production), one
+//! code path through diesel's `MultiConnection`.
+
+pub mod accounts;
+pub mod audit;
+pub mod connection;
+pub mod error;
+pub mod migrations;
+pub mod outbox;
+pub mod reference;
+pub mod schema;
+pub mod seed;
+pub mod time;
+pub mod training;
+
+pub use connection::{write_transaction, Database, DbConnection, Engine};
+pub use error::PersistenceError;
