@@ -1,1 +1,23 @@
+//! The Navigator Ops HTTP service: startup, configuration, authentication,
+//! extractors, handlers and the mail sender.
 
+pub mod accounts;
+pub mod auth;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+pub mod csv_import;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod i18n;
+pub mod mail;
+pub mod metrics;
+pub mod middleware;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,1 +1,193 @@
-fn main() {}
+//! `navigator`: the service and its administration commands.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use api::config::Settings;
+use api::{bootstrap, demo, startup, telemetry};
+use clap::{Parser, Subcommand};
+use domain::account::{check_password, NewAccount, Role};
+use persistence::audit::AuditContext;
+use persistence::write_transaction;
+
+#[derive(Parser)]
+#[command(
+    name = "navigator",
+    version,
+    about = "Navigator Ops: the Navigator programme's back office"
+)]
+struct Cli {
+    /// A TOML settings file (default: ./navigator.toml when present).
+    #[arg(long, global = true, env = "NAVIGATOR_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, load missing reference data and serve.
+    Serve,
+    /// Apply pending migrations.
+    Migrate,
+    /// Load missing reference data; `--demo` adds demo users and CPIs.
+    Seed {
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; without --password-stdin an activation link is mailed.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// navigator, coordinator, trainer, hr or admin.
+        #[arg(long)]
+        role: String,
+        /// ISTAT code of a Region (coordinators; repeat for several).
+        #[arg(long = "region")]
+        regions: Vec<String>,
+        /// For Navigator accounts: the Navigator's id.
+        #[arg(long)]
+        navigator_id: Option<uuid::Uuid>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[allow(clippy::print_stdout)]
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        println!("{}", startup::openapi_document().to_pretty_json()?);
+        return Ok(());
+    }
+    let settings = Settings::load(cli.config).context("reading the settings")?;
+    telemetry::init(settings.log_format);
+    match cli.command {
+        Command::Serve => serve(settings),
+        Command::Migrate => {
+            let db = persistence::Database::connect(&settings.database_url, 1)?;
+            let applied = persistence::migrations::run(&db)?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            let db = startup::prepare_database(&settings)?;
+            if let Some(admin) = bootstrap::ensure_admin(&db, &settings)? {
+                print_bootstrap(&admin);
+            }
+            println!("reference data loaded");
+            if demo {
+                let report = demo::seed_demo(&db, &settings)?;
+                println!("demo data: {} demo CPIs added", report.cpis);
+                for a in &report.accounts {
+                    println!(
+                        "demo account  {:<48} role {:<12} password {}",
+                        a.email, a.role, a.password
+                    );
+                }
+                if !report.accounts.is_empty() {
+                    println!("(demo passwords are shown only now)");
+                }
+            }
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    role,
+                    regions,
+                    navigator_id,
+                    password_stdin,
+                },
+        } => create_user(
+            &settings,
+            &email,
+            &role,
+            &regions,
+            navigator_id,
+            password_stdin,
+        ),
+        Command::Openapi => Ok(()),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn print_bootstrap(admin: &bootstrap::BootstrapAdmin) {
+    if let Some(pw) = &admin.generated_password {
+        println!("First administrator created: {}", admin.email);
+        println!("One-time password (shown only now): {pw}");
+        println!("Log in and change it: POST /api/v1/auth/password-reset sends a reset link.");
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = startup::Application::build(settings).await?;
+        if let Some(admin) = &app.bootstrap_admin {
+            print_bootstrap(admin);
+        }
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+#[allow(clippy::print_stdout)]
+fn create_user(
+    settings: &Settings,
+    email: &str,
+    role: &str,
+    regions: &[String],
+    navigator_id: Option<uuid::Uuid>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let role = Role::parse(role).with_context(|| format!("unknown role {role}"))?;
+    let new = NewAccount::parse(email, role, regions, navigator_id).map_err(|v| {
+        anyhow::anyhow!(
+            "invalid account: {:?}",
+            v.0.iter().map(|v| (&v.field, v.code)).collect::<Vec<_>>()
+        )
+    })?;
+    let hash = if password_stdin {
+        let mut pw = String::new();
+        std::io::stdin().read_to_string(&mut pw)?;
+        let pw = pw.trim_end_matches(['\r', '\n']);
+        check_password("password", pw, Some(&new.email))
+            .map_err(|v| anyhow::anyhow!("password: {}", v.code))?;
+        Some(api::auth::password::hash(pw).map_err(|e| anyhow::anyhow!("hashing: {e}"))?)
+    } else {
+        None
+    };
+    let db = startup::prepare_database(settings)?;
+    let mut conn = db.get()?;
+    let domain = settings.public_host();
+    let account = write_transaction(&mut conn, |conn| {
+        let mail = api::accounts::MailContext {
+            public_url: &settings.public_url,
+            message_domain: &domain,
+        };
+        api::accounts::create_account(conn, &AuditContext::system(), &new, hash.as_deref(), &mail)
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "created {} ({}) id {}",
+        account.user.email, account.user.role, account.user.id
+    );
+    if hash.is_none() {
+        println!("an activation link is queued for {}", account.user.email);
+    }
+    Ok(())
+}

@@ -322,3 +322,29 @@ pub fn clear_failures(conn: &mut DbConnection, key: &str) -> Result<()> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Accounts in creation order after the cursor (an account id).
+pub fn list(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<Vec<Account>> {
+    let mut q = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(a) = after {
+        q = q.filter(users::id.gt(a.to_owned()));
+    }
+    let rows: Vec<UserRow> = q.order(users::id).limit(limit).load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|u| u.id.clone()).collect();
+    let scopes: Vec<(String, String)> = user_regions::table
+        .select((user_regions::user_id, user_regions::region_code))
+        .filter(user_regions::user_id.eq_any(&ids))
+        .order(user_regions::region_code)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|user| {
+            let regions = scopes
+                .iter()
+                .filter(|(u, _)| *u == user.id)
+                .map(|(_, r)| r.clone())
+                .collect();
+            Account { user, regions }
+        })
+        .collect())
+}

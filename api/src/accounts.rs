@@ -1,0 +1,145 @@
+//! Account work shared by the HTTP handlers and the command line: creating
+//! accounts (with an activation mail when no password is given) and opening
+//! sessions.
+
+use chrono::{Duration, Utc};
+use domain::account::{NewAccount, OneTimePurpose, Role};
+use openapi::dto::UserView;
+use persistence::accounts::{self, Account};
+use persistence::audit::{self, AuditContext};
+use persistence::{outbox, DbConnection};
+
+use crate::auth::tokens::{digest, opaque_token, JwtKeys};
+use crate::error::{ApiError, ApiResult};
+use crate::mail::templates;
+
+pub fn user_view(a: &Account) -> ApiResult<UserView> {
+    let role = Role::parse(&a.user.role).ok_or(ApiError::Internal)?;
+    Ok(UserView {
+        id: parse_uuid(&a.user.id)?,
+        email: a.user.email.clone(),
+        role: role.into(),
+        regions: a.regions.clone(),
+        navigator_id: a.user.navigator_id.as_deref().map(parse_uuid).transpose()?,
+        active: a.user.active,
+    })
+}
+
+pub fn parse_uuid(raw: &str) -> ApiResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(raw).map_err(|_| {
+        tracing::error!(id = raw, "stored id is not a UUID");
+        ApiError::Internal
+    })
+}
+
+/// Where links in mails point and which domain Message-IDs carry.
+pub struct MailContext<'a> {
+    pub public_url: &'a str,
+    pub message_domain: &'a str,
+}
+
+/// Inserts the account in the caller's transaction. Without a password it
+/// stays inactive and an activation link is queued in the same transaction.
+pub fn create_account(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    new: &NewAccount,
+    password_hash: Option<&str>,
+    mail: &MailContext<'_>,
+) -> ApiResult<Account> {
+    if accounts::find_by_email(conn, new.email.as_str())?.is_some() {
+        return Err(ApiError::Conflict {
+            code: "email-taken",
+            detail: format!(
+                "{} è già registrato / is already registered.",
+                new.email.as_str()
+            ),
+        });
+    }
+    let account = accounts::insert_user(conn, new, password_hash)?;
+    if password_hash.is_none() {
+        let token = opaque_token();
+        let purpose = OneTimePurpose::Activation;
+        accounts::insert_one_time_token(
+            conn,
+            &account.user.id,
+            purpose,
+            &digest(&token),
+            Utc::now() + purpose.lifetime(),
+        )?;
+        let text = templates::activation(mail.public_url, &token, new.role.as_str());
+        outbox::enqueue(
+            conn,
+            &outbox::NewMail {
+                recipient: new.email.as_str(),
+                subject: &text.subject,
+                body: &text.body,
+                kind: purpose.as_str(),
+            },
+            mail.message_domain,
+        )?;
+    }
+    audit::append::<(), _>(
+        conn,
+        ctx,
+        "user.created",
+        "user",
+        &account.user.id,
+        None,
+        Some(&account_state(&account)),
+    )?;
+    Ok(account)
+}
+
+/// What the audit log keeps of an account: never a password hash.
+pub fn account_state(a: &Account) -> serde_json::Value {
+    serde_json::json!({
+        "email": a.user.email,
+        "role": a.user.role,
+        "regions": a.regions,
+        "navigator_id": a.user.navigator_id,
+        "active": a.user.active,
+    })
+}
+
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+}
+
+/// Issues an access token and a refresh token; a new family at login, the
+/// same family on rotation.
+pub fn open_session(
+    conn: &mut DbConnection,
+    jwt: &JwtKeys,
+    account: &Account,
+    refresh_days: i64,
+    family: Option<&str>,
+) -> ApiResult<Session> {
+    let access_token = jwt
+        .issue(
+            &account.user.id,
+            &account.user.role,
+            &account.regions,
+            account.user.navigator_id.as_deref(),
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot sign an access token");
+            ApiError::Internal
+        })?;
+    let refresh_token = opaque_token();
+    let family = family.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
+    accounts::insert_refresh_token(
+        conn,
+        &account.user.id,
+        &family,
+        &digest(&refresh_token),
+        Utc::now() + Duration::days(refresh_days),
+    )?;
+    Ok(Session {
+        access_token,
+        refresh_token,
+        expires_in: jwt.access_ttl.num_seconds(),
+    })
+}

@@ -1,0 +1,120 @@
+//! Who is calling, and whether their role may do what the handler does.
+//! Each handler names its policy in its signature: `Authorized<AdminOnly>`.
+
+use std::future::{ready, Ready};
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use domain::account::Role;
+
+use crate::error::{ApiError, TokenProblem};
+use crate::state::AppState;
+
+/// The authenticated caller, from a verified access token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub role: Role,
+    pub regions: Vec<String>,
+    pub navigator_id: Option<String>,
+}
+
+impl Caller {
+    /// National roles cover every Region; a coordinator covers their own.
+    pub fn covers_region(&self, region: &str) -> bool {
+        self.role.is_national() || self.regions.iter().any(|r| r == region)
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
+    if let Some(c) = req.extensions().get::<Caller>() {
+        return Ok(c.clone());
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(ApiError::Internal)?;
+    let raw = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ApiError::Unauthenticated(TokenProblem::Missing))?;
+    let token = match raw.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => return Err(ApiError::Unauthenticated(TokenProblem::Invalid)),
+    };
+    let claims = state.jwt.verify(token).map_err(ApiError::Unauthenticated)?;
+    let role = Role::parse(&claims.role).ok_or(ApiError::Unauthenticated(TokenProblem::Invalid))?;
+    let caller = Caller {
+        user_id: claims.sub,
+        role,
+        regions: claims.regions,
+        navigator_id: claims.navigator_id,
+    };
+    req.extensions_mut().insert(caller.clone());
+    Ok(caller)
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+/// The roles an operation admits.
+pub trait Policy {
+    const ROLES: &'static [Role];
+}
+
+/// Any authenticated user.
+pub struct AnyRole;
+impl Policy for AnyRole {
+    const ROLES: &'static [Role] = &Role::ALL;
+}
+
+pub struct AdminOnly;
+impl Policy for AdminOnly {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+/// The audit log is read by administrators and HR.
+pub struct AdminOrHr;
+impl Policy for AdminOrHr {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Hr];
+}
+
+/// A caller whose role the policy `P` admits; 403 otherwise.
+pub struct Authorized<P: Policy> {
+    pub caller: Caller,
+    _policy: PhantomData<P>,
+}
+
+impl<P: Policy> Deref for Authorized<P> {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+impl<P: Policy> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|caller| {
+            if P::ROLES.contains(&caller.role) {
+                Ok(Self {
+                    caller,
+                    _policy: PhantomData,
+                })
+            } else {
+                Err(ApiError::Forbidden)
+            }
+        }))
+    }
+}

@@ -1,0 +1,7 @@
+//! Passwords, tokens and the caller extractors.
+
+pub mod caller;
+pub mod password;
+pub mod tokens;
+
+pub use caller::{Authorized, Caller};

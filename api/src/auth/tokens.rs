@@ -1,0 +1,195 @@
+//! Short-lived JWT access tokens (HS256 pinned; `exp`, `iss`, `aud` checked)
+//! and opaque random tokens stored only as hashes.
+
+use base64::Engine as _;
+use chrono::{Duration, Utc};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::TokenProblem;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    pub role: String,
+    /// Region scope (coordinators).
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub navigator_id: Option<String>,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    pub access_ttl: Duration,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8], issuer: &str, audience: &str, access_ttl: Duration) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            access_ttl,
+        }
+    }
+
+    pub fn issue(
+        &self,
+        user_id: &str,
+        role: &str,
+        regions: &[String],
+        navigator_id: Option<&str>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = Utc::now();
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            role: role.to_owned(),
+            regions: regions.to_vec(),
+            navigator_id: navigator_id.map(str::to_owned),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now.timestamp(),
+            exp: (now + self.access_ttl).timestamp(),
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenProblem> {
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => TokenProblem::Expired,
+                ErrorKind::InvalidAudience => TokenProblem::WrongAudience,
+                ErrorKind::InvalidIssuer => TokenProblem::WrongIssuer,
+                _ => TokenProblem::Invalid,
+            })
+    }
+}
+
+/// 256 random bits, URL-safe: for refresh tokens and mailed links.
+pub fn opaque_token() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Only this digest is stored: a leaked table holds no usable token.
+pub fn digest(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh random signing key, for a start without `NAVIGATOR_JWT_SECRET`.
+pub fn random_secret() -> Vec<u8> {
+    let mut bytes = vec![0_u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::new(
+            b"secret-for-tests-secret-for-tests",
+            "iss-a",
+            "aud-a",
+            Duration::minutes(15),
+        )
+    }
+
+    #[test]
+    fn a_token_round_trips() {
+        let k = keys();
+        let t = k.issue("u1", "coordinator", &["12".into()], None).unwrap();
+        let c = k.verify(&t).unwrap();
+        assert_eq!(
+            (c.sub.as_str(), c.role.as_str(), c.regions.as_slice()),
+            ("u1", "coordinator", &["12".to_owned()][..])
+        );
+    }
+
+    #[test]
+    fn wrong_audience_issuer_key_and_expiry_are_refused() {
+        let k = keys();
+        let other_aud = JwtKeys::new(
+            b"secret-for-tests-secret-for-tests",
+            "iss-a",
+            "aud-b",
+            Duration::minutes(15),
+        );
+        let t = other_aud.issue("u1", "hr", &[], None).unwrap();
+        assert_eq!(k.verify(&t), Err(TokenProblem::WrongAudience));
+        let other_iss = JwtKeys::new(
+            b"secret-for-tests-secret-for-tests",
+            "iss-b",
+            "aud-a",
+            Duration::minutes(15),
+        );
+        let t = other_iss.issue("u1", "hr", &[], None).unwrap();
+        assert_eq!(k.verify(&t), Err(TokenProblem::WrongIssuer));
+        let forged = JwtKeys::new(
+            b"another-key-another-key-another!",
+            "iss-a",
+            "aud-a",
+            Duration::minutes(15),
+        );
+        let t = forged.issue("u1", "admin", &[], None).unwrap();
+        assert_eq!(k.verify(&t), Err(TokenProblem::Invalid));
+        let expired = JwtKeys::new(
+            b"secret-for-tests-secret-for-tests",
+            "iss-a",
+            "aud-a",
+            Duration::minutes(-10),
+        );
+        let t = expired.issue("u1", "hr", &[], None).unwrap();
+        assert_eq!(k.verify(&t), Err(TokenProblem::Expired));
+        assert_eq!(k.verify("not.a.jwt"), Err(TokenProblem::Invalid));
+    }
+
+    #[test]
+    fn the_none_algorithm_is_refused() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+        let exp = Utc::now().timestamp() + 600;
+        let body = URL_SAFE_NO_PAD.encode(format!(
+            r#"{{"sub":"u1","role":"admin","iss":"iss-a","aud":"aud-a","iat":0,"exp":{exp},"jti":"x"}}"#
+        ));
+        assert_eq!(
+            keys().verify(&format!("{header}.{body}.")),
+            Err(TokenProblem::Invalid)
+        );
+    }
+
+    #[test]
+    fn opaque_tokens_are_unique_and_hashed() {
+        let a = opaque_token();
+        assert_ne!(a, opaque_token());
+        assert_eq!(a.len(), 43);
+        assert_eq!(digest(&a).len(), 64);
+        assert_ne!(digest(&a), a);
+    }
+}

@@ -1,0 +1,169 @@
+//! Layered settings: defaults, then an optional TOML file, then `NAVIGATOR_*`
+//! environment variables.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    File,
+    Smtp,
+    Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Settings {
+    pub database_url: String,
+    pub database_pool_size: u32,
+    pub listen: String,
+    /// HS256 signing key; a random one per start when unset.
+    pub jwt_secret: Option<String>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    pub mail_transport: MailTransport,
+    pub mail_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Whether this process delivers queued mail (every replica may).
+    pub mail_sender: bool,
+    pub mail_poll_millis: u64,
+    pub mail_max_attempts: i64,
+    pub public_url: String,
+    pub json_limit_bytes: usize,
+    pub import_limit_bytes: usize,
+    pub log_format: LogFormat,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    pub workers: usize,
+}
+
+impl std::fmt::Debug for Settings {
+    // Secrets stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field(
+                "database_url",
+                &persistence::connection::redact(&self.database_url),
+            )
+            .field("listen", &self.listen)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("mail_transport", &self.mail_transport)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    /// Reads the layers. `file` defaults to `navigator.toml` when it exists.
+    pub fn load(file: Option<PathBuf>) -> Result<Self, config::ConfigError> {
+        let file = file.or_else(|| std::env::var_os("NAVIGATOR_CONFIG").map(PathBuf::from));
+        let mut builder = config::Config::builder();
+        for (key, value) in Self::defaults() {
+            builder = builder.set_default(key, value)?;
+        }
+        builder = match file {
+            Some(path) => builder.add_source(config::File::from(path).required(true)),
+            None => builder.add_source(config::File::with_name("navigator.toml").required(false)),
+        };
+        builder
+            .add_source(
+                config::Environment::with_prefix("NAVIGATOR")
+                    .prefix_separator("_")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()
+    }
+
+    fn defaults() -> Vec<(&'static str, config::Value)> {
+        vec![
+            ("database_url", "sqlite://navigator.db".into()),
+            ("database_pool_size", 16_i64.into()),
+            ("listen", "127.0.0.1:8080".into()),
+            ("jwt_issuer", "navigator-ops".into()),
+            ("jwt_audience", "navigator-ops-api".into()),
+            ("access_token_minutes", 15_i64.into()),
+            ("refresh_token_days", 30_i64.into()),
+            ("mail_transport", "file".into()),
+            ("mail_dir", "./mail".into()),
+            (
+                "mail_from",
+                "Navigator Ops <noreply@navigator.invalid>".into(),
+            ),
+            ("mail_sender", true.into()),
+            ("mail_poll_millis", 1000_i64.into()),
+            ("mail_max_attempts", 8_i64.into()),
+            ("public_url", "http://127.0.0.1:8080".into()),
+            ("json_limit_bytes", 262_144_i64.into()),
+            ("import_limit_bytes", 33_554_432_i64.into()),
+            ("log_format", "text".into()),
+            ("trust_forwarded_for", false.into()),
+            ("workers", 0_i64.into()),
+        ]
+    }
+
+    /// The settings with every default and nothing read from the outside
+    /// (the base the end-to-end tests adjust).
+    pub fn defaults_only() -> Result<Self, config::ConfigError> {
+        let mut builder = config::Config::builder();
+        for (key, value) in Self::defaults() {
+            builder = builder.set_default(key, value)?;
+        }
+        builder.build()?.try_deserialize()
+    }
+
+    /// The host part of the public URL, for Message-IDs.
+    pub fn public_host(&self) -> String {
+        let rest = self
+            .public_url
+            .split("://")
+            .nth(1)
+            .unwrap_or(&self.public_url);
+        let host = rest.split(['/', ':']).next().unwrap_or("localhost");
+        if host.is_empty() {
+            "localhost".to_owned()
+        } else {
+            host.to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let s = Settings::defaults_only().unwrap();
+        assert_eq!(s.database_url, "sqlite://navigator.db");
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert_eq!(s.mail_transport, MailTransport::File);
+        assert_eq!(s.public_host(), "127.0.0.1");
+        assert!(s.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let mut s = Settings::defaults_only().unwrap();
+        s.jwt_secret = Some("topsecret".into());
+        s.database_url = "postgres://nav:pw@db/nav".into();
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("topsecret") && !shown.contains(":pw@"),
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Request extractors that turn every kind of bad input into a problem that
+//! names the field: JSON bodies, query strings, CSV uploads.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use persistence::audit::AuditContext;
+use serde::de::DeserializeOwned;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn settings_limit(req: &HttpRequest, pick: fn(&crate::config::Settings) -> usize) -> usize {
+    req.app_data::<web::Data<AppState>>()
+        .map(|s| pick(&s.settings))
+        .unwrap_or(256 * 1024)
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit`.
+async fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BodyUnreadable(e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// A JSON body parsed into `T`; errors name the field at fault.
+pub struct ValidJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let mime = req.content_type().to_ascii_lowercase();
+            if !(mime == "application/json" || mime.ends_with("+json")) {
+                return Err(ApiError::UnsupportedMediaType {
+                    expected: "application/json",
+                });
+            }
+            let limit = settings_limit(&req, |s| s.json_limit_bytes);
+            let body = read_body(&req, &mut payload, limit).await?;
+            parse_json(&body).map(ValidJson)
+        })
+    }
+}
+
+/// Parses JSON, classifying what is wrong: syntax, or which field and how.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        json_error(&path, e.into_inner())
+    })?;
+    de.end()
+        .map_err(|e| ApiError::MalformedJson(strip_position(&e.to_string())))?;
+    Ok(value)
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn quoted(msg: &str) -> Option<&str> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(&msg[start..start + len])
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() || path == "." {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn json_error(path: &str, e: serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let msg = strip_position(&e.to_string());
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::MalformedJson(msg),
+        Category::Data => {
+            let field = if path.is_empty() || path == "." {
+                "body".to_owned()
+            } else {
+                path.to_owned()
+            };
+            if msg.starts_with("missing field") {
+                let name = quoted(&msg).unwrap_or("?");
+                ApiError::InvalidField {
+                    code: "missing-field",
+                    field: join(path, name),
+                    detail: msg.clone(),
+                }
+            } else if msg.starts_with("unknown field") {
+                let name = quoted(&msg).unwrap_or("?");
+                ApiError::InvalidField {
+                    code: "unknown-field",
+                    field: join(path, name),
+                    detail: msg.clone(),
+                }
+            } else if msg.starts_with("unknown variant") {
+                ApiError::InvalidField {
+                    code: "unknown-enum-value",
+                    field,
+                    detail: msg,
+                }
+            } else if msg.starts_with("invalid type") {
+                ApiError::InvalidField {
+                    code: "invalid-field-type",
+                    field,
+                    detail: msg,
+                }
+            } else {
+                ApiError::InvalidField {
+                    code: "invalid-field",
+                    field,
+                    detail: msg,
+                }
+            }
+        }
+    }
+}
+
+/// Query parameters parsed into `T`; errors name the parameter.
+pub struct ValidQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
+        std::future::ready(
+            serde_path_to_error::deserialize::<_, T>(de)
+                .map(ValidQuery)
+                .map_err(|e| {
+                    let field = e.path().to_string();
+                    ApiError::InvalidQuery {
+                        field,
+                        detail: e.into_inner().to_string(),
+                    }
+                }),
+        )
+    }
+}
+
+fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(q.as_bytes())
+}
+
+/// A CSV upload (`text/csv`), with the import size limit.
+pub struct CsvUpload(pub web::Bytes);
+
+impl FromRequest for CsvUpload {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let mime = req.content_type().to_ascii_lowercase();
+            if mime != "text/csv" {
+                return Err(ApiError::UnsupportedMediaType {
+                    expected: "text/csv",
+                });
+            }
+            let limit = settings_limit(&req, |s| s.import_limit_bytes);
+            read_body(&req, &mut payload, limit).await.map(CsvUpload)
+        })
+    }
+}
+
+/// The request id and the client address, for audit lines and throttling.
+#[derive(Debug, Clone)]
+pub struct RequestMeta {
+    pub request_id: String,
+    pub client_addr: String,
+}
+
+impl RequestMeta {
+    pub fn audit(&self, caller: Option<&Caller>) -> AuditContext {
+        AuditContext {
+            actor: caller.map(|c| c.user_id.clone()),
+            request_id: Some(self.request_id.clone()),
+        }
+    }
+}
+
+impl FromRequest for RequestMeta {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let request_id = req
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let trust = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.settings.trust_forwarded_for);
+        let info = req.connection_info();
+        let addr = if trust {
+            info.realip_remote_addr()
+        } else {
+            info.peer_addr()
+        };
+        let client_addr = addr.unwrap_or("unknown").to_owned();
+        std::future::ready(Ok(Self {
+            request_id,
+            client_addr,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        count: i64,
+        role: Option<openapi::dto::Role>,
+    }
+
+    fn code_and_field(r: Result<Body, ApiError>) -> (String, String) {
+        match r {
+            Err(ApiError::InvalidField { code, field, .. }) => (code.to_owned(), field),
+            Err(ApiError::MalformedJson(_)) => ("malformed-json".into(), String::new()),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_kind_of_bad_json_names_the_field() {
+        assert_eq!(
+            code_and_field(parse_json(b"{\"email\": ")).0,
+            "malformed-json"
+        );
+        assert_eq!(
+            code_and_field(parse_json(b"{\"email\":\"a\",\"count\":1} x")).0,
+            "malformed-json"
+        );
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a"}"#)),
+            ("missing-field".into(), "count".into())
+        );
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a","count":"one"}"#)),
+            ("invalid-field-type".into(), "count".into())
+        );
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a","count":1,"role":"boss"}"#)),
+            ("unknown-enum-value".into(), "role".into())
+        );
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a","count":1,"extra":true}"#)),
+            ("unknown-field".into(), "extra".into())
+        );
+    }
+}

@@ -1,0 +1,89 @@
+use actix_web::{get, web};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use openapi::dto::{AuditEntryView, AuditQuery, Page};
+use openapi::Problem;
+use persistence::audit::{self, AuditFilter};
+
+use crate::accounts::parse_uuid;
+use crate::auth::caller::AdminOrHr;
+use crate::auth::Authorized;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidQuery;
+use crate::handlers::page_limit;
+use crate::state::AppState;
+
+/// An instant, or a day (its start for `from`, the next day's for `to`).
+fn instant(field: &str, raw: Option<&str>, day_end: bool) -> ApiResult<Option<DateTime<Utc>>> {
+    let Some(raw) = raw else { return Ok(None) };
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(Some(t.with_timezone(&Utc)));
+    }
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(d) => {
+            let d = if day_end { d + Duration::days(1) } else { d };
+            Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
+        }
+        Err(_) => Err(ApiError::InvalidQuery {
+            field: field.to_owned(),
+            detail: format!("{raw}: expected YYYY-MM-DD or an RFC 3339 instant"),
+        }),
+    }
+}
+
+fn json(raw: Option<String>) -> Option<serde_json::Value> {
+    raw.and_then(|s| serde_json::from_str(&s).ok())
+}
+
+/// The append-only audit log, newest first.
+#[utoipa::path(
+    tag = "audit",
+    params(AuditQuery),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = Page<AuditEntryView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit")]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    _caller: Authorized<AdminOrHr>,
+    query: ValidQuery<AuditQuery>,
+) -> ApiResult<web::Json<Page<AuditEntryView>>> {
+    let q = query.0;
+    let filter = AuditFilter {
+        from: instant("from", q.from.as_deref(), false)?,
+        to: instant("to", q.to.as_deref(), true)?,
+        entity: q.entity,
+        entity_id: q.entity_id,
+        actor: q.actor,
+        action: q.action,
+        before_id: q.cursor,
+        limit: page_limit(q.limit)?,
+    };
+    let limit = filter.limit;
+    let rows = state
+        .read(move |conn| Ok(audit::list(conn, &filter)?))
+        .await?;
+    let next_cursor = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|r| r.id.clone()))
+        .flatten();
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(AuditEntryView {
+                id: parse_uuid(&r.id)?,
+                at: r.at_utc(),
+                actor: r.actor,
+                action: r.action,
+                entity: r.entity,
+                entity_id: r.entity_id,
+                before: json(r.before_json),
+                after: json(r.after_json),
+                request_id: r.request_id,
+            })
+        })
+        .collect::<ApiResult<_>>()?;
+    Ok(web::Json(Page { items, next_cursor }))
+}

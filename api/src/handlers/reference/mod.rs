@@ -1,0 +1,4 @@
+pub mod conventions;
+pub mod cpis;
+pub mod provinces;
+pub mod regions;

@@ -1,0 +1,88 @@
+use actix_web::{get, web};
+use openapi::dto::{ConventionView, RegionView};
+use openapi::Problem;
+use persistence::reference::{self, ConventionRow, RegionSummary};
+
+use crate::auth::caller::AnyRole;
+use crate::auth::Authorized;
+use crate::clock::today;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn convention_view(row: &ConventionRow) -> ApiResult<ConventionView> {
+    let c = row.to_domain()?;
+    let summary = match c.mode {
+        domain::convention::ConventionMode::Cpi => format!(
+            "Convenzione del {}: i Navigator sono assegnati ai CPI della Regione e operano al loro interno.",
+            c.signed_on.format("%d/%m/%Y")
+        ),
+        domain::convention::ConventionMode::Remote => format!(
+            "Convenzione del {}: i Navigator assistono i beneficiari ma non sono assegnati ai CPI.",
+            c.signed_on.format("%d/%m/%Y")
+        ),
+    };
+    Ok(ConventionView {
+        region: row.region_code.clone(),
+        mode: c.mode.into(),
+        signed_on: c.signed_on,
+        valid_until: c.valid_until,
+        in_force: c.in_force_on(today()),
+        summary,
+    })
+}
+
+fn region_view(r: &RegionSummary) -> ApiResult<RegionView> {
+    Ok(RegionView {
+        code: r.region.code.clone(),
+        name: r.region.name.clone(),
+        posts_2019: r.posts_2019,
+        provinces: r.provinces,
+        convention: r.convention.as_ref().map(convention_view).transpose()?,
+    })
+}
+
+/// The 20 Regions with their convention and 2019 posts.
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = Vec<RegionView>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/regions")]
+pub async fn list_regions(
+    state: web::Data<AppState>,
+    _caller: Authorized<AnyRole>,
+) -> ApiResult<web::Json<Vec<RegionView>>> {
+    let rows = state
+        .read(|conn| Ok(reference::list_regions(conn)?))
+        .await?;
+    Ok(web::Json(
+        rows.iter().map(region_view).collect::<ApiResult<_>>()?,
+    ))
+}
+
+/// One Region by ISTAT code.
+#[utoipa::path(
+    tag = "reference",
+    params(("code" = String, Path, description = "ISTAT code, 01..20")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = RegionView),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/regions/{code}")]
+pub async fn get_region(
+    state: web::Data<AppState>,
+    _caller: Authorized<AnyRole>,
+    code: web::Path<String>,
+) -> ApiResult<web::Json<RegionView>> {
+    let code = code.into_inner();
+    let row = state
+        .read(move |conn| Ok(reference::get_region(conn, &code)?))
+        .await?
+        .ok_or(ApiError::NotFound { entity: "region" })?;
+    Ok(web::Json(region_view(&row)?))
+}

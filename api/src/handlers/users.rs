@@ -1,0 +1,106 @@
+use actix_web::{get, post, web, HttpResponse};
+use domain::account::{check_password, NewAccount};
+use openapi::dto::{NewUserRequest, Page, PageQuery, UserView};
+use openapi::Problem;
+use persistence::accounts;
+
+use crate::accounts::{create_account, user_view, MailContext};
+use crate::auth::caller::AdminOnly;
+use crate::auth::{password, Authorized};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::handlers::page_limit;
+use crate::state::AppState;
+
+/// Creates an account. Without `password`, the person gets an activation
+/// link by mail and the account stays inactive until they use it.
+#[utoipa::path(
+    tag = "users",
+    request_body = NewUserRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, body = UserView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "email-taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Authorized<AdminOnly>,
+    meta: RequestMeta,
+    body: ValidJson<NewUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let req = body.0;
+    let regions = req.regions.unwrap_or_default();
+    let new = NewAccount::parse(&req.email, req.role.into(), &regions, req.navigator_id);
+    let pw = req
+        .password
+        .as_deref()
+        .map(|p| check_password("password", p, new.as_ref().ok().map(|n| &n.email)));
+    let new = match (new, pw) {
+        (Ok(new), None | Some(Ok(()))) => new,
+        (new, pw) => {
+            let mut v = new.err().unwrap_or_default();
+            if let Some(Err(e)) = pw {
+                v.push(e);
+            }
+            return Err(ApiError::Validation(v));
+        }
+    };
+    let hash = match req.password {
+        Some(p) => Some(web::block(move || password::hash(&p)).await?.map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::Internal
+        })?),
+        None => None,
+    };
+    let ctx = meta.audit(Some(&caller));
+    let public_url = state.settings.public_url.clone();
+    let domain = state.settings.public_host();
+    let account = state
+        .write(move |conn| {
+            let mail = MailContext {
+                public_url: &public_url,
+                message_domain: &domain,
+            };
+            create_account(conn, &ctx, &new, hash.as_deref(), &mail)
+        })
+        .await?;
+    let view = user_view(&account)?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/users/{}", view.id)))
+        .json(view))
+}
+
+/// Every account, by creation.
+#[utoipa::path(
+    tag = "users",
+    params(PageQuery),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = Page<UserView>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    _caller: Authorized<AdminOnly>,
+    query: ValidQuery<PageQuery>,
+) -> ApiResult<web::Json<Page<UserView>>> {
+    let limit = page_limit(query.0.limit)?;
+    let after = query.0.cursor;
+    let rows = state
+        .read(move |conn| Ok(accounts::list(conn, after.as_deref(), limit)?))
+        .await?;
+    let next_cursor = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|a| a.user.id.clone()))
+        .flatten();
+    Ok(web::Json(Page {
+        items: rows.iter().map(user_view).collect::<ApiResult<_>>()?,
+        next_cursor,
+    }))
+}

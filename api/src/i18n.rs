@@ -1,0 +1,338 @@
+//! The words of problems, in Italian (the default) and English.
+
+use domain::Violation;
+
+use crate::error::{ApiError, TokenProblem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    It,
+    En,
+}
+
+impl Lang {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::It => "it",
+            Self::En => "en",
+        }
+    }
+
+    /// Picks Italian or English from an `Accept-Language` header by quality;
+    /// Italian when neither is asked for.
+    pub fn from_accept_language(header: Option<&str>) -> Self {
+        let Some(header) = header else {
+            return Self::It;
+        };
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            let lang = if tag == "en" || tag.starts_with("en-") {
+                Lang::En
+            } else if tag == "it" || tag.starts_with("it-") {
+                Lang::It
+            } else {
+                continue;
+            };
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map_or(Self::It, |(_, l)| l)
+    }
+}
+
+fn pick(lang: Lang, it: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::It => it,
+        Lang::En => en,
+    }
+}
+
+/// The title of a problem type: the same for every occurrence.
+pub fn title(code: &str, lang: Lang) -> &'static str {
+    let (it, en) = match code {
+        "malformed-json" => ("JSON non valido", "Malformed JSON"),
+        "invalid-field-type" => ("Tipo di campo errato", "Wrong field type"),
+        "unknown-enum-value" => ("Valore non ammesso", "Value not allowed"),
+        "missing-field" => ("Campo obbligatorio mancante", "Required field missing"),
+        "unknown-field" => ("Campo non previsto", "Unexpected field"),
+        "invalid-field" => ("Campo non valido", "Invalid field"),
+        "invalid-query-parameter" => ("Parametro non valido", "Invalid query parameter"),
+        "unsupported-media-type" => ("Formato non supportato", "Unsupported media type"),
+        "payload-too-large" => ("Richiesta troppo grande", "Payload too large"),
+        "body-unreadable" => ("Richiesta illeggibile", "Request body unreadable"),
+        "validation-failed" => ("Dati non validi", "Validation failed"),
+        "file-rejected" => ("File rifiutato", "File rejected"),
+        "token-missing" => ("Autenticazione richiesta", "Authentication required"),
+        "token-expired" => ("Sessione scaduta", "Token expired"),
+        "token-wrong-audience" => (
+            "Token non destinato a questo servizio",
+            "Token for another audience",
+        ),
+        "token-wrong-issuer" => ("Token di un altro emittente", "Token from another issuer"),
+        "token-invalid" => ("Token non valido", "Invalid token"),
+        "invalid-credentials" => ("Credenziali non valide", "Invalid credentials"),
+        "refresh-token-invalid" => ("Token di rinnovo non valido", "Invalid refresh token"),
+        "refresh-token-reused" => ("Token di rinnovo già usato", "Refresh token reused"),
+        "one-time-token-invalid" => ("Link non valido o scaduto", "Invalid or expired link"),
+        "forbidden" => ("Operazione non consentita", "Forbidden"),
+        "out-of-scope" => ("Fuori dalla propria Regione", "Outside your Region"),
+        "not-found" => ("Non trovato", "Not found"),
+        "method-not-allowed" => ("Metodo non consentito", "Method not allowed"),
+        "email-taken" => ("Email già registrata", "Email already registered"),
+        "cpi-exists" => ("CPI già presente", "CPI already exists"),
+        "too-many-attempts" => ("Troppi tentativi", "Too many attempts"),
+        "service-unavailable" => ("Servizio non disponibile", "Service unavailable"),
+        "internal-error" => ("Errore interno", "Internal error"),
+        _ => ("Richiesta non valida", "Invalid request"),
+    };
+    pick(lang, it, en)
+}
+
+/// What went wrong this time.
+pub fn detail(err: &ApiError, lang: Lang) -> String {
+    use ApiError as E;
+    match (err, lang) {
+        (E::MalformedJson(d), Lang::It) => format!("Il corpo della richiesta non è JSON valido: {d}."),
+        (E::MalformedJson(d), Lang::En) => format!("The request body is not valid JSON: {d}."),
+        (E::InvalidField { field, detail, .. }, Lang::It) => format!("Il campo `{field}` non è valido: {detail}."),
+        (E::InvalidField { field, detail, .. }, Lang::En) => format!("Field `{field}` is invalid: {detail}."),
+        (E::InvalidQuery { field, detail }, Lang::It) => format!("Il parametro `{field}` non è valido: {detail}."),
+        (E::InvalidQuery { field, detail }, Lang::En) => format!("Query parameter `{field}` is invalid: {detail}."),
+        (E::UnsupportedMediaType { expected }, Lang::It) => format!("Il corpo deve essere {expected}."),
+        (E::UnsupportedMediaType { expected }, Lang::En) => format!("The body must be {expected}."),
+        (E::PayloadTooLarge { limit }, Lang::It) => format!("La richiesta supera il limite di {limit} byte."),
+        (E::PayloadTooLarge { limit }, Lang::En) => format!("The request exceeds the limit of {limit} bytes."),
+        (E::BodyUnreadable(d), _) => d.clone(),
+        (E::Validation(v), Lang::It) => format!("{} campi non rispettano le regole; vedi `errors`.", v.0.len()),
+        (E::Validation(v), Lang::En) => format!("{} field(s) break a rule; see `errors`.", v.0.len()),
+        (E::FileRejected(v), Lang::It) => format!(
+            "Il file contiene {} errori e non è stato importato nulla; vedi `errors` per riga.",
+            v.0.len()
+        ),
+        (E::FileRejected(v), Lang::En) => format!(
+            "The file has {} error(s) and nothing was imported; see `errors` by line.",
+            v.0.len()
+        ),
+        (E::Unauthenticated(p), _) => pick(
+            lang,
+            match p {
+                TokenProblem::Missing => "Serve un token di accesso (Authorization: Bearer ...).",
+                TokenProblem::Expired => "Il token di accesso è scaduto: rinnovalo con il token di rinnovo.",
+                TokenProblem::WrongAudience => "Il token non è stato emesso per questo servizio.",
+                TokenProblem::WrongIssuer => "Il token non è stato emesso da questo servizio.",
+                TokenProblem::Invalid => "Il token di accesso non è valido.",
+            },
+            match p {
+                TokenProblem::Missing => "An access token is required (Authorization: Bearer ...).",
+                TokenProblem::Expired => "The access token has expired: renew it with the refresh token.",
+                TokenProblem::WrongAudience => "The token was not issued for this service.",
+                TokenProblem::WrongIssuer => "The token was not issued by this service.",
+                TokenProblem::Invalid => "The access token is not valid.",
+            },
+        )
+        .to_owned(),
+        (E::InvalidCredentials, _) => {
+            pick(lang, "Email o password errate.", "Wrong email or password.").to_owned()
+        }
+        (E::RefreshTokenInvalid, _) => pick(
+            lang,
+            "Il token di rinnovo non è valido o è scaduto: accedi di nuovo.",
+            "The refresh token is invalid or expired: log in again.",
+        )
+        .to_owned(),
+        (E::RefreshTokenReused, _) => pick(
+            lang,
+            "Questo token di rinnovo era già stato usato: per sicurezza tutte le sessioni collegate sono state chiuse. Accedi di nuovo.",
+            "This refresh token had already been used: for safety every session derived from it was closed. Log in again.",
+        )
+        .to_owned(),
+        (E::OneTimeTokenInvalid, _) => pick(
+            lang,
+            "Il link è già stato usato o è scaduto: richiedine uno nuovo.",
+            "The link was already used or has expired: ask for a new one.",
+        )
+        .to_owned(),
+        (E::Forbidden, _) => pick(
+            lang,
+            "Il tuo ruolo non consente questa operazione.",
+            "Your role does not allow this operation.",
+        )
+        .to_owned(),
+        (E::OutOfScope, _) => pick(
+            lang,
+            "L'operazione riguarda una Regione diversa dalla tua.",
+            "The operation concerns a Region other than yours.",
+        )
+        .to_owned(),
+        (E::NotFound { entity }, Lang::It) => format!("Nessun record trovato ({entity})."),
+        (E::NotFound { entity }, Lang::En) => format!("No such {entity}."),
+        (E::RouteNotFound, _) => pick(lang, "Indirizzo inesistente.", "No such endpoint.").to_owned(),
+        (E::MethodNotAllowed, _) => {
+            pick(lang, "Metodo non consentito su questo indirizzo.", "Method not allowed here.").to_owned()
+        }
+        (E::Conflict { detail, .. }, _) => detail.clone(),
+        (E::Throttled { retry_after }, Lang::It) => {
+            format!("Troppi tentativi di accesso falliti: riprova tra {retry_after} secondi.")
+        }
+        (E::Throttled { retry_after }, Lang::En) => {
+            format!("Too many failed login attempts: retry in {retry_after} seconds.")
+        }
+        (E::Unavailable, _) => pick(
+            lang,
+            "La base dati non risponde: riprova tra poco.",
+            "The database is not answering: retry shortly.",
+        )
+        .to_owned(),
+        (E::Internal, _) => pick(
+            lang,
+            "Errore interno: è stato registrato con l'identificativo della richiesta.",
+            "Internal error: it was logged with the request id.",
+        )
+        .to_owned(),
+    }
+}
+
+/// One broken rule, in words.
+pub fn violation_message(v: &Violation, lang: Lang) -> String {
+    let d = v.detail.as_deref().unwrap_or("");
+    let (it, en): (String, String) = match v.code {
+        "required" => ("Campo obbligatorio.".into(), "Required.".into()),
+        "invalid-email" => (
+            "Indirizzo email non valido.".into(),
+            "Not a valid email address.".into(),
+        ),
+        "invalid-region-code" => (
+            format!("Codice Regione ISTAT non valido ({d}): va da 01 a 20."),
+            format!("Invalid ISTAT Region code ({d}): 01 to 20."),
+        ),
+        "unknown-region" => (
+            format!("Regione {d} inesistente."),
+            format!("No Region {d}."),
+        ),
+        "invalid-province-sigla" => (
+            format!("Sigla di provincia non valida ({d}): due lettere, es. NA."),
+            format!("Invalid province sigla ({d}): two letters, e.g. NA."),
+        ),
+        "unknown-province" => (
+            format!("Provincia {d} inesistente."),
+            format!("No province {d}."),
+        ),
+        "invalid-cpi-code" => (
+            format!("Codice CPI non valido ({d}): lettere, cifre, - e _, al massimo 32."),
+            format!("Invalid CPI code ({d}): letters, digits, - and _, at most 32."),
+        ),
+        "duplicate" => (
+            format!("Valore ripetuto ({d})."),
+            format!("Duplicate value ({d})."),
+        ),
+        "duplicate-in-file" => (
+            format!("Codice già presente nel file alla riga {d}."),
+            format!("Code already in the file at line {d}."),
+        ),
+        "already-exists" => (
+            format!("Esiste già ({d})."),
+            format!("Already exists ({d})."),
+        ),
+        "too-long" => (
+            format!("Troppo lungo: al massimo {d} caratteri."),
+            format!("Too long: at most {d} characters."),
+        ),
+        "must-be-positive" => (
+            "Deve essere maggiore di zero.".into(),
+            "Must be greater than zero.".into(),
+        ),
+        "not-a-number" => (
+            format!("Non è un numero intero ({d})."),
+            format!("Not a whole number ({d})."),
+        ),
+        "ends-before-it-starts" => (
+            "La data di fine precede quella di inizio.".into(),
+            "The end date is before the start date.".into(),
+        ),
+        "password-too-short" => (
+            format!("Password troppo corta: almeno {d} caratteri."),
+            format!("Password too short: at least {d} characters."),
+        ),
+        "password-too-long" => (
+            format!("Password troppo lunga: al massimo {d} caratteri."),
+            format!("Password too long: at most {d} characters."),
+        ),
+        "password-is-email" => (
+            "La password non può essere l'indirizzo email.".into(),
+            "The password cannot be the email address.".into(),
+        ),
+        "coordinator-needs-region" => (
+            "Un coordinatore deve avere almeno una Regione.".into(),
+            "A coordinator needs at least one Region.".into(),
+        ),
+        "region-scope-only-for-coordinators" => (
+            "Solo i coordinatori hanno Regioni di competenza.".into(),
+            "Only coordinators have a Region scope.".into(),
+        ),
+        "navigator-account-needs-navigator" => (
+            "Un account navigator deve indicare il navigator (navigator_id).".into(),
+            "A navigator account must name its Navigator (navigator_id).".into(),
+        ),
+        "navigator-id-only-for-navigators" => (
+            "Solo gli account navigator hanno un navigator_id.".into(),
+            "Only navigator accounts have a navigator_id.".into(),
+        ),
+        "wrong-header" => (
+            format!("Intestazione del file errata: attesa `{d}`."),
+            format!("Wrong file header: expected `{d}`."),
+        ),
+        "wrong-column-count" => (
+            format!("Numero di colonne errato: attese {d}."),
+            format!("Wrong number of columns: expected {d}."),
+        ),
+        "empty-file" => (
+            "Il file non contiene righe.".into(),
+            "The file has no rows.".into(),
+        ),
+        "not-utf8" => (
+            "Il file non è in UTF-8.".into(),
+            "The file is not UTF-8.".into(),
+        ),
+        other => (
+            format!("Regola violata: {other} {d}"),
+            format!("Rule broken: {other} {d}"),
+        ),
+    };
+    match lang {
+        Lang::It => it,
+        Lang::En => en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn italian_unless_english_is_preferred() {
+        assert_eq!(Lang::from_accept_language(None), Lang::It);
+        assert_eq!(Lang::from_accept_language(Some("en")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language(Some("it-IT,it;q=0.9,en;q=0.8")),
+            Lang::It
+        );
+        assert_eq!(Lang::from_accept_language(Some("de,en;q=0.5")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("fr")), Lang::It);
+        assert_eq!(Lang::from_accept_language(Some("en;q=0")), Lang::It);
+    }
+}

@@ -1,0 +1,149 @@
+//! Mail: a small `Mailer` trait over lettre's transports, the texts, and the
+//! background sender that drains the outbox.
+
+pub mod sender;
+pub mod templates;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::{FileTransport, SmtpTransport, Transport};
+
+use crate::config::{MailTransport, Settings};
+
+/// One mail as it leaves the outbox. The Message-ID is the outbox's, so a
+/// mail delivered twice (a crash between sending and recording it) carries
+/// the same id both times and can be recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub message_id: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("cannot build the message: {0}")]
+    Build(String),
+    #[error("delivery failed: {0}")]
+    Delivery(String),
+}
+
+pub trait Mailer: Send + Sync {
+    fn deliver(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}
+
+fn build_message(from: &Mailbox, mail: &OutgoingMail) -> Result<Message, MailError> {
+    let to: Mailbox = mail
+        .to
+        .parse()
+        .map_err(|e| MailError::Build(format!("recipient: {e}")))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&mail.subject)
+        .message_id(Some(mail.message_id.clone()))
+        .header(ContentType::TEXT_PLAIN)
+        .body(mail.body.clone())
+        .map_err(|e| MailError::Build(e.to_string()))
+}
+
+/// Writes each mail as one `.eml` file in a folder (the default).
+pub struct FileMailer {
+    from: Mailbox,
+    transport: FileTransport,
+}
+
+impl FileMailer {
+    pub fn new(from: Mailbox, dir: PathBuf) -> std::io::Result<Self> {
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self {
+            from,
+            transport: FileTransport::new(dir),
+        })
+    }
+}
+
+impl Mailer for FileMailer {
+    fn deliver(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        let msg = build_message(&self.from, mail)?;
+        self.transport
+            .send(&msg)
+            .map(|_| ())
+            .map_err(|e| MailError::Delivery(e.to_string()))
+    }
+}
+
+/// Delivers through an SMTP server given by URL (`smtp://host:port`,
+/// `smtps://user:pass@host`).
+pub struct SmtpMailer {
+    from: Mailbox,
+    transport: SmtpTransport,
+}
+
+impl SmtpMailer {
+    pub fn new(from: Mailbox, url: &str) -> Result<Self, MailError> {
+        let transport = SmtpTransport::from_url(url)
+            .map_err(|e| MailError::Build(format!("SMTP URL: {e}")))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        Ok(Self { from, transport })
+    }
+}
+
+impl Mailer for SmtpMailer {
+    fn deliver(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        let msg = build_message(&self.from, mail)?;
+        self.transport
+            .send(&msg)
+            .map(|_| ())
+            .map_err(|e| MailError::Delivery(e.to_string()))
+    }
+}
+
+/// Only logs that a mail would go out (never its body: it holds tokens).
+pub struct LogMailer;
+
+impl Mailer for LogMailer {
+    fn deliver(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        tracing::info!(to = %mail.to, subject = %mail.subject, message_id = %mail.message_id, "mail (log transport)");
+        Ok(())
+    }
+}
+
+/// Keeps delivered mail in memory (tests and the demo).
+#[derive(Default)]
+pub struct MemoryMailer {
+    pub delivered: Mutex<Vec<OutgoingMail>>,
+}
+
+impl Mailer for MemoryMailer {
+    fn deliver(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        self.delivered
+            .lock()
+            .map_err(|_| MailError::Delivery("mailbox poisoned".into()))?
+            .push(mail.clone());
+        Ok(())
+    }
+}
+
+/// The mailer the settings ask for.
+pub fn from_settings(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
+    let from: Mailbox = settings
+        .mail_from
+        .parse()
+        .map_err(|e| anyhow::anyhow!("NAVIGATOR_MAIL_FROM is not a mailbox: {e}"))?;
+    Ok(match settings.mail_transport {
+        MailTransport::File => Arc::new(FileMailer::new(from, settings.mail_dir.clone())?),
+        MailTransport::Smtp => {
+            let url = settings.smtp_url.as_deref().ok_or_else(|| {
+                anyhow::anyhow!("NAVIGATOR_SMTP_URL is required with the smtp transport")
+            })?;
+            Arc::new(SmtpMailer::new(from, url)?)
+        }
+        MailTransport::Log => Arc::new(LogMailer),
+    })
+}

@@ -1,0 +1,102 @@
+//! The background sender: claims due mails, delivers them, records the
+//! outcome; failures are retried with exponential backoff.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use persistence::{outbox, Database};
+use tokio::sync::watch;
+
+use super::{Mailer, OutgoingMail};
+
+/// Seconds before the attempt after `attempts` failed ones: 5 s doubling, at most an hour.
+pub fn backoff(attempts: i64) -> Duration {
+    let exp = attempts.clamp(1, 20) - 1;
+    Duration::seconds((5_i64 << exp).min(3600))
+}
+
+pub struct Sender {
+    pub db: Database,
+    pub mailer: Arc<dyn Mailer>,
+    pub worker_id: String,
+    pub max_attempts: i64,
+    pub lease: Duration,
+}
+
+impl Sender {
+    pub fn new(db: Database, mailer: Arc<dyn Mailer>, max_attempts: i64) -> Self {
+        Self {
+            db,
+            mailer,
+            worker_id: uuid::Uuid::new_v4().to_string(),
+            max_attempts,
+            lease: Duration::seconds(120),
+        }
+    }
+
+    /// Delivers every mail due now; returns how many were sent.
+    pub fn drain_once(&self) -> Result<usize, persistence::PersistenceError> {
+        let mut conn = self.db.get()?;
+        let batch = outbox::claim_due(&mut conn, &self.worker_id, Utc::now(), self.lease, 20)?;
+        let mut sent = 0;
+        for row in batch {
+            let mail = OutgoingMail {
+                message_id: row.message_id.clone(),
+                to: row.recipient.clone(),
+                subject: row.subject.clone(),
+                body: row.body.clone(),
+            };
+            match self.mailer.deliver(&mail) {
+                Ok(()) => {
+                    outbox::mark_sent(&mut conn, &row.id, &self.worker_id)?;
+                    sent += 1;
+                    tracing::info!(message_id = %row.message_id, kind = %row.kind, "mail sent");
+                }
+                Err(e) => {
+                    let retry_at = (row.attempts < self.max_attempts)
+                        .then(|| Utc::now() + backoff(row.attempts));
+                    tracing::warn!(message_id = %row.message_id, attempts = row.attempts, error = %e, gave_up = retry_at.is_none(), "mail not sent");
+                    outbox::mark_attempt_failed(
+                        &mut conn,
+                        &row.id,
+                        &self.worker_id,
+                        &e.to_string(),
+                        retry_at,
+                    )?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Runs until `stop` turns true.
+    pub async fn run(self: Arc<Self>, poll: StdDuration, mut stop: watch::Receiver<bool>) {
+        loop {
+            let me = Arc::clone(&self);
+            match tokio::task::spawn_blocking(move || me.drain_once()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "mail sender cannot reach the outbox"),
+                Err(e) => tracing::error!(error = %e, "mail sender task failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1), Duration::seconds(5));
+        assert_eq!(backoff(2), Duration::seconds(10));
+        assert_eq!(backoff(3), Duration::seconds(20));
+        assert_eq!(backoff(12), Duration::seconds(3600));
+        assert_eq!(backoff(100), Duration::seconds(3600));
+    }
+}

@@ -1,0 +1,51 @@
+//! The texts of the mails, in Italian: the recipients are Italian public staff.
+
+pub struct Text {
+    pub subject: String,
+    pub body: String,
+}
+
+fn link(public_url: &str, page: &str, token: &str) -> String {
+    format!("{}/{page}?token={token}", public_url.trim_end_matches('/'))
+}
+
+pub fn activation(public_url: &str, token: &str, role: &str) -> Text {
+    let url = link(public_url, "attivazione", token);
+    Text {
+        subject: "Navigator Ops: attiva il tuo account".to_owned(),
+        body: format!(
+            "Buongiorno,\n\nè stato creato per te un account Navigator Ops con ruolo «{role}».\n\
+             Per attivarlo e scegliere la password apri questo link entro 7 giorni:\n\n{url}\n\n\
+             Se non ti aspettavi questo messaggio puoi ignorarlo.\n\n-- \nNavigator Ops\n"
+        ),
+    }
+}
+
+pub fn password_reset(public_url: &str, token: &str) -> Text {
+    let url = link(public_url, "reimposta-password", token);
+    Text {
+        subject: "Navigator Ops: reimposta la password".to_owned(),
+        body: format!(
+            "Buongiorno,\n\nè stata chiesta una nuova password per il tuo account Navigator Ops.\n\
+             Per sceglierla apri questo link entro un'ora:\n\n{url}\n\n\
+             Se non l'hai chiesta tu, ignora questo messaggio: la password attuale resta valida.\n\n-- \nNavigator Ops\n"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_carry_the_token_in_the_query() {
+        let t = activation("https://navigator.example.it/", "abc", "coordinator");
+        assert!(t
+            .body
+            .contains("https://navigator.example.it/attivazione?token=abc"));
+        let t = password_reset("http://127.0.0.1:8080", "xyz");
+        assert!(t
+            .body
+            .contains("http://127.0.0.1:8080/reimposta-password?token=xyz"));
+    }
+}

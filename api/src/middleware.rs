@@ -1,0 +1,69 @@
+//! Cross-cutting response work: problems in the caller's language with the
+//! request id, the `x-request-id` header, and metrics.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT_LANGUAGE};
+use actix_web::{web, HttpMessage};
+
+use crate::error::{render, ApiError, ProblemSource};
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub async fn finish_response(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let lang = Lang::from_accept_language(
+        req.headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let method = req.method().to_string();
+
+    let res = next.call(req).await?;
+
+    // Re-render problems in the caller's language, with the request id.
+    let problem = res
+        .response()
+        .extensions()
+        .get::<ProblemSource>()
+        .map(|p| p.0.clone());
+    let mut res = match problem {
+        Some(err) => {
+            if matches!(err, ApiError::Internal) {
+                tracing::error!(request_id = %request_id, "request failed with an internal error");
+            }
+            let (req, _) = res.into_parts();
+            ServiceResponse::new(req, render(&err, lang, Some(request_id.clone())))
+        }
+        None => res.map_into_boxed_body(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        res.headers_mut().insert(REQUEST_ID, v);
+    }
+    if let Some(state) = state {
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
+        state.metrics.observe(
+            &method,
+            &route,
+            res.status().as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    Ok(res)
+}

@@ -1,0 +1,171 @@
+//! Building and running the service: database, seeds, the first admin, the
+//! HTTP server and the mail sender.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use persistence::{migrations, seed, Database};
+use tokio::sync::watch;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::tokens::{random_secret, JwtKeys};
+use crate::bootstrap::{self, BootstrapAdmin};
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::mail::sender::Sender;
+use crate::mail::{self, Mailer};
+use crate::metrics::Metrics;
+use crate::middleware::finish_response;
+use crate::{handlers, state::AppState};
+
+/// The OpenAPI document: the base of the `openapi` crate plus every
+/// registered operation.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::BaseDoc::openapi())
+        .service(scope::scope("/api/v1").configure(handlers::api_v1))
+        .configure(handlers::operations)
+        .split_for_parts();
+    doc
+}
+
+/// Connects, migrates and loads missing reference data.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<Database> {
+    let db = Database::connect(&settings.database_url, settings.database_pool_size)?;
+    let applied = migrations::run(&db)?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "database migrated");
+    }
+    let mut conn = db.get()?;
+    let report = seed::seed_reference(&mut conn)?;
+    if report.inserted_anything() {
+        tracing::info!(?report, "reference data loaded");
+    }
+    Ok(db)
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::RouteNotFound)
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Database,
+    stop_sender: watch::Sender<bool>,
+    /// The first administrator, when this start created one.
+    pub bootstrap_admin: Option<BootstrapAdmin>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let mailer = mail::from_settings(&settings)?;
+        Self::build_with_mailer(settings, mailer).await
+    }
+
+    /// As `build`, delivering mail through `mailer`.
+    pub async fn build_with_mailer(
+        settings: Settings,
+        mailer: Arc<dyn Mailer>,
+    ) -> anyhow::Result<Self> {
+        let settings = Arc::new(settings);
+        let db = {
+            let s = Arc::clone(&settings);
+            tokio::task::spawn_blocking(move || prepare_database(&s)).await??
+        };
+        let bootstrap_admin = {
+            let (db, s) = (db.clone(), Arc::clone(&settings));
+            tokio::task::spawn_blocking(move || bootstrap::ensure_admin(&db, &s)).await??
+        };
+
+        let secret = match &settings.jwt_secret {
+            Some(s) if s.len() >= 32 => s.as_bytes().to_vec(),
+            Some(_) => anyhow::bail!("NAVIGATOR_JWT_SECRET must be at least 32 characters"),
+            None => {
+                tracing::warn!("NAVIGATOR_JWT_SECRET is not set: tokens are signed with a random key and die with this process");
+                random_secret()
+            }
+        };
+        let jwt = Arc::new(JwtKeys::new(
+            &secret,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            chrono::Duration::minutes(settings.access_token_minutes),
+        ));
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            settings: Arc::clone(&settings),
+            jwt,
+            metrics: Metrics::new()?,
+        });
+
+        let listener = TcpListener::bind(&settings.listen)?;
+        let port = listener.local_addr()?.port();
+        let doc = openapi_document();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .service(scope::scope("/api/v1").configure(handlers::api_v1))
+                .configure(handlers::operations)
+                .split_for_parts();
+            app.service(
+                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
+            )
+            .default_service(web::to(not_found))
+            .wrap(from_fn(finish_response))
+            .wrap(TracingLogger::default())
+        })
+        .shutdown_timeout(10);
+        if settings.workers > 0 {
+            server = server.workers(settings.workers);
+        }
+        let server = server.listen(listener)?.run();
+        tracing::info!(
+            port,
+            engine = db.engine().name(),
+            "listening on {}",
+            settings.listen
+        );
+
+        let (stop_sender, stop) = watch::channel(false);
+        if settings.mail_sender {
+            let sender = Arc::new(Sender::new(db.clone(), mailer, settings.mail_max_attempts));
+            tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));
+        }
+        Ok(Self {
+            port,
+            server,
+            db,
+            stop_sender,
+            bootstrap_admin,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// A handle to stop the server from elsewhere (tests, signals).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        let _ = self.stop_sender.send(true);
+        result
+    }
+}
