@@ -120,11 +120,11 @@ fn json_error(path: &str, e: serde_json::Error) -> ApiError {
                     detail: msg.clone(),
                 }
             } else if msg.starts_with("unknown field") {
-                let name = quoted(&msg).unwrap_or("?");
+                // The path already ends with the unexpected field.
                 ApiError::InvalidField {
                     code: "unknown-field",
-                    field: join(path, name),
-                    detail: msg.clone(),
+                    field,
+                    detail: msg,
                 }
             } else if msg.starts_with("unknown variant") {
                 ApiError::InvalidField {
