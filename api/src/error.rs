@@ -158,7 +158,7 @@ impl ApiError {
             } => vec![ProblemFieldError {
                 field: field.clone(),
                 code: (*code).to_owned(),
-                message: detail.clone(),
+                message: i18n::field_message(code, field, detail, lang),
                 line: None,
             }],
             Self::InvalidQuery { field, detail } => vec![ProblemFieldError {

@@ -108,8 +108,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
     match (err, lang) {
         (E::MalformedJson(d), Lang::It) => format!("Il corpo della richiesta non è JSON valido: {d}."),
         (E::MalformedJson(d), Lang::En) => format!("The request body is not valid JSON: {d}."),
-        (E::InvalidField { field, detail, .. }, Lang::It) => format!("Il campo `{field}` non è valido: {detail}."),
-        (E::InvalidField { field, detail, .. }, Lang::En) => format!("Field `{field}` is invalid: {detail}."),
+        (E::InvalidField { code, field, detail }, lang) => field_message(code, field, detail, lang),
         (E::InvalidQuery { field, detail }, Lang::It) => format!("Il parametro `{field}` non è valido: {detail}."),
         (E::InvalidQuery { field, detail }, Lang::En) => format!("Query parameter `{field}` is invalid: {detail}."),
         (E::UnsupportedMediaType { expected }, Lang::It) => format!("Il corpo deve essere {expected}."),
@@ -203,6 +202,31 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
             "Internal error: it was logged with the request id.",
         )
         .to_owned(),
+    }
+}
+
+/// A JSON field that does not fit, in words; serde's own text follows in
+/// brackets for the technically minded.
+pub fn field_message(code: &str, field: &str, detail: &str, lang: Lang) -> String {
+    match (code, lang) {
+        ("missing-field", Lang::It) => format!("Manca il campo obbligatorio `{field}`."),
+        ("missing-field", Lang::En) => format!("Required field `{field}` is missing."),
+        ("unknown-field", Lang::It) => format!("Il campo `{field}` non è previsto."),
+        ("unknown-field", Lang::En) => format!("Field `{field}` is not expected."),
+        ("unknown-enum-value", Lang::It) => {
+            format!("Il campo `{field}` ha un valore non ammesso ({detail}).")
+        }
+        ("unknown-enum-value", Lang::En) => {
+            format!("Field `{field}` has a value that is not allowed ({detail}).")
+        }
+        ("invalid-field-type", Lang::It) => {
+            format!("Il campo `{field}` ha un tipo errato ({detail}).")
+        }
+        ("invalid-field-type", Lang::En) => {
+            format!("Field `{field}` has the wrong type ({detail}).")
+        }
+        (_, Lang::It) => format!("Il campo `{field}` non è valido ({detail})."),
+        (_, Lang::En) => format!("Field `{field}` is invalid ({detail})."),
     }
 }
 

@@ -81,8 +81,10 @@ pub struct ConnectionOpener {
     target: Target,
 }
 
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON;";
+// The busy timeout comes first: switching a new file to WAL takes a lock that
+// other connections opening at the same moment must wait for.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 impl ManageConnection for ConnectionOpener {
     type Connection = DbConnection;
@@ -137,6 +139,7 @@ impl Database {
         let engine = target.engine();
         let pool = Pool::builder()
             .max_size(max_connections.max(1))
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .build(ConnectionOpener { target })
             .map_err(PersistenceError::Pool)?;

@@ -1,1 +1,12 @@
+//! End-to-end tests: the real server on a free port, a fresh database per
+//! test, each test on SQLite and (with `TEST_DATABASE_URL`) on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
+mod auth;
+mod bad_input;
+mod mail;
+mod ops;
+mod reference;
+mod repository;
+mod users;

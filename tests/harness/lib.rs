@@ -1,1 +1,254 @@
+//! The end-to-end harness: starts the real server on a free port with a
+//! fresh database per test, on SQLite always and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set, and offers a helper per endpoint.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+pub mod endpoints;
+pub mod smtp;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use api::config::{MailTransport, Settings};
+use api::mail::{MemoryMailer, OutgoingMail};
+use api::Application;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+
+pub const ADMIN_EMAIL: &str = "admin@anpalservizi.it";
+pub const ADMIN_PASSWORD: &str = "password iniziale dell'amministratore";
+pub const JWT_SECRET: &str = "a test signing key that is long enough to be used";
+/// A strong enough password for the accounts tests create.
+pub const PASSWORD: &str = "una password abbastanza lunga";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A database made for one test; PostgreSQL ones are dropped afterwards.
+pub struct TestDatabase {
+    pub url: String,
+    pub engine: Engine,
+    _dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg_drop.take() {
+            // Off the async runtime: diesel is synchronous.
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut c) = diesel::PgConnection::establish(&admin_url) {
+                    let _ = c
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// The PostgreSQL server for tests, or `None` (then PostgreSQL variants are
+/// skipped with a note). Under CI the variable is required.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "TEST_DATABASE_URL must be set under CI: the suite runs on PostgreSQL too"
+            );
+            None
+        }
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let prefix = match base.rfind('/') {
+        Some(i) if base[..i].contains("://") && i > base.find("://").unwrap_or(0) + 2 => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+pub fn fresh_database(engine: Engine) -> Option<TestDatabase> {
+    match engine {
+        Engine::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("navigator.db").display());
+            Some(TestDatabase {
+                url,
+                engine,
+                _dir: Some(dir),
+                pg_drop: None,
+            })
+        }
+        Engine::Postgres => {
+            let admin_url = postgres_url()?;
+            let name = format!("navigator_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = diesel::PgConnection::establish(&admin_url)
+                .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at TEST_DATABASE_URL: {e}"));
+            conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .unwrap();
+            let url = with_database(&admin_url, &name);
+            Some(TestDatabase {
+                url,
+                engine,
+                _dir: None,
+                pg_drop: Some((admin_url, name)),
+            })
+        }
+    }
+}
+
+/// Settings for a test server: port 0, fixed admin and key, fast mail polling.
+pub fn test_settings(database_url: &str) -> Settings {
+    let mut s = Settings::defaults_only().unwrap();
+    s.database_url = database_url.to_owned();
+    s.database_pool_size = 8;
+    s.listen = "127.0.0.1:0".into();
+    s.jwt_secret = Some(JWT_SECRET.into());
+    s.admin_email = Some(ADMIN_EMAIL.into());
+    s.admin_password = Some(ADMIN_PASSWORD.into());
+    s.mail_transport = MailTransport::Log;
+    s.mail_poll_millis = 25;
+    s.workers = 2;
+    s.public_url = "https://navigator.example.it".into();
+    s
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub mailer: Arc<MemoryMailer>,
+    pub settings: Settings,
+    pub db: persistence::Database,
+    pub engine: Engine,
+    handle: actix_web::dev::ServerHandle,
+    database: Option<TestDatabase>,
+}
+
+impl TestApp {
+    /// Stops the server, keeping the database for another start.
+    pub async fn stop(mut self) -> TestDatabase {
+        self.handle.stop(false).await;
+        self.database.take().unwrap()
+    }
+
+    /// Every mail delivered so far.
+    pub fn mails(&self) -> Vec<OutgoingMail> {
+        self.mailer.delivered.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 10 s) for a mail to `to` and returns the newest.
+    pub async fn wait_for_mail(&self, to: &str) -> OutgoingMail {
+        for _ in 0..400 {
+            if let Some(m) = self.mails().into_iter().rev().find(|m| m.to == to) {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no mail to {to} within 10 s");
+    }
+}
+
+/// The `token=` value of the link in a mail.
+pub fn token_in(mail: &OutgoingMail) -> String {
+    let start = mail.body.find("token=").expect("a link with token=") + "token=".len();
+    mail.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Starts the service on `db` with `adjust` applied to the test settings.
+pub async fn start_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = test_settings(&db.url);
+    adjust(&mut settings);
+    let mailer = Arc::new(MemoryMailer::default());
+    let app = Application::build_with_mailer(settings.clone(), mailer.clone())
+        .await
+        .expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let pool = app.database().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+        mailer,
+        settings,
+        db: pool,
+        engine: db.engine,
+        handle,
+        database: Some(db),
+    }
+}
+
+/// A server on a fresh database of `engine`; `None` when that engine is not
+/// available (PostgreSQL without `TEST_DATABASE_URL`).
+pub async fn spawn(engine: Engine, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+    let db = tokio::task::spawn_blocking(move || fresh_database(engine))
+        .await
+        .unwrap()?;
+    Some(start_on(db, adjust).await)
+}
+
+/// Declares one end-to-end test that runs on each engine:
+/// `both_engines!(name);` for `async fn name(app: TestApp)`, or
+/// `both_engines!(name, |s| s.field = value);` to adjust the settings.
+#[macro_export]
+macro_rules! both_engines {
+    ($name:ident) => {
+        $crate::both_engines!($name, |_s: &mut api::config::Settings| {});
+    };
+    ($name:ident, $adjust:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::spawn($crate::Engine::Sqlite, $adjust)
+                    .await
+                    .unwrap();
+                super::$name(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::spawn($crate::Engine::Postgres, $adjust).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("PostgreSQL variant skipped: TEST_DATABASE_URL is not set"),
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_names_are_swapped_in_urls() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+    }
+}
