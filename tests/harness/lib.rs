@@ -27,27 +27,48 @@ pub enum Engine {
     Postgres,
 }
 
-/// A database made for one test; PostgreSQL ones are dropped afterwards.
+/// A database made for one test. PostgreSQL ones are named with their
+/// creation time and dropped by a later run once they are an hour old: the
+/// server of a finished test may still be winding down when the test ends.
 pub struct TestDatabase {
     pub url: String,
     pub engine: Engine,
     _dir: Option<tempfile::TempDir>,
-    pg_drop: Option<(String, String)>,
 }
 
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = self.pg_drop.take() {
-            // Off the async runtime: diesel is synchronous.
-            let _ = std::thread::spawn(move || {
-                if let Ok(mut c) = diesel::PgConnection::establish(&admin_url) {
-                    let _ = c
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-                }
-            })
-            .join();
+#[derive(diesel::QueryableByName)]
+struct DatabaseName {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    datname: String,
+}
+
+fn drop_stale_databases(conn: &mut diesel::PgConnection) {
+    use diesel::RunQueryDsl;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let names: Vec<DatabaseName> = diesel::sql_query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'navigator_test_%'",
+        )
+        .load(conn)
+        .unwrap_or_default();
+        for n in names {
+            let created = n
+                .datname
+                .split('_')
+                .nth(2)
+                .and_then(|t| t.parse::<u64>().ok());
+            if created.is_some_and(|t| t + 3600 < now) {
+                let _ = conn.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    n.datname
+                ));
+            }
         }
-    }
+    });
 }
 
 /// The PostgreSQL server for tests, or `None` (then PostgreSQL variants are
@@ -89,14 +110,18 @@ pub fn fresh_database(engine: Engine) -> Option<TestDatabase> {
                 url,
                 engine,
                 _dir: Some(dir),
-                pg_drop: None,
             })
         }
         Engine::Postgres => {
             let admin_url = postgres_url()?;
-            let name = format!("navigator_test_{}", uuid::Uuid::new_v4().simple());
+            let created = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            let name = format!("navigator_test_{created}_{}", uuid::Uuid::new_v4().simple());
             let mut conn = diesel::PgConnection::establish(&admin_url)
                 .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at TEST_DATABASE_URL: {e}"));
+            drop_stale_databases(&mut conn);
             conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
                 .unwrap();
             let url = with_database(&admin_url, &name);
@@ -104,7 +129,6 @@ pub fn fresh_database(engine: Engine) -> Option<TestDatabase> {
                 url,
                 engine,
                 _dir: None,
-                pg_drop: Some((admin_url, name)),
             })
         }
     }
@@ -175,9 +199,14 @@ pub async fn start_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> T
     let mut settings = test_settings(&db.url);
     adjust(&mut settings);
     let mailer = Arc::new(MemoryMailer::default());
-    let app = Application::build_with_mailer(settings.clone(), mailer.clone())
-        .await
-        .expect("the application starts");
+    // Tests that set a real transport (SMTP, file) get it; the others keep
+    // their mail in memory.
+    let app = if settings.mail_transport == MailTransport::Log {
+        Application::build_with_mailer(settings.clone(), mailer.clone()).await
+    } else {
+        Application::build(settings.clone()).await
+    }
+    .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     let pool = app.database().clone();
@@ -216,6 +245,9 @@ macro_rules! both_engines {
     };
     ($name:ident, $adjust:expr) => {
         mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let app = $crate::spawn($crate::Engine::Sqlite, $adjust)
