@@ -47,16 +47,33 @@ pub fn create_account(
     password_hash: Option<&str>,
     mail: &MailContext<'_>,
 ) -> ApiResult<Account> {
+    let email_taken = || ApiError::Conflict {
+        code: "email-taken",
+        subject: new.email.as_str().to_owned(),
+    };
+    let navigator_taken = |id: &uuid::Uuid| ApiError::Conflict {
+        code: "navigator-has-account",
+        subject: id.to_string(),
+    };
     if accounts::find_by_email(conn, new.email.as_str())?.is_some() {
-        return Err(ApiError::Conflict {
-            code: "email-taken",
-            detail: format!(
-                "{} è già registrato / is already registered.",
-                new.email.as_str()
-            ),
-        });
+        return Err(email_taken());
     }
-    let account = accounts::insert_user(conn, new, password_hash)?;
+    if let Some(id) = &new.navigator_id {
+        if accounts::find_by_navigator(conn, &id.to_string())?.is_some() {
+            return Err(navigator_taken(id));
+        }
+    }
+    // The checks above answer the common case; the unique indexes answer a
+    // concurrent request that passed them at the same moment.
+    let account = accounts::insert_user(conn, new, password_hash).map_err(|e| {
+        if !e.is_unique_violation() {
+            return ApiError::from(e);
+        }
+        match &new.navigator_id {
+            Some(id) if e.to_string().contains("navigator_id") => navigator_taken(id),
+            _ => email_taken(),
+        }
+    })?;
     if password_hash.is_none() {
         let token = opaque_token();
         let purpose = OneTimePurpose::Activation;

@@ -62,10 +62,11 @@ pub enum ApiError {
     NotFound { entity: &'static str },
     #[error("no route")]
     RouteNotFound,
-    #[error("method not allowed")]
-    MethodNotAllowed,
-    #[error("conflict {code}: {detail}")]
-    Conflict { code: &'static str, detail: String },
+    #[error("method not allowed; allowed: {allowed}")]
+    MethodNotAllowed { allowed: String },
+    /// A state conflict on `subject` (an email, a code): `code` names it.
+    #[error("conflict {code}: {subject}")]
+    Conflict { code: &'static str, subject: String },
     #[error("too many attempts; retry in {retry_after}s")]
     Throttled { retry_after: i64 },
     #[error("database unavailable")]
@@ -105,7 +106,7 @@ impl ApiError {
             Self::Forbidden => "forbidden",
             Self::OutOfScope => "out-of-scope",
             Self::NotFound { .. } | Self::RouteNotFound => "not-found",
-            Self::MethodNotAllowed => "method-not-allowed",
+            Self::MethodNotAllowed { .. } => "method-not-allowed",
             Self::Conflict { code, .. } => code,
             Self::Throttled { .. } => "too-many-attempts",
             Self::Unavailable => "service-unavailable",
@@ -129,7 +130,7 @@ impl ApiError {
             | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::OutOfScope => StatusCode::FORBIDDEN,
             Self::NotFound { .. } | Self::RouteNotFound => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -204,6 +205,9 @@ pub fn render(err: &ApiError, lang: Lang, request_id: Option<String>) -> HttpRes
     res.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
     if let ApiError::Throttled { retry_after } = err {
         res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+    }
+    if let ApiError::MethodNotAllowed { allowed } = err {
+        res.insert_header((header::ALLOW, allowed.as_str()));
     }
     if let ApiError::Unauthenticated(_) = err {
         res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));

@@ -93,6 +93,10 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
         "not-found" => ("Non trovato", "Not found"),
         "method-not-allowed" => ("Metodo non consentito", "Method not allowed"),
         "email-taken" => ("Email già registrata", "Email already registered"),
+        "navigator-has-account" => (
+            "Il navigator ha già un account",
+            "Navigator already has an account",
+        ),
         "cpi-exists" => ("CPI già presente", "CPI already exists"),
         "too-many-attempts" => ("Troppi tentativi", "Too many attempts"),
         "service-unavailable" => ("Servizio non disponibile", "Service unavailable"),
@@ -180,10 +184,9 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::NotFound { entity }, Lang::It) => format!("Nessun record trovato ({entity})."),
         (E::NotFound { entity }, Lang::En) => format!("No such {entity}."),
         (E::RouteNotFound, _) => pick(lang, "Indirizzo inesistente.", "No such endpoint.").to_owned(),
-        (E::MethodNotAllowed, _) => {
-            pick(lang, "Metodo non consentito su questo indirizzo.", "Method not allowed here.").to_owned()
-        }
-        (E::Conflict { detail, .. }, _) => detail.clone(),
+        (E::MethodNotAllowed { allowed }, Lang::It) => format!("Metodo non consentito qui; consentiti: {allowed}."),
+        (E::MethodNotAllowed { allowed }, Lang::En) => format!("Method not allowed here; allowed: {allowed}."),
+        (E::Conflict { code, subject }, lang) => conflict_message(code, subject, lang),
         (E::Throttled { retry_after }, Lang::It) => {
             format!("Troppi tentativi di accesso falliti: riprova tra {retry_after} secondi.")
         }
@@ -202,6 +205,21 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
             "Internal error: it was logged with the request id.",
         )
         .to_owned(),
+    }
+}
+
+fn conflict_message(code: &str, subject: &str, lang: Lang) -> String {
+    match (code, lang) {
+        ("email-taken", Lang::It) => format!("L'indirizzo {subject} è già registrato."),
+        ("email-taken", Lang::En) => format!("{subject} is already registered."),
+        ("navigator-has-account", Lang::It) => format!("Il navigator {subject} ha già un account."),
+        ("navigator-has-account", Lang::En) => {
+            format!("Navigator {subject} already has an account.")
+        }
+        ("cpi-exists", Lang::It) => format!("Il CPI {subject} esiste già."),
+        ("cpi-exists", Lang::En) => format!("CPI {subject} already exists."),
+        (_, Lang::It) => format!("Conflitto con lo stato attuale ({subject})."),
+        (_, Lang::En) => format!("Conflict with the current state ({subject})."),
     }
 }
 

@@ -5,9 +5,10 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::dev::ResourceDef;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use persistence::{migrations, seed, Database};
 use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
@@ -52,8 +53,46 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Database> {
     Ok(db)
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::RouteNotFound)
+/// The documented paths with their methods, to answer 405 rather than 404
+/// when only the method is wrong.
+pub struct KnownRoutes(Vec<(ResourceDef, Vec<String>)>);
+
+impl KnownRoutes {
+    fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let value = serde_json::to_value(item).unwrap_or_default();
+                let methods = value
+                    .as_object()
+                    .map(|o| o.keys().map(|m| m.to_ascii_uppercase()).collect())
+                    .unwrap_or_default();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    fn methods_for(&self, path: &str) -> Option<&[String]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, m)| m.as_slice())
+    }
+}
+
+async fn not_found(
+    req: HttpRequest,
+    routes: web::Data<KnownRoutes>,
+) -> Result<HttpResponse, ApiError> {
+    match routes.methods_for(req.path()) {
+        Some(methods) => Err(ApiError::MethodNotAllowed {
+            allowed: methods.join(", "),
+        }),
+        None => Err(ApiError::RouteNotFound),
+    }
 }
 
 pub struct Application {
@@ -110,10 +149,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.listen)?;
         let port = listener.local_addr()?.port();
         let doc = openapi_document();
+        let routes = web::Data::new(KnownRoutes::from_document(&doc));
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
+                .app_data(routes.clone())
                 .service(scope::scope("/api/v1").configure(handlers::api_v1))
                 .configure(handlers::operations)
                 .split_for_parts();

@@ -51,6 +51,15 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Acco
     with_regions(conn, user)
 }
 
+pub fn find_by_navigator(conn: &mut DbConnection, navigator_id: &str) -> Result<Option<Account>> {
+    let user: Option<UserRow> = users::table
+        .select(UserRow::as_select())
+        .filter(users::navigator_id.eq(navigator_id))
+        .first(conn)
+        .optional()?;
+    with_regions(conn, user)
+}
+
 pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<Account>> {
     let user: Option<UserRow> = users::table
         .select(UserRow::as_select())

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::connection::DbConnection;
 use crate::error::Result;
 use crate::schema::audit_log;
-use crate::time::{from_db, new_id, to_db};
+use crate::time::{from_db, to_db};
 
 /// Who acts and under which request; carried from the HTTP layer into every write.
 #[derive(Debug, Clone, Default)]
@@ -61,10 +61,19 @@ pub fn append<B: Serialize, A: Serialize>(
         .map(serde_json::to_string)
         .transpose()
         .map_err(json_err)?;
+    // `at` is read from the time-ordered id, so ordering by id and by `at` agree.
+    let id = uuid::Uuid::now_v7();
+    let at = id
+        .get_timestamp()
+        .map(|t| t.to_unix())
+        .and_then(|(secs, nanos)| {
+            chrono::DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
+        })
+        .unwrap_or_else(Utc::now);
     diesel::insert_into(audit_log::table)
         .values((
-            audit_log::id.eq(new_id()),
-            audit_log::at.eq(to_db(Utc::now())),
+            audit_log::id.eq(id.to_string()),
+            audit_log::at.eq(to_db(at)),
             audit_log::actor.eq(ctx.actor.as_deref()),
             audit_log::action.eq(action),
             audit_log::entity.eq(entity),

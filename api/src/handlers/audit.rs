@@ -1,5 +1,6 @@
 use actix_web::{get, web};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Rome;
 use openapi::dto::{AuditEntryView, AuditQuery, Page};
 use openapi::Problem;
 use persistence::audit::{self, AuditFilter};
@@ -12,22 +13,28 @@ use crate::extract::ValidQuery;
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
-/// An instant, or a day (its start for `from`, the next day's for `to`).
+/// An instant, or an Italian calendar day: its first instant for `from`,
+/// the next day's for `to`.
 fn instant(field: &str, raw: Option<&str>, day_end: bool) -> ApiResult<Option<DateTime<Utc>>> {
     let Some(raw) = raw else { return Ok(None) };
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(Some(t.with_timezone(&Utc)));
     }
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) => {
-            let d = if day_end { d + Duration::days(1) } else { d };
-            Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
-        }
-        Err(_) => Err(ApiError::InvalidQuery {
-            field: field.to_owned(),
-            detail: format!("{raw}: expected YYYY-MM-DD or an RFC 3339 instant"),
-        }),
-    }
+    let invalid = || ApiError::InvalidQuery {
+        field: field.to_owned(),
+        detail: format!("{raw}: expected YYYY-MM-DD or an RFC 3339 instant"),
+    };
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| invalid())?;
+    let day = if day_end {
+        day + Duration::days(1)
+    } else {
+        day
+    };
+    let midnight = day.and_hms_opt(0, 0, 0).ok_or_else(invalid)?;
+    Ok(Rome
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc)))
 }
 
 fn json(raw: Option<String>) -> Option<serde_json::Value> {

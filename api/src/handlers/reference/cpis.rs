@@ -101,10 +101,7 @@ fn insert_all(
             if e.is_unique_violation() {
                 ApiError::Conflict {
                     code: "cpi-exists",
-                    detail: format!(
-                        "Il CPI {} esiste già / CPI {} already exists.",
-                        cpi.code, cpi.code
-                    ),
+                    subject: cpi.code.clone(),
                 }
             } else {
                 e.into()
