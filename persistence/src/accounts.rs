@@ -309,21 +309,47 @@ pub fn failure_record(conn: &mut DbConnection, key: &str) -> Result<Option<Failu
     }))
 }
 
-pub fn store_failure_record(conn: &mut DbConnection, key: &str, rec: &FailureRecord) -> Result<()> {
+/// Replaces the record of `key` if it still is `previous` (compare and swap):
+/// `false` when a concurrent failure changed it first, and the caller should
+/// read it again and retry, so no failure is lost.
+pub fn replace_failure_record(
+    conn: &mut DbConnection,
+    key: &str,
+    previous: Option<&FailureRecord>,
+    rec: &FailureRecord,
+) -> Result<bool> {
     let values = (
         login_failures::failures.eq(rec.failures),
         login_failures::window_started_at.eq(to_db(rec.window_started_at)),
         login_failures::locked_until.eq(rec.locked_until.map(to_db)),
     );
-    let n = diesel::update(login_failures::table.filter(login_failures::throttle_key.eq(key)))
-        .set(values)
-        .execute(conn)?;
-    if n == 0 {
-        diesel::insert_into(login_failures::table)
-            .values((login_failures::throttle_key.eq(key), values))
+    match previous {
+        Some(prev) => {
+            let n = diesel::update(
+                login_failures::table
+                    .filter(login_failures::throttle_key.eq(key))
+                    .filter(login_failures::failures.eq(prev.failures))
+                    .filter(login_failures::window_started_at.eq(to_db(prev.window_started_at))),
+            )
+            .set(values)
             .execute(conn)?;
+            Ok(n == 1)
+        }
+        None => {
+            // In a savepoint, so that losing the race to a concurrent first
+            // failure does not abort the surrounding transaction.
+            let inserted = conn.transaction(|c| {
+                diesel::insert_into(login_failures::table)
+                    .values((login_failures::throttle_key.eq(key), values))
+                    .execute(c)
+            });
+            match inserted.map_err(PersistenceError::from) {
+                Ok(_) => Ok(true),
+                Err(e) if e.is_unique_violation() => Ok(false),
+                Err(e) => Err(e),
+            }
+        }
     }
-    Ok(())
 }
 
 pub fn clear_failures(conn: &mut DbConnection, key: &str) -> Result<()> {

@@ -317,3 +317,37 @@ async fn repeated_failures_from_one_address_are_throttled(app: TestApp) {
     assert_eq!(p["type"], "too-many-attempts");
 }
 both_engines!(repeated_failures_from_one_address_are_throttled);
+
+async fn parallel_failed_logins_for_one_account_are_all_counted_cleanly(app: TestApp) {
+    let attempts = (0..10).map(|_| {
+        let client = app.client.clone();
+        let url = app.api("/auth/login");
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .json(
+                    &json!({ "email": "ghost@anpalservizi.it", "password": "wrong password here" }),
+                )
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    });
+    let statuses = futures_join(attempts).await;
+    // Never a server error: each is refused or, once the lock is set, throttled.
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let p = problem(
+        app.login("ghost@anpalservizi.it", "wrong password here")
+            .await,
+        429,
+    )
+    .await;
+    assert_eq!(p["type"], "too-many-attempts");
+}
+both_engines!(parallel_failed_logins_for_one_account_are_all_counted_cleanly);

@@ -77,12 +77,14 @@ pub async fn login(
             .write(move |conn| {
                 let now = Utc::now();
                 for (key, policy) in &keys {
-                    let rec = accounts::failure_record(conn, key)?;
-                    accounts::store_failure_record(
-                        conn,
-                        key,
-                        &policy.after_failure(rec.as_ref(), now),
-                    )?;
+                    // Optimistic: re-read and retry when a parallel failure won.
+                    for _ in 0..20 {
+                        let rec = accounts::failure_record(conn, key)?;
+                        let next = policy.after_failure(rec.as_ref(), now);
+                        if accounts::replace_failure_record(conn, key, rec.as_ref(), &next)? {
+                            break;
+                        }
+                    }
                 }
                 Ok(())
             })

@@ -1,0 +1,209 @@
+//! The `navigator` command as an operator runs it, on SQLite and (with
+//! `TEST_DATABASE_URL`) on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+
+/// A fresh database URL per engine available; the folder keeps SQLite files.
+fn databases(dir: &std::path::Path) -> Vec<String> {
+    let mut urls = vec![format!("sqlite://{}", dir.join("navigator.db").display())];
+    if let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let name = format!("navigator_test_{secs}_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = diesel::PgConnection::establish(&admin_url).unwrap();
+        conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .unwrap();
+        let base = admin_url.split('?').next().unwrap();
+        let prefix = &base[..base.rfind('/').unwrap()];
+        urls.push(format!("{prefix}/{name}"));
+    } else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "TEST_DATABASE_URL must be set under CI"
+        );
+    }
+    urls
+}
+
+fn navigator(dir: &std::path::Path, url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_navigator"))
+        .args(args)
+        .current_dir(dir)
+        .env("NAVIGATOR_DATABASE_URL", url)
+        .env("NAVIGATOR_MAIL_TRANSPORT", "log")
+        .env_remove("NAVIGATOR_ADMIN_EMAIL")
+        .env_remove("NAVIGATOR_ADMIN_PASSWORD")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn the_first_start_creates_one_admin_and_shows_the_password_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(dir.path()) {
+        let first = stdout(&navigator(dir.path(), &url, &["seed"], None));
+        assert!(
+            first.contains("First administrator created: admin@navigator.local"),
+            "{first}"
+        );
+        let password = first
+            .lines()
+            .find_map(|l| l.strip_prefix("One-time password (shown only now): "))
+            .expect("the password is printed");
+        assert_eq!(password.len(), 20);
+        let second = stdout(&navigator(dir.path(), &url, &["seed"], None));
+        assert!(!second.contains("One-time password"), "{second}");
+        assert!(!second.contains(password));
+    }
+}
+
+#[test]
+fn user_create_reads_the_password_from_stdin_and_checks_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(dir.path()) {
+        let args = [
+            "user",
+            "create",
+            "--email",
+            "Coord.Lazio@anpalservizi.it",
+            "--role",
+            "coordinator",
+            "--region",
+            "12",
+            "--password-stdin",
+        ];
+        let out = stdout(&navigator(
+            dir.path(),
+            &url,
+            &args,
+            Some("una password abbastanza lunga\n"),
+        ));
+        assert!(
+            out.contains("created coord.lazio@anpalservizi.it (coordinator)"),
+            "{out}"
+        );
+
+        // The same email again, a coordinator without a Region, a short password: refused.
+        let again = navigator(
+            dir.path(),
+            &url,
+            &args,
+            Some("una password abbastanza lunga\n"),
+        );
+        assert!(!again.status.success());
+        assert!(String::from_utf8_lossy(&again.stderr).contains("email-taken"));
+        let no_region = navigator(
+            dir.path(),
+            &url,
+            &[
+                "user",
+                "create",
+                "--email",
+                "c2@anpalservizi.it",
+                "--role",
+                "coordinator",
+                "--password-stdin",
+            ],
+            Some("una password abbastanza lunga"),
+        );
+        assert!(String::from_utf8_lossy(&no_region.stderr).contains("coordinator-needs-region"));
+        let short = navigator(
+            dir.path(),
+            &url,
+            &[
+                "user",
+                "create",
+                "--email",
+                "h@anpalservizi.it",
+                "--role",
+                "hr",
+                "--password-stdin",
+            ],
+            Some("corta"),
+        );
+        assert!(String::from_utf8_lossy(&short.stderr).contains("password-too-short"));
+
+        // Without a password an activation link is queued.
+        let out = stdout(&navigator(
+            dir.path(),
+            &url,
+            &[
+                "user",
+                "create",
+                "--email",
+                "t@anpalservizi.it",
+                "--role",
+                "trainer",
+            ],
+            None,
+        ));
+        assert!(out.contains("activation link is queued"), "{out}");
+    }
+}
+
+#[test]
+fn seed_demo_adds_labelled_demo_data_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(dir.path()) {
+        let out = stdout(&navigator(dir.path(), &url, &["seed", "--demo"], None));
+        // Two demo CPIs per province of the 19 Regions with a convention.
+        assert!(out.contains("demo data: 210 demo CPIs added"), "{out}");
+        assert_eq!(out.matches("demo account").count(), 5, "{out}");
+        let again = stdout(&navigator(dir.path(), &url, &["seed", "--demo"], None));
+        assert!(again.contains("demo data: 0 demo CPIs added"), "{again}");
+        assert_eq!(again.matches("demo account").count(), 0);
+    }
+}
+
+#[test]
+fn migrate_and_openapi() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(dir.path()) {
+        assert!(stdout(&navigator(dir.path(), &url, &["migrate"], None))
+            .contains("1 migration(s) applied"));
+        assert!(stdout(&navigator(dir.path(), &url, &["migrate"], None))
+            .contains("0 migration(s) applied"));
+    }
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&navigator(
+        dir.path(),
+        "sqlite://unused.db",
+        &["openapi"],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(doc["info"]["title"], "Navigator Ops");
+    assert!(doc["paths"]["/api/v1/auth/login"]["post"].is_object());
+}
