@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use domain::account::{NewAccount, OneTimePurpose, Role};
-use openapi::dto::UserView;
+use openapi::dto::{TokenPair, UserView};
 use persistence::accounts::{self, Account};
 use persistence::audit::{self, AuditContext};
 use persistence::{outbox, DbConnection};
@@ -75,26 +75,7 @@ pub fn create_account(
         }
     })?;
     if password_hash.is_none() {
-        let token = opaque_token();
-        let purpose = OneTimePurpose::Activation;
-        accounts::insert_one_time_token(
-            conn,
-            &account.user.id,
-            purpose,
-            &digest(&token),
-            Utc::now() + purpose.lifetime(),
-        )?;
-        let text = templates::activation(mail.public_url, &token, new.role.as_str());
-        outbox::enqueue(
-            conn,
-            &outbox::NewMail {
-                recipient: new.email.as_str(),
-                subject: &text.subject,
-                body: &text.body,
-                kind: purpose.as_str(),
-            },
-            mail.message_domain,
-        )?;
+        send_one_time_link(conn, &account, OneTimePurpose::Activation, mail)?;
     }
     audit::append::<(), _>(
         conn,
@@ -106,6 +87,52 @@ pub fn create_account(
         Some(&account_state(&account)),
     )?;
     Ok(account)
+}
+
+/// Issues a one-time token for `purpose` and queues the mail with its link,
+/// in the caller's transaction.
+pub fn send_one_time_link(
+    conn: &mut DbConnection,
+    account: &Account,
+    purpose: OneTimePurpose,
+    mail: &MailContext<'_>,
+) -> ApiResult<()> {
+    let token = opaque_token();
+    accounts::insert_one_time_token(
+        conn,
+        &account.user.id,
+        purpose,
+        &digest(&token),
+        Utc::now() + purpose.lifetime(),
+    )?;
+    let text = match purpose {
+        OneTimePurpose::Activation => {
+            templates::activation(mail.public_url, &token, &account.user.role)
+        }
+        OneTimePurpose::PasswordReset => templates::password_reset(mail.public_url, &token),
+    };
+    outbox::enqueue(
+        conn,
+        &outbox::NewMail {
+            recipient: &account.user.email,
+            subject: &text.subject,
+            body: &text.body,
+            kind: purpose.as_str(),
+        },
+        mail.message_domain,
+    )?;
+    Ok(())
+}
+
+/// The answer of login and refresh.
+pub fn token_pair(session: Session, account: &Account) -> ApiResult<TokenPair> {
+    Ok(TokenPair {
+        access_token: session.access_token,
+        refresh_token: session.refresh_token,
+        token_type: "Bearer".into(),
+        expires_in: session.expires_in,
+        user: user_view(account)?,
+    })
 }
 
 /// What the audit log keeps of an account: never a password hash.

@@ -6,7 +6,7 @@ use openapi::Problem;
 use persistence::accounts;
 use persistence::audit;
 
-use crate::accounts::{open_session, user_view};
+use crate::accounts::{open_session, token_pair};
 use crate::auth::password;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson};
@@ -115,11 +115,5 @@ pub async fn login(
             Ok((session, account))
         })
         .await?;
-    Ok(web::Json(TokenPair {
-        access_token: session.access_token,
-        refresh_token: session.refresh_token,
-        token_type: "Bearer".into(),
-        expires_in: session.expires_in,
-        user: user_view(&account)?,
-    }))
+    Ok(web::Json(token_pair(session, &account)?))
 }

@@ -3,13 +3,13 @@ use chrono::Utc;
 use domain::account::{check_password, one_time_token_usable, Email, OneTimePurpose};
 use openapi::dto::{PasswordResetConfirm, PasswordResetRequest};
 use openapi::Problem;
-use persistence::{accounts, audit, outbox};
+use persistence::{accounts, audit};
 
+use crate::accounts::{send_one_time_link, MailContext};
 use crate::auth::password;
-use crate::auth::tokens::{digest, opaque_token};
+use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson};
-use crate::mail::templates;
 use crate::state::AppState;
 
 /// Mails a one-time link to set a new password. Always answers 202, so the
@@ -37,26 +37,11 @@ pub async fn request_reset(
             let Some(account) = accounts::find_by_email(conn, &email)? else {
                 return Ok(());
             };
-            let token = opaque_token();
-            let purpose = OneTimePurpose::PasswordReset;
-            accounts::insert_one_time_token(
-                conn,
-                &account.user.id,
-                purpose,
-                &digest(&token),
-                Utc::now() + purpose.lifetime(),
-            )?;
-            let text = templates::password_reset(&public_url, &token);
-            outbox::enqueue(
-                conn,
-                &outbox::NewMail {
-                    recipient: &account.user.email,
-                    subject: &text.subject,
-                    body: &text.body,
-                    kind: purpose.as_str(),
-                },
-                &domain,
-            )?;
+            let mail = MailContext {
+                public_url: &public_url,
+                message_domain: &domain,
+            };
+            send_one_time_link(conn, &account, OneTimePurpose::PasswordReset, &mail)?;
             audit::append::<(), ()>(
                 conn,
                 &ctx,

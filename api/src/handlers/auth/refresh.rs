@@ -5,7 +5,7 @@ use openapi::dto::{RefreshRequest, TokenPair};
 use openapi::Problem;
 use persistence::{accounts, audit};
 
-use crate::accounts::{open_session, user_view, Session};
+use crate::accounts::{open_session, token_pair, Session};
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson};
@@ -80,13 +80,7 @@ pub async fn refresh(
     match outcome {
         Outcome::Rotated(pair) => {
             let (session, account) = *pair;
-            Ok(web::Json(TokenPair {
-                access_token: session.access_token,
-                refresh_token: session.refresh_token,
-                token_type: "Bearer".into(),
-                expires_in: session.expires_in,
-                user: user_view(&account)?,
-            }))
+            Ok(web::Json(token_pair(session, &account)?))
         }
         Outcome::Reused => Err(ApiError::RefreshTokenReused),
         Outcome::Refused => Err(ApiError::RefreshTokenInvalid),
