@@ -7,6 +7,7 @@ pub mod account;
 pub mod convention;
 pub mod cpi;
 pub mod reference;
+pub mod selection;
 pub mod throttle;
 pub mod training;
 pub mod violation;

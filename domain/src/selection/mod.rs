@@ -1,0 +1,19 @@
+//! Selection and ranking (DOMAIN.md §4) and the seats that scorrimento fills
+//! (§5): the codice fiscale that makes an application unique, admission to
+//! the test, scoring, the graduatoria of each province and its seats.
+
+pub mod admission;
+pub mod codice_fiscale;
+pub mod merit;
+pub mod ranking;
+pub mod scoring;
+pub mod seats;
+
+pub use admission::{
+    admission_quota, admit, check_multiplier, AdmissionCandidate, DEFAULT_MULTIPLIER,
+};
+pub use codice_fiscale::CodiceFiscale;
+pub use merit::{cmp_application_no, DegreeGrade};
+pub use ranking::{rank, DecidedBy, RankedEntry, RankingEntry, RankingStatus};
+pub use scoring::{Score, ScoringRules, TestResult};
+pub use seats::{SeatViolation, Seats};
