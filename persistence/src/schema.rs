@@ -164,11 +164,122 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    selections (id) {
+        id -> Text,
+        code -> Text,
+        title -> Text,
+        published_on -> Date,
+        questions -> BigInt,
+        pass_mark_hundredths -> BigInt,
+        wrong_penalty_hundredths -> BigInt,
+        admission_multiplier -> BigInt,
+        offer_days -> BigInt,
+        ranking_valid_months -> BigInt,
+        annual_pay_cents -> BigInt,
+        monthly_expenses_cents -> BigInt,
+        contract_end -> Date,
+        decline_is_final -> Bool,
+        admission_done_at -> Nullable<Timestamp>,
+        rankings_published_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    selection_posts (selection_id, province_sigla) {
+        selection_id -> Text,
+        province_sigla -> Text,
+        posts -> BigInt,
+        filled -> BigInt,
+        pending -> BigInt,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        selection_id -> Text,
+        application_no -> Text,
+        codice_fiscale -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        birth_date -> Date,
+        email -> Text,
+        phone -> Nullable<Text>,
+        province_sigla -> Text,
+        degree_class -> Text,
+        degree_grade -> BigInt,
+        degree_honours -> Bool,
+        admitted -> Bool,
+        answers_right -> Nullable<BigInt>,
+        answers_wrong -> Nullable<BigInt>,
+        answers_blank -> Nullable<BigInt>,
+        score_hundredths -> Nullable<BigInt>,
+        state -> Text,
+        state_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rankings (id) {
+        id -> Text,
+        selection_id -> Text,
+        province_sigla -> Text,
+        version -> BigInt,
+        published_on -> Date,
+        valid_until -> Date,
+        posts -> BigInt,
+        reason -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ranking_entries (ranking_id, position) {
+        ranking_id -> Text,
+        position -> BigInt,
+        application_id -> Text,
+        score_hundredths -> BigInt,
+        degree_grade -> BigInt,
+        degree_honours -> Bool,
+        birth_date -> Date,
+        status -> Text,
+        decided_by -> Text,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        selection_id -> Text,
+        application_id -> Text,
+        province_sigla -> Text,
+        status -> Text,
+        deadline -> Timestamp,
+        token_hash -> Text,
+        token_used_at -> Nullable<Timestamp>,
+        fallback -> Bool,
+        reason -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        outcome_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(provinces -> regions (region_code));
 diesel::joinable!(conventions -> regions (region_code));
 diesel::joinable!(user_regions -> users (user_id));
 diesel::joinable!(training_buckets -> training_paths (path_id));
 diesel::joinable!(training_modules -> training_paths (path_id));
+diesel::joinable!(selection_posts -> selections (selection_id));
+diesel::joinable!(applications -> selections (selection_id));
+diesel::joinable!(ranking_entries -> rankings (ranking_id));
+diesel::joinable!(ranking_entries -> applications (application_id));
+diesel::joinable!(offers -> applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -186,4 +297,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     mail_outbox,
     audit_log,
+    selections,
+    selection_posts,
+    applications,
+    rankings,
+    ranking_entries,
+    offers,
 );

@@ -50,7 +50,7 @@ impl CodiceFiscale {
     /// validators do. The day is checked as 01-31 (41-71), not against the
     /// month: the birth date is declared separately in the application.
     pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
-        let code = raw.trim().to_owned();
+        let code = raw.trim().to_ascii_uppercase();
         let b = code.as_bytes();
         if b.len() != Self::LEN || !code.is_ascii() {
             return Err(Violation::new(field, "invalid-codice-fiscale-format")

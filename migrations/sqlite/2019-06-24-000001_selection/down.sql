@@ -1,0 +1,10 @@
+DROP TRIGGER ranking_entries_no_delete;
+DROP TRIGGER ranking_entries_no_update;
+DROP TRIGGER rankings_no_delete;
+DROP TRIGGER rankings_no_update;
+DROP TABLE offers;
+DROP TABLE ranking_entries;
+DROP TABLE rankings;
+DROP TABLE applications;
+DROP TABLE selection_posts;
+DROP TABLE selections;
