@@ -171,7 +171,7 @@ diesel::table! {
         title -> Text,
         published_on -> Date,
         questions -> BigInt,
-        pass_mark_hundredths -> BigInt,
+        pass_mark -> BigInt,
         wrong_penalty_hundredths -> BigInt,
         admission_multiplier -> BigInt,
         offer_days -> BigInt,

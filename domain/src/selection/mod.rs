@@ -3,11 +3,14 @@
 //! the test, scoring, the graduatoria of each province and its seats.
 
 pub mod admission;
+pub mod application;
 pub mod codice_fiscale;
 pub mod merit;
 pub mod ranking;
 pub mod scoring;
+pub mod scorrimento;
 pub mod seats;
+pub mod settings;
 
 pub use admission::{
     admission_quota, admit, check_multiplier, AdmissionCandidate, DEFAULT_MULTIPLIER,

@@ -6,7 +6,7 @@ CREATE TABLE selections (
     title TEXT NOT NULL,
     published_on DATE NOT NULL,
     questions BIGINT NOT NULL CHECK (questions > 0),
-    pass_mark_hundredths BIGINT NOT NULL CHECK (pass_mark_hundredths >= 0),
+    pass_mark BIGINT NOT NULL CHECK (pass_mark >= 0),
     wrong_penalty_hundredths BIGINT NOT NULL CHECK (wrong_penalty_hundredths >= 0),
     admission_multiplier BIGINT NOT NULL CHECK (admission_multiplier > 0),
     offer_days BIGINT NOT NULL CHECK (offer_days > 0),
