@@ -67,6 +67,9 @@ pub enum ApiError {
     /// A state conflict on `subject` (an email, a code): `code` names it.
     #[error("conflict {code}: {subject}")]
     Conflict { code: &'static str, subject: String },
+    /// A business rule refuses the operation (422); `code` names the rule.
+    #[error("rule {code}: {subject}")]
+    Rule { code: &'static str, subject: String },
     #[error("too many attempts; retry in {retry_after}s")]
     Throttled { retry_after: i64 },
     #[error("database unavailable")]
@@ -76,6 +79,20 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    pub fn conflict(code: &'static str, subject: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            subject: subject.into(),
+        }
+    }
+
+    pub fn rule(code: &'static str, subject: impl Into<String>) -> Self {
+        Self::Rule {
+            code,
+            subject: subject.into(),
+        }
+    }
+
     pub fn validation(v: impl Into<Violations>) -> Self {
         Self::Validation(v.into())
     }
@@ -107,7 +124,7 @@ impl ApiError {
             Self::OutOfScope => "out-of-scope",
             Self::NotFound { .. } | Self::RouteNotFound => "not-found",
             Self::MethodNotAllowed { .. } => "method-not-allowed",
-            Self::Conflict { code, .. } => code,
+            Self::Conflict { code, .. } | Self::Rule { code, .. } => code,
             Self::Throttled { .. } => "too-many-attempts",
             Self::Unavailable => "service-unavailable",
             Self::Internal => "internal-error",
@@ -123,7 +140,9 @@ impl ApiError {
             | Self::OneTimeTokenInvalid => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Validation(_) | Self::FileRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::FileRejected(_) | Self::Rule { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::Unauthenticated(_)
             | Self::InvalidCredentials
             | Self::RefreshTokenInvalid

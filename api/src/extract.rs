@@ -44,7 +44,19 @@ async fn read_body(
     Ok(body.freeze())
 }
 
-/// A JSON body parsed into `T`; errors name the field at fault.
+/// Reads a JSON body: the media type, then the size limit.
+async fn json_body(req: &HttpRequest, payload: &mut Payload) -> Result<web::Bytes, ApiError> {
+    let mime = req.content_type().to_ascii_lowercase();
+    if !(mime == "application/json" || mime.ends_with("+json")) {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "application/json",
+        });
+    }
+    let limit = settings_limit(req, |s| s.json_limit_bytes);
+    read_body(req, payload, limit).await
+}
+
+/// A JSON object body parsed into `T`; errors name the field at fault.
 pub struct ValidJson<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
@@ -54,31 +66,47 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
         let mut payload = payload.take();
+        Box::pin(async move { parse_json(&json_body(&req, &mut payload).await?).map(ValidJson) })
+    }
+}
+
+/// A JSON array body of `T`s (the few operations that take a list).
+pub struct ValidJsonList<T>(pub Vec<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidJsonList<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
         Box::pin(async move {
-            let mime = req.content_type().to_ascii_lowercase();
-            if !(mime == "application/json" || mime.ends_with("+json")) {
-                return Err(ApiError::UnsupportedMediaType {
-                    expected: "application/json",
-                });
-            }
-            let limit = settings_limit(&req, |s| s.json_limit_bytes);
-            let body = read_body(&req, &mut payload, limit).await?;
-            parse_json(&body).map(ValidJson)
+            let body = json_body(&req, &mut payload).await?;
+            parse_json_shaped(&body, b'[', "expected a JSON array").map(ValidJsonList)
         })
     }
 }
 
-/// Parses JSON, classifying what is wrong: syntax, or which field and how.
+/// Parses a JSON object, classifying what is wrong: syntax, or which field and how.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    // Serde would also fill a struct from a positional array; bodies are objects.
+    parse_json_shaped(body, b'{', "expected a JSON object")
+}
+
+/// Serde would fill a struct from a positional array too; bodies must have
+/// the shape the operation documents (`{` or `[`).
+fn parse_json_shaped<T: DeserializeOwned>(
+    body: &[u8],
+    opening: u8,
+    expected: &str,
+) -> Result<T, ApiError> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|b| *b != b'{')
+    if first.is_some_and(|b| *b != opening)
         && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
     {
         return Err(ApiError::InvalidField {
             code: "invalid-field-type",
             field: "body".into(),
-            detail: "expected a JSON object".into(),
+            detail: expected.into(),
         });
     }
     let mut de = serde_json::Deserializer::from_slice(body);

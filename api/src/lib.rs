@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod mail;
 pub mod metrics;
 pub mod middleware;
+pub mod scorrimento;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

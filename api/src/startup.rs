@@ -95,6 +95,30 @@ async fn not_found(
     }
 }
 
+/// Lapses overdue offers every `every` until `stop` turns true.
+async fn lapse_offers(db: Database, every: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        let db = db.clone();
+        let done = tokio::task::spawn_blocking(move || -> Result<usize, ApiError> {
+            let mut conn = db.get()?;
+            persistence::write_transaction(&mut conn, |conn| {
+                crate::scorrimento::lapse_overdue(conn, chrono::Utc::now())
+            })
+        })
+        .await;
+        match done {
+            Ok(Ok(n)) if n > 0 => tracing::info!(lapsed = n, "overdue offers lapsed"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot lapse overdue offers"),
+            Err(e) => tracing::error!(error = %e, "offer lapse task failed"),
+        }
+    }
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -182,6 +206,11 @@ impl Application {
             let sender = Arc::new(Sender::new(db.clone(), mailer, settings.mail_max_attempts));
             tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));
         }
+        tokio::spawn(lapse_offers(
+            db.clone(),
+            Duration::from_secs(settings.offer_lapse_seconds.max(1)),
+            stop_sender.subscribe(),
+        ));
         Ok(Self {
             port,
             server,

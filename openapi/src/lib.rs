@@ -30,6 +30,9 @@ pub const BEARER: &str = "bearer_auth";
         (name = "reference", description = "Regions, provinces, conventions, CPIs"),
         (name = "training", description = "Training paths"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "selection", description = "Selections, applications, admission, results and rankings (graduatorie)"),
+        (name = "scorrimento", description = "Calls, offers and candidates"),
+        (name = "ops", description = "Probes and metrics"),
     )
 )]
 pub struct BaseDoc;

@@ -162,6 +162,19 @@ impl Database {
     }
 }
 
+/// Runs the same code on the concrete connection of either engine, for the
+/// few statements the multi-backend connection cannot express (multi-row
+/// inserts). The body is compiled once per engine.
+#[macro_export]
+macro_rules! per_engine {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::connection::DbConnection::Postgresql($c) => $body,
+            $crate::connection::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// Runs `f` in one short write transaction. On SQLite it is `BEGIN IMMEDIATE`,
 /// which takes the write lock up front: a deferred transaction that reads and
 /// then writes can fail at once with "database is locked" instead of waiting

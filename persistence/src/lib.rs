@@ -6,10 +6,12 @@ pub mod audit;
 pub mod connection;
 pub mod error;
 pub mod migrations;
+pub mod offers;
 pub mod outbox;
 pub mod reference;
 pub mod schema;
 pub mod seed;
+pub mod selection;
 pub mod time;
 pub mod training;
 

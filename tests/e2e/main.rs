@@ -9,4 +9,5 @@ mod mail;
 mod ops;
 mod reference;
 mod repository;
+mod selection;
 mod users;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 pub mod endpoints;
+pub mod selection;
 pub mod smtp;
 
 use std::sync::Arc;

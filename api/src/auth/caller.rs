@@ -88,6 +88,18 @@ impl Policy for AdminOrHr {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Hr];
 }
 
+/// Selections, rankings, calls, offers and candidates.
+pub struct HrOnly;
+impl Policy for HrOnly {
+    const ROLES: &'static [Role] = &[Role::Hr];
+}
+
+/// Rankings and seats are read by HR and, for their own Region, coordinators.
+pub struct HrOrCoordinator;
+impl Policy for HrOrCoordinator {
+    const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator];
+}
+
 /// A caller whose role the policy `P` admits; 403 otherwise.
 pub struct Authorized<P: Policy> {
     pub caller: Caller,

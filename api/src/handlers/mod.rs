@@ -3,9 +3,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod candidates;
 pub mod me;
+pub mod offers;
 pub mod ops;
 pub mod reference;
+pub mod selection;
 pub mod training;
 pub mod users;
 
@@ -32,7 +35,27 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(reference::cpis::get_cpi)
         .service(reference::cpis::create_cpi)
         .service(training::list_paths)
-        .service(audit::list_audit);
+        .service(audit::list_audit)
+        .service(selection::selections::create_selection)
+        .service(selection::selections::list_selections)
+        .service(selection::selections::get_selection)
+        .service(selection::selections::put_posts)
+        .service(selection::applications::import_applications)
+        .service(selection::admission::compute_admission)
+        .service(selection::results::import_results)
+        .service(selection::rankings::publish_rankings)
+        .service(selection::rankings::get_ranking)
+        .service(selection::rankings::correct_ranking)
+        .service(selection::seats::list_seats)
+        .service(offers::call_next)
+        .service(offers::list_offers)
+        .service(offers::respond_to_offer)
+        .service(offers::accept_offer)
+        .service(offers::decline_offer)
+        .service(candidates::get_candidate)
+        .service(candidates::exclude_candidate)
+        .service(candidates::suspend_candidate)
+        .service(candidates::reinstate_candidate);
 }
 
 /// Operations outside `/api/v1`.

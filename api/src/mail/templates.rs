@@ -33,6 +33,26 @@ pub fn password_reset(public_url: &str, token: &str) -> Text {
     }
 }
 
+pub fn offer(
+    public_url: &str,
+    token: &str,
+    selection: &str,
+    province: &str,
+    deadline: &str,
+) -> Text {
+    let url = link(public_url, "offerta", token);
+    Text {
+        subject: format!("{selection}: proposta di incarico come Navigator ({province})"),
+        body: format!(
+            "Buongiorno,\n\nin base alla graduatoria della selezione «{selection}» Le proponiamo \
+             l'incarico di Navigator per la provincia di {province}.\n\n\
+             Per accettare o rinunciare apra questo link entro il {deadline}:\n\n{url}\n\n\
+             Senza risposta entro quella data la proposta decade e si procede con lo scorrimento della graduatoria.\n\n\
+             -- \nANPAL Servizi - Navigator Ops\n"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

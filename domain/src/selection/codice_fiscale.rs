@@ -70,6 +70,17 @@ impl CodiceFiscale {
         &self.0
     }
 
+    /// Completes the first 15 characters with their check character (for
+    /// generated demo and test data); `None` when they are not a valid layout.
+    pub fn complete(first15: &str) -> Option<Self> {
+        let upper = first15.trim().to_ascii_uppercase();
+        if upper.len() != Self::LEN - 1 || !upper.is_ascii() {
+            return None;
+        }
+        let check = char::from(check_character(upper.as_bytes()));
+        Self::parse("codice_fiscale", &format!("{upper}{check}")).ok()
+    }
+
     /// Whether any digit was replaced by an omocodia letter.
     pub fn is_omocode(&self) -> bool {
         let b = self.0.as_bytes();
@@ -214,6 +225,16 @@ mod tests {
         assert_eq!(check_character(b"000000000000000"), b'I');
         // Z in odd places is 23 each: 8 * 23 = 184 = 2 mod 26.
         assert_eq!(check_character(b"ZAZAZAZAZAZAZAZ"), b'C');
+    }
+
+    #[test]
+    fn a_prefix_is_completed_with_its_check_character() {
+        assert_eq!(
+            CodiceFiscale::complete("RSSMRA85T10A562").unwrap().as_str(),
+            "RSSMRA85T10A562S"
+        );
+        assert!(CodiceFiscale::complete("RSSMRA85T10A56").is_none());
+        assert!(CodiceFiscale::complete("RSSMRA85Z10A562").is_none());
     }
 
     #[test]

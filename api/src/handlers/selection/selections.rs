@@ -1,0 +1,253 @@
+use actix_web::{get, post, put, web, HttpResponse};
+use domain::selection::settings::{
+    default_contract_end, SelectionSettings, DEFAULT_ANNUAL_PAY_CENTS,
+    DEFAULT_MONTHLY_EXPENSES_CENTS, DEFAULT_OFFER_DAYS, DEFAULT_RANKING_VALID_MONTHS,
+};
+use domain::selection::{ScoringRules, DEFAULT_MULTIPLIER};
+use domain::{Violation, Violations};
+use openapi::dto::{PostsItem, SelectionRequest, SelectionView};
+use openapi::Problem;
+use persistence::selection::{self, SelectionRow};
+use persistence::{audit, reference};
+
+use super::{load_selection, points};
+use crate::accounts::parse_uuid;
+use crate::auth::caller::HrOnly;
+use crate::auth::Authorized;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{RequestMeta, ValidJson};
+use crate::state::AppState;
+
+pub fn view(s: &SelectionRow) -> ApiResult<SelectionView> {
+    Ok(SelectionView {
+        id: parse_uuid(&s.id)?,
+        code: s.code.clone(),
+        title: s.title.clone(),
+        published_on: s.published_on,
+        questions: s.questions,
+        pass_mark: s.pass_mark,
+        wrong_penalty: points(s.wrong_penalty_hundredths),
+        admission_multiplier: s.admission_multiplier,
+        offer_days: s.offer_days,
+        ranking_valid_months: s.ranking_valid_months,
+        annual_pay_cents: s.annual_pay_cents,
+        monthly_expenses_cents: s.monthly_expenses_cents,
+        contract_end: s.contract_end,
+        decline_is_final: s.decline_is_final,
+        admission_done: s.admission_done_at.is_some(),
+        rankings_published_on: s.rankings_published_on,
+    })
+}
+
+/// A decimal with at most two digits after the point, in hundredths.
+fn hundredths(field: &str, value: f64) -> Result<i64, Violation> {
+    let scaled = value * 100.0;
+    let rounded = scaled.round();
+    if !value.is_finite() || (scaled - rounded).abs() > 1e-6 || rounded.abs() > 1e12 {
+        return Err(Violation::new(field, "too-many-decimals").with_detail(value.to_string()));
+    }
+    Ok(rounded as i64)
+}
+
+fn settings(r: SelectionRequest) -> Result<SelectionSettings, Violations> {
+    let defaults = ScoringRules::default();
+    let wrong_penalty = match r.wrong_penalty {
+        Some(v) => hundredths("wrong_penalty", v).map_err(Violations::from)?,
+        None => defaults.wrong_penalty,
+    };
+    SelectionSettings {
+        code: r.code,
+        title: r.title,
+        published_on: r.published_on,
+        scoring: ScoringRules {
+            questions: r.questions.unwrap_or(defaults.questions),
+            wrong_penalty,
+            pass_mark: r.pass_mark.unwrap_or(defaults.pass_mark),
+        },
+        admission_multiplier: r.admission_multiplier.unwrap_or(DEFAULT_MULTIPLIER),
+        offer_days: r.offer_days.unwrap_or(DEFAULT_OFFER_DAYS),
+        ranking_valid_months: r
+            .ranking_valid_months
+            .unwrap_or(DEFAULT_RANKING_VALID_MONTHS),
+        annual_pay_cents: r.annual_pay_cents.unwrap_or(DEFAULT_ANNUAL_PAY_CENTS),
+        monthly_expenses_cents: r
+            .monthly_expenses_cents
+            .unwrap_or(DEFAULT_MONTHLY_EXPENSES_CENTS),
+        contract_end: r.contract_end.unwrap_or_else(default_contract_end),
+        decline_is_final: r.decline_is_final.unwrap_or(true),
+    }
+    .validate()
+}
+
+/// Opens a selection with its rules; omitted rules take the 2019 defaults.
+#[utoipa::path(
+    tag = "selection",
+    request_body = SelectionRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, body = SelectionView),
+        (status = 409, description = "selection-exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/selections")]
+pub async fn create_selection(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    body: ValidJson<SelectionRequest>,
+) -> ApiResult<HttpResponse> {
+    let s = settings(body.0)?;
+    let ctx = meta.audit(Some(&caller));
+    let row = state
+        .write(move |conn| {
+            let row = selection::insert_selection(conn, &s).map_err(|e| {
+                if e.is_unique_violation() {
+                    ApiError::conflict("selection-exists", s.code.clone())
+                } else {
+                    e.into()
+                }
+            })?;
+            audit::append::<(), _>(
+                conn,
+                &ctx,
+                "selection.created",
+                "selection",
+                &row.id,
+                None,
+                Some(&row),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    let v = view(&row)?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/selections/{}", v.id)))
+        .json(v))
+}
+
+/// Every selection, newest first.
+#[utoipa::path(
+    tag = "selection",
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = Vec<SelectionView>), (status = 403, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/selections")]
+pub async fn list_selections(
+    state: web::Data<AppState>,
+    _caller: Authorized<HrOnly>,
+) -> ApiResult<web::Json<Vec<SelectionView>>> {
+    let rows = state
+        .read(|conn| Ok(selection::list_selections(conn)?))
+        .await?;
+    Ok(web::Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+/// One selection.
+#[utoipa::path(
+    tag = "selection",
+    params(("id" = String, Path, description = "Selection id")),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = SelectionView), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/selections/{id}")]
+pub async fn get_selection(
+    state: web::Data<AppState>,
+    _caller: Authorized<HrOnly>,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<SelectionView>> {
+    let id = id.into_inner();
+    let row = state.read(move |conn| load_selection(conn, &id)).await?;
+    Ok(web::Json(view(&row)?))
+}
+
+/// Sets the posts of the listed provinces (the others keep theirs).
+#[utoipa::path(
+    tag = "selection",
+    params(("id" = String, Path, description = "Selection id")),
+    request_body = Vec<PostsItem>,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = Vec<PostsItem>),
+        (status = 409, description = "posts-below-taken-seats", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/selections/{id}/posts")]
+pub async fn put_posts(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: crate::extract::ValidJsonList<PostsItem>,
+) -> ApiResult<web::Json<Vec<PostsItem>>> {
+    let id = id.into_inner();
+    let items = body.0;
+    let ctx = meta.audit(Some(&caller));
+    let rows = state
+        .write(move |conn| {
+            let sel = load_selection(conn, &id)?;
+            let known = reference::province_siglas(conn)?;
+            let mut v = Violations::new();
+            let mut parsed: Vec<(String, i64)> = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let field = format!("[{i}].province");
+                match domain::reference::ProvinceSigla::parse(&field, &item.province) {
+                    Ok(p) if !known.iter().any(|k| k == p.as_str()) => {
+                        v.push(Violation::new(field, "unknown-province").with_detail(p.as_str()));
+                    }
+                    Ok(p) if parsed.iter().any(|(q, _)| q == p.as_str()) => {
+                        v.push(Violation::new(field, "duplicate").with_detail(p.as_str()));
+                    }
+                    Ok(p) => parsed.push((p.as_str().to_owned(), item.posts)),
+                    Err(e) => v.push(e),
+                }
+                if item.posts < 0 {
+                    v.push(Violation::new(
+                        format!("[{i}].posts"),
+                        "must-not-be-negative",
+                    ));
+                }
+            }
+            if !v.is_empty() {
+                return Err(ApiError::Validation(v));
+            }
+            let before = selection::posts(conn, &sel.id, None)?;
+            for (province, n) in &parsed {
+                if let Some((row, _)) = before.iter().find(|(r, _)| r.province_sigla == *province) {
+                    if *n < row.filled + row.pending {
+                        return Err(ApiError::conflict(
+                            "posts-below-taken-seats",
+                            province.clone(),
+                        ));
+                    }
+                }
+            }
+            selection::set_posts(conn, &sel.id, &parsed)?;
+            let after = selection::posts(conn, &sel.id, None)?;
+            let state_of = |rows: &[(selection::PostsRow, String)]| {
+                rows.iter()
+                    .map(|(r, _)| (r.province_sigla.clone(), r.posts))
+                    .collect::<Vec<_>>()
+            };
+            audit::append(
+                conn,
+                &ctx,
+                "selection.posts-set",
+                "selection",
+                &sel.id,
+                Some(&state_of(&before)),
+                Some(&state_of(&after)),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(r, _)| PostsItem {
+                province: r.province_sigla,
+                posts: r.posts,
+            })
+            .collect(),
+    ))
+}

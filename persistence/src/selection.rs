@@ -1,0 +1,533 @@
+//! Selections, their posts, applications and rankings.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use domain::selection::application::NewApplication;
+use domain::selection::settings::SelectionSettings;
+
+use crate::connection::DbConnection;
+use crate::error::{PersistenceError, Result};
+use crate::schema::{
+    applications, provinces, ranking_entries, rankings, selection_posts, selections,
+};
+use crate::time::{new_id, now};
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = selections)]
+pub struct SelectionRow {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub published_on: NaiveDate,
+    pub questions: i64,
+    pub pass_mark: i64,
+    pub wrong_penalty_hundredths: i64,
+    pub admission_multiplier: i64,
+    pub offer_days: i64,
+    pub ranking_valid_months: i64,
+    pub annual_pay_cents: i64,
+    pub monthly_expenses_cents: i64,
+    pub contract_end: NaiveDate,
+    pub decline_is_final: bool,
+    pub admission_done_at: Option<chrono::NaiveDateTime>,
+    pub rankings_published_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl SelectionRow {
+    pub fn scoring(&self) -> domain::selection::ScoringRules {
+        domain::selection::ScoringRules {
+            questions: self.questions,
+            wrong_penalty: self.wrong_penalty_hundredths,
+            pass_mark: self.pass_mark,
+        }
+    }
+}
+
+pub fn insert_selection(conn: &mut DbConnection, s: &SelectionSettings) -> Result<SelectionRow> {
+    let id = new_id();
+    diesel::insert_into(selections::table)
+        .values((
+            selections::id.eq(&id),
+            selections::code.eq(&s.code),
+            selections::title.eq(&s.title),
+            selections::published_on.eq(s.published_on),
+            selections::questions.eq(s.scoring.questions),
+            selections::pass_mark.eq(s.scoring.pass_mark),
+            selections::wrong_penalty_hundredths.eq(s.scoring.wrong_penalty),
+            selections::admission_multiplier.eq(s.admission_multiplier),
+            selections::offer_days.eq(s.offer_days),
+            selections::ranking_valid_months.eq(s.ranking_valid_months),
+            selections::annual_pay_cents.eq(s.annual_pay_cents),
+            selections::monthly_expenses_cents.eq(s.monthly_expenses_cents),
+            selections::contract_end.eq(s.contract_end),
+            selections::decline_is_final.eq(s.decline_is_final),
+            selections::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    get_selection(conn, &id)?
+        .ok_or_else(|| PersistenceError::Corrupt(format!("selection {id} vanished")))
+}
+
+pub fn get_selection(conn: &mut DbConnection, id: &str) -> Result<Option<SelectionRow>> {
+    Ok(selections::table
+        .select(SelectionRow::as_select())
+        .filter(selections::id.eq(id))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list_selections(conn: &mut DbConnection) -> Result<Vec<SelectionRow>> {
+    Ok(selections::table
+        .select(SelectionRow::as_select())
+        .order(selections::id.desc())
+        .load(conn)?)
+}
+
+pub fn mark_admission_done(conn: &mut DbConnection, id: &str) -> Result<()> {
+    diesel::update(selections::table.filter(selections::id.eq(id)))
+        .set(selections::admission_done_at.eq(Some(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn mark_published(conn: &mut DbConnection, id: &str, on: NaiveDate) -> Result<()> {
+    diesel::update(selections::table.filter(selections::id.eq(id)))
+        .set(selections::rankings_published_on.eq(Some(on)))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = selection_posts)]
+pub struct PostsRow {
+    pub selection_id: String,
+    pub province_sigla: String,
+    pub posts: i64,
+    pub filled: i64,
+    pub pending: i64,
+}
+
+/// The posts of every province, with its Region.
+pub fn posts(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    region: Option<&str>,
+) -> Result<Vec<(PostsRow, String)>> {
+    let mut q = selection_posts::table
+        .inner_join(provinces::table.on(provinces::sigla.eq(selection_posts::province_sigla)))
+        .select((PostsRow::as_select(), provinces::region_code))
+        .filter(selection_posts::selection_id.eq(selection_id))
+        .into_boxed();
+    if let Some(r) = region {
+        q = q.filter(provinces::region_code.eq(r.to_owned()));
+    }
+    Ok(q.order(selection_posts::province_sigla).load(conn)?)
+}
+
+pub fn posts_of(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    province: &str,
+) -> Result<Option<PostsRow>> {
+    Ok(selection_posts::table
+        .select(PostsRow::as_select())
+        .filter(selection_posts::selection_id.eq(selection_id))
+        .filter(selection_posts::province_sigla.eq(province))
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets the posts of the listed provinces; the others keep theirs. Lowering
+/// posts below the seats already taken fails on the table's check.
+pub fn set_posts(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    posts: &[(String, i64)],
+) -> Result<()> {
+    for (province, n) in posts {
+        let updated = diesel::update(
+            selection_posts::table
+                .filter(selection_posts::selection_id.eq(selection_id))
+                .filter(selection_posts::province_sigla.eq(province)),
+        )
+        .set(selection_posts::posts.eq(n))
+        .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(selection_posts::table)
+                .values((
+                    selection_posts::selection_id.eq(selection_id),
+                    selection_posts::province_sigla.eq(province),
+                    selection_posts::posts.eq(n),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves a province's seat counters; the table's check refuses any move that
+/// would break `filled + pending <= posts`.
+pub fn move_seats(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    province: &str,
+    filled: i64,
+    pending: i64,
+) -> Result<()> {
+    diesel::update(
+        selection_posts::table
+            .filter(selection_posts::selection_id.eq(selection_id))
+            .filter(selection_posts::province_sigla.eq(province)),
+    )
+    .set((
+        selection_posts::filled.eq(selection_posts::filled + filled),
+        selection_posts::pending.eq(selection_posts::pending + pending),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Holds one vacant seat for a call. `false` when none is vacant: the
+/// condition is evaluated by the database on the row it locks, so concurrent
+/// calls from any number of processes never overfill a province.
+pub fn hold_seat(conn: &mut DbConnection, selection_id: &str, province: &str) -> Result<bool> {
+    let n = diesel::update(
+        selection_posts::table
+            .filter(selection_posts::selection_id.eq(selection_id))
+            .filter(selection_posts::province_sigla.eq(province))
+            .filter(
+                (selection_posts::filled + selection_posts::pending).lt(selection_posts::posts),
+            ),
+    )
+    .set(selection_posts::pending.eq(selection_posts::pending + 1))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = applications)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub selection_id: String,
+    pub application_no: String,
+    pub codice_fiscale: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub email: String,
+    pub phone: Option<String>,
+    pub province_sigla: String,
+    pub degree_class: String,
+    pub degree_grade: i64,
+    pub degree_honours: bool,
+    pub admitted: bool,
+    pub answers_right: Option<i64>,
+    pub answers_wrong: Option<i64>,
+    pub answers_blank: Option<i64>,
+    pub score_hundredths: Option<i64>,
+    pub state: String,
+    pub state_reason: Option<String>,
+    #[serde(skip)]
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// The codici fiscali and application numbers a selection already holds.
+pub fn application_identities(
+    conn: &mut DbConnection,
+    selection_id: &str,
+) -> Result<(HashSet<String>, HashSet<String>)> {
+    let rows: Vec<(String, String)> = applications::table
+        .select((applications::codice_fiscale, applications::application_no))
+        .filter(applications::selection_id.eq(selection_id))
+        .load(conn)?;
+    Ok(rows.into_iter().unzip())
+}
+
+/// Rows per multi-row insert: SQLite binds at most 32,766 parameters.
+const INSERT_CHUNK: usize = 1000;
+
+pub fn insert_applications(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    apps: &[NewApplication],
+) -> Result<usize> {
+    let ts = now();
+    let mut inserted = 0;
+    for chunk in apps.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|a| {
+                (
+                    applications::id.eq(new_id()),
+                    applications::selection_id.eq(selection_id),
+                    applications::application_no.eq(&a.application_no),
+                    applications::codice_fiscale.eq(a.codice_fiscale.as_str()),
+                    applications::first_name.eq(&a.first_name),
+                    applications::last_name.eq(&a.last_name),
+                    applications::birth_date.eq(a.birth_date),
+                    applications::email.eq(a.email.as_str()),
+                    applications::phone.eq(a.phone.as_deref()),
+                    applications::province_sigla.eq(a.province.as_str()),
+                    applications::degree_class.eq(&a.degree_class),
+                    applications::degree_grade.eq(a.degree.grade()),
+                    applications::degree_honours.eq(a.degree.honours()),
+                    applications::created_at.eq(ts),
+                )
+            })
+            .collect();
+        inserted += crate::per_engine!(conn, c => diesel::insert_into(applications::table).values(rows).execute(c))?;
+    }
+    Ok(inserted)
+}
+
+pub fn list_applications(
+    conn: &mut DbConnection,
+    selection_id: &str,
+) -> Result<Vec<ApplicationRow>> {
+    Ok(applications::table
+        .select(ApplicationRow::as_select())
+        .filter(applications::selection_id.eq(selection_id))
+        .load(conn)?)
+}
+
+pub fn get_application(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>> {
+    Ok(applications::table
+        .select(ApplicationRow::as_select())
+        .filter(applications::id.eq(id))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_admitted(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    admitted_ids: &[String],
+) -> Result<()> {
+    diesel::update(applications::table.filter(applications::selection_id.eq(selection_id)))
+        .set(applications::admitted.eq(false))
+        .execute(conn)?;
+    for chunk in admitted_ids.chunks(INSERT_CHUNK) {
+        diesel::update(applications::table.filter(applications::id.eq_any(chunk)))
+            .set(applications::admitted.eq(true))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub struct ResultUpdate {
+    pub id: String,
+    pub right: i64,
+    pub wrong: i64,
+    pub blank: i64,
+    pub score_hundredths: i64,
+}
+
+pub fn set_results(conn: &mut DbConnection, results: &[ResultUpdate]) -> Result<()> {
+    for r in results {
+        diesel::update(applications::table.filter(applications::id.eq(&r.id)))
+            .set((
+                applications::answers_right.eq(Some(r.right)),
+                applications::answers_wrong.eq(Some(r.wrong)),
+                applications::answers_blank.eq(Some(r.blank)),
+                applications::score_hundredths.eq(Some(r.score_hundredths)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Moves a candidate from `from` to `to`; `false` when they were not in
+/// `from` any more (another request changed them first).
+pub fn change_candidate_state(
+    conn: &mut DbConnection,
+    application_id: &str,
+    from: &str,
+    to: &str,
+    reason: Option<&str>,
+) -> Result<bool> {
+    let n = diesel::update(
+        applications::table
+            .filter(applications::id.eq(application_id))
+            .filter(applications::state.eq(from)),
+    )
+    .set((
+        applications::state.eq(to),
+        applications::state_reason.eq(reason),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = rankings)]
+pub struct RankingRow {
+    pub id: String,
+    pub selection_id: String,
+    pub province_sigla: String,
+    pub version: i64,
+    pub published_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub posts: i64,
+    pub reason: Option<String>,
+    pub created_by: Option<String>,
+    #[serde(skip)]
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ranking_entries)]
+pub struct EntryRow {
+    pub ranking_id: String,
+    pub position: i64,
+    pub application_id: String,
+    pub score_hundredths: i64,
+    pub degree_grade: i64,
+    pub degree_honours: bool,
+    pub birth_date: NaiveDate,
+    pub status: String,
+    pub decided_by: String,
+}
+
+pub struct NewRanking<'a> {
+    pub selection_id: &'a str,
+    pub province: &'a str,
+    pub version: i64,
+    pub published_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub posts: i64,
+    pub reason: Option<&'a str>,
+    pub created_by: Option<&'a str>,
+}
+
+pub struct NewEntry {
+    pub position: i64,
+    pub application_id: String,
+    pub score_hundredths: i64,
+    pub degree_grade: i64,
+    pub degree_honours: bool,
+    pub birth_date: NaiveDate,
+    pub status: &'static str,
+    pub decided_by: &'static str,
+}
+
+pub fn insert_ranking(
+    conn: &mut DbConnection,
+    r: &NewRanking<'_>,
+    entries: &[NewEntry],
+) -> Result<String> {
+    let id = new_id();
+    diesel::insert_into(rankings::table)
+        .values((
+            rankings::id.eq(&id),
+            rankings::selection_id.eq(r.selection_id),
+            rankings::province_sigla.eq(r.province),
+            rankings::version.eq(r.version),
+            rankings::published_on.eq(r.published_on),
+            rankings::valid_until.eq(r.valid_until),
+            rankings::posts.eq(r.posts),
+            rankings::reason.eq(r.reason),
+            rankings::created_by.eq(r.created_by),
+            rankings::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    for chunk in entries.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|e| {
+                (
+                    ranking_entries::ranking_id.eq(&id),
+                    ranking_entries::position.eq(e.position),
+                    ranking_entries::application_id.eq(&e.application_id),
+                    ranking_entries::score_hundredths.eq(e.score_hundredths),
+                    ranking_entries::degree_grade.eq(e.degree_grade),
+                    ranking_entries::degree_honours.eq(e.degree_honours),
+                    ranking_entries::birth_date.eq(e.birth_date),
+                    ranking_entries::status.eq(e.status),
+                    ranking_entries::decided_by.eq(e.decided_by),
+                )
+            })
+            .collect();
+        crate::per_engine!(conn, c => diesel::insert_into(ranking_entries::table).values(rows).execute(c))?;
+    }
+    Ok(id)
+}
+
+/// The newest version of a province's ranking, or the one asked for.
+pub fn ranking(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    province: &str,
+    version: Option<i64>,
+) -> Result<Option<RankingRow>> {
+    let mut q = rankings::table
+        .select(RankingRow::as_select())
+        .filter(rankings::selection_id.eq(selection_id))
+        .filter(rankings::province_sigla.eq(province))
+        .into_boxed();
+    if let Some(v) = version {
+        q = q.filter(rankings::version.eq(v));
+    }
+    Ok(q.order(rankings::version.desc()).first(conn).optional()?)
+}
+
+pub fn ranking_versions(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    province: &str,
+) -> Result<Vec<RankingRow>> {
+    Ok(rankings::table
+        .select(RankingRow::as_select())
+        .filter(rankings::selection_id.eq(selection_id))
+        .filter(rankings::province_sigla.eq(province))
+        .order(rankings::version)
+        .load(conn)?)
+}
+
+/// The newest version of every province's ranking of a selection.
+pub fn current_rankings(conn: &mut DbConnection, selection_id: &str) -> Result<Vec<RankingRow>> {
+    let all: Vec<RankingRow> = rankings::table
+        .select(RankingRow::as_select())
+        .filter(rankings::selection_id.eq(selection_id))
+        .order((rankings::province_sigla, rankings::version.desc()))
+        .load(conn)?;
+    let mut out: Vec<RankingRow> = Vec::new();
+    for r in all {
+        if out
+            .last()
+            .is_none_or(|l| l.province_sigla != r.province_sigla)
+        {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// A ranking's entries in order, each with its application.
+pub fn entries(
+    conn: &mut DbConnection,
+    ranking_id: &str,
+) -> Result<Vec<(EntryRow, ApplicationRow)>> {
+    Ok(ranking_entries::table
+        .inner_join(applications::table)
+        .select((EntryRow::as_select(), ApplicationRow::as_select()))
+        .filter(ranking_entries::ranking_id.eq(ranking_id))
+        .order(ranking_entries::position)
+        .load(conn)?)
+}
+
+pub fn list_applications_by_no(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    application_no: &str,
+) -> Result<Option<ApplicationRow>> {
+    Ok(applications::table
+        .select(ApplicationRow::as_select())
+        .filter(applications::selection_id.eq(selection_id))
+        .filter(applications::application_no.eq(application_no))
+        .first(conn)
+        .optional()?)
+}
