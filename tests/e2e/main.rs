@@ -9,5 +9,6 @@ mod mail;
 mod ops;
 mod reference;
 mod repository;
+mod scorrimento;
 mod selection;
 mod users;
