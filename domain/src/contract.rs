@@ -1,0 +1,443 @@
+//! The Navigator's collaboration contract (DOMAIN.md §6): its state machine,
+//! its dates, extensions (proroghe), resignations and other endings.
+//!
+//! A contract is `draft` until signed; from signature it is `signed` until
+//! its start date, then `active`, `suspended` during a suspension period, and
+//! `ended` after its effective end. The state on a day is computed from the
+//! dates, so a resignation dated in the future changes nothing before that
+//! day and everything after it, without anyone acting.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::violation::{Violation, Violations};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractStatus {
+    Draft,
+    Signed,
+    Active,
+    Suspended,
+    Ended,
+}
+
+impl ContractStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Signed => "signed",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Ended => "ended",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndCause {
+    /// Reached its end date.
+    Expired,
+    /// Dimissioni.
+    Resigned,
+    /// Recesso, e.g. missed objectives.
+    Withdrawn,
+    /// Esclusione.
+    Excluded,
+}
+
+impl EndCause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Expired => "expired",
+            Self::Resigned => "resigned",
+            Self::Withdrawn => "withdrawn",
+            Self::Excluded => "excluded",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Self::Expired,
+            Self::Resigned,
+            Self::Withdrawn,
+            Self::Excluded,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == raw)
+    }
+}
+
+/// A suspension period, both days included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suspension {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// What the state machine needs to know of a contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractDates {
+    pub signed_on: Option<NaiveDate>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    /// An early ending (resignation, withdrawal, exclusion) and its last day.
+    pub early_end: Option<(EndCause, NaiveDate)>,
+    pub suspensions: Vec<Suspension>,
+}
+
+impl ContractDates {
+    /// The last day the contract runs: an early end, or the end date.
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        match (self.early_end, self.end_date) {
+            (Some((_, d)), Some(end)) => Some(d.min(end)),
+            (Some((_, d)), None) => Some(d),
+            (None, end) => end,
+        }
+    }
+
+    /// The state on `day`.
+    pub fn status_on(&self, day: NaiveDate) -> ContractStatus {
+        let (Some(signed), Some(start)) = (self.signed_on, self.start_date) else {
+            return ContractStatus::Draft;
+        };
+        if day < signed {
+            return ContractStatus::Draft;
+        }
+        if self.last_day().is_some_and(|last| day > last) {
+            return ContractStatus::Ended;
+        }
+        if day < start {
+            return ContractStatus::Signed;
+        }
+        if self
+            .suspensions
+            .iter()
+            .any(|s| s.from <= day && day <= s.to)
+        {
+            return ContractStatus::Suspended;
+        }
+        ContractStatus::Active
+    }
+
+    /// Why the contract ended by `day`, if it did.
+    pub fn end_cause_on(&self, day: NaiveDate) -> Option<EndCause> {
+        if self.status_on(day) != ContractStatus::Ended {
+            return None;
+        }
+        match (self.early_end, self.end_date) {
+            (Some((cause, d)), Some(end)) if d <= end => Some(cause),
+            (Some((cause, _)), None) => Some(cause),
+            _ => Some(EndCause::Expired),
+        }
+    }
+
+    /// Whether the contract holds its seat on `day` (signed or active, or
+    /// suspended: a suspension keeps the seat).
+    pub fn holds_seat_on(&self, day: NaiveDate) -> bool {
+        matches!(
+            self.status_on(day),
+            ContractStatus::Signed | ContractStatus::Active | ContractStatus::Suspended
+        )
+    }
+}
+
+/// Signing a draft: dates in order, never before the ranking was published.
+pub fn check_signature(
+    signed_on: NaiveDate,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    ranking_published_on: NaiveDate,
+) -> Result<(), Violations> {
+    let mut v = Violations::new();
+    if signed_on < ranking_published_on {
+        v.push(
+            Violation::new("signed_on", "signed-before-ranking-published")
+                .with_detail(ranking_published_on.to_string()),
+        );
+    }
+    if start_date < signed_on {
+        v.push(Violation::new("start_date", "starts-before-signature"));
+    }
+    if end_date < start_date {
+        v.push(Violation::new("end_date", "ends-before-it-starts"));
+    }
+    v.into_result(())
+}
+
+/// An extension (proroga) only moves the end date forward, and only for a
+/// contract that has not ended on `today`.
+pub fn check_extension(
+    contract: &ContractDates,
+    new_end: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Violation> {
+    if contract.signed_on.is_none() {
+        return Err(Violation::new("contract", "contract-not-signed"));
+    }
+    if contract.status_on(today) == ContractStatus::Ended || contract.early_end.is_some() {
+        return Err(Violation::new("contract", "contract-ended"));
+    }
+    match contract.end_date {
+        Some(end) if new_end <= end => {
+            Err(Violation::new("new_end_date", "extension-not-later").with_detail(end.to_string()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A resignation takes effect no earlier than its submission plus the notice
+/// (configurable, default 0 days), within the contract's dates.
+pub fn check_resignation(
+    contract: &ContractDates,
+    submitted_on: NaiveDate,
+    effective_on: NaiveDate,
+    notice_days: u64,
+) -> Result<(), Violations> {
+    let mut v = Violations::new();
+    if contract.signed_on.is_none() {
+        v.push(Violation::new("contract", "contract-not-signed"));
+    }
+    if contract.early_end.is_some() || contract.status_on(submitted_on) == ContractStatus::Ended {
+        v.push(Violation::new("contract", "contract-ended"));
+    }
+    let earliest = submitted_on
+        .checked_add_days(Days::new(notice_days))
+        .unwrap_or(submitted_on);
+    if effective_on < earliest {
+        v.push(Violation::new("effective_on", "before-notice").with_detail(earliest.to_string()));
+    }
+    if contract.start_date.is_some_and(|s| effective_on < s) {
+        v.push(Violation::new("effective_on", "before-contract-start"));
+    }
+    if contract.end_date.is_some_and(|e| effective_on > e) {
+        v.push(Violation::new("effective_on", "after-contract-end"));
+    }
+    v.into_result(())
+}
+
+/// A withdrawal or exclusion by HR: a cause other than resignation or
+/// expiry, effective within the contract.
+pub fn check_termination(
+    contract: &ContractDates,
+    cause: EndCause,
+    effective_on: NaiveDate,
+) -> Result<(), Violations> {
+    let mut v = Violations::new();
+    if !matches!(cause, EndCause::Withdrawn | EndCause::Excluded) {
+        v.push(Violation::new("cause", "termination-cause").with_detail(cause.as_str()));
+    }
+    if contract.signed_on.is_none() {
+        v.push(Violation::new("contract", "contract-not-signed"));
+    }
+    if contract.early_end.is_some() {
+        v.push(Violation::new("contract", "contract-ended"));
+    }
+    if contract.signed_on.is_some_and(|s| effective_on < s) {
+        v.push(Violation::new("effective_on", "before-signature"));
+    }
+    if contract.end_date.is_some_and(|e| effective_on > e) {
+        v.push(Violation::new("effective_on", "after-contract-end"));
+    }
+    v.into_result(())
+}
+
+/// A suspension period lies within the contract, its days in order.
+pub fn check_suspension(contract: &ContractDates, s: Suspension) -> Result<(), Violations> {
+    let mut v = Violations::new();
+    if s.to < s.from {
+        v.push(Violation::new("to", "ends-before-it-starts"));
+    }
+    if contract.start_date.is_some_and(|start| s.from < start) {
+        v.push(Violation::new("from", "before-contract-start"));
+    }
+    if contract.last_day().is_some_and(|last| s.to > last) {
+        v.push(Violation::new("to", "after-contract-end"));
+    }
+    if contract
+        .suspensions
+        .iter()
+        .any(|o| o.from <= s.to && s.from <= o.to)
+    {
+        v.push(Violation::new("from", "overlaps-suspension"));
+    }
+    v.into_result(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn contract_2019() -> ContractDates {
+        ContractDates {
+            signed_on: Some(d("2019-07-29")),
+            start_date: Some(d("2019-07-31")),
+            end_date: Some(d("2021-04-30")),
+            early_end: None,
+            suspensions: vec![],
+        }
+    }
+
+    #[test]
+    fn the_state_follows_the_dates() {
+        let c = contract_2019();
+        assert_eq!(c.status_on(d("2019-07-28")), ContractStatus::Draft);
+        assert_eq!(c.status_on(d("2019-07-29")), ContractStatus::Signed);
+        assert_eq!(c.status_on(d("2019-07-31")), ContractStatus::Active);
+        assert_eq!(c.status_on(d("2021-04-30")), ContractStatus::Active);
+        assert_eq!(c.status_on(d("2021-05-01")), ContractStatus::Ended);
+        assert_eq!(c.end_cause_on(d("2021-05-01")), Some(EndCause::Expired));
+        assert_eq!(c.end_cause_on(d("2021-04-30")), None);
+        let draft = ContractDates {
+            signed_on: None,
+            start_date: None,
+            ..contract_2019()
+        };
+        assert_eq!(draft.status_on(d("2020-01-01")), ContractStatus::Draft);
+    }
+
+    #[test]
+    fn a_future_resignation_changes_nothing_before_its_day() {
+        let mut c = contract_2019();
+        c.early_end = Some((EndCause::Resigned, d("2020-03-15")));
+        assert_eq!(c.status_on(d("2020-03-15")), ContractStatus::Active);
+        assert!(c.holds_seat_on(d("2020-03-15")));
+        assert_eq!(c.status_on(d("2020-03-16")), ContractStatus::Ended);
+        assert!(!c.holds_seat_on(d("2020-03-16")));
+        assert_eq!(c.end_cause_on(d("2020-03-16")), Some(EndCause::Resigned));
+    }
+
+    #[test]
+    fn a_suspension_keeps_the_seat() {
+        let mut c = contract_2019();
+        c.suspensions.push(Suspension {
+            from: d("2020-01-10"),
+            to: d("2020-01-20"),
+        });
+        assert_eq!(c.status_on(d("2020-01-10")), ContractStatus::Suspended);
+        assert_eq!(c.status_on(d("2020-01-21")), ContractStatus::Active);
+        assert!(c.holds_seat_on(d("2020-01-15")));
+    }
+
+    #[test]
+    fn signing_dates_must_be_in_order_and_after_publication() {
+        let published = d("2019-06-24");
+        assert!(
+            check_signature(d("2019-07-29"), d("2019-07-31"), d("2021-04-30"), published).is_ok()
+        );
+        let codes: Vec<_> =
+            check_signature(d("2019-06-23"), d("2019-06-22"), d("2019-06-21"), published)
+                .unwrap_err()
+                .0
+                .into_iter()
+                .map(|v| v.code)
+                .collect();
+        assert_eq!(
+            codes,
+            vec![
+                "signed-before-ranking-published",
+                "starts-before-signature",
+                "ends-before-it-starts"
+            ]
+        );
+    }
+
+    #[test]
+    fn extensions_only_move_forward() {
+        let c = contract_2019();
+        assert!(check_extension(&c, d("2021-12-31"), d("2021-01-10")).is_ok());
+        assert_eq!(
+            check_extension(&c, d("2021-04-30"), d("2021-01-10"))
+                .unwrap_err()
+                .code,
+            "extension-not-later"
+        );
+        assert_eq!(
+            check_extension(&c, d("2020-12-31"), d("2021-01-10"))
+                .unwrap_err()
+                .code,
+            "extension-not-later"
+        );
+        assert_eq!(
+            check_extension(&c, d("2022-04-30"), d("2021-05-01"))
+                .unwrap_err()
+                .code,
+            "contract-ended"
+        );
+        let mut resigned = contract_2019();
+        resigned.early_end = Some((EndCause::Resigned, d("2020-03-15")));
+        assert_eq!(
+            check_extension(&resigned, d("2021-12-31"), d("2020-01-01"))
+                .unwrap_err()
+                .code,
+            "contract-ended"
+        );
+    }
+
+    #[test]
+    fn resignation_respects_the_notice() {
+        let c = contract_2019();
+        assert!(check_resignation(&c, d("2020-03-01"), d("2020-03-01"), 0).is_ok());
+        let e = check_resignation(&c, d("2020-03-01"), d("2020-03-10"), 15).unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code),
+            ("effective_on", "before-notice")
+        );
+        assert!(check_resignation(&c, d("2020-03-01"), d("2020-03-16"), 15).is_ok());
+        let e = check_resignation(&c, d("2021-04-01"), d("2021-05-10"), 0).unwrap_err();
+        assert_eq!(e.0[0].code, "after-contract-end");
+    }
+
+    #[test]
+    fn terminations_are_withdrawals_or_exclusions() {
+        let c = contract_2019();
+        assert!(check_termination(&c, EndCause::Withdrawn, d("2020-06-30")).is_ok());
+        assert!(check_termination(&c, EndCause::Excluded, d("2019-07-29")).is_ok());
+        assert_eq!(
+            check_termination(&c, EndCause::Resigned, d("2020-06-30"))
+                .unwrap_err()
+                .0[0]
+                .code,
+            "termination-cause"
+        );
+        assert_eq!(
+            check_termination(&c, EndCause::Withdrawn, d("2019-07-01"))
+                .unwrap_err()
+                .0[0]
+                .code,
+            "before-signature"
+        );
+    }
+
+    #[test]
+    fn suspensions_lie_within_the_contract_and_do_not_overlap() {
+        let mut c = contract_2019();
+        let s = Suspension {
+            from: d("2020-01-10"),
+            to: d("2020-01-20"),
+        };
+        assert!(check_suspension(&c, s).is_ok());
+        c.suspensions.push(s);
+        let overlap = Suspension {
+            from: d("2020-01-20"),
+            to: d("2020-01-25"),
+        };
+        assert_eq!(
+            check_suspension(&c, overlap).unwrap_err().0[0].code,
+            "overlaps-suspension"
+        );
+        let backwards = Suspension {
+            from: d("2020-02-10"),
+            to: d("2020-02-01"),
+        };
+        assert_eq!(
+            check_suspension(&c, backwards).unwrap_err().0[0].code,
+            "ends-before-it-starts"
+        );
+    }
+}
