@@ -41,8 +41,13 @@ pub struct Settings {
     pub mail_sender: bool,
     pub mail_poll_millis: u64,
     pub mail_max_attempts: i64,
-    /// How often overdue offers are lapsed in the background (reads lapse them too).
+    /// How often overdue offers are lapsed and ended contracts release their
+    /// seats in the background (reads do it too).
     pub offer_lapse_seconds: u64,
+    /// Days between a resignation's submission and its earliest effect.
+    pub resignation_notice_days: u64,
+    /// Fixes "today" (Europe/Rome) for demonstrations and tests; unset in production.
+    pub today: Option<chrono::NaiveDate>,
     pub public_url: String,
     pub json_limit_bytes: usize,
     pub import_limit_bytes: usize,
@@ -109,6 +114,7 @@ impl Settings {
             ("mail_poll_millis", 1000_i64.into()),
             ("mail_max_attempts", 8_i64.into()),
             ("offer_lapse_seconds", 60_i64.into()),
+            ("resignation_notice_days", 0_i64.into()),
             ("public_url", "http://127.0.0.1:8080".into()),
             ("json_limit_bytes", 262_144_i64.into()),
             ("import_limit_bytes", 33_554_432_i64.into()),

@@ -18,6 +18,8 @@ pub enum TokenProblem {
     WrongAudience,
     WrongIssuer,
     Invalid,
+    /// The account was cut off after the token was issued (a contract ended).
+    Revoked,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -116,6 +118,7 @@ impl ApiError {
             Self::Unauthenticated(TokenProblem::WrongAudience) => "token-wrong-audience",
             Self::Unauthenticated(TokenProblem::WrongIssuer) => "token-wrong-issuer",
             Self::Unauthenticated(TokenProblem::Invalid) => "token-invalid",
+            Self::Unauthenticated(TokenProblem::Revoked) => "token-revoked",
             Self::InvalidCredentials => "invalid-credentials",
             Self::RefreshTokenInvalid => "refresh-token-invalid",
             Self::RefreshTokenReused => "refresh-token-reused",

@@ -84,6 +84,7 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
         ),
         "token-wrong-issuer" => ("Token di un altro emittente", "Token from another issuer"),
         "token-invalid" => ("Token non valido", "Invalid token"),
+        "token-revoked" => ("Accesso revocato", "Access revoked"),
         "invalid-credentials" => ("Credenziali non valide", "Invalid credentials"),
         "refresh-token-invalid" => ("Token di rinnovo non valido", "Invalid refresh token"),
         "refresh-token-reused" => ("Token di rinnovo già usato", "Refresh token reused"),
@@ -152,6 +153,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
                 TokenProblem::WrongAudience => "Il token non è stato emesso per questo servizio.",
                 TokenProblem::WrongIssuer => "Il token non è stato emesso da questo servizio.",
                 TokenProblem::Invalid => "Il token di accesso non è valido.",
+                TokenProblem::Revoked => "L'account non è più abilitato: il contratto è terminato.",
             },
             match p {
                 TokenProblem::Missing => "An access token is required (Authorization: Bearer ...).",
@@ -159,6 +161,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
                 TokenProblem::WrongAudience => "The token was not issued for this service.",
                 TokenProblem::WrongIssuer => "The token was not issued by this service.",
                 TokenProblem::Invalid => "The access token is not valid.",
+                TokenProblem::Revoked => "The account is no longer enabled: the contract has ended.",
             },
         )
         .to_owned(),

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
+pub mod contracts;
 pub mod csv_import;
 pub mod demo;
 pub mod error;

@@ -78,7 +78,7 @@ pub fn call(
     now: DateTime<Utc>,
     mail: &MailContext<'_>,
 ) -> ApiResult<Called> {
-    lapse_overdue(conn, now)?;
+    crate::contracts::settle(conn, now, today)?;
     let ranking = selection::ranking(conn, &sel.id, province, None)?
         .ok_or_else(|| ApiError::conflict("ranking-not-published", province))?;
     if !ranking_open_on(ranking.valid_until, today) {

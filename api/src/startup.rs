@@ -95,26 +95,33 @@ async fn not_found(
     }
 }
 
-/// Lapses overdue offers every `every` until `stop` turns true.
-async fn lapse_offers(db: Database, every: Duration, mut stop: watch::Receiver<bool>) {
+/// Every `every`, until `stop` turns true: overdue offers lapse, ended
+/// contracts release their seats, and the cut-off accounts are re-read (so
+/// that endings registered by another replica take effect here too).
+async fn settle_in_background(state: web::Data<AppState>, every: Duration, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
-        let db = db.clone();
-        let done = tokio::task::spawn_blocking(move || -> Result<usize, ApiError> {
-            let mut conn = db.get()?;
+        let s = state.clone();
+        let done = tokio::task::spawn_blocking(move || -> Result<Vec<(String, chrono::NaiveDate)>, ApiError> {
+            let mut conn = s.db.get()?;
+            let today = s.today();
             persistence::write_transaction(&mut conn, |conn| {
-                crate::scorrimento::lapse_overdue(conn, chrono::Utc::now())
-            })
+                crate::contracts::settle(conn, chrono::Utc::now(), today)
+            })?;
+            Ok(persistence::accounts::cutoffs(&mut conn)?)
         })
         .await;
         match done {
-            Ok(Ok(n)) if n > 0 => tracing::info!(lapsed = n, "overdue offers lapsed"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot lapse overdue offers"),
-            Err(e) => tracing::error!(error = %e, "offer lapse task failed"),
+            Ok(Ok(cutoffs)) => {
+                if let Ok(mut m) = state.cutoffs.write() {
+                    *m = cutoffs.into_iter().collect();
+                }
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot settle offers and contracts"),
+            Err(e) => tracing::error!(error = %e, "settling task failed"),
         }
     }
 }
@@ -163,13 +170,23 @@ impl Application {
             &settings.jwt_audience,
             chrono::Duration::minutes(settings.access_token_minutes),
         ));
+        let cutoffs = {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = db.get()?;
+                Ok(persistence::accounts::cutoffs(&mut conn)?.into_iter().collect())
+            })
+            .await??
+        };
         let state = web::Data::new(AppState {
             db: db.clone(),
             settings: Arc::clone(&settings),
             jwt,
             metrics: Metrics::new()?,
+            cutoffs: Arc::new(std::sync::RwLock::new(cutoffs)),
         });
 
+        let background_state = state.clone();
         let listener = TcpListener::bind(&settings.listen)?;
         let port = listener.local_addr()?.port();
         let doc = openapi_document();
@@ -206,8 +223,8 @@ impl Application {
             let sender = Arc::new(Sender::new(db.clone(), mailer, settings.mail_max_attempts));
             tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));
         }
-        tokio::spawn(lapse_offers(
-            db.clone(),
+        tokio::spawn(settle_in_background(
+            background_state,
             Duration::from_secs(settings.offer_lapse_seconds.max(1)),
             stop_sender.subscribe(),
         ));

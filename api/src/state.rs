@@ -1,6 +1,9 @@
 //! What every handler shares.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
 
 use actix_web::web;
 use persistence::{write_transaction, Database, DbConnection};
@@ -15,9 +18,36 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub jwt: Arc<JwtKeys>,
     pub metrics: Metrics,
+    /// The first day each cut-off account may no longer act (a Navigator
+    /// whose contract ended): checked on every request, so a token issued
+    /// before the ending stops working on that day.
+    pub cutoffs: Arc<RwLock<HashMap<String, NaiveDate>>>,
 }
 
 impl AppState {
+    /// Today in Europe/Rome, or the day fixed by the settings.
+    pub fn today(&self) -> NaiveDate {
+        self.settings.today.unwrap_or_else(crate::clock::today)
+    }
+
+    /// Whether `user_id` is cut off on `day`.
+    pub fn cut_off(&self, user_id: &str, day: NaiveDate) -> bool {
+        self.cutoffs
+            .read()
+            .map(|m| m.get(user_id).is_some_and(|from| day >= *from))
+            .unwrap_or(false)
+    }
+
+    /// Records a cut-off (after the change that causes it has committed).
+    pub fn set_cutoff(&self, user_id: &str, from: Option<NaiveDate>) {
+        if let Ok(mut m) = self.cutoffs.write() {
+            match from {
+                Some(d) => m.insert(user_id.to_owned(), d),
+                None => m.remove(user_id),
+            };
+        }
+    }
+
     /// Runs `f` with a connection on the blocking pool (diesel is synchronous).
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
     where

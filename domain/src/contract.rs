@@ -82,19 +82,28 @@ pub struct ContractDates {
     pub signed_on: Option<NaiveDate>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
-    /// An early ending (resignation, withdrawal, exclusion) and its last day.
+    /// An early ending (resignation, withdrawal, exclusion) and the day it
+    /// takes effect: from that day the contract is ended (DOMAIN.md §11: a
+    /// resignation effective on D ends it on D).
     pub early_end: Option<(EndCause, NaiveDate)>,
     pub suspensions: Vec<Suspension>,
 }
 
 impl ContractDates {
-    /// The last day the contract runs: an early end, or the end date.
+    /// The last day the contract runs: the day before an early end takes
+    /// effect, or the end date.
     pub fn last_day(&self) -> Option<NaiveDate> {
-        match (self.early_end, self.end_date) {
-            (Some((_, d)), Some(end)) => Some(d.min(end)),
-            (Some((_, d)), None) => Some(d),
+        let early = self.early_end.map(|(_, d)| d.pred_opt().unwrap_or(d));
+        match (early, self.end_date) {
+            (Some(d), Some(end)) => Some(d.min(end)),
+            (Some(d), None) => Some(d),
             (None, end) => end,
         }
+    }
+
+    /// The first day the contract no longer runs (and the login stops).
+    pub fn ended_from(&self) -> Option<NaiveDate> {
+        self.last_day().and_then(|d| d.succ_opt())
     }
 
     /// The state on `day`.
@@ -127,7 +136,7 @@ impl ContractDates {
             return None;
         }
         match (self.early_end, self.end_date) {
-            (Some((cause, d)), Some(end)) if d <= end => Some(cause),
+            (Some((cause, d)), Some(end)) if d <= end.succ_opt().unwrap_or(end) => Some(cause),
             (Some((cause, _)), None) => Some(cause),
             _ => Some(EndCause::Expired),
         }
@@ -305,11 +314,14 @@ mod tests {
     fn a_future_resignation_changes_nothing_before_its_day() {
         let mut c = contract_2019();
         c.early_end = Some((EndCause::Resigned, d("2020-03-15")));
-        assert_eq!(c.status_on(d("2020-03-15")), ContractStatus::Active);
-        assert!(c.holds_seat_on(d("2020-03-15")));
-        assert_eq!(c.status_on(d("2020-03-16")), ContractStatus::Ended);
-        assert!(!c.holds_seat_on(d("2020-03-16")));
-        assert_eq!(c.end_cause_on(d("2020-03-16")), Some(EndCause::Resigned));
+        assert_eq!(c.status_on(d("2020-03-14")), ContractStatus::Active);
+        assert!(c.holds_seat_on(d("2020-03-14")));
+        // Effective on D: ended on D.
+        assert_eq!(c.status_on(d("2020-03-15")), ContractStatus::Ended);
+        assert!(!c.holds_seat_on(d("2020-03-15")));
+        assert_eq!(c.end_cause_on(d("2020-03-15")), Some(EndCause::Resigned));
+        assert_eq!(c.ended_from(), Some(d("2020-03-15")));
+        assert_eq!(contract_2019().ended_from(), Some(d("2021-05-01")));
     }
 
     #[test]

@@ -584,3 +584,151 @@ pub struct CandidateView {
     pub state: String,
     pub state_reason: Option<String>,
 }
+
+// ---------------------------------------------------------------- contracts
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftContractRequest {
+    /// HR confirms the requirements were checked (degree, declarations).
+    pub requirements_verified: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignRequest {
+    pub signed_on: NaiveDate,
+    pub start_date: NaiveDate,
+    /// The selection's contract end by default.
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SuspensionView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScheduledEnd {
+    /// `resigned`, `withdrawn` or `excluded`.
+    pub cause: String,
+    /// From this day the contract is ended.
+    pub effective_on: NaiveDate,
+    pub submitted_on: Option<NaiveDate>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ContractView {
+    pub id: Uuid,
+    pub navigator_id: Uuid,
+    pub application_no: String,
+    pub full_name: String,
+    pub province: String,
+    pub region: String,
+    /// `draft`, `signed`, `active`, `suspended` or `ended`, today.
+    pub status: String,
+    /// `expired`, `resigned`, `withdrawn` or `excluded` once ended; null while running.
+    pub end_cause: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: NaiveDate,
+    /// max(start date, the Region's convention date): no CPI and no on-the-job hours before it.
+    pub operational_start: Option<NaiveDate>,
+    pub annual_pay_cents: i64,
+    pub monthly_expenses_cents: i64,
+    /// A registered early end, also before it takes effect.
+    pub scheduled_end: Option<ScheduledEnd>,
+    pub suspensions: Vec<SuspensionView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContractQuery {
+    pub region: Option<String>,
+    pub province: Option<String>,
+    /// `draft`, `signed`, `active`, `suspended` or `ended`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendRequest {
+    pub new_end_date: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkExtendRequest {
+    pub new_end_date: NaiveDate,
+    /// Only the contracts of this Region (ISTAT code).
+    #[serde(default)]
+    pub region: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BulkExtendResult {
+    pub extended: usize,
+    /// Groups the extensions of this call in the audit log.
+    pub batch_id: Uuid,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResignationRequest {
+    pub submitted_on: NaiveDate,
+    pub effective_on: NaiveDate,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyResignationRequest {
+    pub effective_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TerminationCause {
+    Withdrawn,
+    Excluded,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerminateRequest {
+    pub cause: TerminationCause,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OffboardingView {
+    pub navigator_id: Uuid,
+    pub contract_id: Uuid,
+    pub ended_on: NaiveDate,
+    /// Items still to return or write off (filled by equipment management).
+    pub outstanding: Vec<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OffboardingQuery {
+    /// Only the records still open.
+    pub open: Option<bool>,
+}

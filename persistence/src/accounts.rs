@@ -121,6 +121,24 @@ pub fn insert_user(
     find_by_id(conn, &id)?.ok_or_else(|| PersistenceError::Corrupt(format!("user {id} vanished")))
 }
 
+/// The first day the account can no longer log in (the day after a
+/// Navigator's contract ends); `None` lifts it.
+pub fn set_disabled_from(conn: &mut DbConnection, user_id: &str, from: Option<NaiveDate>) -> Result<()> {
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set(users::disabled_from.eq(from))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every account with a cut-off date.
+pub fn cutoffs(conn: &mut DbConnection) -> Result<Vec<(String, NaiveDate)>> {
+    let rows: Vec<(String, Option<NaiveDate>)> = users::table
+        .select((users::id, users::disabled_from))
+        .filter(users::disabled_from.is_not_null())
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, d)| d.map(|d| (id, d))).collect())
+}
+
 /// Sets a new password and activates the account.
 pub fn set_password(conn: &mut DbConnection, user_id: &str, password_hash: &str) -> Result<()> {
     diesel::update(users::table.filter(users::id.eq(user_id)))

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod connection;
+pub mod contracts;
 pub mod error;
 pub mod migrations;
 pub mod offers;

@@ -270,6 +270,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    navigators (id) {
+        id -> Text,
+        application_id -> Text,
+        selection_id -> Text,
+        codice_fiscale -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Text,
+        province_sigla -> Text,
+        region_code -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        navigator_id -> Text,
+        offer_id -> Text,
+        selection_id -> Text,
+        province_sigla -> Text,
+        region_code -> Text,
+        requirements_verified_at -> Timestamp,
+        signed_on -> Nullable<Date>,
+        start_date -> Nullable<Date>,
+        end_date -> Date,
+        annual_pay_cents -> BigInt,
+        monthly_expenses_cents -> BigInt,
+        end_cause -> Nullable<Text>,
+        end_effective_on -> Nullable<Date>,
+        end_submitted_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        seat_released_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_suspensions (id) {
+        id -> Text,
+        contract_id -> Text,
+        from_day -> Date,
+        to_day -> Date,
+        reason -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_extensions (id) {
+        id -> Text,
+        contract_id -> Text,
+        previous_end -> Date,
+        new_end -> Date,
+        reason -> Text,
+        batch_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offboardings (id) {
+        id -> Text,
+        contract_id -> Text,
+        navigator_id -> Text,
+        ended_on -> Date,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(provinces -> regions (region_code));
 diesel::joinable!(conventions -> regions (region_code));
 diesel::joinable!(user_regions -> users (user_id));
@@ -280,6 +354,10 @@ diesel::joinable!(applications -> selections (selection_id));
 diesel::joinable!(ranking_entries -> rankings (ranking_id));
 diesel::joinable!(ranking_entries -> applications (application_id));
 diesel::joinable!(offers -> applications (application_id));
+diesel::joinable!(contracts -> navigators (navigator_id));
+diesel::joinable!(contract_suspensions -> contracts (contract_id));
+diesel::joinable!(contract_extensions -> contracts (contract_id));
+diesel::joinable!(offboardings -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -303,4 +381,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     rankings,
     ranking_entries,
     offers,
+    navigators,
+    contracts,
+    contract_suspensions,
+    contract_extensions,
+    offboardings,
 );

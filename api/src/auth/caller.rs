@@ -47,6 +47,9 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     };
     let claims = state.jwt.verify(token).map_err(ApiError::Unauthenticated)?;
     let role = Role::parse(&claims.role).ok_or(ApiError::Unauthenticated(TokenProblem::Invalid))?;
+    if state.cut_off(&claims.sub, state.today()) {
+        return Err(ApiError::Unauthenticated(TokenProblem::Revoked));
+    }
     let caller = Caller {
         user_id: claims.sub,
         role,

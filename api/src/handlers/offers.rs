@@ -12,7 +12,6 @@ use crate::accounts::{parse_uuid, MailContext};
 use crate::auth::caller::HrOnly;
 use crate::auth::tokens::digest;
 use crate::auth::Authorized;
-use crate::clock::today;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
 use crate::handlers::page_limit;
@@ -63,6 +62,7 @@ pub async fn call_next(
     let ctx = meta.audit(Some(&caller));
     let public_url = state.settings.public_url.clone();
     let domain = state.settings.public_host();
+    let today = state.today();
     let called = state
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
@@ -80,7 +80,7 @@ pub async fn call_next(
                     .as_deref()
                     .map(str::trim)
                     .filter(|r| !r.is_empty()),
-                today(),
+                today,
                 Utc::now(),
                 &mail,
             )

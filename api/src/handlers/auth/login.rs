@@ -69,7 +69,7 @@ pub async fn login(
 
     let stored = account.as_ref().and_then(|a| a.user.password_hash.clone());
     let verified = web::block(move || password::verify(&password, stored.as_deref())).await?;
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let account = account.filter(|a| verified && a.user.can_log_in_on(today));
 
     let Some(account) = account else {

@@ -37,6 +37,7 @@ pub async fn refresh(
     let jwt = state.jwt.clone();
     let refresh_days = state.settings.refresh_token_days;
     let ctx = meta.audit(None);
+    let today = state.today();
     // Revocations commit even though the caller gets a 401.
     let outcome = state
         .write(move |conn| {
@@ -67,7 +68,7 @@ pub async fn refresh(
                         return revoke(conn);
                     }
                     let account = accounts::find_by_id(conn, &token.user_id)?.ok_or(ApiError::RefreshTokenInvalid)?;
-                    if !account.user.can_log_in_on(now.date_naive()) {
+                    if !account.user.can_log_in_on(today) {
                         accounts::revoke_family(conn, &token.family_id)?;
                         return Ok(Outcome::Refused);
                     }

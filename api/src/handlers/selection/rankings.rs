@@ -20,7 +20,6 @@ use super::results::{check_results, RawResult};
 use crate::accounts::parse_uuid;
 use crate::auth::caller::{HrOnly, HrOrCoordinator};
 use crate::auth::{Authorized, Caller};
-use crate::clock::today;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
 use crate::state::AppState;
@@ -304,6 +303,7 @@ pub async fn correct_ranking(
         return Err(ApiError::violation("reason", "required"));
     }
     let ctx = meta.audit(Some(&caller));
+    let today = state.today();
     let summary = state
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
@@ -332,7 +332,7 @@ pub async fn correct_ranking(
                 selection::list_applications(conn, &sel.id)?.into_iter().filter(|a| a.province_sigla == sigla).collect();
             let refs: Vec<&ApplicationRow> = applications.iter().collect();
             let posts = selection::posts_of(conn, &sel.id, &sigla)?.map_or(current.posts, |p| p.posts);
-            let published_on = req.published_on.unwrap_or_else(today);
+            let published_on = req.published_on.unwrap_or(today);
             let summary = build_ranking(
                 conn,
                 &sel,

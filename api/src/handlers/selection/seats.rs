@@ -10,11 +10,11 @@ use crate::auth::caller::HrOrCoordinator;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidQuery;
-use crate::scorrimento::lapse_overdue;
 use crate::state::AppState;
 
 /// Seats per province: posts, filled, pending offers, vacant. Overdue offers
-/// lapse first, so a vacant seat is never hidden behind a dead offer.
+/// lapse and ended contracts release their seats first, so a vacant seat is
+/// never hidden behind a dead offer or a finished contract.
 #[utoipa::path(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id"), SeatsQuery),
@@ -39,10 +39,11 @@ pub async fn list_seats(
         }
     }
     let caller = caller.caller.clone();
+    let today = state.today();
     let rows = state
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
-            lapse_overdue(conn, Utc::now())?;
+            crate::contracts::settle(conn, Utc::now(), today)?;
             Ok(selection::posts(conn, &sel.id, region.as_deref())?)
         })
         .await?;
