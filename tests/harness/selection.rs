@@ -317,3 +317,51 @@ impl TestApp {
         (id, list)
     }
 }
+
+impl TestApp {
+    /// A published selection built from chosen applicants and results
+    /// (`(application_no, right, wrong)`, the rest blank), so that a test
+    /// knows every score; published on `published_on` (`YYYY-MM-DD`).
+    /// Every step must succeed. Returns the id.
+    pub async fn selection_with_results(
+        &self,
+        token: &str,
+        posts: &[(&str, i64)],
+        list: &[Applicant],
+        results: &[(&str, i64, i64)],
+        published_on: &str,
+    ) -> String {
+        let id = self.selection_id(token).await;
+        expect_status(
+            self.put_posts(token, &id, posts).await,
+            StatusCode::OK,
+            "posts",
+        )
+        .await;
+        let r = self
+            .import_applications(token, &id, &applications_csv(list))
+            .await;
+        expect_status(r, StatusCode::CREATED, "applications").await;
+        expect_status(
+            self.admission(token, &id).await,
+            StatusCode::OK,
+            "admission",
+        )
+        .await;
+        let r = self.import_results(token, &id, &results_csv(results)).await;
+        expect_status(r, StatusCode::CREATED, "results").await;
+        let r = self.publish(token, &id, published_on).await;
+        expect_status(r, StatusCode::CREATED, "publication").await;
+        id
+    }
+}
+
+async fn expect_status(r: Response, status: StatusCode, step: &str) {
+    let got = r.status();
+    assert_eq!(
+        got,
+        status,
+        "{step}: {}",
+        r.text().await.unwrap_or_default()
+    );
+}

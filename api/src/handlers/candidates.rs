@@ -41,7 +41,9 @@ pub async fn get_candidate(
 ) -> ApiResult<web::Json<CandidateView>> {
     let id = id.into_inner();
     let a = state
-        .read(move |conn| {
+        .write(move |conn| {
+            // An overdue offer lapses before the candidate's state is shown.
+            scorrimento::lapse_overdue(conn, chrono::Utc::now())?;
             selection::get_application(conn, &id)?.ok_or(ApiError::NotFound {
                 entity: "candidate",
             })

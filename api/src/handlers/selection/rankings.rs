@@ -35,6 +35,7 @@ fn build_ranking(
     applications: &[&ApplicationRow],
     version: i64,
     published_on: NaiveDate,
+    valid_until: NaiveDate,
     reason: Option<&str>,
     created_by: Option<&str>,
 ) -> ApiResult<RankingSummary> {
@@ -72,7 +73,6 @@ fn build_ranking(
             })
         })
         .collect::<ApiResult<_>>()?;
-    let valid_until = ranking_valid_until(published_on, sel.ranking_valid_months);
     selection::insert_ranking(
         conn,
         &NewRanking {
@@ -150,6 +150,7 @@ pub async fn publish_rankings(
                     apps,
                     1,
                     published_on,
+                    ranking_valid_until(published_on, sel.ranking_valid_months),
                     None,
                     ctx.actor.as_deref(),
                 )?);
@@ -264,8 +265,10 @@ pub async fn get_ranking(
     }
     let caller = caller.caller.clone();
     let view = state
-        .read(move |conn| {
+        .write(move |conn| {
             check_province_scope(conn, &caller, &sigla)?;
+            // Candidate states are shown after overdue offers lapse.
+            crate::scorrimento::lapse_overdue(conn, chrono::Utc::now())?;
             let sel = load_selection(conn, &id)?;
             let ranking = selection::ranking(conn, &sel.id, &sigla, q.version)?
                 .ok_or(ApiError::NotFound { entity: "ranking" })?;
@@ -341,6 +344,8 @@ pub async fn correct_ranking(
                 &refs,
                 current.version + 1,
                 published_on,
+                // Validity runs from the first publication: a correction never extends it.
+                current.valid_until,
                 Some(req.reason.trim()),
                 ctx.actor.as_deref(),
             )?;

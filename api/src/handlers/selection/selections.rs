@@ -51,11 +51,15 @@ fn hundredths(field: &str, value: f64) -> Result<i64, Violation> {
 
 fn settings(r: SelectionRequest) -> Result<SelectionSettings, Violations> {
     let defaults = ScoringRules::default();
-    let wrong_penalty = match r.wrong_penalty {
-        Some(v) => hundredths("wrong_penalty", v).map_err(Violations::from)?,
-        None => defaults.wrong_penalty,
-    };
-    SelectionSettings {
+    // A penalty that is not a whole number of hundredths is reported with
+    // every other broken rule, not alone.
+    let (wrong_penalty, penalty_violation) =
+        match r.wrong_penalty.map(|v| hundredths("wrong_penalty", v)) {
+            Some(Ok(h)) => (h, None),
+            Some(Err(v)) => (defaults.wrong_penalty, Some(v)),
+            None => (defaults.wrong_penalty, None),
+        };
+    let checked = SelectionSettings {
         code: r.code,
         title: r.title,
         published_on: r.published_on,
@@ -76,7 +80,16 @@ fn settings(r: SelectionRequest) -> Result<SelectionSettings, Violations> {
         contract_end: r.contract_end.unwrap_or_else(default_contract_end),
         decline_is_final: r.decline_is_final.unwrap_or(true),
     }
-    .validate()
+    .validate();
+    match (checked, penalty_violation) {
+        (Ok(s), None) => Ok(s),
+        (Ok(_), Some(v)) => Err(Violations::from(v)),
+        (Err(mut all), Some(v)) => {
+            all.push(v);
+            Err(all)
+        }
+        (Err(all), None) => Err(all),
+    }
 }
 
 /// Opens a selection with its rules; omitted rules take the 2019 defaults.
