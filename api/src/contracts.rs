@@ -24,7 +24,10 @@ pub fn dates(conn: &mut DbConnection, c: &ContractRow) -> ApiResult<ContractDate
         early_end,
         suspensions: contracts::suspensions_of(conn, &c.id)?
             .into_iter()
-            .map(|s| Suspension { from: s.from_day, to: s.to_day })
+            .map(|s| Suspension {
+                from: s.from_day,
+                to: s.to_day,
+            })
             .collect(),
     })
 }
@@ -37,10 +40,16 @@ pub fn view(
     today: NaiveDate,
 ) -> ApiResult<ContractView> {
     let d = dates(conn, c)?;
-    let convention = reference::get_convention(conn, &c.region_code)?.map(|r| r.to_domain()).transpose()?;
+    let convention = reference::get_convention(conn, &c.region_code)?
+        .map(|r| r.to_domain())
+        .transpose()?;
     let suspensions = contracts::suspensions_of(conn, &c.id)?
         .into_iter()
-        .map(|s| SuspensionView { from: s.from_day, to: s.to_day, reason: s.reason })
+        .map(|s| SuspensionView {
+            from: s.from_day,
+            to: s.to_day,
+            reason: s.reason,
+        })
         .collect();
     Ok(ContractView {
         id: parse_uuid(&c.id)?,
@@ -54,7 +63,9 @@ pub fn view(
         signed_on: c.signed_on,
         start_date: c.start_date,
         end_date: c.end_date,
-        operational_start: c.start_date.and_then(|s| operational_start(s, convention.as_ref())),
+        operational_start: c
+            .start_date
+            .and_then(|s| operational_start(s, convention.as_ref())),
         annual_pay_cents: c.annual_pay_cents,
         monthly_expenses_cents: c.monthly_expenses_cents,
         scheduled_end: match (&c.end_cause, c.end_effective_on) {

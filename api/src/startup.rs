@@ -98,21 +98,27 @@ async fn not_found(
 /// Every `every`, until `stop` turns true: overdue offers lapse, ended
 /// contracts release their seats, and the cut-off accounts are re-read (so
 /// that endings registered by another replica take effect here too).
-async fn settle_in_background(state: web::Data<AppState>, every: Duration, mut stop: watch::Receiver<bool>) {
+async fn settle_in_background(
+    state: web::Data<AppState>,
+    every: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
         let s = state.clone();
-        let done = tokio::task::spawn_blocking(move || -> Result<Vec<(String, chrono::NaiveDate)>, ApiError> {
-            let mut conn = s.db.get()?;
-            let today = s.today();
-            persistence::write_transaction(&mut conn, |conn| {
-                crate::contracts::settle(conn, chrono::Utc::now(), today)
-            })?;
-            Ok(persistence::accounts::cutoffs(&mut conn)?)
-        })
+        let done = tokio::task::spawn_blocking(
+            move || -> Result<Vec<(String, chrono::NaiveDate)>, ApiError> {
+                let mut conn = s.db.get()?;
+                let today = s.today();
+                persistence::write_transaction(&mut conn, |conn| {
+                    crate::contracts::settle(conn, chrono::Utc::now(), today)
+                })?;
+                Ok(persistence::accounts::cutoffs(&mut conn)?)
+            },
+        )
         .await;
         match done {
             Ok(Ok(cutoffs)) => {
@@ -174,7 +180,9 @@ impl Application {
             let db = db.clone();
             tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let mut conn = db.get()?;
-                Ok(persistence::accounts::cutoffs(&mut conn)?.into_iter().collect())
+                Ok(persistence::accounts::cutoffs(&mut conn)?
+                    .into_iter()
+                    .collect())
             })
             .await??
         };

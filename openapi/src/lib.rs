@@ -32,6 +32,7 @@ pub const BEARER: &str = "bearer_auth";
         (name = "audit", description = "The append-only audit log"),
         (name = "selection", description = "Selections, applications, admission, results and rankings (graduatorie)"),
         (name = "scorrimento", description = "Calls, offers and candidates"),
+        (name = "contracts", description = "Contracts, HR events and offboarding"),
         (name = "ops", description = "Probes and metrics"),
     )
 )]

@@ -123,7 +123,11 @@ pub fn insert_user(
 
 /// The first day the account can no longer log in (the day after a
 /// Navigator's contract ends); `None` lifts it.
-pub fn set_disabled_from(conn: &mut DbConnection, user_id: &str, from: Option<NaiveDate>) -> Result<()> {
+pub fn set_disabled_from(
+    conn: &mut DbConnection,
+    user_id: &str,
+    from: Option<NaiveDate>,
+) -> Result<()> {
     diesel::update(users::table.filter(users::id.eq(user_id)))
         .set(users::disabled_from.eq(from))
         .execute(conn)?;
@@ -136,7 +140,10 @@ pub fn cutoffs(conn: &mut DbConnection) -> Result<Vec<(String, NaiveDate)>> {
         .select((users::id, users::disabled_from))
         .filter(users::disabled_from.is_not_null())
         .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(id, d)| d.map(|d| (id, d))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, d)| d.map(|d| (id, d)))
+        .collect())
 }
 
 /// Sets a new password and activates the account.

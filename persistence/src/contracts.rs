@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use crate::connection::DbConnection;
 use crate::error::{PersistenceError, Result};
-use crate::schema::{applications, contract_extensions, contract_suspensions, contracts, navigators, offboardings};
+use crate::schema::{
+    applications, contract_extensions, contract_suspensions, contracts, navigators, offboardings,
+};
 use crate::time::{new_id, now};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -52,7 +54,8 @@ pub fn insert_navigator(conn: &mut DbConnection, n: &NewNavigator<'_>) -> Result
             navigators::created_at.eq(now()),
         ))
         .execute(conn)?;
-    get_navigator(conn, &id)?.ok_or_else(|| PersistenceError::Corrupt(format!("navigator {id} vanished")))
+    get_navigator(conn, &id)?
+        .ok_or_else(|| PersistenceError::Corrupt(format!("navigator {id} vanished")))
 }
 
 pub fn get_navigator(conn: &mut DbConnection, id: &str) -> Result<Option<NavigatorRow>> {
@@ -63,7 +66,10 @@ pub fn get_navigator(conn: &mut DbConnection, id: &str) -> Result<Option<Navigat
         .optional()?)
 }
 
-pub fn navigator_of_application(conn: &mut DbConnection, application_id: &str) -> Result<Option<NavigatorRow>> {
+pub fn navigator_of_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> Result<Option<NavigatorRow>> {
     Ok(navigators::table
         .select(NavigatorRow::as_select())
         .filter(navigators::application_id.eq(application_id))
@@ -124,7 +130,8 @@ pub fn insert_contract(conn: &mut DbConnection, c: &NewContract<'_>) -> Result<C
             contracts::created_at.eq(now()),
         ))
         .execute(conn)?;
-    get_contract(conn, &id)?.ok_or_else(|| PersistenceError::Corrupt(format!("contract {id} vanished")))
+    get_contract(conn, &id)?
+        .ok_or_else(|| PersistenceError::Corrupt(format!("contract {id} vanished")))
 }
 
 pub fn get_contract(conn: &mut DbConnection, id: &str) -> Result<Option<ContractRow>> {
@@ -144,7 +151,10 @@ pub fn contract_of_offer(conn: &mut DbConnection, offer_id: &str) -> Result<Opti
 }
 
 /// The Navigator's newest contract.
-pub fn contract_of_navigator(conn: &mut DbConnection, navigator_id: &str) -> Result<Option<ContractRow>> {
+pub fn contract_of_navigator(
+    conn: &mut DbConnection,
+    navigator_id: &str,
+) -> Result<Option<ContractRow>> {
     Ok(contracts::table
         .select(ContractRow::as_select())
         .filter(contracts::navigator_id.eq(navigator_id))
@@ -154,14 +164,24 @@ pub fn contract_of_navigator(conn: &mut DbConnection, navigator_id: &str) -> Res
 }
 
 /// Signs a draft; `false` when it was signed already.
-pub fn sign(conn: &mut DbConnection, id: &str, signed_on: NaiveDate, start: NaiveDate, end: NaiveDate) -> Result<bool> {
-    let n = diesel::update(contracts::table.filter(contracts::id.eq(id)).filter(contracts::signed_on.is_null()))
-        .set((
-            contracts::signed_on.eq(Some(signed_on)),
-            contracts::start_date.eq(Some(start)),
-            contracts::end_date.eq(end),
-        ))
-        .execute(conn)?;
+pub fn sign(
+    conn: &mut DbConnection,
+    id: &str,
+    signed_on: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<bool> {
+    let n = diesel::update(
+        contracts::table
+            .filter(contracts::id.eq(id))
+            .filter(contracts::signed_on.is_null()),
+    )
+    .set((
+        contracts::signed_on.eq(Some(signed_on)),
+        contracts::start_date.eq(Some(start)),
+        contracts::end_date.eq(end),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -211,14 +231,18 @@ pub fn end_early(
     submitted_on: NaiveDate,
     reason: Option<&str>,
 ) -> Result<bool> {
-    let n = diesel::update(contracts::table.filter(contracts::id.eq(id)).filter(contracts::end_cause.is_null()))
-        .set((
-            contracts::end_cause.eq(Some(cause)),
-            contracts::end_effective_on.eq(Some(effective_on)),
-            contracts::end_submitted_on.eq(Some(submitted_on)),
-            contracts::end_reason.eq(reason),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        contracts::table
+            .filter(contracts::id.eq(id))
+            .filter(contracts::end_cause.is_null()),
+    )
+    .set((
+        contracts::end_cause.eq(Some(cause)),
+        contracts::end_effective_on.eq(Some(effective_on)),
+        contracts::end_submitted_on.eq(Some(submitted_on)),
+        contracts::end_reason.eq(reason),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -274,11 +298,18 @@ pub struct ContractFilter {
 }
 
 /// Contracts with their Navigator and application number, by creation.
-pub fn list(conn: &mut DbConnection, f: &ContractFilter) -> Result<Vec<(ContractRow, NavigatorRow, String)>> {
+pub fn list(
+    conn: &mut DbConnection,
+    f: &ContractFilter,
+) -> Result<Vec<(ContractRow, NavigatorRow, String)>> {
     let mut q = contracts::table
         .inner_join(navigators::table)
         .inner_join(applications::table.on(applications::id.eq(navigators::application_id)))
-        .select((ContractRow::as_select(), NavigatorRow::as_select(), applications::application_no))
+        .select((
+            ContractRow::as_select(),
+            NavigatorRow::as_select(),
+            applications::application_no,
+        ))
         .into_boxed();
     if let Some(r) = &f.region {
         q = q.filter(contracts::region_code.eq(r.clone()));
@@ -310,16 +341,24 @@ pub fn due_for_release(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<
     Ok(contracts::table
         .select(ContractRow::as_select())
         .filter(contracts::seat_released_on.is_null())
-        .filter(contracts::end_effective_on.le(today).or(contracts::end_date.lt(today)))
+        .filter(
+            contracts::end_effective_on
+                .le(today)
+                .or(contracts::end_date.lt(today)),
+        )
         .order(contracts::id)
         .load(conn)?)
 }
 
 /// `false` when another process released it first.
 pub fn mark_seat_released(conn: &mut DbConnection, id: &str, on: NaiveDate) -> Result<bool> {
-    let n = diesel::update(contracts::table.filter(contracts::id.eq(id)).filter(contracts::seat_released_on.is_null()))
-        .set(contracts::seat_released_on.eq(Some(on)))
-        .execute(conn)?;
+    let n = diesel::update(
+        contracts::table
+            .filter(contracts::id.eq(id))
+            .filter(contracts::seat_released_on.is_null()),
+    )
+    .set(contracts::seat_released_on.eq(Some(on)))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -334,7 +373,11 @@ pub struct OffboardingRow {
     pub closed_at: Option<chrono::NaiveDateTime>,
 }
 
-pub fn open_offboarding(conn: &mut DbConnection, contract: &ContractRow, ended_on: NaiveDate) -> Result<()> {
+pub fn open_offboarding(
+    conn: &mut DbConnection,
+    contract: &ContractRow,
+    ended_on: NaiveDate,
+) -> Result<()> {
     let exists = offboardings::table
         .filter(offboardings::contract_id.eq(&contract.id))
         .count()
@@ -355,7 +398,9 @@ pub fn open_offboarding(conn: &mut DbConnection, contract: &ContractRow, ended_o
 }
 
 pub fn offboardings(conn: &mut DbConnection, open_only: bool) -> Result<Vec<OffboardingRow>> {
-    let mut q = offboardings::table.select(OffboardingRow::as_select()).into_boxed();
+    let mut q = offboardings::table
+        .select(OffboardingRow::as_select())
+        .into_boxed();
     if open_only {
         q = q.filter(offboardings::closed_at.is_null());
     }

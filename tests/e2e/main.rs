@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod bad_input;
+mod contracts;
 mod mail;
 mod ops;
 mod reference;

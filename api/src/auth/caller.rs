@@ -103,6 +103,12 @@ impl Policy for HrOrCoordinator {
     const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator];
 }
 
+/// The Navigator's own data.
+pub struct NavigatorOnly;
+impl Policy for NavigatorOnly {
+    const ROLES: &'static [Role] = &[Role::Navigator];
+}
+
 /// A caller whose role the policy `P` admits; 403 otherwise.
 pub struct Authorized<P: Policy> {
     pub caller: Caller,

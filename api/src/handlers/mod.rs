@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod candidates;
+pub mod contracts;
 pub mod me;
 pub mod offers;
 pub mod ops;
@@ -55,7 +56,19 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(candidates::get_candidate)
         .service(candidates::exclude_candidate)
         .service(candidates::suspend_candidate)
-        .service(candidates::reinstate_candidate);
+        .service(candidates::reinstate_candidate)
+        .service(contracts::draft_contract)
+        .service(contracts::sign_contract)
+        .service(contracts::extend_contracts)
+        .service(contracts::list_contracts)
+        .service(contracts::get_contract)
+        .service(contracts::extend_contract)
+        .service(contracts::register_resignation)
+        .service(contracts::terminate_contract)
+        .service(contracts::suspend_contract)
+        .service(contracts::my_contract)
+        .service(contracts::my_resignation)
+        .service(contracts::list_offboarding);
 }
 
 /// Operations outside `/api/v1`.

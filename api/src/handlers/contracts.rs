@@ -1,0 +1,764 @@
+//! Contracts and HR events: draft, signature, extensions, resignations,
+//! terminations, suspensions; and offboarding records.
+
+use actix_web::{get, post, web, HttpResponse};
+use domain::account::{NewAccount, Role};
+use domain::contract::{self, ContractStatus, EndCause, Suspension};
+use openapi::dto::{
+    BulkExtendRequest, BulkExtendResult, ContractQuery, ContractView, DraftContractRequest,
+    ExtendRequest, MyResignationRequest, OffboardingQuery, OffboardingView, Page,
+    ResignationRequest, SignRequest, SuspensionRequest, TerminateRequest, TerminationCause,
+};
+use openapi::Problem;
+use persistence::audit::{self, AuditContext};
+use persistence::contracts::{
+    self as store, ContractFilter, ContractRow, NewContract, NewNavigator,
+};
+use persistence::{accounts, offers, reference, selection, DbConnection};
+
+use crate::accounts::{create_account, parse_uuid, MailContext};
+use crate::auth::caller::{HrOnly, HrOrCoordinator, NavigatorOnly};
+use crate::auth::{Authorized, Caller};
+use crate::contracts::{dates, load, view};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::handlers::page_limit;
+use crate::state::AppState;
+
+fn state_of(c: &ContractRow) -> serde_json::Value {
+    serde_json::json!({
+        "signed_on": c.signed_on, "start_date": c.start_date, "end_date": c.end_date,
+        "end_cause": c.end_cause, "end_effective_on": c.end_effective_on,
+    })
+}
+
+/// The account of the contract's Navigator, if they have one.
+fn navigator_user(conn: &mut DbConnection, navigator_id: &str) -> ApiResult<Option<String>> {
+    Ok(accounts::find_by_navigator(conn, navigator_id)?.map(|a| a.user.id))
+}
+
+/// Moves the Navigator's login cut-off to the contract's first ended day.
+fn update_cutoff(
+    conn: &mut DbConnection,
+    c: &ContractRow,
+) -> ApiResult<Option<(String, chrono::NaiveDate)>> {
+    let Some(user) = navigator_user(conn, &c.navigator_id)? else {
+        return Ok(None);
+    };
+    let from = dates(conn, c)?.ended_from();
+    accounts::set_disabled_from(conn, &user, from)?;
+    Ok(from.map(|d| (user, d)))
+}
+
+/// A draft contract from an accepted offer, once HR has verified the requirements.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Offer id")),
+    request_body = DraftContractRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, body = ContractView),
+        (status = 409, description = "offer-not-accepted or contract-exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "requirements-not-verified", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/offers/{id}/contract")]
+pub async fn draft_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<DraftContractRequest>,
+) -> ApiResult<HttpResponse> {
+    if !body.0.requirements_verified {
+        return Err(ApiError::violation(
+            "requirements_verified",
+            "requirements-not-verified",
+        ));
+    }
+    let id = id.into_inner();
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let v = state
+        .write(move |conn| {
+            let offer =
+                offers::get_offer(conn, &id)?.ok_or(ApiError::NotFound { entity: "offer" })?;
+            if offer.status != "accepted" {
+                return Err(ApiError::conflict("offer-not-accepted", offer.status));
+            }
+            if store::contract_of_offer(conn, &offer.id)?.is_some() {
+                return Err(ApiError::conflict("contract-exists", offer.id.clone()));
+            }
+            let sel =
+                selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
+            let app = selection::get_application(conn, &offer.application_id)?
+                .ok_or(ApiError::Internal)?;
+            let province =
+                reference::get_province(conn, &offer.province_sigla)?.ok_or(ApiError::Internal)?;
+            let nav = match store::navigator_of_application(conn, &app.id)? {
+                Some(n) => n,
+                None => store::insert_navigator(
+                    conn,
+                    &NewNavigator {
+                        application_id: &app.id,
+                        selection_id: &sel.id,
+                        codice_fiscale: &app.codice_fiscale,
+                        first_name: &app.first_name,
+                        last_name: &app.last_name,
+                        email: &app.email,
+                        province: &offer.province_sigla,
+                        region: &province.region_code,
+                    },
+                )?,
+            };
+            let c = store::insert_contract(
+                conn,
+                &NewContract {
+                    navigator_id: &nav.id,
+                    offer_id: &offer.id,
+                    selection_id: &sel.id,
+                    province: &offer.province_sigla,
+                    region: &province.region_code,
+                    end_date: sel.contract_end,
+                    annual_pay_cents: sel.annual_pay_cents,
+                    monthly_expenses_cents: sel.monthly_expenses_cents,
+                },
+            )?;
+            audit::append::<(), _>(
+                conn,
+                &ctx,
+                "contract.drafted",
+                "contract",
+                &c.id,
+                None,
+                Some(&c),
+            )?;
+            view(conn, &c, &nav, &app.application_no, today)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/contracts/{}", v.id)))
+        .json(v))
+}
+
+/// Signs a draft with its dates (the end defaults to the selection's);
+/// creates the Navigator's account and mails them an activation link.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    request_body = SignRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = ContractView),
+        (status = 409, description = "contract-already-signed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contracts/{id}/sign")]
+pub async fn sign_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<SignRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let req = body.0;
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let public_url = state.settings.public_url.clone();
+    let domain = state.settings.public_host();
+    let (v, cutoff) = state
+        .write(move |conn| {
+            let (c, nav, application_no) = load(conn, &id)?;
+            if c.signed_on.is_some() {
+                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
+            }
+            let sel = selection::get_selection(conn, &c.selection_id)?.ok_or(ApiError::Internal)?;
+            let published = sel.rankings_published_on.ok_or(ApiError::Internal)?;
+            let end = req.end_date.unwrap_or(c.end_date);
+            contract::check_signature(req.signed_on, req.start_date, end, published)?;
+            if !store::sign(conn, &c.id, req.signed_on, req.start_date, end)? {
+                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
+            }
+            if accounts::find_by_navigator(conn, &nav.id)?.is_none() {
+                let new = NewAccount::parse(
+                    &nav.email,
+                    Role::Navigator,
+                    &[],
+                    Some(parse_uuid(&nav.id)?),
+                )?;
+                let mail = MailContext {
+                    public_url: &public_url,
+                    message_domain: &domain,
+                };
+                create_account(conn, &ctx, &new, None, &mail)?;
+            }
+            let signed = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+            let cutoff = update_cutoff(conn, &signed)?;
+            audit::append(
+                conn,
+                &ctx,
+                "contract.signed",
+                "contract",
+                &c.id,
+                Some(&state_of(&c)),
+                Some(&state_of(&signed)),
+            )?;
+            Ok((view(conn, &signed, &nav, &application_no, today)?, cutoff))
+        })
+        .await?;
+    if let Some((user, from)) = cutoff {
+        state.set_cutoff(&user, Some(from));
+    }
+    Ok(web::Json(v))
+}
+
+fn check_scope(caller: &Caller, region: &str) -> ApiResult<()> {
+    if caller.covers_region(region) {
+        Ok(())
+    } else {
+        Err(ApiError::OutOfScope)
+    }
+}
+
+/// Contracts, filtered; coordinators see their own Region's only.
+#[utoipa::path(
+    tag = "contracts",
+    params(ContractQuery),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = Page<ContractView>), (status = 403, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/contracts")]
+pub async fn list_contracts(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOrCoordinator>,
+    query: ValidQuery<ContractQuery>,
+) -> ApiResult<web::Json<Page<ContractView>>> {
+    let q = query.0;
+    if let Some(r) = &q.region {
+        check_scope(&caller, r)?;
+    }
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(
+            [
+                ContractStatus::Draft,
+                ContractStatus::Signed,
+                ContractStatus::Active,
+                ContractStatus::Suspended,
+                ContractStatus::Ended,
+            ]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| ApiError::InvalidQuery {
+                field: "status".into(),
+                detail: format!("{s}: draft, signed, active, suspended or ended"),
+            })?,
+        ),
+    };
+    let filter = ContractFilter {
+        region: q.region,
+        province: q.province.map(|p| p.trim().to_ascii_uppercase()),
+        after_id: q.cursor,
+        limit: page_limit(q.limit)?,
+    };
+    let limit = filter.limit;
+    let today = state.today();
+    let caller = caller.caller.clone();
+    let (rows, last) = state
+        .read(move |conn| {
+            let rows = store::list(conn, &filter)?;
+            let last = (rows.len() as i64 == limit)
+                .then(|| rows.last().map(|(c, _, _)| c.id.clone()))
+                .flatten();
+            let mut out = Vec::new();
+            for (c, nav, no) in rows
+                .iter()
+                .filter(|(c, _, _)| caller.covers_region(&c.region_code))
+            {
+                let v = view(conn, c, nav, no, today)?;
+                if status.is_none_or(|s| v.status == s.as_str()) {
+                    out.push(v);
+                }
+            }
+            Ok((out, last))
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items: rows,
+        next_cursor: last,
+    }))
+}
+
+/// One contract; a coordinator reads only their own Region's.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = ContractView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contracts/{id}")]
+pub async fn get_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOrCoordinator>,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let today = state.today();
+    let caller = caller.caller.clone();
+    let v = state
+        .read(move |conn| {
+            let (c, nav, no) = load(conn, &id)?;
+            check_scope(&caller, &c.region_code)?;
+            view(conn, &c, &nav, &no, today)
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Extends one contract (proroga): the new end must be later.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    request_body = ExtendRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = ContractView), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/contracts/{id}/extend")]
+pub async fn extend_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<ExtendRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let req = body.0;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::violation("reason", "required"));
+    }
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let (v, cutoff) = state
+        .write(move |conn| {
+            let (c, nav, no) = load(conn, &id)?;
+            contract::check_extension(&dates(conn, &c)?, req.new_end_date, today)?;
+            if !store::extend(
+                conn,
+                &c.id,
+                c.end_date,
+                req.new_end_date,
+                req.reason.trim(),
+                None,
+                ctx.actor.as_deref(),
+            )? {
+                return Err(ApiError::conflict("contract-changed", c.id.clone()));
+            }
+            let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+            let cutoff = update_cutoff(conn, &after)?;
+            audit::append(
+                conn,
+                &ctx,
+                "contract.extended",
+                "contract",
+                &c.id,
+                Some(&state_of(&c)),
+                Some(&state_of(&after)),
+            )?;
+            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
+        })
+        .await?;
+    if let Some((user, from)) = cutoff {
+        state.set_cutoff(&user, Some(from));
+    }
+    Ok(web::Json(v))
+}
+
+/// Extends every running contract, or those of one Region, in one
+/// transaction: if one cannot be extended, none is, and the answer names it.
+#[utoipa::path(
+    tag = "contracts",
+    request_body = BulkExtendRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = BulkExtendResult), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/contracts/extensions")]
+pub async fn extend_contracts(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    body: ValidJson<BulkExtendRequest>,
+) -> ApiResult<web::Json<BulkExtendResult>> {
+    let req = body.0;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::violation("reason", "required"));
+    }
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let batch = uuid::Uuid::now_v7();
+    let (extended, cutoffs) = state
+        .write(move |conn| {
+            let mut bad = domain::Violations::new();
+            let mut todo = Vec::new();
+            for c in store::running(conn, req.region.as_deref())? {
+                let d = dates(conn, &c)?;
+                // Contracts already ended on their own are not "active": not part of the batch.
+                if d.status_on(today) == ContractStatus::Ended {
+                    continue;
+                }
+                match contract::check_extension(&d, req.new_end_date, today) {
+                    Ok(()) => todo.push(c),
+                    Err(v) => bad.push(domain::Violation {
+                        field: format!("contracts[{}]", c.id),
+                        ..v
+                    }),
+                }
+            }
+            if !bad.is_empty() {
+                return Err(ApiError::Validation(bad));
+            }
+            let mut cutoffs = Vec::new();
+            let batch_id = batch.to_string();
+            for c in &todo {
+                if !store::extend(
+                    conn,
+                    &c.id,
+                    c.end_date,
+                    req.new_end_date,
+                    req.reason.trim(),
+                    Some(&batch_id),
+                    ctx.actor.as_deref(),
+                )? {
+                    return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                }
+                let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+                cutoffs.extend(update_cutoff(conn, &after)?);
+                audit::append(
+                    conn,
+                    &ctx,
+                    "contract.extended",
+                    "contract",
+                    &c.id,
+                    Some(&state_of(c)),
+                    Some(&state_of(&after)),
+                )?;
+            }
+            Ok((todo.len(), cutoffs))
+        })
+        .await?;
+    for (user, from) in cutoffs {
+        state.set_cutoff(&user, Some(from));
+    }
+    Ok(web::Json(BulkExtendResult {
+        extended,
+        batch_id: batch,
+    }))
+}
+
+/// An early ending as requested.
+struct Ending<'a> {
+    cause: EndCause,
+    submitted_on: chrono::NaiveDate,
+    effective_on: chrono::NaiveDate,
+    reason: Option<&'a str>,
+    notice_days: u64,
+}
+
+fn end_contract(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    c: &ContractRow,
+    e: &Ending<'_>,
+    today: chrono::NaiveDate,
+) -> ApiResult<(ContractRow, Option<(String, chrono::NaiveDate)>)> {
+    let Ending {
+        cause,
+        submitted_on,
+        effective_on,
+        reason,
+        notice_days,
+    } = *e;
+    let d = dates(conn, c)?;
+    match cause {
+        EndCause::Resigned => {
+            contract::check_resignation(&d, submitted_on, effective_on, notice_days)?
+        }
+        _ => contract::check_termination(&d, cause, effective_on)?,
+    }
+    if !store::end_early(
+        conn,
+        &c.id,
+        cause.as_str(),
+        effective_on,
+        submitted_on,
+        reason,
+    )? {
+        return Err(ApiError::conflict("contract-ended", c.id.clone()));
+    }
+    let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+    let cutoff = update_cutoff(conn, &after)?;
+    // An ending already in effect today acts at once.
+    crate::contracts::release_ended(conn, today)?;
+    let action = match cause {
+        EndCause::Resigned => "contract.resignation",
+        EndCause::Withdrawn => "contract.withdrawn",
+        EndCause::Excluded => "contract.excluded",
+        EndCause::Expired => "contract.expired",
+    };
+    audit::append(
+        conn,
+        ctx,
+        action,
+        "contract",
+        &c.id,
+        Some(&state_of(c)),
+        Some(&state_of(&after)),
+    )?;
+    Ok((after, cutoff))
+}
+
+/// Registers a resignation (dimissioni) on the Navigator's behalf.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    request_body = ResignationRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = ContractView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/contracts/{id}/resignation")]
+pub async fn register_resignation(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<ResignationRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let req = body.0;
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let notice = state.settings.resignation_notice_days;
+    let (v, cutoff) = state
+        .write(move |conn| {
+            let (c, nav, no) = load(conn, &id)?;
+            let ending = Ending {
+                cause: EndCause::Resigned,
+                submitted_on: req.submitted_on,
+                effective_on: req.effective_on,
+                reason: None,
+                notice_days: notice,
+            };
+            let (after, cutoff) = end_contract(conn, &ctx, &c, &ending, today)?;
+            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
+        })
+        .await?;
+    if let Some((user, from)) = cutoff {
+        state.set_cutoff(&user, Some(from));
+    }
+    Ok(web::Json(v))
+}
+
+/// Withdrawal (recesso) or exclusion by HR, with its reason.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    request_body = TerminateRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = ContractView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/contracts/{id}/terminate")]
+pub async fn terminate_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<TerminateRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let req = body.0;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::violation("reason", "required"));
+    }
+    let cause = match req.cause {
+        TerminationCause::Withdrawn => EndCause::Withdrawn,
+        TerminationCause::Excluded => EndCause::Excluded,
+    };
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let (v, cutoff) = state
+        .write(move |conn| {
+            let (c, nav, no) = load(conn, &id)?;
+            let ending = Ending {
+                cause,
+                submitted_on: today,
+                effective_on: req.effective_on,
+                reason: Some(req.reason.trim()),
+                notice_days: 0,
+            };
+            let (after, cutoff) = end_contract(conn, &ctx, &c, &ending, today)?;
+            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
+        })
+        .await?;
+    if let Some((user, from)) = cutoff {
+        state.set_cutoff(&user, Some(from));
+    }
+    Ok(web::Json(v))
+}
+
+/// A suspension period: the contract keeps its seat.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    request_body = SuspensionRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = ContractView), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/contracts/{id}/suspensions")]
+pub async fn suspend_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<SuspensionRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let req = body.0;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::violation("reason", "required"));
+    }
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let v = state
+        .write(move |conn| {
+            let (c, nav, no) = load(conn, &id)?;
+            if c.signed_on.is_none() {
+                return Err(ApiError::violation("contract", "contract-not-signed"));
+            }
+            contract::check_suspension(&dates(conn, &c)?, Suspension { from: req.from, to: req.to })?;
+            store::insert_suspension(conn, &c.id, req.from, req.to, req.reason.trim(), ctx.actor.as_deref())?;
+            audit::append::<(), _>(
+                conn,
+                &ctx,
+                "contract.suspended",
+                "contract",
+                &c.id,
+                None,
+                Some(&serde_json::json!({ "from": req.from, "to": req.to, "reason": req.reason.trim() })),
+            )?;
+            view(conn, &c, &nav, &no, today)
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// The caller's own contract.
+#[utoipa::path(
+    tag = "self",
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = ContractView), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/me/contract")]
+pub async fn my_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<NavigatorOnly>,
+) -> ApiResult<web::Json<ContractView>> {
+    let nav_id = caller
+        .navigator_id
+        .clone()
+        .ok_or(ApiError::NotFound { entity: "contract" })?;
+    let today = state.today();
+    let v = state
+        .read(move |conn| {
+            let c = store::contract_of_navigator(conn, &nav_id)?
+                .ok_or(ApiError::NotFound { entity: "contract" })?;
+            let (c, nav, no) = load(conn, &c.id)?;
+            view(conn, &c, &nav, &no, today)
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// The Navigator resigns from the app: submitted today, effective on the day given.
+#[utoipa::path(
+    tag = "self",
+    request_body = MyResignationRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = ContractView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/me/resignation")]
+pub async fn my_resignation(
+    state: web::Data<AppState>,
+    caller: Authorized<NavigatorOnly>,
+    meta: RequestMeta,
+    body: ValidJson<MyResignationRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let nav_id = caller
+        .navigator_id
+        .clone()
+        .ok_or(ApiError::NotFound { entity: "contract" })?;
+    let effective_on = body.0.effective_on;
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let notice = state.settings.resignation_notice_days;
+    let (v, cutoff) = state
+        .write(move |conn| {
+            let c = store::contract_of_navigator(conn, &nav_id)?
+                .ok_or(ApiError::NotFound { entity: "contract" })?;
+            let (c, nav, no) = load(conn, &c.id)?;
+            let ending = Ending {
+                cause: EndCause::Resigned,
+                submitted_on: today,
+                effective_on,
+                reason: None,
+                notice_days: notice,
+            };
+            let (after, cutoff) = end_contract(conn, &ctx, &c, &ending, today)?;
+            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
+        })
+        .await?;
+    if let Some((user, from)) = cutoff {
+        state.set_cutoff(&user, Some(from));
+    }
+    Ok(web::Json(v))
+}
+
+/// Offboarding records of ended contracts; `open=true` for those not closed.
+#[utoipa::path(
+    tag = "contracts",
+    params(OffboardingQuery),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = Vec<OffboardingView>))
+)]
+#[get("/offboarding")]
+pub async fn list_offboarding(
+    state: web::Data<AppState>,
+    _caller: Authorized<HrOnly>,
+    query: ValidQuery<OffboardingQuery>,
+) -> ApiResult<web::Json<Vec<OffboardingView>>> {
+    let open = query.0.open.unwrap_or(false);
+    let today = state.today();
+    let rows = state
+        .write(move |conn| {
+            crate::contracts::settle(conn, chrono::Utc::now(), today)?;
+            Ok(store::offboardings(conn, open)?)
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|o| {
+                Ok(OffboardingView {
+                    navigator_id: parse_uuid(&o.navigator_id)?,
+                    contract_id: parse_uuid(&o.contract_id)?,
+                    ended_on: o.ended_on,
+                    outstanding: Vec::new(),
+                    closed_at: o.closed_at.map(persistence::time::from_db),
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+    ))
+}

@@ -1,0 +1,1 @@
+use navigator_e2e::*;
