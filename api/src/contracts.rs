@@ -95,12 +95,15 @@ pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<(ContractRow, Naviga
 pub fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<usize> {
     let mut released = 0;
     for c in contracts::due_for_release(conn, today)? {
+        let d = dates(conn, &c)?;
+        if !d.releases_seat_on(today) {
+            continue;
+        }
         // Conditional: of two processes settling together, one does it.
         if !contracts::mark_seat_released(conn, &c.id, today)? {
             continue;
         }
         selection::move_seats(conn, &c.selection_id, &c.province_sigla, -1, 0)?;
-        let d = dates(conn, &c)?;
         let ended_on = d.ended_from().unwrap_or(today);
         if c.signed_on.is_some() {
             contracts::open_offboarding(conn, &c, ended_on)?;

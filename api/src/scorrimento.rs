@@ -255,6 +255,12 @@ pub fn act_on_candidate(
     reason: &str,
 ) -> ApiResult<ApplicationRow> {
     let state = candidate_state(&application.state)?;
+    // Once a contract exists, it is ended through the contract (recesso, esclusione).
+    if let Some(nav) = persistence::contracts::navigator_of_application(conn, &application.id)? {
+        if let Some(c) = persistence::contracts::contract_of_navigator(conn, &nav.id)? {
+            return Err(ApiError::conflict("candidate-has-contract", c.id));
+        }
+    }
     let (next, delta) = scorrimento::candidate_action(state, action)
         .map_err(|e| ApiError::conflict("candidate-action-not-allowed", e.state.as_str()))?;
     if !selection::change_candidate_state(

@@ -142,6 +142,13 @@ impl ContractDates {
         }
     }
 
+    /// Whether the contract gives its seat back to the province on `day`:
+    /// only once it has ended. A draft keeps the seat its accepted offer
+    /// took (DOMAIN.md §5), whatever its provisional end date.
+    pub fn releases_seat_on(&self, day: NaiveDate) -> bool {
+        self.status_on(day) == ContractStatus::Ended
+    }
+
     /// Whether the contract holds its seat on `day` (signed or active, or
     /// suspended: a suspension keeps the seat).
     pub fn holds_seat_on(&self, day: NaiveDate) -> bool {
@@ -322,6 +329,18 @@ mod tests {
         assert_eq!(c.end_cause_on(d("2020-03-15")), Some(EndCause::Resigned));
         assert_eq!(c.ended_from(), Some(d("2020-03-15")));
         assert_eq!(contract_2019().ended_from(), Some(d("2021-05-01")));
+    }
+
+    #[test]
+    fn a_draft_never_releases_its_seat() {
+        let draft = ContractDates {
+            signed_on: None,
+            start_date: None,
+            ..contract_2019()
+        };
+        assert!(!draft.releases_seat_on(d("2025-01-01")));
+        assert!(!contract_2019().releases_seat_on(d("2021-04-30")));
+        assert!(contract_2019().releases_seat_on(d("2021-05-01")));
     }
 
     #[test]

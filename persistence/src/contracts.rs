@@ -336,11 +336,13 @@ pub fn running(conn: &mut DbConnection, region: Option<&str>) -> Result<Vec<Cont
     Ok(q.order(contracts::id).load(conn)?)
 }
 
-/// Contracts ended on `today` (effective early end, or past the end date) whose seat is still held.
+/// Signed contracts ended on `today` (effective early end, or past the end
+/// date) whose seat is still held. A draft has not ended: it keeps its seat.
 pub fn due_for_release(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<ContractRow>> {
     Ok(contracts::table
         .select(ContractRow::as_select())
         .filter(contracts::seat_released_on.is_null())
+        .filter(contracts::signed_on.is_not_null())
         .filter(
             contracts::end_effective_on
                 .le(today)

@@ -24,14 +24,20 @@ pub async fn me(
     caller: Authorized<AnyRole>,
 ) -> ApiResult<web::Json<MeView>> {
     let id = caller.user_id.clone();
-    let account = state
-        .read(move |conn| Ok(accounts::find_by_id(conn, &id)?))
-        .await?
-        .ok_or(ApiError::NotFound { entity: "user" })?;
+    let (account, navigator) = state
+        .read(move |conn| {
+            let account =
+                accounts::find_by_id(conn, &id)?.ok_or(ApiError::NotFound { entity: "user" })?;
+            let navigator = match &account.user.navigator_id {
+                Some(n) => persistence::contracts::get_navigator(conn, n)?,
+                None => None,
+            };
+            Ok((account, navigator))
+        })
+        .await?;
     Ok(web::Json(MeView {
         user: user_view(&account)?,
-        // Filled once Navigators have contracts with a seat.
-        province: None,
-        region: None,
+        province: navigator.as_ref().map(|n| n.province_sigla.clone()),
+        region: navigator.map(|n| n.region_code),
     }))
 }
