@@ -38,6 +38,13 @@ impl AppState {
             .unwrap_or(false)
     }
 
+    /// Records the cut-off a committed change produced, if any.
+    pub fn apply_cutoff(&self, cutoff: Option<(String, NaiveDate)>) {
+        if let Some((user, from)) = cutoff {
+            self.set_cutoff(&user, Some(from));
+        }
+    }
+
     /// Records a cut-off (after the change that causes it has committed).
     pub fn set_cutoff(&self, user_id: &str, from: Option<NaiveDate>) {
         if let Ok(mut m) = self.cutoffs.write() {

@@ -208,9 +208,7 @@ pub async fn sign_contract(
             Ok((view(conn, &signed, &nav, &application_no, today)?, cutoff))
         })
         .await?;
-    if let Some((user, from)) = cutoff {
-        state.set_cutoff(&user, Some(from));
-    }
+    state.apply_cutoff(cutoff);
     Ok(web::Json(v))
 }
 
@@ -373,9 +371,7 @@ pub async fn extend_contract(
             Ok((view(conn, &after, &nav, &no, today)?, cutoff))
         })
         .await?;
-    if let Some((user, from)) = cutoff {
-        state.set_cutoff(&user, Some(from));
-    }
+    state.apply_cutoff(cutoff);
     Ok(web::Json(v))
 }
 
@@ -451,8 +447,8 @@ pub async fn extend_contracts(
             Ok((todo.len(), cutoffs))
         })
         .await?;
-    for (user, from) in cutoffs {
-        state.set_cutoff(&user, Some(from));
+    for cutoff in cutoffs {
+        state.apply_cutoff(Some(cutoff));
     }
     Ok(web::Json(BulkExtendResult {
         extended,
@@ -557,9 +553,7 @@ pub async fn register_resignation(
             Ok((view(conn, &after, &nav, &no, today)?, cutoff))
         })
         .await?;
-    if let Some((user, from)) = cutoff {
-        state.set_cutoff(&user, Some(from));
-    }
+    state.apply_cutoff(cutoff);
     Ok(web::Json(v))
 }
 
@@ -604,9 +598,7 @@ pub async fn terminate_contract(
             Ok((view(conn, &after, &nav, &no, today)?, cutoff))
         })
         .await?;
-    if let Some((user, from)) = cutoff {
-        state.set_cutoff(&user, Some(from));
-    }
+    state.apply_cutoff(cutoff);
     Ok(web::Json(v))
 }
 
@@ -721,9 +713,7 @@ pub async fn my_resignation(
             Ok((view(conn, &after, &nav, &no, today)?, cutoff))
         })
         .await?;
-    if let Some((user, from)) = cutoff {
-        state.set_cutoff(&user, Some(from));
-    }
+    state.apply_cutoff(cutoff);
     Ok(web::Json(v))
 }
 
