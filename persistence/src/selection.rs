@@ -307,9 +307,15 @@ pub fn set_admitted(
     selection_id: &str,
     admitted_ids: &[String],
 ) -> Result<()> {
-    diesel::update(applications::table.filter(applications::selection_id.eq(selection_id)))
-        .set(applications::admitted.eq(false))
-        .execute(conn)?;
+    // Only rows that change: every needless row version slows the ranking
+    // insert's key checks on PostgreSQL.
+    diesel::update(
+        applications::table
+            .filter(applications::selection_id.eq(selection_id))
+            .filter(applications::admitted.eq(true)),
+    )
+    .set(applications::admitted.eq(false))
+    .execute(conn)?;
     for chunk in admitted_ids.chunks(INSERT_CHUNK) {
         diesel::update(applications::table.filter(applications::id.eq_any(chunk)))
             .set(applications::admitted.eq(true))
