@@ -32,6 +32,16 @@ impl ThrottlePolicy {
             lockout: Duration::minutes(15),
         }
     }
+
+    /// Reset mails per account: three an hour, so nobody can flood a
+    /// colleague's mailbox through the public reset form.
+    pub fn per_reset_mailbox() -> Self {
+        Self {
+            max_failures: 3,
+            window: Duration::hours(1),
+            lockout: Duration::hours(1),
+        }
+    }
 }
 
 /// The failures recorded for one key (an account or an address).
@@ -122,6 +132,27 @@ mod tests {
         };
         let r = p.after_failure(Some(&rec), t0 + Duration::seconds(2));
         assert_eq!(r.failures, 1);
+    }
+
+    #[test]
+    fn a_mailbox_gets_three_reset_mails_an_hour() {
+        let p = ThrottlePolicy::per_reset_mailbox();
+        let t0 = Utc::now();
+        let mut rec = None;
+        for i in 0..3 {
+            assert!(
+                p.retry_after(rec.as_ref(), t0).is_none(),
+                "mail {i} allowed"
+            );
+            rec = Some(p.after_failure(rec.as_ref(), t0));
+        }
+        assert!(
+            p.retry_after(rec.as_ref(), t0).is_some(),
+            "the fourth waits"
+        );
+        assert!(p
+            .retry_after(rec.as_ref(), t0 + Duration::hours(1))
+            .is_none());
     }
 
     #[test]

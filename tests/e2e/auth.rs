@@ -351,3 +351,25 @@ async fn parallel_failed_logins_for_one_account_are_all_counted_cleanly(app: Tes
     assert_eq!(p["type"], "too-many-attempts");
 }
 both_engines!(parallel_failed_logins_for_one_account_are_all_counted_cleanly);
+
+async fn reset_mails_to_one_address_are_limited(app: TestApp) {
+    for _ in 0..5 {
+        assert_eq!(
+            app.password_reset(ADMIN_EMAIL).await.status(),
+            StatusCode::ACCEPTED
+        );
+    }
+    // Three mails at most in an hour; the answer never changes.
+    for _ in 0..200 {
+        if app.mails().len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.mails().iter().filter(|m| m.to == ADMIN_EMAIL).count(),
+        3
+    );
+}
+both_engines!(reset_mails_to_one_address_are_limited);

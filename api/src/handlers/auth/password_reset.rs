@@ -1,6 +1,7 @@
 use actix_web::{post, web, HttpResponse};
 use chrono::Utc;
 use domain::account::{check_password, one_time_token_usable, Email, OneTimePurpose};
+use domain::throttle::ThrottlePolicy;
 use openapi::dto::{PasswordResetConfirm, PasswordResetRequest};
 use openapi::Problem;
 use persistence::{accounts, audit};
@@ -37,6 +38,21 @@ pub async fn request_reset(
             let Some(account) = accounts::find_by_email(conn, &email)? else {
                 return Ok(());
             };
+            // Past three mails an hour the answer stays 202 but no mail
+            // goes out, so the form cannot flood a mailbox.
+            let key = format!("reset:{}", account.user.email);
+            let policy = ThrottlePolicy::per_reset_mailbox();
+            let now = Utc::now();
+            let rec = accounts::failure_record(conn, &key)?;
+            if policy.retry_after(rec.as_ref(), now).is_some() {
+                return Ok(());
+            }
+            accounts::replace_failure_record(
+                conn,
+                &key,
+                rec.as_ref(),
+                &policy.after_failure(rec.as_ref(), now),
+            )?;
             let mail = MailContext {
                 public_url: &public_url,
                 message_domain: &domain,
