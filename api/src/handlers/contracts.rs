@@ -457,28 +457,59 @@ pub async fn extend_contracts(
 }
 
 /// An early ending as requested.
-struct Ending<'a> {
+struct Ending {
     cause: EndCause,
     submitted_on: chrono::NaiveDate,
     effective_on: chrono::NaiveDate,
-    reason: Option<&'a str>,
+    reason: Option<String>,
     notice_days: u64,
+}
+
+/// Which contract an ending applies to.
+enum EndingOf {
+    Contract(String),
+    /// The newest contract of this Navigator.
+    Navigator(String),
+}
+
+/// Registers an ending in one transaction and answers the contract as it is
+/// today; the login cut-off is recorded once the change has committed.
+async fn register_ending(
+    state: &AppState,
+    ctx: AuditContext,
+    of: EndingOf,
+    ending: Ending,
+) -> ApiResult<ContractView> {
+    let today = state.today();
+    let (v, cutoff) = state
+        .write(move |conn| {
+            let id = match of {
+                EndingOf::Contract(id) => id,
+                EndingOf::Navigator(nav) => {
+                    store::contract_of_navigator(conn, &nav)?
+                        .ok_or(ApiError::NotFound { entity: "contract" })?
+                        .id
+                }
+            };
+            let (c, nav, no) = load(conn, &id)?;
+            let (after, cutoff) = end_contract(conn, &ctx, &c, &ending, today)?;
+            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
+        })
+        .await?;
+    state.apply_cutoff(cutoff);
+    Ok(v)
 }
 
 fn end_contract(
     conn: &mut DbConnection,
     ctx: &AuditContext,
     c: &ContractRow,
-    e: &Ending<'_>,
+    e: &Ending,
     today: chrono::NaiveDate,
 ) -> ApiResult<(ContractRow, Option<(String, chrono::NaiveDate)>)> {
-    let Ending {
-        cause,
-        submitted_on,
-        effective_on,
-        reason,
-        notice_days,
-    } = *e;
+    let (cause, submitted_on, effective_on, notice_days) =
+        (e.cause, e.submitted_on, e.effective_on, e.notice_days);
+    let reason = e.reason.as_deref();
     let d = dates(conn, c)?;
     match cause {
         EndCause::Resigned => {
@@ -534,27 +565,18 @@ pub async fn register_resignation(
     id: web::Path<String>,
     body: ValidJson<ResignationRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
-    let id = id.into_inner();
     let req = body.0;
-    let ctx = meta.audit(Some(&caller));
-    let today = state.today();
-    let notice = state.settings.resignation_notice_days;
-    let (v, cutoff) = state
-        .write(move |conn| {
-            let (c, nav, no) = load(conn, &id)?;
-            let ending = Ending {
-                cause: EndCause::Resigned,
-                submitted_on: req.submitted_on,
-                effective_on: req.effective_on,
-                reason: None,
-                notice_days: notice,
-            };
-            let (after, cutoff) = end_contract(conn, &ctx, &c, &ending, today)?;
-            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
-        })
-        .await?;
-    state.apply_cutoff(cutoff);
-    Ok(web::Json(v))
+    let ending = Ending {
+        cause: EndCause::Resigned,
+        submitted_on: req.submitted_on,
+        effective_on: req.effective_on,
+        reason: None,
+        notice_days: state.settings.resignation_notice_days,
+    };
+    let of = EndingOf::Contract(id.into_inner());
+    Ok(web::Json(
+        register_ending(&state, meta.audit(Some(&caller)), of, ending).await?,
+    ))
 }
 
 /// Withdrawal (recesso) or exclusion by HR, with its reason.
@@ -573,7 +595,6 @@ pub async fn terminate_contract(
     id: web::Path<String>,
     body: ValidJson<TerminateRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
-    let id = id.into_inner();
     let req = body.0;
     if req.reason.trim().is_empty() {
         return Err(ApiError::violation("reason", "required"));
@@ -582,24 +603,17 @@ pub async fn terminate_contract(
         TerminationCause::Withdrawn => EndCause::Withdrawn,
         TerminationCause::Excluded => EndCause::Excluded,
     };
-    let ctx = meta.audit(Some(&caller));
-    let today = state.today();
-    let (v, cutoff) = state
-        .write(move |conn| {
-            let (c, nav, no) = load(conn, &id)?;
-            let ending = Ending {
-                cause,
-                submitted_on: today,
-                effective_on: req.effective_on,
-                reason: Some(req.reason.trim()),
-                notice_days: 0,
-            };
-            let (after, cutoff) = end_contract(conn, &ctx, &c, &ending, today)?;
-            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
-        })
-        .await?;
-    state.apply_cutoff(cutoff);
-    Ok(web::Json(v))
+    let ending = Ending {
+        cause,
+        submitted_on: state.today(),
+        effective_on: req.effective_on,
+        reason: Some(req.reason.trim().to_owned()),
+        notice_days: 0,
+    };
+    let of = EndingOf::Contract(id.into_inner());
+    Ok(web::Json(
+        register_ending(&state, meta.audit(Some(&caller)), of, ending).await?,
+    ))
 }
 
 /// A suspension period: the contract keeps its seat.
@@ -693,28 +707,17 @@ pub async fn my_resignation(
         .navigator_id
         .clone()
         .ok_or(ApiError::NotFound { entity: "contract" })?;
-    let effective_on = body.0.effective_on;
-    let ctx = meta.audit(Some(&caller));
-    let today = state.today();
-    let notice = state.settings.resignation_notice_days;
-    let (v, cutoff) = state
-        .write(move |conn| {
-            let c = store::contract_of_navigator(conn, &nav_id)?
-                .ok_or(ApiError::NotFound { entity: "contract" })?;
-            let (c, nav, no) = load(conn, &c.id)?;
-            let ending = Ending {
-                cause: EndCause::Resigned,
-                submitted_on: today,
-                effective_on,
-                reason: None,
-                notice_days: notice,
-            };
-            let (after, cutoff) = end_contract(conn, &ctx, &c, &ending, today)?;
-            Ok((view(conn, &after, &nav, &no, today)?, cutoff))
-        })
-        .await?;
-    state.apply_cutoff(cutoff);
-    Ok(web::Json(v))
+    let ending = Ending {
+        cause: EndCause::Resigned,
+        submitted_on: state.today(),
+        effective_on: body.0.effective_on,
+        reason: None,
+        notice_days: state.settings.resignation_notice_days,
+    };
+    let of = EndingOf::Navigator(nav_id);
+    Ok(web::Json(
+        register_ending(&state, meta.audit(Some(&caller)), of, ending).await?,
+    ))
 }
 
 /// Offboarding records of ended contracts; `open=true` for those not closed.
