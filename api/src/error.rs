@@ -72,6 +72,13 @@ pub enum ApiError {
     /// A business rule refuses the operation (422); `code` names the rule.
     #[error("rule {code}: {subject}")]
     Rule { code: &'static str, subject: String },
+    /// A CPI assignment the rules refuse; `region` is the name of the
+    /// Navigator's Region, for the message.
+    #[error("assignment refused: {refusal:?}")]
+    Assignment {
+        refusal: domain::assignment::AssignmentRefusal,
+        region: String,
+    },
     #[error("too many attempts; retry in {retry_after}s")]
     Throttled { retry_after: i64 },
     #[error("database unavailable")]
@@ -128,6 +135,7 @@ impl ApiError {
             Self::NotFound { .. } | Self::RouteNotFound => "not-found",
             Self::MethodNotAllowed { .. } => "method-not-allowed",
             Self::Conflict { code, .. } | Self::Rule { code, .. } => code,
+            Self::Assignment { refusal, .. } => refusal.code(),
             Self::Throttled { .. } => "too-many-attempts",
             Self::Unavailable => "service-unavailable",
             Self::Internal => "internal-error",
@@ -154,6 +162,8 @@ impl ApiError {
             Self::NotFound { .. } | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Assignment { refusal, .. } if refusal.is_conflict() => StatusCode::CONFLICT,
+            Self::Assignment { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,5 +1,6 @@
 //! The words of problems, in Italian (the default) and English.
 
+use domain::assignment::AssignmentRefusal;
 use domain::Violation;
 
 use crate::error::{ApiError, TokenProblem};
@@ -119,6 +120,24 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Candidate action not allowed",
         ),
         "posts-below-taken-seats" => ("Posti insufficienti", "Posts below taken seats"),
+        "cpi-in-another-region" => ("CPI di un'altra Regione", "CPI in another Region"),
+        "no-convention-in-force" => ("Nessuna convenzione in vigore", "No convention in force"),
+        "convention-forbids-cpi-assignment" => (
+            "La convenzione non prevede l'assegnazione ai CPI",
+            "The convention forbids CPI assignment",
+        ),
+        "contract-not-signed" => ("Contratto non firmato", "Contract not signed"),
+        "outside-contract" => ("Data fuori dal contratto", "Date outside the contract"),
+        "before-operational-start" => (
+            "Data precedente all'avvio operativo",
+            "Before the operational start",
+        ),
+        "already-assigned" => ("Già assegnato a questo CPI", "Already assigned to this CPI"),
+        "assignment-not-after-current" => (
+            "Data precedente all'assegnazione in corso",
+            "Not after the current assignment",
+        ),
+        "cpi-at-capacity" => ("CPI al completo", "CPI at capacity"),
         "too-many-attempts" => ("Troppi tentativi", "Too many attempts"),
         "service-unavailable" => ("Servizio non disponibile", "Service unavailable"),
         "internal-error" => ("Errore interno", "Internal error"),
@@ -210,6 +229,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::MethodNotAllowed { allowed }, Lang::It) => format!("Metodo non consentito qui; consentiti: {allowed}."),
         (E::MethodNotAllowed { allowed }, Lang::En) => format!("Method not allowed here; allowed: {allowed}."),
         (E::Conflict { code, subject } | E::Rule { code, subject }, lang) => conflict_message(code, subject, lang),
+        (E::Assignment { refusal, region }, lang) => assignment_message(refusal, region, lang),
         (E::Throttled { retry_after }, Lang::It) => {
             format!("Troppi tentativi di accesso falliti: riprova tra {retry_after} secondi.")
         }
@@ -275,8 +295,74 @@ fn conflict_message(code: &str, subject: &str, lang: Lang) -> String {
         ("candidate-has-contract", Lang::En) => format!("The candidate has a contract ({subject}): end it through the contract."),
         ("cpi-exists", Lang::It) => format!("Il CPI {subject} esiste già."),
         ("cpi-exists", Lang::En) => format!("CPI {subject} already exists."),
+        ("assignment-changed", Lang::It) => format!("Le assegnazioni del navigator {subject} sono cambiate nel frattempo: riprova."),
+        ("assignment-changed", Lang::En) => format!("Navigator {subject}'s assignments changed meanwhile: try again."),
         (_, Lang::It) => format!("Conflitto con lo stato attuale ({subject})."),
         (_, Lang::En) => format!("Conflict with the current state ({subject})."),
+    }
+}
+
+fn day(d: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::It => d.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Why an assignment was refused, in words a coordinator acts on.
+fn assignment_message(r: &AssignmentRefusal, region: &str, lang: Lang) -> String {
+    use AssignmentRefusal as R;
+    match (r, lang) {
+        (R::CpiInAnotherRegion, Lang::It) => format!("Il CPI non è nella Regione del navigator ({region}): scegli un CPI di {region}."),
+        (R::CpiInAnotherRegion, Lang::En) => format!("The CPI is not in the Navigator's Region ({region}): choose a CPI of {region}."),
+        (R::NoConvention, Lang::It) => format!("La Regione {region} non ha una convenzione con ANPAL Servizi: i navigator non vi operano."),
+        (R::NoConvention, Lang::En) => format!("{region} has no convention with ANPAL Servizi: Navigators do not operate there."),
+        (R::ConventionForbidsCpiAssignment { signed_on }, Lang::It) => format!(
+            "La convenzione tra la Regione {region} e ANPAL Servizi, firmata il {}, prevede che i navigator assistano i beneficiari senza essere assegnati a un CPI.",
+            day(*signed_on, lang)
+        ),
+        (R::ConventionForbidsCpiAssignment { signed_on }, Lang::En) => format!(
+            "The convention between {region} and ANPAL Servizi, signed on {}, has Navigators assist beneficiaries without being assigned to a CPI.",
+            day(*signed_on, lang)
+        ),
+        (R::ContractNotSigned, Lang::It) => "Il contratto del navigator non è ancora firmato.".to_owned(),
+        (R::ContractNotSigned, Lang::En) => "The Navigator's contract is not signed yet.".to_owned(),
+        (R::OutsideContract { start, last_day }, lang) => {
+            let last = last_day.map(|d| day(d, lang));
+            match (lang, last) {
+                (Lang::It, Some(l)) => format!("La data è fuori dal contratto, che va dal {} al {l}.", day(*start, lang)),
+                (Lang::It, None) => format!("La data è precedente all'inizio del contratto ({}).", day(*start, lang)),
+                (Lang::En, Some(l)) => format!("The date is outside the contract, which runs from {} to {l}.", day(*start, lang)),
+                (Lang::En, None) => format!("The date is before the contract starts ({}).", day(*start, lang)),
+            }
+        }
+        (R::BeforeOperationalStart { operational_start }, Lang::It) => format!(
+            "Il navigator è operativo dal {}: prima non può essere assegnato a un CPI.",
+            day(*operational_start, lang)
+        ),
+        (R::BeforeOperationalStart { operational_start }, Lang::En) => format!(
+            "The Navigator is operational from {}: no CPI assignment before then.",
+            day(*operational_start, lang)
+        ),
+        (R::ConventionNotInForce { signed_on, valid_until }, lang) => {
+            let until = valid_until.map(|d| day(d, lang)).unwrap_or_default();
+            match lang {
+                Lang::It => format!("In quella data la convenzione della Regione {region} (firmata il {}, valida fino al {until}) non è in vigore.", day(*signed_on, lang)),
+                Lang::En => format!("On that date the convention of {region} (signed on {}, valid until {until}) is not in force.", day(*signed_on, lang)),
+            }
+        }
+        (R::AlreadyAssigned { cpi_code, from }, Lang::It) => format!("Il navigator è già assegnato al CPI {cpi_code} dal {}.", day(*from, lang)),
+        (R::AlreadyAssigned { cpi_code, from }, Lang::En) => format!("The Navigator is already assigned to CPI {cpi_code} since {}.", day(*from, lang)),
+        (R::NotAfterCurrent { cpi_code, earliest }, Lang::It) => format!(
+            "Lo storico non si riscrive: l'assegnazione al CPI {cpi_code} copre già quella data; la nuova può iniziare dal {}.",
+            day(*earliest, lang)
+        ),
+        (R::NotAfterCurrent { cpi_code, earliest }, Lang::En) => format!(
+            "History is not rewritten: the assignment to CPI {cpi_code} already covers that date; the new one may start from {}.",
+            day(*earliest, lang)
+        ),
+        (R::CpiAtCapacity { capacity }, Lang::It) => format!("Il CPI ha già {capacity} navigator, il massimo previsto."),
+        (R::CpiAtCapacity { capacity }, Lang::En) => format!("The CPI already has {capacity} Navigators, its maximum."),
     }
 }
 
@@ -329,6 +415,10 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
         "unknown-province" => (
             format!("Provincia {d} inesistente."),
             format!("No province {d}."),
+        ),
+        "unknown-cpi" => (
+            format!("Nessun CPI con codice {d}."),
+            format!("No CPI with code {d}."),
         ),
         "invalid-cpi-code" => (
             format!("Codice CPI non valido ({d}): lettere, cifre, - e _, al massimo 32."),

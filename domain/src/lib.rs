@@ -4,6 +4,7 @@
 //! its unit tests next to it; the other crates call into it.
 
 pub mod account;
+pub mod assignment;
 pub mod contract;
 pub mod convention;
 pub mod cpi;

@@ -33,6 +33,7 @@ pub const BEARER: &str = "bearer_auth";
         (name = "selection", description = "Selections, applications, admission, results and rankings (graduatorie)"),
         (name = "scorrimento", description = "Calls, offers and candidates"),
         (name = "contracts", description = "Contracts, HR events and offboarding"),
+        (name = "navigators", description = "Navigators and their CPI assignments"),
         (name = "ops", description = "Probes and metrics"),
     )
 )]

@@ -2,6 +2,7 @@
 //! code path through diesel's `MultiConnection`.
 
 pub mod accounts;
+pub mod assignments;
 pub mod audit;
 pub mod connection;
 pub mod contracts;

@@ -344,6 +344,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cpi_assignments (id) {
+        id -> Text,
+        navigator_id -> Text,
+        cpi_code -> Text,
+        region_code -> Text,
+        from_day -> Date,
+        to_day -> Nullable<Date>,
+        closed_by -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(provinces -> regions (region_code));
 diesel::joinable!(conventions -> regions (region_code));
 diesel::joinable!(user_regions -> users (user_id));
@@ -358,6 +372,7 @@ diesel::joinable!(contracts -> navigators (navigator_id));
 diesel::joinable!(contract_suspensions -> contracts (contract_id));
 diesel::joinable!(contract_extensions -> contracts (contract_id));
 diesel::joinable!(offboardings -> contracts (contract_id));
+diesel::joinable!(cpi_assignments -> cpis (cpi_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -386,4 +401,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_suspensions,
     contract_extensions,
     offboardings,
+    cpi_assignments,
 );

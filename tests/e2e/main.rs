@@ -2,6 +2,7 @@
 //! test, each test on SQLite and (with `TEST_DATABASE_URL`) on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod assignments;
 mod audit;
 mod auth;
 mod bad_input;

@@ -5,6 +5,7 @@
 
 pub mod contracts;
 pub mod endpoints;
+pub mod navigators;
 pub mod selection;
 pub mod smtp;
 

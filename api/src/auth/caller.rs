@@ -103,6 +103,12 @@ impl Policy for HrOrCoordinator {
     const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator];
 }
 
+/// A Navigator's record: HR, their Region's coordinators, and themselves.
+pub struct HrCoordinatorOrNavigator;
+impl Policy for HrCoordinatorOrNavigator {
+    const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator, Role::Navigator];
+}
+
 /// The Navigator's own data.
 pub struct NavigatorOnly;
 impl Policy for NavigatorOnly {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod candidates;
 pub mod contracts;
 pub mod me;
+pub mod navigators;
 pub mod offers;
 pub mod ops;
 pub mod reference;
@@ -68,7 +69,13 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(contracts::suspend_contract)
         .service(contracts::my_contract)
         .service(contracts::my_resignation)
-        .service(contracts::list_offboarding);
+        .service(contracts::list_offboarding)
+        .service(navigators::list::list_navigators)
+        .service(navigators::list::get_navigator)
+        .service(navigators::list::cpi_navigators)
+        .service(navigators::assign::assign_navigator)
+        .service(navigators::history::list_assignments)
+        .service(navigators::history::my_assignment);
 }
 
 /// Operations outside `/api/v1`.

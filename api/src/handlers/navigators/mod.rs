@@ -1,0 +1,5 @@
+//! Navigators and their CPI assignments (DOMAIN.md §9).
+
+pub mod assign;
+pub mod history;
+pub mod list;

@@ -1,0 +1,121 @@
+//! Navigators and CPI assignment: one helper per endpoint, and the
+//! programme most assignment tests start from.
+
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::contracts::json_of;
+use crate::selection::Applicant;
+use crate::TestApp;
+
+impl TestApp {
+    pub async fn assign(&self, token: &str, navigator: &str, cpi: &str, from: &str) -> Response {
+        self.post(
+            &format!("/navigators/{navigator}/assignment"),
+            Some(token),
+            &json!({ "cpi_code": cpi, "from": from }),
+        )
+        .await
+    }
+
+    pub async fn navigators(&self, token: &str, query: &str) -> Response {
+        self.get(&format!("/navigators{query}"), Some(token)).await
+    }
+
+    pub async fn navigator(&self, token: &str, id: &str) -> Response {
+        self.get(&format!("/navigators/{id}"), Some(token)).await
+    }
+
+    pub async fn assignments(&self, token: &str, navigator: &str) -> Response {
+        self.get(&format!("/navigators/{navigator}/assignments"), Some(token))
+            .await
+    }
+
+    pub async fn cpi_navigators(&self, token: &str, cpi: &str) -> Response {
+        self.get(&format!("/cpis/{cpi}/navigators"), Some(token))
+            .await
+    }
+
+    /// `GET /me/assignment`, with `If-None-Match` when a tag is given.
+    pub async fn my_assignment(&self, token: &str, if_none_match: Option<&str>) -> Response {
+        let mut r = self
+            .client
+            .get(self.api("/me/assignment"))
+            .bearer_auth(token);
+        if let Some(tag) = if_none_match {
+            r = r.header("if-none-match", tag);
+        }
+        r.send().await.unwrap()
+    }
+
+    /// A CPI in `province`, created by the admin; `capacity` null for none.
+    pub async fn cpi_in(&self, code: &str, province: &str, capacity: Option<i64>) -> Value {
+        let admin = self.admin_token().await;
+        json_of(
+            self.create_cpi(
+                &admin,
+                &json!({
+                    "code": code,
+                    "name": format!("CPI {code}"),
+                    "province_sigla": province,
+                    "capacity": capacity,
+                }),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await
+    }
+}
+
+/// A programme to place people in: rankings published on 24 June 2019 with
+/// `per_province` candidates in each of `posts`' provinces, and one signed
+/// contract (signed 15 July, starting 16 July 2019) per entry of `hire`.
+pub struct Programme {
+    pub hr: String,
+    pub selection: String,
+    pub applicants: Vec<Applicant>,
+    /// The signed contracts, in the order of `hire`.
+    pub contracts: Vec<Value>,
+}
+
+impl Programme {
+    pub fn navigator(&self, i: usize) -> String {
+        self.contracts[i]["navigator_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("navigator_id in {}", self.contracts[i]))
+            .to_owned()
+    }
+
+    pub fn email(&self, i: usize) -> String {
+        crate::contracts::applicant_of(&self.applicants, &self.contracts[i])
+            .email
+            .clone()
+    }
+}
+
+impl TestApp {
+    pub async fn programme(&self, posts: &[(&str, i64)], hire: &[&str]) -> Programme {
+        let hr = self.user_with_role("hr", &[]).await;
+        let per_province = hire.len().max(2);
+        let (selection, applicants) = self.selection_2019(&hr, posts, per_province).await;
+        let mut contracts = Vec::new();
+        for sigla in hire {
+            contracts.push(
+                self.signed(
+                    &hr,
+                    &selection,
+                    sigla,
+                    &json!({ "signed_on": "2019-07-15", "start_date": "2019-07-16" }),
+                )
+                .await,
+            );
+        }
+        Programme {
+            hr,
+            selection,
+            applicants,
+            contracts,
+        }
+    }
+}
