@@ -416,6 +416,10 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             format!("Provincia {d} inesistente."),
             format!("No province {d}."),
         ),
+        "unknown-navigator" => (
+            format!("Nessun navigator con id {d}."),
+            format!("No Navigator with id {d}."),
+        ),
         "unknown-cpi" => (
             format!("Nessun CPI con codice {d}."),
             format!("No CPI with code {d}."),

@@ -369,8 +369,12 @@ async fn navigator_accounts_need_a_navigator(app: TestApp) {
         [pair("navigator_id", "navigator-id-only-for-navigators")]
     );
 
-    // With its navigator id it is created and carries it.
-    let nav = uuid::Uuid::new_v4().to_string();
+    // With its navigator id it is created and carries it: a Navigator whose
+    // contract is still a draft has no account yet.
+    let hr = app.user_with_role("hr", &[]).await;
+    let (sel, _) = app.selection_2019(&hr, &[("RM", 1)], 2).await;
+    let draft = app.drafted(&hr, &sel, "RM").await;
+    let nav = draft["navigator_id"].as_str().unwrap().to_owned();
     let r = app
         .create_user(
             &admin,
@@ -382,7 +386,12 @@ async fn navigator_accounts_need_a_navigator(app: TestApp) {
     let pair = app.login_ok("n2@anpalservizi.it", PASSWORD).await;
     assert_eq!(pair["user"]["navigator_id"], nav.as_str());
 }
-both_engines!(navigator_accounts_need_a_navigator);
+both_engines!(
+    navigator_accounts_need_a_navigator,
+    |s: &mut api::config::Settings| {
+        s.today = chrono::NaiveDate::from_ymd_opt(2019, 7, 20);
+    }
+);
 
 async fn passwords_must_be_long_enough(app: TestApp) {
     let admin = app.admin_token().await;
@@ -544,14 +553,20 @@ both_engines!(the_audit_log_records_creation_without_secrets);
 
 async fn a_navigator_has_one_account(app: TestApp) {
     let admin = app.admin_token().await;
-    let nav = uuid::Uuid::new_v4();
+    // A Navigator who does not exist cannot get an account.
     let r = app
         .create_user(
             &admin,
-            &json!({ "email": "n.primo@anpalservizi.it", "role": "navigator", "navigator_id": nav, "password": PASSWORD }),
+            &json!({ "email": "n.nessuno@anpalservizi.it", "role": "navigator", "navigator_id": uuid::Uuid::new_v4(), "password": PASSWORD }),
         )
         .await;
-    body(r, StatusCode::CREATED).await;
+    let p = problem(r, 422).await;
+    assert_eq!(p["errors"][0]["field"], "navigator_id", "{p}");
+    assert_eq!(p["errors"][0]["code"], "unknown-navigator", "{p}");
+
+    // Signing the contract gave this Navigator their account.
+    let programme = app.programme(&[("RM", 1)], &["RM"]).await;
+    let nav = programme.navigator(0);
 
     // A second account for the same Navigator is a conflict the caller can
     // act on, not an internal error.
@@ -562,23 +577,18 @@ async fn a_navigator_has_one_account(app: TestApp) {
             &json!({ "email": "n.secondo@anpalservizi.it", "role": "navigator", "navigator_id": nav, "password": PASSWORD }),
         )
         .await;
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    assert!(
-        status == 409 || status == 422,
-        "expected 409 or 422, got {status}: {text}"
-    );
-    let p: Value = serde_json::from_str(&text).unwrap();
-    assert_ne!(p["type"], "internal-error");
-    assert!(
-        text.contains("navigator_id") || text.contains("navigator"),
-        "the problem names the navigator: {text}"
-    );
+    let p = problem(r, 409).await;
+    assert_eq!(p["type"], "navigator-has-account", "{p}");
     assert_eq!(users(&app, &admin).await, users_before);
     let p = problem(app.login("n.secondo@anpalservizi.it", PASSWORD).await, 401).await;
     assert_eq!(p["type"], "invalid-credentials");
 }
-both_engines!(a_navigator_has_one_account);
+both_engines!(
+    a_navigator_has_one_account,
+    |s: &mut api::config::Settings| {
+        s.today = chrono::NaiveDate::from_ymd_opt(2019, 7, 20);
+    }
+);
 
 async fn the_same_email_posted_at_once_gives_one_account(app: TestApp) {
     let admin = app.admin_token().await;

@@ -66,6 +66,13 @@ pub async fn create_user(
                 public_url: &public_url,
                 message_domain: &domain,
             };
+            if let Some(nav) = new.navigator_id {
+                if persistence::contracts::get_navigator(conn, &nav.to_string())?.is_none() {
+                    return Err(domain::Violation::new("navigator_id", "unknown-navigator")
+                        .with_detail(nav.to_string())
+                        .into());
+                }
+            }
             create_account(conn, &ctx, &new, hash.as_deref(), &mail)
         })
         .await?;
