@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod authorization;
 mod bad_input;
 mod contracts;
 mod mail;
