@@ -5,6 +5,7 @@
 mod assignments;
 mod audit;
 mod auth;
+mod authorization;
 mod bad_input;
 mod contracts;
 mod mail;

@@ -3,6 +3,7 @@
 //! `TEST_DATABASE_URL` is set, and offers a helper per endpoint.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+pub mod authorization;
 pub mod contracts;
 pub mod endpoints;
 pub mod navigators;

@@ -1,0 +1,1313 @@
+//! The authorization matrix (DOMAIN.md §10, API.md "who"): every operation
+//! of the live OpenAPI document, called anonymously and by every role, on
+//! the caller's own and on another Region and Navigator, answers as the
+//! spec says: 2xx, 401, 403 (for the role, or out of the caller's Regions)
+//! or 404 (another Navigator's data, whose existence is not theirs to
+//! know). An operation of the document without an entry fails the test, so
+//! no endpoint added later can skip it.
+//!
+//! Adding an operation is one `entry(...)` in [`table`]: its key as in the
+//! document, who may call it, whose data it is about, and how to build a
+//! call that succeeds when the caller is allowed (on a fresh subject when
+//! the call changes something).
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use navigator_e2e::authorization::Request;
+use navigator_e2e::contracts::{applicant_of, json_of, PUBLISHED_2019};
+use navigator_e2e::selection::{applicants, applications_csv, results_csv, Applicant};
+use navigator_e2e::*;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+
+// ------------------------------------------------------------ the rules
+
+/// Who calls: anonymously, or with an account of each role of §10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Admin,
+    Hr,
+    /// Coordinator of Region A (Lazio) only.
+    Coordinator,
+    Trainer,
+    /// N1, a Navigator of Region A.
+    Navigator,
+}
+
+const CALLERS: [Who; 6] = [
+    Who::Anonymous,
+    Who::Admin,
+    Who::Hr,
+    Who::Coordinator,
+    Who::Trainer,
+    Who::Navigator,
+];
+
+/// Where the data an operation is about lies, seen from the callers: the
+/// coordinator's Region is A and the navigator caller is N1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    /// The operation is about no Region or Navigator.
+    Only,
+    /// Region A; of Navigator data, N1's own.
+    Own,
+    /// N2, another Navigator of Region A.
+    Neighbour,
+    /// Region B; of Navigator data, N3's.
+    OtherRegion,
+}
+
+/// What an operation is about, which gives the variants it is called on.
+#[derive(Debug, Clone, Copy)]
+enum Subject {
+    Nothing,
+    Region,
+    Navigator,
+}
+
+impl Subject {
+    /// The variant in the words of the fixture, for failure messages.
+    fn describe(self, v: Variant) -> &'static str {
+        match (self, v) {
+            (Self::Nothing, _) | (_, Variant::Only) => "-",
+            (Self::Region, Variant::OtherRegion) => "Region B",
+            (Self::Region, _) => "Region A",
+            (Self::Navigator, Variant::Own) => "N1 (own)",
+            (Self::Navigator, Variant::Neighbour) => "N2 (Region A)",
+            (Self::Navigator, Variant::OtherRegion) => "N3 (Region B)",
+        }
+    }
+
+    fn variants(self) -> &'static [Variant] {
+        match self {
+            Self::Nothing => &[Variant::Only],
+            Self::Region => &[Variant::Own, Variant::OtherRegion],
+            Self::Navigator => &[Variant::Own, Variant::Neighbour, Variant::OtherRegion],
+        }
+    }
+}
+
+/// Who may call an operation, in the words of DOMAIN.md §10 and API.md.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// Everyone, with or without a token.
+    Public,
+    /// Any authenticated caller ("any").
+    AnyRole,
+    /// These roles, nationally; the other roles get 403.
+    Roles(&'static [Who]),
+    /// The caller's own data (`/me/...`), for the roles that have it.
+    Own(&'static [Who]),
+    /// HR in every Region, a coordinator in their own (403 out-of-scope in
+    /// another); the other roles get 403.
+    Regional,
+    /// As [`Rule::Regional`], and the Navigator reads their own record;
+    /// another Navigator's answers 404. No operation of today's document
+    /// is one yet; `GET /navigators/{id}/assignments` ("hr, coordinator,
+    /// the Navigator") will be.
+    NavigatorRecord,
+}
+
+/// The answer a case must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Success,
+    Unauthenticated,
+    /// 403 `forbidden`: the role may not call the operation.
+    Forbidden,
+    /// 403 `out-of-scope`: the role may, but not in this Region.
+    OutOfScope,
+    /// 404: the record is another Navigator's.
+    Hidden,
+}
+
+impl Outcome {
+    fn accepts(self, status: StatusCode, problem_type: Option<&str>) -> bool {
+        match self {
+            Self::Success => status.is_success(),
+            Self::Unauthenticated => status == StatusCode::UNAUTHORIZED,
+            Self::Forbidden => status == StatusCode::FORBIDDEN && problem_type == Some("forbidden"),
+            Self::OutOfScope => {
+                status == StatusCode::FORBIDDEN && problem_type == Some("out-of-scope")
+            }
+            Self::Hidden => status == StatusCode::NOT_FOUND,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Success => "2xx",
+            Self::Unauthenticated => "401",
+            Self::Forbidden => "403 forbidden",
+            Self::OutOfScope => "403 out-of-scope",
+            Self::Hidden => "404",
+        })
+    }
+}
+
+fn expected(rule: Rule, who: Who, variant: Variant) -> Outcome {
+    let regional = || match who {
+        Who::Hr => Outcome::Success,
+        Who::Coordinator if variant == Variant::OtherRegion => Outcome::OutOfScope,
+        Who::Coordinator => Outcome::Success,
+        _ => Outcome::Forbidden,
+    };
+    match (rule, who) {
+        (Rule::Public, _) => Outcome::Success,
+        (_, Who::Anonymous) => Outcome::Unauthenticated,
+        (Rule::AnyRole, _) => Outcome::Success,
+        (Rule::Roles(roles) | Rule::Own(roles), _) if roles.contains(&who) => Outcome::Success,
+        (Rule::Roles(_) | Rule::Own(_), _) => Outcome::Forbidden,
+        (Rule::Regional, _) => regional(),
+        (Rule::NavigatorRecord, Who::Navigator) if variant == Variant::Own => Outcome::Success,
+        (Rule::NavigatorRecord, Who::Navigator) => Outcome::Hidden,
+        (Rule::NavigatorRecord, _) => regional(),
+    }
+}
+
+#[test]
+fn the_rules_give_the_answers_of_domain_10() {
+    use Outcome::*;
+    use Variant::{Neighbour, OtherRegion, Own};
+    let row = |rule, who| [Own, Neighbour, OtherRegion].map(|v| expected(rule, who, v));
+    for rule in [Rule::AnyRole, Rule::Roles(&[Who::Hr]), Rule::Regional] {
+        assert_eq!(row(rule, Who::Anonymous), [Unauthenticated; 3]);
+    }
+    assert_eq!(row(Rule::Public, Who::Anonymous), [Success; 3]);
+    assert_eq!(row(Rule::Roles(&[Who::Hr]), Who::Hr), [Success; 3]);
+    assert_eq!(
+        row(Rule::Roles(&[Who::Hr]), Who::Coordinator),
+        [Forbidden; 3]
+    );
+    assert_eq!(
+        row(Rule::Own(&[Who::Navigator]), Who::Navigator),
+        [Success; 3]
+    );
+    assert_eq!(row(Rule::Own(&[Who::Navigator]), Who::Hr), [Forbidden; 3]);
+    assert_eq!(row(Rule::Regional, Who::Hr), [Success; 3]);
+    assert_eq!(
+        row(Rule::Regional, Who::Coordinator),
+        [Success, Success, OutOfScope]
+    );
+    assert_eq!(row(Rule::Regional, Who::Navigator), [Forbidden; 3]);
+    assert_eq!(
+        row(Rule::NavigatorRecord, Who::Navigator),
+        [Success, Hidden, Hidden]
+    );
+    assert_eq!(
+        row(Rule::NavigatorRecord, Who::Coordinator),
+        [Success, Success, OutOfScope]
+    );
+    assert_eq!(row(Rule::NavigatorRecord, Who::Hr), [Success; 3]);
+    assert_eq!(row(Rule::NavigatorRecord, Who::Trainer), [Forbidden; 3]);
+    assert_eq!(row(Rule::NavigatorRecord, Who::Admin), [Forbidden; 3]);
+}
+
+// ------------------------------------------------------------ the table
+
+/// One call of the matrix: who, on what, and whether the rule lets them.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    who: Who,
+    variant: Variant,
+    allowed: bool,
+}
+
+type Pending<'a> = Pin<Box<dyn Future<Output = Request> + 'a>>;
+/// Builds the request of a case. An allowed call that changes something
+/// gets a fresh subject, so no case depends on another; a refused one is
+/// made on a standing subject the call could have changed.
+type Build = for<'a> fn(&'a World, Case) -> Pending<'a>;
+
+struct Entry {
+    /// `"METHOD /path"` exactly as in the OpenAPI document.
+    operation: &'static str,
+    /// Tells apart two entries of one operation that name their subject
+    /// differently (a list filtered by Region, or by province).
+    variation: &'static str,
+    rule: Rule,
+    subject: Subject,
+    build: Build,
+}
+
+fn entry(operation: &'static str, rule: Rule, subject: Subject, build: Build) -> Entry {
+    Entry {
+        operation,
+        variation: "",
+        rule,
+        subject,
+        build,
+    }
+}
+
+impl Entry {
+    fn named(self, variation: &'static str) -> Self {
+        Self { variation, ..self }
+    }
+}
+
+const ADMIN: &[Who] = &[Who::Admin];
+const HR: &[Who] = &[Who::Hr];
+const AUDITORS: &[Who] = &[Who::Admin, Who::Hr];
+const NAVIGATOR: &[Who] = &[Who::Navigator];
+
+fn v1(path: &str) -> String {
+    format!("/api/v1{path}")
+}
+
+/// Every operation, with who may call it (DOMAIN.md §10 and the "who"
+/// columns of API.md). The coming `GET /navigators/{id}`, for instance:
+///
+/// ```text
+/// entry("GET /api/v1/navigators/{id}", Regional, Navigator, |w, c| {
+///     Box::pin(async move {
+///         let id = w.contract(c.variant)["navigator_id"].as_str().unwrap().to_owned();
+///         Request::get(v1(&format!("/navigators/{id}")))
+///     })
+/// }),
+/// ```
+fn table() -> Vec<Entry> {
+    use Rule::{AnyRole, Own, Public, Regional, Roles};
+    use Subject::{Navigator, Nothing, Region};
+    vec![
+        // ------------------------------------------------ outside /api/v1
+        entry("GET /healthz", Public, Nothing, |_, _| {
+            Box::pin(async { Request::get("/healthz") })
+        }),
+        entry("GET /readyz", Public, Nothing, |_, _| {
+            Box::pin(async { Request::get("/readyz") })
+        }),
+        entry("GET /metrics", Public, Nothing, |_, _| {
+            Box::pin(async { Request::get("/metrics") })
+        }),
+        // ------------------------------------------------ auth and self
+        entry("POST /api/v1/auth/login", Public, Nothing, |w, _| {
+            Box::pin(async move {
+                Request::post(
+                    v1("/auth/login"),
+                    json!({ "email": w.spare, "password": PASSWORD }),
+                )
+            })
+        }),
+        entry("POST /api/v1/auth/refresh", Public, Nothing, |w, _| {
+            Box::pin(async move {
+                let pair = w.app.login_ok(&w.spare, PASSWORD).await;
+                Request::post(
+                    v1("/auth/refresh"),
+                    json!({ "refresh_token": pair["refresh_token"] }),
+                )
+            })
+        }),
+        entry("POST /api/v1/auth/logout", AnyRole, Nothing, |w, c| {
+            Box::pin(async move {
+                // A second session of the caller's own is closed, so the
+                // caller's token stays good for the other cases.
+                let (email, password) = w.credentials(c.who);
+                let pair = w.app.login_ok(email, password).await;
+                Request::post(
+                    v1("/auth/logout"),
+                    json!({ "refresh_token": pair["refresh_token"] }),
+                )
+            })
+        }),
+        entry(
+            "POST /api/v1/auth/password-reset",
+            Public,
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::post(
+                        v1("/auth/password-reset"),
+                        json!({ "email": format!("nessuno.{}@example.it", w.serial()) }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/auth/password-reset/confirm",
+            Public,
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let token = w.activation_token().await;
+                    Request::post(
+                        v1("/auth/password-reset/confirm"),
+                        json!({ "token": token, "new_password": PASSWORD }),
+                    )
+                })
+            },
+        ),
+        entry("GET /api/v1/me", AnyRole, Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/me")) })
+        }),
+        entry("POST /api/v1/users", Roles(ADMIN), Nothing, |w, _| {
+            Box::pin(async move {
+                Request::post(
+                    v1("/users"),
+                    json!({ "email": format!("formatore.{}@anpalservizi.it", w.serial()), "role": "trainer" }),
+                )
+            })
+        }),
+        entry("GET /api/v1/users", Roles(ADMIN), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/users")) })
+        }),
+        // ------------------------------------------------ reference data
+        entry("GET /api/v1/regions", AnyRole, Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/regions")) })
+        }),
+        entry("GET /api/v1/regions/{code}", AnyRole, Region, |_, c| {
+            Box::pin(async move { Request::get(v1(&format!("/regions/{}", region(c.variant)))) })
+        }),
+        entry(
+            "GET /api/v1/regions/{code}/convention",
+            AnyRole,
+            Region,
+            |_, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!("/regions/{}/convention", region(c.variant))))
+                })
+            },
+        ),
+        entry(
+            "PUT /api/v1/regions/{code}/convention",
+            Roles(ADMIN),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    // The convention the Region has: setting it again changes
+                    // nothing the other cases rely on.
+                    let code = region(c.variant);
+                    let now = json_of(w.app.convention(&w.admin, code).await, StatusCode::OK).await;
+                    Request::put(
+                        v1(&format!("/regions/{code}/convention")),
+                        json!({ "signed_on": now["signed_on"], "valid_until": now["valid_until"], "mode": now["mode"] }),
+                    )
+                })
+            },
+        ),
+        entry("GET /api/v1/provinces", AnyRole, Region, |_, c| {
+            Box::pin(async move {
+                Request::get(v1(&format!("/provinces?region={}", region(c.variant))))
+            })
+        }),
+        entry("GET /api/v1/cpis", AnyRole, Region, |_, c| {
+            Box::pin(
+                async move { Request::get(v1(&format!("/cpis?region={}", region(c.variant)))) },
+            )
+        }),
+        entry("POST /api/v1/cpis", Roles(ADMIN), Region, |w, c| {
+            Box::pin(async move {
+                Request::post(
+                    v1("/cpis"),
+                    json!({ "code": w.cpi_code(), "name": "CPI di prova", "province_sigla": province(c.variant) }),
+                )
+            })
+        }),
+        entry("POST /api/v1/cpis/import", Roles(ADMIN), Region, |w, c| {
+            Box::pin(async move {
+                Request::csv(
+                    v1("/cpis/import"),
+                    format!(
+                        "code,name,province_sigla,address,capacity\n{},CPI importato,{},,\n",
+                        w.cpi_code(),
+                        province(c.variant)
+                    ),
+                )
+            })
+        }),
+        entry("GET /api/v1/cpis/{code}", AnyRole, Region, |w, c| {
+            Box::pin(async move { Request::get(v1(&format!("/cpis/{}", w.cpis[side(c.variant)]))) })
+        }),
+        entry("GET /api/v1/training/paths", AnyRole, Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/training/paths")) })
+        }),
+        entry("GET /api/v1/audit", Roles(AUDITORS), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/audit")) })
+        }),
+        // ------------------------------------------------ selection and ranking
+        entry("POST /api/v1/selections", Roles(HR), Nothing, |w, _| {
+            Box::pin(async move {
+                Request::post(
+                    v1("/selections"),
+                    json!({ "code": format!("NAV-M{}", w.serial()), "title": "Avviso", "published_on": "2019-04-18" }),
+                )
+            })
+        }),
+        entry("GET /api/v1/selections", Roles(HR), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/selections")) })
+        }),
+        entry("GET /api/v1/selections/{id}", Roles(HR), Nothing, |w, _| {
+            Box::pin(async move { Request::get(v1(&format!("/selections/{}", w.selection))) })
+        }),
+        entry(
+            "PUT /api/v1/selections/{id}/posts",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.selection_at(Stage::Created).await;
+                    Request::put(
+                        v1(&format!("/selections/{id}/posts")),
+                        json!([{ "province": "RM", "posts": 1 }, { "province": "MI", "posts": 1 }]),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/selections/{id}/applications/import",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.selection_at(Stage::Posts).await;
+                    Request::csv(
+                        v1(&format!("/selections/{id}/applications/import")),
+                        applications_csv(&few_applicants()),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/selections/{id}/admission",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.selection_at(Stage::Applications).await;
+                    Request::post(v1(&format!("/selections/{id}/admission")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/selections/{id}/results/import",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.selection_at(Stage::Admitted).await;
+                    Request::csv(
+                        v1(&format!("/selections/{id}/results/import")),
+                        few_results(),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/selections/{id}/rankings/publish",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.selection_at(Stage::Scored).await;
+                    Request::post(
+                        v1(&format!("/selections/{id}/rankings/publish")),
+                        json!({ "published_on": PUBLISHED_2019 }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/selections/{id}/rankings/{sigla}",
+            Regional,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/selections/{}/rankings/{}",
+                        w.selection,
+                        province(c.variant)
+                    )))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/selections/{id}/rankings/{sigla}/corrections",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.selection_at(Stage::Published).await;
+                    Request::post(
+                        v1(&format!(
+                            "/selections/{id}/rankings/{}/corrections",
+                            province(c.variant)
+                        )),
+                        json!({ "reason": "rettifica per ricorso" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/selections/{id}/seats",
+            Regional,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/selections/{}/seats?region={}",
+                        w.selection,
+                        region(c.variant)
+                    )))
+                })
+            },
+        ),
+        // ------------------------------------------------ calls, offers, candidates
+        entry(
+            "POST /api/v1/selections/{id}/provinces/{sigla}/calls",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    Request::post(
+                        v1(&format!(
+                            "/selections/{}/provinces/{}/calls",
+                            w.selection,
+                            province(c.variant)
+                        )),
+                        json!({}),
+                    )
+                })
+            },
+        ),
+        entry("GET /api/v1/offers", Roles(HR), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/offers")) })
+        }),
+        entry("POST /api/v1/offers/respond", Public, Nothing, |w, _| {
+            Box::pin(async move {
+                // The candidate declines from the link in the mail: the seat
+                // goes back to the province.
+                let offer = w.pending_offer(Variant::Own).await;
+                let email = &applicant_of(&w.applicants, &offer).email;
+                let mail = w.app.wait_for_mail(email).await;
+                Request::post(
+                    v1("/offers/respond"),
+                    json!({ "token": token_in(&mail), "decision": "decline" }),
+                )
+            })
+        }),
+        entry(
+            "POST /api/v1/offers/{id}/accept",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_offer_for(c).await;
+                    Request::post(v1(&format!("/offers/{id}/accept")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/offers/{id}/decline",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_offer_for(c).await;
+                    Request::post(v1(&format!("/offers/{id}/decline")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/offers/{id}/contract",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = if c.allowed {
+                        id_of(
+                            &w.app
+                                .accepted_offer(&w.hr, &w.selection, province(c.variant))
+                                .await,
+                        )
+                    } else {
+                        w.standing.accepted_offers[side(c.variant)].clone()
+                    };
+                    Request::post(
+                        v1(&format!("/offers/{id}/contract")),
+                        json!({ "requirements_verified": true }),
+                    )
+                })
+            },
+        ),
+        entry("GET /api/v1/candidates/{id}", Roles(HR), Region, |w, c| {
+            Box::pin(async move {
+                Request::get(v1(&format!(
+                    "/candidates/{}",
+                    w.standing.waiting[side(c.variant)]
+                )))
+            })
+        }),
+        entry(
+            "POST /api/v1/candidates/{id}/exclude",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.waiting_candidate_for(c).await;
+                    Request::post(
+                        v1(&format!("/candidates/{id}/exclude")),
+                        json!({ "reason": "requisiti non posseduti" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/candidates/{id}/suspend",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.waiting_candidate_for(c).await;
+                    Request::post(
+                        v1(&format!("/candidates/{id}/suspend")),
+                        json!({ "reason": "verifica in corso" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/candidates/{id}/reinstate",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = if c.allowed {
+                        w.suspended_candidate(c.variant).await
+                    } else {
+                        w.standing.suspended[side(c.variant)].clone()
+                    };
+                    Request::post(
+                        v1(&format!("/candidates/{id}/reinstate")),
+                        json!({ "reason": "verifica superata" }),
+                    )
+                })
+            },
+        ),
+        // ------------------------------------------------ contracts and HR events
+        entry(
+            "POST /api/v1/contracts/{id}/sign",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = if c.allowed {
+                        id_of(
+                            &w.app
+                                .drafted(&w.hr, &w.selection, province(c.variant))
+                                .await,
+                        )
+                    } else {
+                        w.standing.drafts[side(c.variant)].clone()
+                    };
+                    Request::post(v1(&format!("/contracts/{id}/sign")), signature())
+                })
+            },
+        ),
+        entry("GET /api/v1/contracts", Regional, Region, |_, c| {
+            Box::pin(async move {
+                Request::get(v1(&format!("/contracts?region={}", region(c.variant))))
+            })
+        })
+        .named("by Region"),
+        // Asking for another Region's province is as far out of scope as
+        // asking for the Region.
+        entry("GET /api/v1/contracts", Regional, Region, |_, c| {
+            Box::pin(async move {
+                Request::get(v1(&format!("/contracts?province={}", province(c.variant))))
+            })
+        })
+        .named("by province"),
+        entry("GET /api/v1/contracts/{id}", Regional, Navigator, |w, c| {
+            Box::pin(async move {
+                Request::get(v1(&format!("/contracts/{}", id_of(w.contract(c.variant)))))
+            })
+        }),
+        entry(
+            "POST /api/v1/contracts/{id}/extend",
+            Roles(HR),
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.contract_for(c).await;
+                    Request::post(
+                        v1(&format!("/contracts/{id}/extend")),
+                        json!({ "new_end_date": "2021-12-31", "reason": "proroga" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/contracts/extensions",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    // All the running contracts of a Region no other case uses:
+                    // the fresh one, when the call is allowed.
+                    if c.allowed {
+                        w.signed_in(BULK_PROVINCE).await;
+                    }
+                    Request::post(
+                        v1("/contracts/extensions"),
+                        json!({ "new_end_date": "2022-04-30", "region": BULK_REGION, "reason": "proroga regionale" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/contracts/{id}/resignation",
+            Roles(HR),
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.contract_for(c).await;
+                    Request::post(
+                        v1(&format!("/contracts/{id}/resignation")),
+                        json!({ "submitted_on": TODAY, "effective_on": ENDING }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/contracts/{id}/terminate",
+            Roles(HR),
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.contract_for(c).await;
+                    Request::post(
+                        v1(&format!("/contracts/{id}/terminate")),
+                        json!({ "cause": "withdrawn", "effective_on": ENDING, "reason": "obiettivi mancati" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/contracts/{id}/suspensions",
+            Roles(HR),
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.contract_for(c).await;
+                    Request::post(
+                        v1(&format!("/contracts/{id}/suspensions")),
+                        json!({ "from": "2019-10-01", "to": "2019-10-15", "reason": "malattia" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/me/contract",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/contract")) }),
+        ),
+        entry(
+            "POST /api/v1/me/resignation",
+            Own(NAVIGATOR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let request =
+                        Request::post(v1("/me/resignation"), json!({ "effective_on": ENDING }));
+                    // A fresh Navigator resigns, so N1 stays under contract.
+                    if c.allowed {
+                        request.acting_as(w.fresh_navigator().await)
+                    } else {
+                        request
+                    }
+                })
+            },
+        ),
+        entry("GET /api/v1/offboarding", Roles(HR), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/offboarding?open=true")) })
+        }),
+    ]
+}
+
+// ------------------------------------------------------------ the fixture
+
+/// "Today" for the whole test: contracts signed on 29 July 2019 are
+/// active and the rankings of 24 June 2019 still valid for calls.
+const TODAY: &str = "2019-09-02";
+const SIGNED_ON: &str = "2019-07-29";
+/// Endings are dated after today, so a contract ended by a case keeps its
+/// seat and its Navigator's login for the rest of the run.
+const ENDING: &str = "2019-12-31";
+
+/// Region A (Lazio, the coordinator's) and B (Lombardia), both `cpi` mode.
+const REGIONS: [&str; 2] = ["12", "03"];
+const PROVINCES: [&str; 2] = ["RM", "MI"];
+/// Piemonte: only the bulk extension signs contracts there, and extends
+/// all of them.
+const BULK_REGION: &str = "01";
+const BULK_PROVINCE: &str = "TO";
+/// Enough seats and candidates for the fresh subjects of every case.
+const POSTS: [(&str, i64); 3] = [("RM", 30), ("MI", 20), ("TO", 3)];
+const PER_PROVINCE: usize = 50;
+
+fn on_a_working_day(s: &mut api::config::Settings) {
+    s.today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").ok();
+}
+
+fn side(v: Variant) -> usize {
+    usize::from(v == Variant::OtherRegion)
+}
+
+fn region(v: Variant) -> &'static str {
+    REGIONS[side(v)]
+}
+
+fn province(v: Variant) -> &'static str {
+    PROVINCES[side(v)]
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("id in {v}"))
+        .to_owned()
+}
+
+fn signature() -> Value {
+    json!({ "signed_on": SIGNED_ON, "start_date": SIGNED_ON })
+}
+
+/// The applicants of the small selections the selection steps run on.
+fn few_applicants() -> Vec<Applicant> {
+    applicants(4, &PROVINCES, 23, "S")
+}
+
+fn few_results() -> String {
+    let list = few_applicants();
+    let lines: Vec<(&str, i64, i64)> = list
+        .iter()
+        .map(|a| (a.application_no.as_str(), 80, 0))
+        .collect();
+    results_csv(&lines)
+}
+
+/// How far a small selection has gone through its pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Created,
+    Posts,
+    Applications,
+    Admitted,
+    Scored,
+    Published,
+}
+
+async fn succeeded(r: Response, step: &str) {
+    let status = r.status();
+    assert!(
+        status.is_success(),
+        "{step}: {status} {}",
+        r.text().await.unwrap_or_default()
+    );
+}
+
+/// Subjects a call could change, one per Region: the refused callers are
+/// refused on these, so a refusal is never a 404 or a 409 in disguise.
+#[derive(Default)]
+struct Standing {
+    pending_offers: [String; 2],
+    accepted_offers: [String; 2],
+    drafts: [String; 2],
+    waiting: [String; 2],
+    suspended: [String; 2],
+}
+
+struct World {
+    app: TestApp,
+    admin: String,
+    hr: String,
+    coordinator: String,
+    trainer: String,
+    /// N1's access token.
+    navigator: String,
+    /// The callers' emails, for a second session of their own.
+    emails: Vec<(Who, String)>,
+    /// An account that is no caller, for the public login and refresh.
+    spare: String,
+    /// The published selection every call, offer and contract comes from.
+    selection: String,
+    applicants: Vec<Applicant>,
+    /// The signed contracts of N1 (the navigator caller) and N2 in
+    /// Region A, and of N3 in Region B; each names its `navigator_id`.
+    contracts: [Value; 3],
+    /// A CPI in each Region.
+    cpis: [String; 2],
+    standing: Standing,
+    /// Candidates already given to a case.
+    handed_out: Mutex<HashSet<String>>,
+    serial: AtomicUsize,
+}
+
+impl World {
+    async fn build(app: TestApp) -> Self {
+        let admin = app.admin_token().await;
+        let (hr_email, hr) = app.account("hr", &[]).await;
+        let (coordinator_email, coordinator) = app.account("coordinator", &[REGIONS[0]]).await;
+        let (trainer_email, trainer) = app.account("trainer", &[]).await;
+        let (spare, _) = app.account("trainer", &[]).await;
+
+        let siglas: Vec<&str> = POSTS.iter().map(|(p, _)| *p).collect();
+        let list = applicants(PER_PROVINCE * siglas.len(), &siglas, 19, "M");
+        let lines: Vec<(&str, i64, i64)> = list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let place = (i / siglas.len()) as i64;
+                (a.application_no.as_str(), 95 - place % 30, 0)
+            })
+            .collect();
+        let selection = app
+            .selection_with_results(&hr, &POSTS, &list, &lines, PUBLISHED_2019)
+            .await;
+
+        let mut contracts = Vec::new();
+        for sigla in [PROVINCES[0], PROVINCES[0], PROVINCES[1]] {
+            contracts.push(app.signed(&hr, &selection, sigla, &signature()).await);
+        }
+        let n1_email = applicant_of(&list, &contracts[0]).email.clone();
+        let navigator = app.activate_and_login(&n1_email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        let mut cpis = Vec::new();
+        for sigla in PROVINCES {
+            let code = format!("CPI-{sigla}-MATRICE");
+            let r = app
+                .create_cpi(
+                    &admin,
+                    &json!({ "code": code, "name": format!("CPI di {sigla}"), "province_sigla": sigla }),
+                )
+                .await;
+            json_of(r, StatusCode::CREATED).await;
+            cpis.push(code);
+        }
+
+        let mut world = Self {
+            app,
+            admin,
+            hr,
+            coordinator,
+            trainer,
+            navigator,
+            emails: vec![
+                (Who::Admin, ADMIN_EMAIL.to_owned()),
+                (Who::Hr, hr_email),
+                (Who::Coordinator, coordinator_email),
+                (Who::Trainer, trainer_email),
+                (Who::Navigator, n1_email),
+            ],
+            spare,
+            selection,
+            applicants: list,
+            contracts: [0, 1, 2].map(|i| contracts[i].clone()),
+            cpis: [cpis[0].clone(), cpis[1].clone()],
+            standing: Standing::default(),
+            handed_out: Mutex::new(HashSet::new()),
+            serial: AtomicUsize::new(0),
+        };
+        let mut standing = Standing::default();
+        for (i, v) in [Variant::Own, Variant::OtherRegion].into_iter().enumerate() {
+            let sigla = province(v);
+            standing.pending_offers[i] = id_of(&world.pending_offer(v).await);
+            standing.accepted_offers[i] = id_of(
+                &world
+                    .app
+                    .accepted_offer(&world.hr, &world.selection, sigla)
+                    .await,
+            );
+            standing.drafts[i] =
+                id_of(&world.app.drafted(&world.hr, &world.selection, sigla).await);
+            standing.waiting[i] = world.waiting_candidate(v).await;
+            standing.suspended[i] = world.suspended_candidate(v).await;
+        }
+        world.standing = standing;
+        world
+    }
+
+    fn serial(&self) -> usize {
+        self.serial.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn token(&self, who: Who) -> Option<&str> {
+        match who {
+            Who::Anonymous => None,
+            Who::Admin => Some(&self.admin),
+            Who::Hr => Some(&self.hr),
+            Who::Coordinator => Some(&self.coordinator),
+            Who::Trainer => Some(&self.trainer),
+            Who::Navigator => Some(&self.navigator),
+        }
+    }
+
+    /// The caller's email and password; for anonymous, the spare account's.
+    fn credentials(&self, who: Who) -> (&str, &str) {
+        let password = if who == Who::Admin {
+            ADMIN_PASSWORD
+        } else {
+            PASSWORD
+        };
+        let email = self
+            .emails
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map_or(self.spare.as_str(), |(_, e)| e.as_str());
+        (email, password)
+    }
+
+    /// The contract of N1, N2 or N3.
+    fn contract(&self, v: Variant) -> &Value {
+        match v {
+            Variant::Only | Variant::Own => &self.contracts[0],
+            Variant::Neighbour => &self.contracts[1],
+            Variant::OtherRegion => &self.contracts[2],
+        }
+    }
+
+    fn cpi_code(&self) -> String {
+        format!("CPI-M-{}", self.serial())
+    }
+
+    /// A call of the next candidate of the variant's Region: a pending offer.
+    async fn pending_offer(&self, v: Variant) -> Value {
+        let r = self
+            .app
+            .call(&self.hr, &self.selection, province(v), &json!({}))
+            .await;
+        json_of(r, StatusCode::CREATED).await
+    }
+
+    async fn pending_offer_for(&self, c: Case) -> String {
+        if c.allowed {
+            id_of(&self.pending_offer(c.variant).await)
+        } else {
+            self.standing.pending_offers[side(c.variant)].clone()
+        }
+    }
+
+    async fn signed_in(&self, sigla: &str) -> Value {
+        self.app
+            .signed(&self.hr, &self.selection, sigla, &signature())
+            .await
+    }
+
+    /// A fresh contract of the variant's Region for an allowed call; the
+    /// fixture Navigator's otherwise.
+    async fn contract_for(&self, c: Case) -> String {
+        if c.allowed {
+            id_of(&self.signed_in(province(c.variant)).await)
+        } else {
+            id_of(self.contract(c.variant))
+        }
+    }
+
+    /// The last waiting candidate of the variant's province not yet given
+    /// to a case (calls take them from the top).
+    async fn waiting_candidate(&self, v: Variant) -> String {
+        let r = self
+            .app
+            .ranking(&self.hr, &self.selection, province(v), "")
+            .await;
+        let ranking = json_of(r, StatusCode::OK).await;
+        let mut handed_out = self.handed_out.lock().unwrap();
+        ranking["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .filter(|e| e["candidate_state"] == "waiting")
+            .filter_map(|e| e["candidate_id"].as_str())
+            .find(|id| handed_out.insert((*id).to_owned()))
+            .unwrap_or_else(|| panic!("no waiting candidate left in {}", province(v)))
+            .to_owned()
+    }
+
+    async fn waiting_candidate_for(&self, c: Case) -> String {
+        if c.allowed {
+            self.waiting_candidate(c.variant).await
+        } else {
+            self.standing.waiting[side(c.variant)].clone()
+        }
+    }
+
+    async fn suspended_candidate(&self, v: Variant) -> String {
+        let id = self.waiting_candidate(v).await;
+        let r = self
+            .app
+            .candidate_action(&self.hr, &id, "suspend", "verifica in corso")
+            .await;
+        succeeded(r, "suspension").await;
+        id
+    }
+
+    /// A selection of its own, taken to `stage`.
+    async fn selection_at(&self, stage: Stage) -> String {
+        let (app, hr) = (&self.app, self.hr.as_str());
+        let id = app.selection_id(hr).await;
+        if stage >= Stage::Posts {
+            let posts = [(PROVINCES[0], 1), (PROVINCES[1], 1)];
+            succeeded(app.put_posts(hr, &id, &posts).await, "posts").await;
+        }
+        if stage >= Stage::Applications {
+            let csv = applications_csv(&few_applicants());
+            succeeded(app.import_applications(hr, &id, &csv).await, "applications").await;
+        }
+        if stage >= Stage::Admitted {
+            succeeded(app.admission(hr, &id).await, "admission").await;
+        }
+        if stage >= Stage::Scored {
+            succeeded(app.import_results(hr, &id, &few_results()).await, "results").await;
+        }
+        if stage >= Stage::Published {
+            succeeded(app.publish(hr, &id, PUBLISHED_2019).await, "publication").await;
+        }
+        id
+    }
+
+    /// The token of a fresh activation mail (an account without password).
+    async fn activation_token(&self) -> String {
+        let email = format!("attivazione.{}@anpalservizi.it", self.serial());
+        let r = self
+            .app
+            .create_user(&self.admin, &json!({ "email": email, "role": "trainer" }))
+            .await;
+        json_of(r, StatusCode::CREATED).await;
+        token_in(&self.app.activation_mail(&email).await)
+    }
+
+    /// The access token of a fresh Navigator of Region A.
+    async fn fresh_navigator(&self) -> String {
+        let c = self.signed_in(PROVINCES[0]).await;
+        let email = applicant_of(&self.applicants, &c).email.clone();
+        self.app.activate_and_login(&email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+// ------------------------------------------------------------ the matrix
+
+/// Every operation of the document, every caller, every variant: the
+/// answer the spec gives. All differences are reported together.
+async fn every_operation_answers_every_caller_as_the_spec_says(app: TestApp) {
+    let started = Instant::now();
+    let engine = app.engine;
+    let world = World::build(app).await;
+    let built = started.elapsed();
+
+    let table = table();
+    let documented = world.app.documented_operations().await;
+    let mut listed = BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut variations = BTreeSet::new();
+    for e in &table {
+        listed.insert(e.operation);
+        if !variations.insert((e.operation, e.variation)) {
+            problems.push(format!("{}: listed twice", e.operation));
+        }
+    }
+    for op in &documented {
+        if !listed.contains(op.as_str()) {
+            problems.push(format!(
+                "{op}: in the OpenAPI document but not in the matrix: add an entry"
+            ));
+        }
+    }
+    for op in &listed {
+        if !documented.contains(*op) {
+            problems.push(format!(
+                "{op}: in the matrix but not in the OpenAPI document"
+            ));
+        }
+    }
+
+    let mut cases = 0;
+    for e in table.iter().filter(|e| documented.contains(e.operation)) {
+        for &variant in e.subject.variants() {
+            for who in CALLERS {
+                let want = expected(e.rule, who, variant);
+                let case = Case {
+                    who,
+                    variant,
+                    allowed: want == Outcome::Success,
+                };
+                let request = (e.build)(&world, case).await;
+                cases += 1;
+                if !request.calls(e.operation) {
+                    problems.push(format!(
+                        "{}: the entry builds {} {}",
+                        e.operation, request.method, request.path
+                    ));
+                    continue;
+                }
+                // A refused call must change nothing: every change appends
+                // to the audit log.
+                let watch = !case.allowed && request.method != Method::GET;
+                let before = if watch {
+                    world.app.newest_audit_entry(&world.admin).await
+                } else {
+                    None
+                };
+                let token = request.token.as_deref().or(world.token(who));
+                let r = world.app.send(&request, token).await;
+                let status = r.status();
+                let body = r.text().await.unwrap_or_default();
+                let problem_type = serde_json::from_str::<Value>(&body)
+                    .ok()
+                    .and_then(|v| v["type"].as_str().map(str::to_owned));
+                let case_name = format!(
+                    "{}{} as {who:?} on {}",
+                    e.operation,
+                    if e.variation.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", e.variation)
+                    },
+                    e.subject.describe(variant)
+                );
+                if !want.accepts(status, problem_type.as_deref()) {
+                    let shown: String = body.chars().take(300).collect();
+                    problems.push(format!(
+                        "{case_name}: expected {want}, got {status}: {shown}"
+                    ));
+                }
+                if watch && world.app.newest_audit_entry(&world.admin).await != before {
+                    problems.push(format!(
+                        "{case_name}: to be refused, yet answered {status} and the audit log grew"
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "authorization matrix on {engine:?}: {cases} cases; fixture {built:.1?}, total {:.1?}",
+        started.elapsed()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} difference(s) from DOMAIN.md §10 and API.md over {cases} cases:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+both_engines!(
+    every_operation_answers_every_caller_as_the_spec_says,
+    on_a_working_day
+);
