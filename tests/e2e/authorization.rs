@@ -832,7 +832,89 @@ fn table() -> Vec<Entry> {
         entry("GET /api/v1/offboarding", Roles(HR), Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/offboarding?open=true")) })
         }),
+        // ------------------------------------- Navigators and assignment
+        entry("GET /api/v1/navigators", Regional, Region, |_, c| {
+            Box::pin(async move {
+                Request::get(v1(&format!("/navigators?region={}", region(c.variant))))
+            })
+        })
+        .named("by Region"),
+        entry("GET /api/v1/navigators", Regional, Region, |_, c| {
+            Box::pin(async move {
+                Request::get(v1(&format!("/navigators?province={}", province(c.variant))))
+            })
+        })
+        .named("by province"),
+        entry(
+            "GET /api/v1/navigators/{id}",
+            Rule::NavigatorRecord,
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/navigators/{}",
+                        navigator_of(w.contract(c.variant))
+                    )))
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/navigators/{id}/assignments",
+            Rule::NavigatorRecord,
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/navigators/{}/assignments",
+                        navigator_of(w.contract(c.variant))
+                    )))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/navigators/{id}/assignment",
+            Regional,
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    // A fresh Navigator of the same Region for an allowed
+                    // call; the fixture's, whose history stays empty, otherwise.
+                    let nav = if c.allowed {
+                        navigator_of(&w.signed_in(province(c.variant)).await)
+                    } else {
+                        navigator_of(w.contract(c.variant))
+                    };
+                    Request::post(
+                        v1(&format!("/navigators/{nav}/assignment")),
+                        json!({ "cpi_code": w.cpis[side(c.variant)], "from": SIGNED_ON }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/me/assignment",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/assignment")) }),
+        ),
+        entry(
+            "GET /api/v1/cpis/{code}/navigators",
+            Regional,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!("/cpis/{}/navigators", w.cpis[side(c.variant)])))
+                })
+            },
+        ),
     ]
+}
+
+fn navigator_of(contract: &Value) -> String {
+    contract["navigator_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("navigator_id in {contract}"))
+        .to_owned()
 }
 
 // ------------------------------------------------------------ the fixture

@@ -266,6 +266,9 @@ pub async fn list_contracts(
     let caller = caller.caller.clone();
     let (rows, last) = state
         .read(move |conn| {
+            if let Some(p) = &filter.province {
+                crate::handlers::check_province_filter(conn, &caller, p)?;
+            }
             let rows = store::list(conn, &filter)?;
             let last = (rows.len() as i64 == limit)
                 .then(|| rows.last().map(|(c, _, _)| c.id.clone()))

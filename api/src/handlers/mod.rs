@@ -96,3 +96,23 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
         }),
     }
 }
+
+/// A list's `province` filter: an unknown sigla is a bad query (400), and
+/// another Region's province is as far out of scope as its Region (403).
+pub fn check_province_filter(
+    conn: &mut persistence::DbConnection,
+    caller: &crate::auth::Caller,
+    sigla: &str,
+) -> Result<(), crate::error::ApiError> {
+    let province = persistence::reference::get_province(conn, sigla)?.ok_or_else(|| {
+        crate::error::ApiError::InvalidQuery {
+            field: "province".into(),
+            detail: format!("{sigla}: no such province"),
+        }
+    })?;
+    if caller.covers_region(&province.region_code) {
+        Ok(())
+    } else {
+        Err(crate::error::ApiError::OutOfScope)
+    }
+}

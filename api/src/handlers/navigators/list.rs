@@ -48,6 +48,7 @@ fn regions_in_scope(caller: &Caller, asked: Option<String>) -> ApiResult<Option<
 /// page is full.
 async fn page_of(
     state: &AppState,
+    caller: Caller,
     mut filter: NavigatorFilter,
     status: Option<ContractStatus>,
 ) -> ApiResult<Page<NavigatorView>> {
@@ -56,6 +57,9 @@ async fn page_of(
     filter.day = Some(today);
     state
         .read(move |conn| {
+            if let Some(p) = &filter.province {
+                crate::handlers::check_province_filter(conn, &caller, p)?;
+            }
             let mut items = Vec::new();
             let mut next_cursor = None;
             loop {
@@ -110,7 +114,9 @@ pub async fn list_navigators(
         after_id: q.cursor,
         limit: page_limit(q.limit)?,
     };
-    Ok(web::Json(page_of(&state, filter, status).await?))
+    Ok(web::Json(
+        page_of(&state, caller.caller.clone(), filter, status).await?,
+    ))
 }
 
 /// One Navigator; a Navigator reads only their own record.
@@ -188,5 +194,7 @@ pub async fn cpi_navigators(
         after_id: query.0.cursor,
         limit: page_limit(query.0.limit)?,
     };
-    Ok(web::Json(page_of(&state, filter, None).await?))
+    Ok(web::Json(
+        page_of(&state, caller.caller.clone(), filter, None).await?,
+    ))
 }

@@ -34,7 +34,7 @@ pub async fn get_convention(
         .ok_or(ApiError::NotFound {
             entity: "convention",
         })?;
-    Ok(web::Json(convention_view(&row)?))
+    Ok(web::Json(convention_view(&row, state.today())?))
 }
 
 fn state_of(row: &reference::ConventionRow) -> serde_json::Value {
@@ -85,5 +85,5 @@ pub async fn put_convention(
             Ok(after)
         })
         .await?;
-    Ok(web::Json(convention_view(&row)?))
+    Ok(web::Json(convention_view(&row, state.today())?))
 }

@@ -5,11 +5,10 @@ use persistence::reference::{self, ConventionRow, RegionSummary};
 
 use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
-use crate::clock::today;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-pub fn convention_view(row: &ConventionRow) -> ApiResult<ConventionView> {
+pub fn convention_view(row: &ConventionRow, today: chrono::NaiveDate) -> ApiResult<ConventionView> {
     let c = row.to_domain()?;
     let summary = match c.mode {
         domain::convention::ConventionMode::Cpi => format!(
@@ -26,18 +25,22 @@ pub fn convention_view(row: &ConventionRow) -> ApiResult<ConventionView> {
         mode: c.mode.into(),
         signed_on: c.signed_on,
         valid_until: c.valid_until,
-        in_force: c.in_force_on(today()),
+        in_force: c.in_force_on(today),
         summary,
     })
 }
 
-fn region_view(r: &RegionSummary) -> ApiResult<RegionView> {
+fn region_view(r: &RegionSummary, today: chrono::NaiveDate) -> ApiResult<RegionView> {
     Ok(RegionView {
         code: r.region.code.clone(),
         name: r.region.name.clone(),
         posts_2019: r.posts_2019,
         provinces: r.provinces,
-        convention: r.convention.as_ref().map(convention_view).transpose()?,
+        convention: r
+            .convention
+            .as_ref()
+            .map(|c| convention_view(c, today))
+            .transpose()?,
     })
 }
 
@@ -59,7 +62,9 @@ pub async fn list_regions(
         .read(|conn| Ok(reference::list_regions(conn)?))
         .await?;
     Ok(web::Json(
-        rows.iter().map(region_view).collect::<ApiResult<_>>()?,
+        rows.iter()
+            .map(|r| region_view(r, state.today()))
+            .collect::<ApiResult<_>>()?,
     ))
 }
 
@@ -84,5 +89,5 @@ pub async fn get_region(
         .read(move |conn| Ok(reference::get_region(conn, &code)?))
         .await?
         .ok_or(ApiError::NotFound { entity: "region" })?;
-    Ok(web::Json(region_view(&row)?))
+    Ok(web::Json(region_view(&row, state.today())?))
 }
