@@ -28,14 +28,12 @@ fn matches(req: &HttpRequest, tag: &str) -> bool {
         .any(|t| t == "*" || t.trim_start_matches("W/") == bare)
 }
 
-/// 200 with the JSON body and its `ETag`, or 304 with no body when the
-/// client already holds it. Private: the data is the caller's own.
-pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
-    let body = serde_json::to_vec(value).map_err(|_| ApiError::Internal)?;
-    let tag = tag_of(&body);
-    let etag = HeaderValue::from_str(&tag).map_err(|_| ApiError::Internal)?;
+/// 200 with a stored JSON body and its stored tag, or 304 when the client
+/// holds it: the body is sent as stored, byte for byte.
+pub fn stored_with_etag(req: &HttpRequest, body: String, tag: &str) -> ApiResult<HttpResponse> {
+    let etag = HeaderValue::from_str(tag).map_err(|_| ApiError::Internal)?;
     let cache = HeaderValue::from_static("private, no-cache");
-    if matches(req, &tag) {
+    if matches(req, tag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .insert_header((header::CACHE_CONTROL, cache))
@@ -46,6 +44,14 @@ pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<H
         .insert_header((header::CACHE_CONTROL, cache))
         .content_type("application/json")
         .body(body))
+}
+
+/// 200 with the JSON body and its `ETag`, or 304 with no body when the
+/// client already holds it. Private: the data is the caller's own.
+pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
+    let body = serde_json::to_string(value).map_err(|_| ApiError::Internal)?;
+    let tag = tag_of(body.as_bytes());
+    stored_with_etag(req, body, &tag)
 }
 
 #[cfg(test)]

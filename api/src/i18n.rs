@@ -416,6 +416,14 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             format!("Provincia {d} inesistente."),
             format!("No province {d}."),
         ),
+        "not-quarter-hours" => (
+            format!("Le ore vanno indicate in quarti d'ora ({d})."),
+            format!("Hours are given in quarter hours ({d})."),
+        ),
+        "too-many-hours" => (
+            format!("Al massimo {d} ore."),
+            format!("At most {d} hours."),
+        ),
         "unknown-navigator" => (
             format!("Nessun navigator con id {d}."),
             format!("No Navigator with id {d}."),

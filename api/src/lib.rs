@@ -22,6 +22,7 @@ pub mod scorrimento;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod training;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -805,3 +805,53 @@ pub struct MyAssignmentView {
     /// An assignment that starts after today, if one is planned.
     pub next: Option<AssignmentView>,
 }
+
+/// One bucket of a Navigator's path, in hours (quarter hours allowed).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BucketProgressView {
+    pub required_hours: f64,
+    /// Attended, passed or validated hours, also above the requirement.
+    pub validated_hours: f64,
+    /// Logged and awaiting the coordinator: shown apart, not counted.
+    pub pending_hours: f64,
+    pub complete: bool,
+    /// The day the bucket filled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// The buckets of the path; a bucket the path lacks is absent.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProgressBuckets {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classroom: Option<BucketProgressView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance: Option<BucketProgressView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_the_job: Option<BucketProgressView>,
+}
+
+/// A dated completion of mandatory training.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MandatoryTrainingView {
+    /// `health_and_safety`, `data_protection` or `final_assessment`.
+    pub item: String,
+    pub completed_on: NaiveDate,
+}
+
+/// A Navigator's training progress: small and cheap to poll from the tablet.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TrainingProgressView {
+    /// The code of the path followed.
+    pub path: String,
+    pub buckets: ProgressBuckets,
+    /// Hours that count, never above the path's total.
+    pub total_hours: f64,
+    pub required_hours: f64,
+    /// One decimal, rounded down: 100 only when every bucket is complete.
+    pub percent: f64,
+    /// The day the last bucket filled; null until then.
+    pub completed_on: Option<NaiveDate>,
+    /// The latest completion of each mandatory item.
+    pub mandatory: Vec<MandatoryTrainingView>,
+}

@@ -9,6 +9,7 @@ pub mod contracts;
 pub mod error;
 pub mod migrations;
 pub mod offers;
+pub mod ojt;
 pub mod outbox;
 pub mod reference;
 pub mod schema;

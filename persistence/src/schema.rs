@@ -358,6 +358,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    selection_training_paths (selection_id) {
+        selection_id -> Text,
+        path_id -> Text,
+    }
+}
+
+diesel::table! {
+    classroom_sessions (id) {
+        id -> Text,
+        day -> Date,
+        minutes -> BigInt,
+        place -> Text,
+        trainer -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    classroom_attendance (id) {
+        id -> Text,
+        session_id -> Text,
+        navigator_id -> Text,
+        minutes -> BigInt,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    distance_completions (id) {
+        id -> Text,
+        navigator_id -> Text,
+        module_id -> Text,
+        completed_on -> Date,
+        test_passed -> Bool,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ojt_logs (id) {
+        id -> Text,
+        navigator_id -> Text,
+        client_id -> Text,
+        day -> Date,
+        minutes -> BigInt,
+        activity -> Text,
+        cpi_code -> Nullable<Text>,
+        region_code -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mandatory_training (id) {
+        id -> Text,
+        navigator_id -> Text,
+        item -> Text,
+        completed_on -> Date,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_progress (navigator_id) {
+        navigator_id -> Text,
+        body -> Text,
+        etag -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(provinces -> regions (region_code));
 diesel::joinable!(conventions -> regions (region_code));
 diesel::joinable!(user_regions -> users (user_id));
@@ -373,6 +453,8 @@ diesel::joinable!(contract_suspensions -> contracts (contract_id));
 diesel::joinable!(contract_extensions -> contracts (contract_id));
 diesel::joinable!(offboardings -> contracts (contract_id));
 diesel::joinable!(cpi_assignments -> cpis (cpi_code));
+diesel::joinable!(classroom_attendance -> classroom_sessions (session_id));
+diesel::joinable!(distance_completions -> training_modules (module_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -402,4 +484,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_extensions,
     offboardings,
     cpi_assignments,
+    selection_training_paths,
+    classroom_sessions,
+    classroom_attendance,
+    distance_completions,
+    ojt_logs,
+    mandatory_training,
+    training_progress,
 );

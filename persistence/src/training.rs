@@ -1,10 +1,16 @@
-//! Training paths as data.
+//! Training paths as data, and the records a Navigator's progress adds up.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
 use crate::error::Result;
-use crate::schema::{training_buckets, training_modules, training_paths};
+use crate::schema::{
+    classroom_attendance, classroom_sessions, distance_completions, mandatory_training, ojt_logs,
+    selection_training_paths, training_buckets, training_modules, training_paths,
+    training_progress,
+};
+use crate::time::now;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = training_paths)]
@@ -81,4 +87,126 @@ pub fn list_paths(conn: &mut DbConnection) -> Result<Vec<PathWithBuckets>> {
             }
         })
         .collect())
+}
+
+/// The path a selection's Navigators follow: the one set for the
+/// selection, or else the oldest path (the seeded 2019 one).
+pub fn path_of_selection(
+    conn: &mut DbConnection,
+    selection_id: &str,
+) -> Result<Option<PathWithBuckets>> {
+    let chosen: Option<String> = selection_training_paths::table
+        .select(selection_training_paths::path_id)
+        .filter(selection_training_paths::selection_id.eq(selection_id))
+        .first(conn)
+        .optional()?;
+    let mut paths = list_paths(conn)?;
+    Ok(match chosen {
+        Some(id) => paths.into_iter().find(|p| p.path.id == id),
+        None => {
+            paths.sort_by(|a, b| {
+                (a.path.created_at, &a.path.id).cmp(&(b.path.created_at, &b.path.id))
+            });
+            paths.into_iter().next()
+        }
+    })
+}
+
+/// Attended classroom minutes, by session day.
+pub fn attended(conn: &mut DbConnection, navigator_id: &str) -> Result<Vec<(NaiveDate, i64)>> {
+    Ok(classroom_attendance::table
+        .inner_join(classroom_sessions::table)
+        .select((classroom_sessions::day, classroom_attendance::minutes))
+        .filter(classroom_attendance::navigator_id.eq(navigator_id))
+        .load(conn)?)
+}
+
+/// Distance modules of `path_id` whose end test was passed: completion day
+/// and the module's hours.
+pub fn passed_modules(
+    conn: &mut DbConnection,
+    navigator_id: &str,
+    path_id: &str,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    Ok(distance_completions::table
+        .inner_join(training_modules::table)
+        .select((distance_completions::completed_on, training_modules::hours))
+        .filter(distance_completions::navigator_id.eq(navigator_id))
+        .filter(distance_completions::test_passed.eq(true))
+        .filter(training_modules::path_id.eq(path_id))
+        .load(conn)?)
+}
+
+/// On-the-job minutes by day and status.
+pub fn ojt_minutes(
+    conn: &mut DbConnection,
+    navigator_id: &str,
+) -> Result<Vec<(NaiveDate, i64, String)>> {
+    Ok(ojt_logs::table
+        .select((ojt_logs::day, ojt_logs::minutes, ojt_logs::status))
+        .filter(ojt_logs::navigator_id.eq(navigator_id))
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = mandatory_training)]
+pub struct MandatoryRow {
+    pub id: String,
+    pub navigator_id: String,
+    pub item: String,
+    pub completed_on: NaiveDate,
+    pub recorded_by: Option<String>,
+    #[serde(skip)]
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Mandatory training completions, oldest first.
+pub fn mandatory_of(conn: &mut DbConnection, navigator_id: &str) -> Result<Vec<MandatoryRow>> {
+    Ok(mandatory_training::table
+        .select(MandatoryRow::as_select())
+        .filter(mandatory_training::navigator_id.eq(navigator_id))
+        .order((mandatory_training::completed_on, mandatory_training::id))
+        .load(conn)?)
+}
+
+/// The stored progress of a Navigator: `(body, etag)`.
+pub fn stored_progress(
+    conn: &mut DbConnection,
+    navigator_id: &str,
+) -> Result<Option<(String, String)>> {
+    Ok(training_progress::table
+        .select((training_progress::body, training_progress::etag))
+        .filter(training_progress::navigator_id.eq(navigator_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores a Navigator's progress. Callers hold the Navigator's row lock,
+/// so the update-or-insert cannot race.
+pub fn store_progress(
+    conn: &mut DbConnection,
+    navigator_id: &str,
+    body: &str,
+    etag: &str,
+) -> Result<()> {
+    let n = diesel::update(
+        training_progress::table.filter(training_progress::navigator_id.eq(navigator_id)),
+    )
+    .set((
+        training_progress::body.eq(body),
+        training_progress::etag.eq(etag),
+        training_progress::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(training_progress::table)
+            .values((
+                training_progress::navigator_id.eq(navigator_id),
+                training_progress::body.eq(body),
+                training_progress::etag.eq(etag),
+                training_progress::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
