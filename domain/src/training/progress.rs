@@ -311,7 +311,7 @@ mod tests {
         #[test]
         fn no_spill_between_buckets(path in path_strategy(), which in 0usize..3, extra in 1i64..100) {
             let before = progress(&path, FinalAssessment::default());
-            let mut more = path.clone();
+            let mut more = path;
             more[which].counted.push(Dated { day: day(0), minutes: extra * 15 });
             let after = progress(&more, FinalAssessment::default());
             for i in (0..3).filter(|i| *i != which) {
