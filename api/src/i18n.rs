@@ -138,6 +138,13 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Not after the current assignment",
         ),
         "cpi-at-capacity" => ("CPI al completo", "CPI at capacity"),
+        "day-in-future" => ("Giorno futuro", "Day in the future"),
+        "outside-active-contract" => ("Fuori dal contratto attivo", "Outside an active contract"),
+        "no-cpi-assignment" => ("Nessun CPI assegnato", "No CPI assignment"),
+        "not-assigned-cpi" => ("CPI non assegnato", "Not the assigned CPI"),
+        "daily-hours-exceeded" => ("Ore giornaliere superate", "Daily hours exceeded"),
+        "client-id-reused" => ("Identificativo già usato", "Client id reused"),
+        "log-not-pending" => ("Registrazione già decisa", "Log no longer pending"),
         "too-many-attempts" => ("Troppi tentativi", "Too many attempts"),
         "service-unavailable" => ("Servizio non disponibile", "Service unavailable"),
         "internal-error" => ("Errore interno", "Internal error"),
@@ -230,6 +237,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::MethodNotAllowed { allowed }, Lang::En) => format!("Method not allowed here; allowed: {allowed}."),
         (E::Conflict { code, subject } | E::Rule { code, subject }, lang) => conflict_message(code, subject, lang),
         (E::Assignment { refusal, region }, lang) => assignment_message(refusal, region, lang),
+        (E::OjtLog(refusal), lang) => ojt_message(refusal, lang),
         (E::Throttled { retry_after }, Lang::It) => {
             format!("Troppi tentativi di accesso falliti: riprova tra {retry_after} secondi.")
         }
@@ -295,6 +303,10 @@ fn conflict_message(code: &str, subject: &str, lang: Lang) -> String {
         ("candidate-has-contract", Lang::En) => format!("The candidate has a contract ({subject}): end it through the contract."),
         ("cpi-exists", Lang::It) => format!("Il CPI {subject} esiste già."),
         ("cpi-exists", Lang::En) => format!("CPI {subject} already exists."),
+        ("client-id-reused", Lang::It) => format!("L'identificativo {subject} è già stato usato per una registrazione diversa: il tablet deve generarne uno nuovo per ogni registrazione."),
+        ("client-id-reused", Lang::En) => format!("Client id {subject} was already used for a different log: the tablet must make a new one for each log."),
+        ("log-not-pending", Lang::It) => format!("La registrazione non è più in attesa di validazione (stato: {subject})."),
+        ("log-not-pending", Lang::En) => format!("The log no longer awaits validation (status: {subject})."),
         ("assignment-changed", Lang::It) => format!("Le assegnazioni del navigator {subject} sono cambiate nel frattempo: riprova."),
         ("assignment-changed", Lang::En) => format!("Navigator {subject}'s assignments changed meanwhile: try again."),
         (_, Lang::It) => format!("Conflitto con lo stato attuale ({subject})."),
@@ -366,6 +378,41 @@ fn assignment_message(r: &AssignmentRefusal, region: &str, lang: Lang) -> String
     }
 }
 
+/// Why an on-the-job log was refused.
+fn ojt_message(r: &domain::training::ojt::LogRefusal, lang: Lang) -> String {
+    use domain::training::hours::hours_text;
+    use domain::training::ojt::LogRefusal as R;
+    match (r, lang) {
+        (R::DayInFuture, Lang::It) => "Non si registrano ore per un giorno futuro.".to_owned(),
+        (R::DayInFuture, Lang::En) => "Hours cannot be logged for a future day.".to_owned(),
+        (R::OutsideActiveContract, Lang::It) => "In quel giorno il contratto non era attivo (non ancora iniziato, sospeso o cessato).".to_owned(),
+        (R::OutsideActiveContract, Lang::En) => "The contract was not active that day (not started, suspended or ended).".to_owned(),
+        (R::NoConventionInForce, Lang::It) => "In quel giorno nessuna convenzione era in vigore nella Regione: non si svolge formazione on the job.".to_owned(),
+        (R::NoConventionInForce, Lang::En) => "No convention was in force in the Region that day: no on-the-job training takes place.".to_owned(),
+        (R::BeforeOperationalStart { operational_start }, _) => {
+            let it = format!("Sei operativo dal {}: prima non si registrano ore.", day(*operational_start, Lang::It));
+            let en = format!("You are operational from {}: no hours before then.", day(*operational_start, Lang::En));
+            if lang == Lang::It { it } else { en }
+        }
+        (R::NoCpiAssignment, Lang::It) => "In quel giorno non eri assegnato a nessun CPI: chiedi al coordinatore regionale l'assegnazione.".to_owned(),
+        (R::NoCpiAssignment, Lang::En) => "You were assigned to no CPI that day: ask your regional coordinator for an assignment.".to_owned(),
+        (R::NotAssignedCpi { assigned: Some(cpi) }, Lang::It) => format!("In quel giorno eri assegnato al CPI {cpi}: le ore si registrano lì."),
+        (R::NotAssignedCpi { assigned: Some(cpi) }, Lang::En) => format!("You were assigned to CPI {cpi} that day: hours are logged there."),
+        (R::NotAssignedCpi { assigned: None }, Lang::It) => "Nella tua Regione i navigator operano senza CPI: registra le ore senza indicarne uno.".to_owned(),
+        (R::NotAssignedCpi { assigned: None }, Lang::En) => "Navigators of your Region work without a CPI: log the hours without one.".to_owned(),
+        (R::DailyHoursExceeded { max_minutes, already_minutes }, Lang::It) => format!(
+            "Un giorno ha al massimo {} ore; ne hai già registrate {}.",
+            hours_text(*max_minutes),
+            hours_text(*already_minutes)
+        ),
+        (R::DailyHoursExceeded { max_minutes, already_minutes }, Lang::En) => format!(
+            "A day holds at most {} hours; {} are already logged.",
+            hours_text(*max_minutes),
+            hours_text(*already_minutes)
+        ),
+    }
+}
+
 /// A JSON field that does not fit, in words; serde's own text follows in
 /// brackets for the technically minded.
 pub fn field_message(code: &str, field: &str, detail: &str, lang: Lang) -> String {
@@ -415,6 +462,24 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
         "unknown-province" => (
             format!("Provincia {d} inesistente."),
             format!("No province {d}."),
+        ),
+        "invalid-client-id" => (
+            format!(
+                "Identificativo non valido: lettere, cifre e - _ . :, al massimo {d} caratteri."
+            ),
+            format!("Invalid id: letters, digits and - _ . :, at most {d} characters."),
+        ),
+        "too-many" => (
+            format!("Al massimo {d} elementi per richiesta."),
+            format!("At most {d} items per request."),
+        ),
+        "unknown-log" => (
+            format!("Nessuna registrazione con id {d}."),
+            format!("No log with id {d}."),
+        ),
+        "log-not-pending" => (
+            format!("Registrazione già decisa (stato: {d})."),
+            format!("Log already decided (status: {d})."),
         ),
         "not-quarter-hours" => (
             format!("Le ore vanno indicate in quarti d'ora ({d})."),

@@ -855,3 +855,69 @@ pub struct TrainingProgressView {
     /// The latest completion of each mandatory item.
     pub mandatory: Vec<MandatoryTrainingView>,
 }
+
+/// An on-the-job log as the tablet sends it.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OjtLogRequest {
+    /// Made by the tablet, unique per Navigator: a retry with the same id
+    /// answers the original log instead of adding another.
+    pub client_id: String,
+    pub day: NaiveDate,
+    /// Quarter hours allowed.
+    pub hours: f64,
+    pub activity: String,
+    /// The CPI the hours were at; when given it must be the one assigned
+    /// that day. Omit it in a `remote` Region.
+    #[serde(default)]
+    pub cpi_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OjtLogView {
+    pub id: Uuid,
+    pub navigator_id: Uuid,
+    pub client_id: String,
+    pub day: NaiveDate,
+    pub hours: f64,
+    pub activity: String,
+    /// Null in a `remote` Region.
+    pub cpi_code: Option<String>,
+    /// `pending`, `validated` or `rejected`.
+    pub status: String,
+    /// Why it was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OjtLogQuery {
+    /// ISTAT code of the Region.
+    pub region: Option<String>,
+    /// `pending`, `validated` or `rejected`.
+    pub status: Option<String>,
+    /// One Navigator's logs.
+    pub navigator: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectLogRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateLogsRequest {
+    /// Up to 500 pending logs of the coordinator's Region: all are
+    /// validated, or none.
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct ValidateLogsResult {
+    pub validated: usize,
+}

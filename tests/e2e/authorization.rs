@@ -114,6 +114,9 @@ enum Rule {
     /// is one yet; `GET /navigators/{id}/assignments` ("hr, coordinator,
     /// the Navigator") will be.
     NavigatorRecord,
+    /// Coordinators in their own Region only (403 out-of-scope in another);
+    /// every other role, HR included, gets 403: validating on-the-job hours.
+    Coordination,
 }
 
 /// The answer a case must get.
@@ -172,6 +175,8 @@ fn expected(rule: Rule, who: Who, variant: Variant) -> Outcome {
         (Rule::NavigatorRecord, Who::Navigator) if variant == Variant::Own => Outcome::Success,
         (Rule::NavigatorRecord, Who::Navigator) => Outcome::Hidden,
         (Rule::NavigatorRecord, _) => regional(),
+        (Rule::Coordination, Who::Coordinator) => regional(),
+        (Rule::Coordination, _) => Outcome::Forbidden,
     }
 }
 
@@ -211,6 +216,12 @@ fn the_rules_give_the_answers_of_domain_10() {
     assert_eq!(row(Rule::NavigatorRecord, Who::Hr), [Success; 3]);
     assert_eq!(row(Rule::NavigatorRecord, Who::Trainer), [Forbidden; 3]);
     assert_eq!(row(Rule::NavigatorRecord, Who::Admin), [Forbidden; 3]);
+    assert_eq!(
+        row(Rule::Coordination, Who::Coordinator),
+        [Success, Success, OutOfScope]
+    );
+    assert_eq!(row(Rule::Coordination, Who::Hr), [Forbidden; 3]);
+    assert_eq!(row(Rule::Coordination, Who::Navigator), [Forbidden; 3]);
 }
 
 // ------------------------------------------------------------ the table
@@ -897,6 +908,86 @@ fn table() -> Vec<Entry> {
             Nothing,
             |_, _| Box::pin(async { Request::get(v1("/me/assignment")) }),
         ),
+        // ------------------------------------------------------ training
+        entry(
+            "GET /api/v1/me/training",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/training")) }),
+        ),
+        entry(
+            "GET /api/v1/navigators/{id}/training",
+            Rule::NavigatorRecord,
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/navigators/{}/training",
+                        navigator_of(w.contract(c.variant))
+                    )))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/me/ojt-logs",
+            Own(NAVIGATOR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::post(
+                        v1("/me/ojt-logs"),
+                        json!({ "client_id": format!("matrice-{}", w.serial()), "day": TODAY, "hours": 1, "activity": "accoglienza" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/me/ojt-logs",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/ojt-logs")) }),
+        ),
+        entry("GET /api/v1/ojt-logs", Regional, Region, |_, c| {
+            Box::pin(
+                async move { Request::get(v1(&format!("/ojt-logs?region={}", region(c.variant)))) },
+            )
+        }),
+        entry(
+            "POST /api/v1/ojt-logs/{id}/validate",
+            Rule::Coordination,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_log_for(c).await;
+                    Request::post(v1(&format!("/ojt-logs/{id}/validate")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/ojt-logs/{id}/reject",
+            Rule::Coordination,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_log_for(c).await;
+                    Request::post(
+                        v1(&format!("/ojt-logs/{id}/reject")),
+                        json!({ "reason": "non confermato" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/ojt-logs/validate",
+            Rule::Coordination,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_log_for(c).await;
+                    Request::post(v1("/ojt-logs/validate"), json!({ "ids": [id] }))
+                })
+            },
+        ),
         entry(
             "GET /api/v1/cpis/{code}/navigators",
             Regional,
@@ -1008,6 +1099,8 @@ struct Standing {
     drafts: [String; 2],
     waiting: [String; 2],
     suspended: [String; 2],
+    /// A pending on-the-job log of N1 (Region A) and of N3 (Region B).
+    pending_logs: [String; 2],
 }
 
 struct World {
@@ -1118,6 +1211,23 @@ impl World {
                 id_of(&world.app.drafted(&world.hr, &world.selection, sigla).await);
             standing.waiting[i] = world.waiting_candidate(v).await;
             standing.suspended[i] = world.suspended_candidate(v).await;
+        }
+        // N1 and N3 work in their Region's CPI and have logged hours.
+        let n3_email = applicant_of(&world.applicants, &world.contracts[2])
+            .email
+            .clone();
+        let n3 = world.app.activate_and_login(&n3_email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (i, token) in [world.navigator.clone(), n3].iter().enumerate() {
+            let nav = navigator_of(&world.contracts[2 * i]);
+            let r = world
+                .app
+                .assign(&world.hr, &nav, &world.cpis[i], SIGNED_ON)
+                .await;
+            succeeded(r, "assignment").await;
+            standing.pending_logs[i] = world.fresh_log(token).await;
         }
         world.standing = standing;
         world
@@ -1271,6 +1381,29 @@ impl World {
             .await;
         json_of(r, StatusCode::CREATED).await;
         token_in(&self.app.activation_mail(&email).await)
+    }
+
+    /// A fresh pending on-the-job log of the Navigator of `token`: one hour
+    /// on a day of its own, so that no day fills up.
+    async fn fresh_log(&self, token: &str) -> String {
+        let n = self.serial();
+        let first = NaiveDate::parse_from_str(SIGNED_ON, "%Y-%m-%d").unwrap();
+        let day = first + chrono::Days::new((n % 30) as u64);
+        let r = self
+            .app
+            .log_hours(token, &format!("matrice-{n}"), &day.to_string(), 1.0)
+            .await;
+        id_of(&json_of(r, StatusCode::CREATED).await)
+    }
+
+    /// A fresh pending log of Region A for an allowed call; the standing
+    /// one of the variant's Region otherwise.
+    async fn pending_log_for(&self, c: Case) -> String {
+        if c.allowed {
+            self.fresh_log(&self.navigator).await
+        } else {
+            self.standing.pending_logs[side(c.variant)].clone()
+        }
     }
 
     /// The access token of a fresh Navigator of Region A.

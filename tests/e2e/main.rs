@@ -9,6 +9,7 @@ mod authorization;
 mod bad_input;
 mod contracts;
 mod mail;
+mod ojt;
 mod ops;
 mod reference;
 mod repository;

@@ -68,6 +68,63 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// `POST /me/ojt-logs` with `{client_id, day, hours, activity}`.
+    pub async fn log_hours(&self, token: &str, client_id: &str, day: &str, hours: f64) -> Response {
+        self.post(
+            "/me/ojt-logs",
+            Some(token),
+            &json!({ "client_id": client_id, "day": day, "hours": hours, "activity": "accoglienza utenti" }),
+        )
+        .await
+    }
+
+    pub async fn my_logs(&self, token: &str) -> Response {
+        self.get("/me/ojt-logs", Some(token)).await
+    }
+
+    pub async fn ojt_logs(&self, token: &str, query: &str) -> Response {
+        self.get(&format!("/ojt-logs{query}"), Some(token)).await
+    }
+
+    pub async fn validate_log(&self, token: &str, id: &str) -> Response {
+        self.post(
+            &format!("/ojt-logs/{id}/validate"),
+            Some(token),
+            &json!(null),
+        )
+        .await
+    }
+
+    pub async fn reject_log(&self, token: &str, id: &str, reason: &str) -> Response {
+        self.post(
+            &format!("/ojt-logs/{id}/reject"),
+            Some(token),
+            &json!({ "reason": reason }),
+        )
+        .await
+    }
+
+    pub async fn validate_logs(&self, token: &str, ids: &[&str]) -> Response {
+        self.post("/ojt-logs/validate", Some(token), &json!({ "ids": ids }))
+            .await
+    }
+
+    /// `GET /me/training`, with `If-None-Match` when a tag is given.
+    pub async fn my_training(&self, token: &str, if_none_match: Option<&str>) -> Response {
+        let mut r = self.client.get(self.api("/me/training")).bearer_auth(token);
+        if let Some(tag) = if_none_match {
+            r = r.header("if-none-match", tag);
+        }
+        r.send().await.unwrap()
+    }
+
+    pub async fn navigator_training(&self, token: &str, navigator: &str) -> Response {
+        self.get(&format!("/navigators/{navigator}/training"), Some(token))
+            .await
+    }
+}
+
 /// A programme to place people in: rankings published on 24 June 2019 with
 /// `per_province` candidates in each of `posts`' provinces, and one signed
 /// contract (signed 15 July, starting 16 July 2019) per entry of `hire`.

@@ -109,6 +109,12 @@ impl Policy for HrCoordinatorOrNavigator {
     const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator, Role::Navigator];
 }
 
+/// On-the-job hours are validated by the Region's coordinators.
+pub struct CoordinatorOnly;
+impl Policy for CoordinatorOnly {
+    const ROLES: &'static [Role] = &[Role::Coordinator];
+}
+
 /// The Navigator's own data.
 pub struct NavigatorOnly;
 impl Policy for NavigatorOnly {

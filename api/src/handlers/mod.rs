@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod me;
 pub mod navigators;
 pub mod offers;
+pub mod ojt;
 pub mod ops;
 pub mod reference;
 pub mod selection;
@@ -75,7 +76,15 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(navigators::list::cpi_navigators)
         .service(navigators::assign::assign_navigator)
         .service(navigators::history::list_assignments)
-        .service(navigators::history::my_assignment);
+        .service(navigators::history::my_assignment)
+        .service(navigators::training::my_training)
+        .service(navigators::training::navigator_training)
+        .service(ojt::log::log_hours)
+        .service(ojt::log::my_logs)
+        .service(ojt::decide::list_logs)
+        .service(ojt::decide::validate_logs)
+        .service(ojt::decide::validate_log)
+        .service(ojt::decide::reject_log);
 }
 
 /// Operations outside `/api/v1`.
@@ -114,5 +123,21 @@ pub fn check_province_filter(
         Ok(())
     } else {
         Err(crate::error::ApiError::OutOfScope)
+    }
+}
+
+/// The Regions a list may show: the one asked for, if the caller covers it,
+/// else all of the caller's (every Region for HR).
+pub fn regions_in_scope(
+    caller: &crate::auth::Caller,
+    asked: Option<String>,
+) -> Result<Option<Vec<String>>, crate::error::ApiError> {
+    match asked {
+        Some(r) if caller.covers_region(&r) => Ok(Some(vec![r])),
+        Some(_) => Err(crate::error::ApiError::OutOfScope),
+        None if caller.role == domain::account::Role::Coordinator => {
+            Ok(Some(caller.regions.clone()))
+        }
+        None => Ok(None),
     }
 }
