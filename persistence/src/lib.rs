@@ -6,6 +6,7 @@ pub mod assignments;
 pub mod audit;
 pub mod connection;
 pub mod contracts;
+pub mod equipment;
 pub mod error;
 pub mod migrations;
 pub mod offers;

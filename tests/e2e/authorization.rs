@@ -22,6 +22,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use navigator_e2e::authorization::Request;
 use navigator_e2e::contracts::{applicant_of, json_of, PUBLISHED_2019};
+use navigator_e2e::equipment::kit_bodies;
 use navigator_e2e::selection::{applicants, applications_csv, results_csv, Applicant};
 use navigator_e2e::*;
 use reqwest::{Method, Response, StatusCode};
@@ -908,6 +909,167 @@ fn table() -> Vec<Entry> {
             Nothing,
             |_, _| Box::pin(async { Request::get(v1("/me/assignment")) }),
         ),
+        // ----------------------------------------------------- equipment
+        entry("POST /api/v1/equipment", Roles(HR), Nothing, |w, _| {
+            Box::pin(async move {
+                Request::post(
+                    v1("/equipment"),
+                    kit_bodies(5000 + w.serial() as u32)[0].clone(),
+                )
+            })
+        }),
+        entry(
+            "POST /api/v1/equipment/import",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let n = 6000 + w.serial();
+                    Request::csv(
+                    v1("/equipment/import"),
+                    format!(
+                        "kind,model,serial,imei,iccid,phone_number,plan,mailbox,batch\nmailbox,,,,,,,matrice.{n}@navigator.example.it,\n"
+                    ),
+                )
+                })
+            },
+        ),
+        entry("GET /api/v1/equipment", Roles(HR), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/equipment?kind=smartphone")) })
+        }),
+        entry("GET /api/v1/equipment/{id}", Roles(HR), Nothing, |w, c| {
+            Box::pin(async move {
+                let id = w.item_for(c, 0, "in_stock").await;
+                Request::get(v1(&format!("/equipment/{id}")))
+            })
+        }),
+        entry(
+            "GET /api/v1/equipment/{id}/pairings",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 1, "in_stock").await;
+                    Request::get(v1(&format!("/equipment/{id}/pairings")))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/personalise",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "in_stock").await;
+                    Request::post(v1(&format!("/equipment/{id}/personalise")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/assign",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "personalised").await;
+                    let holder = if c.allowed {
+                        navigator_of(&w.signed_in(PROVINCES[0]).await)
+                    } else {
+                        navigator_of(w.contract(Variant::Neighbour))
+                    };
+                    Request::post(
+                        v1(&format!("/equipment/{id}/assign")),
+                        json!({ "navigator_id": holder }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/return",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "assigned").await;
+                    Request::post(
+                        v1(&format!("/equipment/{id}/return")),
+                        json!({ "condition": "good", "wiped": true }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/write-off",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "assigned").await;
+                    Request::post(
+                        v1(&format!("/equipment/{id}/write-off")),
+                        json!({ "state": "lost", "reported_on": TODAY }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/retire",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "returned").await;
+                    Request::post(v1(&format!("/equipment/{id}/retire")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/pair",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let sim = w.item_for(c, 1, "in_stock").await;
+                    let device = w.item_for(c, 0, "in_stock").await;
+                    Request::post(
+                        v1(&format!("/equipment/{sim}/pair")),
+                        json!({ "device_id": device }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/navigators/{id}/kit",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/navigators/{}/kit",
+                        navigator_of(w.contract(Variant::Own))
+                    )))
+                })
+            },
+        ),
+        entry("GET /api/v1/me/kit", Own(NAVIGATOR), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/me/kit")) })
+        }),
+        entry(
+            "POST /api/v1/me/kit/acknowledge",
+            Own(NAVIGATOR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let request = Request::post(v1("/me/kit/acknowledge"), json!({}));
+                    // A fresh Navigator holding an item, so there is something to acknowledge.
+                    if c.allowed {
+                        request.acting_as(w.fresh_equipped_navigator().await)
+                    } else {
+                        request
+                    }
+                })
+            },
+        ),
         // ------------------------------------------------------ training
         entry(
             "GET /api/v1/me/training",
@@ -1101,6 +1263,8 @@ struct Standing {
     suspended: [String; 2],
     /// A pending on-the-job log of N1 (Region A) and of N3 (Region B).
     pending_logs: [String; 2],
+    /// Items by kit part and state, as `(part, state, id)`.
+    items: Vec<(usize, String, String)>,
 }
 
 struct World {
@@ -1228,6 +1392,16 @@ impl World {
                 .await;
             succeeded(r, "assignment").await;
             standing.pending_logs[i] = world.fresh_log(token).await;
+        }
+        for (part, state) in [
+            (0, "in_stock"),
+            (0, "personalised"),
+            (0, "assigned"),
+            (0, "returned"),
+            (1, "in_stock"),
+        ] {
+            let id = world.fresh_item(part, state).await;
+            standing.items.push((part, state.to_owned(), id));
         }
         world.standing = standing;
         world
@@ -1403,6 +1577,78 @@ impl World {
             self.fresh_log(&self.navigator).await
         } else {
             self.standing.pending_logs[side(c.variant)].clone()
+        }
+    }
+
+    /// A fresh item of the standard kit's `part` (0 smartphone, 1 voice
+    /// SIM, 2 tablet, 3 data SIM, 4 mailbox), taken to `state`: `in_stock`,
+    /// `personalised`, `assigned` (to a fresh Navigator) or `returned`.
+    async fn fresh_item(&self, part: usize, state: &str) -> String {
+        let n = 1000 + self.serial() as u32;
+        let body = &kit_bodies(n)[part];
+        let item = json_of(
+            self.app.create_item(&self.hr, body).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let id = id_of(&item);
+        if state == "in_stock" {
+            return id;
+        }
+        let act = |action: &'static str, body: Value| {
+            let id = id.clone();
+            async move {
+                let r = self.app.item_action(&self.hr, &id, action, &body).await;
+                succeeded(r, action).await;
+            }
+        };
+        act("personalise", json!({})).await;
+        if state == "personalised" {
+            return id;
+        }
+        let holder = navigator_of(&self.signed_in(PROVINCES[0]).await);
+        act("assign", json!({ "navigator_id": holder })).await;
+        if state == "returned" {
+            act("return", json!({ "condition": "good", "wiped": true })).await;
+        }
+        id
+    }
+
+    /// The token of a fresh Navigator of Region A who holds one item.
+    async fn fresh_equipped_navigator(&self) -> String {
+        let c = self.signed_in(PROVINCES[0]).await;
+        let item = self.fresh_item(4, "personalised").await;
+        let r = self
+            .app
+            .item_action(
+                &self.hr,
+                &item,
+                "assign",
+                &json!({ "navigator_id": navigator_of(&c) }),
+            )
+            .await;
+        succeeded(r, "assign").await;
+        let email = applicant_of(&self.applicants, &c).email.clone();
+        self.app.activate_and_login(&email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A fresh item for an allowed call, a standing one otherwise.
+    async fn item_for(&self, c: Case, part: usize, state: &str) -> String {
+        if c.allowed {
+            self.fresh_item(part, state).await
+        } else {
+            let standing = self
+                .standing
+                .items
+                .iter()
+                .find(|(p, s, _)| *p == part && s == state);
+            match standing {
+                Some((_, _, id)) => id.clone(),
+                None => panic!("no standing item {part} {state}"),
+            }
         }
     }
 

@@ -8,6 +8,7 @@ mod auth;
 mod authorization;
 mod bad_input;
 mod contracts;
+mod equipment;
 mod mail;
 mod ojt;
 mod ops;

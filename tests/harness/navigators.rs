@@ -154,7 +154,8 @@ impl Programme {
 impl TestApp {
     pub async fn programme(&self, posts: &[(&str, i64)], hire: &[&str]) -> Programme {
         let hr = self.user_with_role("hr", &[]).await;
-        let per_province = hire.len().max(2);
+        // One spare candidate per province, for a further call or draft.
+        let per_province = hire.len().max(2) + 1;
         let (selection, applicants) = self.selection_2019(&hr, posts, per_province).await;
         let mut contracts = Vec::new();
         for sigla in hire {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod candidates;
 pub mod contracts;
+pub mod equipment;
 pub mod me;
 pub mod navigators;
 pub mod offers;
@@ -84,7 +85,21 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(ojt::decide::list_logs)
         .service(ojt::decide::validate_logs)
         .service(ojt::decide::validate_log)
-        .service(ojt::decide::reject_log);
+        .service(ojt::decide::reject_log)
+        .service(equipment::inventory::create_item)
+        .service(equipment::inventory::import_items)
+        .service(equipment::inventory::list_items)
+        .service(equipment::inventory::get_item)
+        .service(equipment::inventory::list_pairings)
+        .service(equipment::movements::personalise)
+        .service(equipment::movements::assign)
+        .service(equipment::movements::return_item)
+        .service(equipment::movements::write_off)
+        .service(equipment::movements::retire)
+        .service(equipment::movements::pair)
+        .service(equipment::kit::navigator_kit)
+        .service(equipment::kit::my_kit)
+        .service(equipment::kit::acknowledge_kit);
 }
 
 /// Operations outside `/api/v1`.
