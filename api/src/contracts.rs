@@ -135,7 +135,7 @@ pub fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<usi
 /// release their seats. Runs in the background and before every read or
 /// call that depends on seats.
 pub fn settle(conn: &mut DbConnection, now: DateTime<Utc>, today: NaiveDate) -> ApiResult<()> {
-    crate::scorrimento::lapse_overdue(conn, now)?;
+    crate::scorrimento::lapse_overdue(conn, now, today)?;
     release_ended(conn, today)?;
     Ok(())
 }

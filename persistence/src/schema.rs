@@ -267,6 +267,8 @@ diesel::table! {
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
         outcome_reason -> Nullable<Text>,
+        called_on -> Nullable<Date>,
+        decided_on -> Nullable<Date>,
     }
 }
 
