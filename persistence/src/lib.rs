@@ -8,6 +8,7 @@ pub mod connection;
 pub mod contracts;
 pub mod equipment;
 pub mod error;
+pub mod indicators;
 pub mod migrations;
 pub mod offers;
 pub mod ojt;
