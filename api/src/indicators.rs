@@ -77,10 +77,8 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
         let Some(called_on) = o.called_on else {
             continue;
         };
-        let outcome = match offer_on(&o.status)? {
-            Some(status) => Some((status, o.decided_on.unwrap_or(called_on))),
-            None => None,
-        };
+        let outcome =
+            offer_on(&o.status)?.map(|status| (status, o.decided_on.unwrap_or(called_on)));
         // A signed contract gives the seat back when it ends; a draft keeps
         // it whatever its provisional end, unless it was ended early.
         let seat_released_on = match &o.contract {
