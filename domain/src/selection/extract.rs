@@ -366,6 +366,18 @@ mod tests {
         out
     }
 
+    /// The words of a person's names (lower case) that are more than an
+    /// initial.
+    fn name_words(p: &Person) -> Vec<String> {
+        p.first_name
+            .split(is_word_break)
+            .chain(p.last_name.split(is_word_break))
+            .flat_map(|w| w.split('\''))
+            .map(str::to_lowercase)
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1)
+            .collect()
+    }
+
     proptest! {
         #[test]
         fn no_redacted_entry_holds_anyone_s_identity(
@@ -389,6 +401,7 @@ mod tests {
                     ExtractEntry::Other(redacted) => {
                         // Everything the entry holds, as text.
                         let text = format!("{redacted:?}");
+                        let initials = redacted.initials.to_lowercase();
                         for p in &ranking {
                             for secret in identifying(&p.person) {
                                 prop_assert!(
@@ -397,6 +410,14 @@ mod tests {
                                 );
                             }
                             prop_assert!(!text.contains(&p.application_no));
+                            // Not even a part of a name: initials never
+                            // hold two letters in a row.
+                            for word in name_words(&p.person) {
+                                prop_assert!(
+                                    !initials.contains(&word),
+                                    "{} gives away {}", initials, word
+                                );
+                            }
                         }
                     }
                 }
