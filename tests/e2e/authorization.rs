@@ -560,6 +560,25 @@ fn table() -> Vec<Entry> {
             },
         ),
         entry(
+            "GET /api/v1/selections/{id}/rankings/{sigla}/extract",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let sigla = province(c.variant);
+                    let requester = w
+                        .applicants
+                        .iter()
+                        .find(|a| a.province == sigla)
+                        .expect("an applicant ranked in the province");
+                    Request::get(v1(&format!(
+                        "/selections/{}/rankings/{sigla}/extract?application_no={}",
+                        w.selection, requester.application_no
+                    )))
+                })
+            },
+        ),
+        entry(
             "GET /api/v1/selections/{id}/seats",
             Regional,
             Region,

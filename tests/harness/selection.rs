@@ -365,3 +365,27 @@ async fn expect_status(r: Response, status: StatusCode, step: &str) {
         r.text().await.unwrap_or_default()
     );
 }
+
+impl TestApp {
+    /// The records-request extract, `query` holding `?application_no=...`;
+    /// with `accept` as the `Accept` header when given.
+    pub async fn ranking_extract(
+        &self,
+        token: Option<&str>,
+        selection: &str,
+        sigla: &str,
+        query: &str,
+        accept: Option<&str>,
+    ) -> Response {
+        let mut r = self.client.get(self.api(&format!(
+            "/selections/{selection}/rankings/{sigla}/extract{query}"
+        )));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        if let Some(a) = accept {
+            r = r.header("accept", a);
+        }
+        r.send().await.unwrap()
+    }
+}

@@ -51,6 +51,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(selection::rankings::publish_rankings)
         .service(selection::rankings::get_ranking)
         .service(selection::rankings::correct_ranking)
+        .service(selection::extract::ranking_extract)
         .service(selection::seats::list_seats)
         .service(offers::call_next)
         .service(offers::list_offers)

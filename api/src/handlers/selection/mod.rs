@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod applications;
+pub mod extract;
 pub mod rankings;
 pub mod results;
 pub mod seats;
