@@ -84,6 +84,94 @@ pub fn optional_int(cell: &str, field: &str, line: u64) -> Result<Option<i64>, V
         .transpose()
 }
 
+/// Where a row of a list came from, to name its fields in a violation:
+/// its index in a JSON array (`[2].hours`) or its line in a CSV file
+/// (`hours`, line 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAt {
+    Index(usize),
+    Line(u64),
+}
+
+impl RowAt {
+    /// The name of `field` of this row.
+    pub fn field(self, field: &str) -> String {
+        match self {
+            Self::Index(i) => format!("[{i}].{field}"),
+            Self::Line(_) => field.to_owned(),
+        }
+    }
+
+    /// A violation of this row's `field`.
+    pub fn violation(self, field: &str, code: &'static str) -> Violation {
+        self.place(Violation::new(self.field(field), code))
+    }
+
+    /// Adds the line to a violation made with [`RowAt::field`].
+    pub fn place(self, v: Violation) -> Violation {
+        match self {
+            Self::Index(_) => v,
+            Self::Line(line) => v.at_line(line),
+        }
+    }
+
+    /// How another row is named in a duplicate's detail: `[0]`, or its line.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Index(i) => format!("[{i}]"),
+            Self::Line(line) => line.to_string(),
+        }
+    }
+
+    /// The code of a value this row repeats: `duplicate` in a list,
+    /// `duplicate-in-file` (whose detail is the first line) in a file.
+    pub fn duplicate_code(self) -> &'static str {
+        match self {
+            Self::Index(_) => "duplicate",
+            Self::Line(_) => "duplicate-in-file",
+        }
+    }
+
+    /// The problem for the rows' violations: a rejected file names lines.
+    pub fn rejection(self, v: Violations) -> crate::error::ApiError {
+        match self {
+            Self::Index(_) => crate::error::ApiError::Validation(v),
+            Self::Line(_) => crate::error::ApiError::FileRejected(v),
+        }
+    }
+}
+
+/// Hours as written in a file: `3`, `3.5`, or with the Italian decimal
+/// comma, `3,5`.
+pub fn hours_cell(cell: &str, field: &str, line: u64) -> Result<f64, Violation> {
+    let t = cell.trim();
+    t.replace(',', ".").parse::<f64>().map_err(|_| {
+        Violation::new(field, "not-a-number")
+            .with_detail(t)
+            .at_line(line)
+    })
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn date_cell(cell: &str, field: &str, line: u64) -> Result<chrono::NaiveDate, Violation> {
+    chrono::NaiveDate::parse_from_str(cell.trim(), "%Y-%m-%d").map_err(|_| {
+        Violation::new(field, "invalid-date")
+            .with_detail(cell.trim())
+            .at_line(line)
+    })
+}
+
+/// `true` or `false`.
+pub fn bool_cell(cell: &str, field: &str, line: u64) -> Result<bool, Violation> {
+    match cell.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(Violation::new(field, "not-a-boolean")
+            .with_detail(other)
+            .at_line(line)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -210,3 +210,40 @@ pub fn store_progress(
     }
     Ok(())
 }
+
+/// One path with its buckets and modules.
+pub fn get_path(conn: &mut DbConnection, id: &str) -> Result<Option<PathWithBuckets>> {
+    Ok(list_paths(conn)?.into_iter().find(|p| p.path.id == id))
+}
+
+/// Whether a path has this code.
+pub fn path_code_taken(conn: &mut DbConnection, code: &str) -> Result<bool> {
+    let n: i64 = training_paths::table
+        .filter(training_paths::code.eq(code))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Adds a module to a path; a code the path already has is a unique
+/// violation.
+pub fn insert_module(
+    conn: &mut DbConnection,
+    path_id: &str,
+    module: &domain::training::Module,
+) -> Result<ModuleRow> {
+    let id = crate::time::new_id();
+    diesel::insert_into(training_modules::table)
+        .values((
+            training_modules::id.eq(&id),
+            training_modules::path_id.eq(path_id),
+            training_modules::code.eq(&module.code),
+            training_modules::title.eq(&module.title),
+            training_modules::hours.eq(module.hours),
+        ))
+        .execute(conn)?;
+    Ok(training_modules::table
+        .select(ModuleRow::as_select())
+        .filter(training_modules::id.eq(&id))
+        .first(conn)?)
+}

@@ -165,10 +165,10 @@ impl TrainingPath {
                 );
             }
             if !(1..=100).contains(&b.share_percent) {
-                v.push(Violation::new(
-                    format!("buckets[{i}].share_percent"),
-                    "out-of-range",
-                ));
+                v.push(
+                    Violation::new(format!("buckets[{i}].share_percent"), "out-of-range")
+                        .with_detail("1..100"),
+                );
             } else if total_known && (self.total_hours * b.share_percent) % 100 != 0 {
                 v.push(Violation::new(
                     format!("buckets[{i}].share_percent"),
