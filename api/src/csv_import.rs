@@ -132,13 +132,21 @@ impl RowAt {
         }
     }
 
-    /// The problem for the rows' violations: a rejected file names lines.
-    pub fn rejection(self, v: Violations) -> crate::error::ApiError {
+    /// The problem for the rows' violations, in the order of the rows
+    /// (they are found in more than one pass): a rejected file names lines.
+    pub fn rejection(self, mut v: Violations) -> crate::error::ApiError {
+        v.0.sort_by_key(|v| v.line.or_else(|| list_index(&v.field)).unwrap_or(0));
         match self {
             Self::Index(_) => crate::error::ApiError::Validation(v),
             Self::Line(_) => crate::error::ApiError::FileRejected(v),
         }
     }
+}
+
+/// The index of a list row's field, `[12].hours` -> 12.
+fn list_index(field: &str) -> Option<u64> {
+    let rest = field.strip_prefix('[')?;
+    rest[..rest.find(']')?].parse().ok()
 }
 
 /// Hours as written in a file: `3`, `3.5`, or with the Italian decimal
@@ -175,6 +183,44 @@ pub fn bool_cell(cell: &str, field: &str, line: u64) -> Result<bool, Violation> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_violations_come_in_row_order() {
+        let v = Violations(vec![
+            Violation::new("hours", "x").at_line(7),
+            Violation::new("codice_fiscale", "y").at_line(3),
+            Violation::new("hours", "z").at_line(3),
+        ]);
+        let crate::error::ApiError::FileRejected(v) = RowAt::Line(1).rejection(v) else {
+            panic!("a file is rejected");
+        };
+        let got: Vec<_> = v.0.iter().map(|v| (v.line, v.code)).collect();
+        assert_eq!(got, vec![(Some(3), "y"), (Some(3), "z"), (Some(7), "x")]);
+        let v = Violations(vec![
+            Violation::new("[10].hours", "a"),
+            Violation::new("[2].navigator_id", "b"),
+            Violation::new("body", "c"),
+        ]);
+        let crate::error::ApiError::Validation(v) = RowAt::Index(0).rejection(v) else {
+            panic!("a list is invalid");
+        };
+        let got: Vec<_> = v.0.iter().map(|v| v.code).collect();
+        assert_eq!(got, vec!["c", "b", "a"]);
+    }
+
+    #[test]
+    fn cells_of_hours_dates_and_booleans() {
+        assert_eq!(hours_cell(" 3,5 ", "hours", 2), Ok(3.5));
+        assert_eq!(hours_cell("4", "hours", 2), Ok(4.0));
+        assert_eq!(hours_cell("tre", "hours", 2).unwrap_err().line, Some(2));
+        assert!(date_cell("2019-09-10", "d", 2).is_ok());
+        assert_eq!(
+            date_cell("10/09/2019", "d", 2).unwrap_err().code,
+            "invalid-date"
+        );
+        assert_eq!(bool_cell("false", "b", 2), Ok(false));
+        assert_eq!(bool_cell("sì", "b", 2).unwrap_err().code, "not-a-boolean");
+    }
 
     #[test]
     fn header_must_match() {

@@ -14,4 +14,5 @@ mod reference;
 mod repository;
 mod scorrimento;
 mod selection;
+mod training_records;
 mod users;

@@ -9,6 +9,7 @@ pub mod endpoints;
 pub mod navigators;
 pub mod selection;
 pub mod smtp;
+pub mod training;
 
 use std::sync::Arc;
 use std::time::Duration;
