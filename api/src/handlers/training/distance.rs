@@ -165,15 +165,16 @@ fn check_rows(
     Ok(out)
 }
 
-/// Records distance-learning completions from the e-learning platform, as
-/// a JSON list or a CSV file (`text/csv`) with the header
+/// Records distance-learning completions from the e-learning platform.
+///
+/// A JSON list or a CSV file (`text/csv`) with the header
 /// `codice_fiscale,module_code,completed_on,test_passed`. Module codes are
 /// those of each Navigator's path. All rows or none: every unknown person
-/// or module, bad date (none after today) and repeated person-and-module
-/// is named by index, or by line in a file. A failed test is stored but
-/// does not count; a passed test replaces a failed one and is never undone
-/// by a later failure; a module counts from the first day it was passed.
-/// Each person's training progress is updated at once.
+/// or module, bad date (none after today) and repeated person-and-module is
+/// named by index, or by line in a file. A failed test is stored but does
+/// not count; a passed test replaces a failed one and is never undone by a
+/// later failure; a module counts from the first day it was passed. Each
+/// person's training progress is updated at once.
 #[utoipa::path(
     tag = "training",
     request_body(

@@ -12,15 +12,17 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson};
 use crate::state::AppState;
 
-/// Records a dated completion of mandatory training: `health_and_safety`
-/// (salute e sicurezza) or `data_protection` (protezione dei dati), tracked
-/// apart from the path's hours; or `final_assessment`, the final assessment
-/// of a path that requires one (`final_assessment_required`): the path is
-/// complete only once it is passed, on the later of that day and the day
-/// the last bucket filled (422 `no-final-assessment` on a path without
-/// one). A course can be repeated (a refresher), so an item may have
-/// several dates; the same item on the same day twice is 409
-/// `mandatory-training-recorded`. No date after today.
+/// Records a dated completion of mandatory training.
+///
+/// `health_and_safety` (salute e sicurezza) or `data_protection`
+/// (protezione dei dati), tracked apart from the path's hours; or
+/// `final_assessment`, the final assessment of a path that requires one
+/// (`final_assessment_required`): the path is complete only once it is
+/// passed, on the later of that day and the day the last bucket filled (422
+/// `no-final-assessment` on a path without one). A course can be repeated
+/// (a refresher), so an item may have several dates; the same item on the
+/// same day twice is 409 `mandatory-training-recorded`. No date after
+/// today.
 #[utoipa::path(
     tag = "training",
     params(("id" = String, Path, description = "Navigator id")),

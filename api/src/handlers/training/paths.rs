@@ -85,10 +85,12 @@ fn to_domain(r: NewTrainingPathRequest) -> TrainingPath {
     }
 }
 
-/// Creates a training path: buckets whose shares sum to 100, each a whole
-/// number of hours, and the distance bucket's modules (together at least
-/// its hours). Every broken rule is listed with its field. A new path is
-/// followed by no one until a selection names it.
+/// Creates a training path.
+///
+/// Buckets whose shares sum to 100, each a whole number of hours, and the
+/// distance bucket's modules (together at least its hours). Every broken
+/// rule is listed with its field. A new path is followed by no one until a
+/// selection names it.
 #[utoipa::path(
     tag = "training",
     request_body = NewTrainingPathRequest,
@@ -139,9 +141,11 @@ pub async fn create_path(
     Ok(HttpResponse::Created().json(created))
 }
 
-/// Adds a module to a path's distance bucket. Modules may be more than the
-/// bucket needs (a choice); a module counts for a Navigator once its end
-/// test is passed. 422 `no-distance-bucket` when the path has none.
+/// Adds a module to a path's distance bucket.
+///
+/// Modules may be more than the bucket needs (a choice); a module counts
+/// for a Navigator once its end test is passed. 422 `no-distance-bucket`
+/// when the path has none.
 #[utoipa::path(
     tag = "training",
     params(("id" = String, Path, description = "Training path id")),

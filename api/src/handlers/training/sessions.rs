@@ -36,8 +36,10 @@ fn session_view(s: &SessionRow) -> ApiResult<ClassroomSessionView> {
     })
 }
 
-/// Schedules or records a classroom session: its day, how long it lasts
-/// (quarter hours, at most 12), where and who teaches.
+/// Creates a classroom session.
+///
+/// Its day, how long it lasts (quarter hours, at most 12), where and who
+/// teaches (a name, not an account).
 #[utoipa::path(
     tag = "training",
     request_body = ClassroomSessionRequest,
@@ -182,16 +184,18 @@ fn resolve(conn: &mut DbConnection, rows: &[RegisterRow]) -> ApiResult<Vec<Optio
     Ok(out)
 }
 
-/// Records who attended a session and for how long, as a JSON list
-/// `[{navigator_id, hours}]` or a CSV register `codice_fiscale,hours`
-/// (`text/csv`). All rows or none: every bad row is named (by index, or by
-/// line in a file): an unknown Navigator or codice fiscale, hours not in
-/// quarter hours or above the session's, the same person twice, someone
-/// not under contract on the session day (from the contract's start to its
-/// last day, not while suspended). Attendance is recorded once the session
-/// day has come (422 `session-not-held-yet` before). Recording a person
-/// again for the same session corrects their hours; the audit log keeps
-/// both. Each person's training progress is updated at once.
+/// Records who attended a session and for how long.
+///
+/// A JSON list `[{navigator_id, hours}]` or a CSV register
+/// `codice_fiscale,hours` (`text/csv`). All rows or none: every bad row is
+/// named (by index, or by line in a file): an unknown Navigator or codice
+/// fiscale, hours not in quarter hours or above the session's, the same
+/// person twice, someone not under contract on the session day (from the
+/// contract's start to its last day, not while suspended). Attendance is
+/// recorded once the session day has come (422 `session-not-held-yet`
+/// before). Recording a person again for the same session corrects their
+/// hours; the audit log keeps both. Each person's training progress is
+/// updated at once.
 #[utoipa::path(
     tag = "training",
     params(("id" = String, Path, description = "Classroom session id")),
