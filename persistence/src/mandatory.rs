@@ -44,10 +44,10 @@ pub fn insert(
             mandatory_training::created_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(mandatory_training::table
+    mandatory_training::table
         .select(MandatoryRow::as_select())
         .filter(mandatory_training::id.eq(&id))
         .first(conn)
         .optional()?
-        .ok_or_else(|| PersistenceError::Corrupt(format!("mandatory training {id} vanished")))?)
+        .ok_or_else(|| PersistenceError::Corrupt(format!("mandatory training {id} vanished")))
 }
