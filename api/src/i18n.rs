@@ -576,6 +576,10 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             "Nessun navigator con questo codice fiscale.".into(),
             "No Navigator with this codice fiscale.".into(),
         ),
+        "unknown-training-path" => (
+            format!("Nessun percorso formativo con codice {d}."),
+            format!("No training path with code {d}."),
+        ),
         "unknown-module" => (
             format!("Modulo inesistente nel percorso del navigator: {d}."),
             format!("No such module in the Navigator's path: {d}."),

@@ -505,6 +505,10 @@ pub struct SelectionRequest {
     /// Whether a candidate who declines or lets an offer lapse is never called again (true).
     #[serde(default)]
     pub decline_is_final: Option<bool>,
+    /// The code of the training path its Navigators follow; without it,
+    /// the oldest path (the seeded 2019 one).
+    #[serde(default)]
+    pub training_path: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -525,6 +529,9 @@ pub struct SelectionView {
     pub decline_is_final: bool,
     pub admission_done: bool,
     pub rankings_published_on: Option<NaiveDate>,
+    /// The code of the training path set for its Navigators; null: the
+    /// oldest path (the seeded 2019 one).
+    pub training_path: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

@@ -247,3 +247,49 @@ pub fn insert_module(
         .filter(training_modules::id.eq(&id))
         .first(conn)?)
 }
+
+/// The id of the path with this code.
+pub fn path_id_of_code(conn: &mut DbConnection, code: &str) -> Result<Option<String>> {
+    Ok(training_paths::table
+        .select(training_paths::id)
+        .filter(training_paths::code.eq(code))
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets the path a selection's Navigators follow (once, when the
+/// selection is created).
+pub fn set_selection_path(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    path_id: &str,
+) -> Result<()> {
+    diesel::insert_into(selection_training_paths::table)
+        .values((
+            selection_training_paths::selection_id.eq(selection_id),
+            selection_training_paths::path_id.eq(path_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The code of the path set for each selection that has one.
+pub fn selection_path_codes(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, String>> {
+    let chosen: Vec<(String, String)> = selection_training_paths::table
+        .select((
+            selection_training_paths::selection_id,
+            selection_training_paths::path_id,
+        ))
+        .load(conn)?;
+    let codes: std::collections::HashMap<String, String> = training_paths::table
+        .select((training_paths::id, training_paths::code))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(chosen
+        .into_iter()
+        .filter_map(|(selection, path)| Some((selection, codes.get(&path)?.clone())))
+        .collect())
+}

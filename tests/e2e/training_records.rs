@@ -505,6 +505,80 @@ async fn mandatory_training_is_recorded_with_its_date(app: TestApp) {
 }
 both_engines!(mandatory_training_is_recorded_with_its_date, in_autumn_2019);
 
+// ------------------------------------------------------------ a selection's own path
+
+async fn a_selection_names_the_path_its_navigators_follow(app: TestApp) {
+    let admin = app.admin_token().await;
+    let mut body = path_body(
+        "percorso-con-esame",
+        100,
+        &[("classroom", 30), ("distance", 20), ("on_the_job", 50)],
+        &[("ESA-01", 10), ("ESA-02", 10)],
+    );
+    body["final_assessment_required"] = json!(true);
+    json_of(app.create_path(&admin, &body).await, StatusCode::CREATED).await;
+
+    let hr = app.user_with_role("hr", &[]).await;
+    let unknown = json!({ "code": "NAV-X", "title": "Avviso", "published_on": "2019-04-18", "training_path": "nessuno" });
+    let p422 = problem(app.create_selection(&hr, &unknown).await, 422).await;
+    assert_eq!(
+        errors_of(&p422),
+        vec![err("training_path", "unknown-training-path", None)]
+    );
+
+    let t = app
+        .trainees_of(&json!({ "training_path": "percorso-con-esame" }))
+        .await;
+    let p = &t.programme;
+    let selection = json_of(
+        app.get(&format!("/selections/{}", p.selection), Some(&hr))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(selection["training_path"], "percorso-con-esame");
+
+    // Module codes are the path's own.
+    let cf = p.codice_fiscale(0);
+    let rows = json!([
+        completion(&cf, "ESA-01", "2019-09-10", true),
+        completion(&cf, "FAD-01", "2019-09-10", true),
+    ]);
+    let refused = problem(app.distance_completions(&p.hr, &rows).await, 422).await;
+    assert_eq!(
+        errors_of(&refused),
+        vec![err("[1].module_code", "unknown-module", None)]
+    );
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("percorso-con-esame"),
+        "{refused}"
+    );
+    let done = json_of(
+        app.distance_completions(&p.hr, &json!([rows[0].clone()]))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["passed"], 1);
+
+    // This path ends with a final assessment: it is recorded with its date.
+    let assessment = json!({ "item": "final_assessment", "completed_on": "2019-10-01" });
+    let done = json_of(
+        app.mandatory_training(&p.hr, &p.navigator(0), &assessment)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(done["item"], "final_assessment");
+}
+both_engines!(
+    a_selection_names_the_path_its_navigators_follow,
+    in_autumn_2019
+);
+
 // ------------------------------------------------------------ progress
 //
 // What the records do to a Navigator's progress, read over HTTP with

@@ -179,8 +179,14 @@ pub struct Trainees {
 impl TestApp {
     /// Run it with `today` fixed within the rankings' validity (2019-2021).
     pub async fn trainees(&self) -> Trainees {
+        self.trainees_of(&json!({})).await
+    }
+
+    /// The same, hired through a selection created with the fields of
+    /// `more` added to the request (e.g. `training_path`).
+    pub async fn trainees_of(&self, more: &Value) -> Trainees {
         let hr = self.user_with_role("hr", &[]).await;
-        let (selection, applicants) = self.selection_2019(&hr, &[("RM", 10)], 8).await;
+        let (selection, applicants) = self.selection_2019_with(&hr, more, &[("RM", 10)], 8).await;
         let sign = json!({ "signed_on": "2019-07-15", "start_date": "2019-07-16" });
         let mut contracts = Vec::new();
         for _ in 0..3 {
