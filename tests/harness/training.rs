@@ -99,12 +99,6 @@ impl TestApp {
         .await
     }
 
-    /// `GET /navigators/{id}/training`: a Navigator's progress.
-    pub async fn navigator_training(&self, token: &str, navigator: &str) -> Response {
-        self.get(&format!("/navigators/{navigator}/training"), Some(token))
-            .await
-    }
-
     /// The audit entries of `entity`, newest first.
     pub async fn audit_of(&self, token: &str, entity: &str) -> Vec<Value> {
         let r = self
