@@ -46,6 +46,8 @@ pub struct Settings {
     pub offer_lapse_seconds: u64,
     /// Days between a resignation's submission and its earliest effect.
     pub resignation_notice_days: u64,
+    /// The most on-the-job hours one day may hold (DOMAIN.md §8.3).
+    pub ojt_max_day_hours: u32,
     /// Fixes "today" (Europe/Rome) for demonstrations and tests; unset in production.
     pub today: Option<chrono::NaiveDate>,
     pub public_url: String,
@@ -115,6 +117,7 @@ impl Settings {
             ("mail_max_attempts", 8_i64.into()),
             ("offer_lapse_seconds", 60_i64.into()),
             ("resignation_notice_days", 0_i64.into()),
+            ("ojt_max_day_hours", 8_i64.into()),
             ("public_url", "http://127.0.0.1:8080".into()),
             ("json_limit_bytes", 262_144_i64.into()),
             ("import_limit_bytes", 33_554_432_i64.into()),

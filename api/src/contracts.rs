@@ -91,7 +91,8 @@ pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<(ContractRow, Naviga
 
 /// What an ending does once its day has come, whatever the cause: the seat
 /// goes back to the province (the next call can be made at once), the
-/// offboarding record opens and the CPI assignment closes. Returns how many contracts were settled.
+/// offboarding record opens (and closes at once if nothing is held), the
+/// mailbox is deprovisioned and the CPI assignment closes. Returns how many contracts were settled.
 pub fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<usize> {
     let mut released = 0;
     for c in contracts::due_for_release(conn, today)? {
@@ -107,6 +108,7 @@ pub fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<usi
         let ended_on = d.ended_from().unwrap_or(today);
         if c.signed_on.is_some() {
             contracts::open_offboarding(conn, &c, ended_on)?;
+            crate::equipment::on_contract_end(conn, &c.navigator_id, ended_on)?;
         }
         if let Some(last) = d.last_day() {
             crate::navigators::end_assignment(conn, &c.navigator_id, last)?;
@@ -133,7 +135,7 @@ pub fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<usi
 /// release their seats. Runs in the background and before every read or
 /// call that depends on seats.
 pub fn settle(conn: &mut DbConnection, now: DateTime<Utc>, today: NaiveDate) -> ApiResult<()> {
-    crate::scorrimento::lapse_overdue(conn, now)?;
+    crate::scorrimento::lapse_overdue(conn, now, today)?;
     release_ended(conn, today)?;
     Ok(())
 }

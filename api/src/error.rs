@@ -79,6 +79,9 @@ pub enum ApiError {
         refusal: domain::assignment::AssignmentRefusal,
         region: String,
     },
+    /// An on-the-job log the rules refuse.
+    #[error("on-the-job log refused: {0:?}")]
+    OjtLog(domain::training::ojt::LogRefusal),
     #[error("too many attempts; retry in {retry_after}s")]
     Throttled { retry_after: i64 },
     #[error("database unavailable")]
@@ -136,6 +139,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => "method-not-allowed",
             Self::Conflict { code, .. } | Self::Rule { code, .. } => code,
             Self::Assignment { refusal, .. } => refusal.code(),
+            Self::OjtLog(refusal) => refusal.code(),
             Self::Throttled { .. } => "too-many-attempts",
             Self::Unavailable => "service-unavailable",
             Self::Internal => "internal-error",
@@ -163,7 +167,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Assignment { refusal, .. } if refusal.is_conflict() => StatusCode::CONFLICT,
-            Self::Assignment { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Assignment { .. } | Self::OjtLog(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -153,6 +153,30 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Path without a final assessment",
         ),
         "mandatory-training-recorded" => ("Formazione già registrata", "Training already recorded"),
+        "day-in-future" => ("Giorno futuro", "Day in the future"),
+        "forbidden-transition" => ("Passaggio di stato non consentito", "Forbidden transition"),
+        "kit-part-held" => ("Dotazione già assegnata", "Kit part already held"),
+        "contract-not-active" => (
+            "Contratto non firmato o non attivo",
+            "Contract not signed or active",
+        ),
+        "sim-already-paired" => ("SIM già inserita", "SIM already paired"),
+        "device-already-paired" => ("Dispositivo con SIM", "Device already has a SIM"),
+        "not-a-sim" => ("Non è una SIM", "Not a SIM"),
+        "not-a-device" => ("Non è un dispositivo", "Not a device"),
+        "sim-plan-mismatch" => (
+            "SIM non adatta al dispositivo",
+            "SIM plan does not fit the device",
+        ),
+        "item-out-of-service" => ("Dotazione fuori servizio", "Item out of service"),
+        "different-holders" => ("Assegnatari diversi", "Different holders"),
+        "nothing-to-acknowledge" => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
+        "outside-active-contract" => ("Fuori dal contratto attivo", "Outside an active contract"),
+        "no-cpi-assignment" => ("Nessun CPI assegnato", "No CPI assignment"),
+        "not-assigned-cpi" => ("CPI non assegnato", "Not the assigned CPI"),
+        "daily-hours-exceeded" => ("Ore giornaliere superate", "Daily hours exceeded"),
+        "client-id-reused" => ("Identificativo già usato", "Client id reused"),
+        "log-not-pending" => ("Registrazione già decisa", "Log no longer pending"),
         "too-many-attempts" => ("Troppi tentativi", "Too many attempts"),
         "service-unavailable" => ("Servizio non disponibile", "Service unavailable"),
         "internal-error" => ("Errore interno", "Internal error"),
@@ -245,6 +269,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::MethodNotAllowed { allowed }, Lang::En) => format!("Method not allowed here; allowed: {allowed}."),
         (E::Conflict { code, subject } | E::Rule { code, subject }, lang) => conflict_message(code, subject, lang),
         (E::Assignment { refusal, region }, lang) => assignment_message(refusal, region, lang),
+        (E::OjtLog(refusal), lang) => ojt_message(refusal, lang),
         (E::Throttled { retry_after }, Lang::It) => {
             format!("Troppi tentativi di accesso falliti: riprova tra {retry_after} secondi.")
         }
@@ -310,6 +335,32 @@ fn conflict_message(code: &str, subject: &str, lang: Lang) -> String {
         ("candidate-has-contract", Lang::En) => format!("The candidate has a contract ({subject}): end it through the contract."),
         ("cpi-exists", Lang::It) => format!("Il CPI {subject} esiste già."),
         ("cpi-exists", Lang::En) => format!("CPI {subject} already exists."),
+        ("client-id-reused", Lang::It) => format!("L'identificativo {subject} è già stato usato per una registrazione diversa: il tablet deve generarne uno nuovo per ogni registrazione."),
+        ("client-id-reused", Lang::En) => format!("Client id {subject} was already used for a different log: the tablet must make a new one for each log."),
+        ("log-not-pending", Lang::It) => format!("La registrazione non è più in attesa di validazione (stato: {subject})."),
+        ("log-not-pending", Lang::En) => format!("The log no longer awaits validation (status: {subject})."),
+        ("forbidden-transition", Lang::It) => format!("La dotazione non può fare questo passaggio dal suo stato attuale ({subject}); il ciclo è: in magazzino → personalizzata → assegnata → restituita, smarrita, rubata o guasta → dismessa."),
+        ("forbidden-transition", Lang::En) => format!("The item cannot make this move from its current state ({subject}); the cycle is: in stock → personalised → assigned → returned, lost, stolen or broken → retired."),
+        ("kit-part-held", Lang::It) => format!("Il navigator ha già una dotazione di questo tipo ({subject}): va restituita o dichiarata smarrita prima di assegnarne un'altra."),
+        ("kit-part-held", Lang::En) => format!("The Navigator already holds an item of this kind ({subject}): return or write it off before assigning another."),
+        ("contract-not-active", Lang::It) => format!("Il {subject} il contratto del navigator non è firmato né attivo: non riceve dotazioni."),
+        ("contract-not-active", Lang::En) => format!("On {subject} the Navigator's contract is neither signed nor active: no items are issued."),
+        ("sim-already-paired", Lang::It) => format!("La SIM è già inserita in un dispositivo ({subject})."),
+        ("sim-already-paired", Lang::En) => format!("The SIM is already in a device ({subject})."),
+        ("device-already-paired", Lang::It) => format!("Il dispositivo ha già una SIM ({subject})."),
+        ("device-already-paired", Lang::En) => format!("The device already holds a SIM ({subject})."),
+        ("not-a-sim", Lang::It) => "Si inserisce in un dispositivo solo una SIM.".to_owned(),
+        ("not-a-sim", Lang::En) => "Only a SIM goes into a device.".to_owned(),
+        ("not-a-device", Lang::It) => "Una SIM va inserita in uno smartphone o in un tablet.".to_owned(),
+        ("not-a-device", Lang::En) => "A SIM goes into a smartphone or a tablet.".to_owned(),
+        ("sim-plan-mismatch", Lang::It) => "La SIM voce e dati va nello smartphone, la SIM dati nel tablet.".to_owned(),
+        ("sim-plan-mismatch", Lang::En) => "The voice and data SIM goes into the smartphone, the data SIM into the tablet.".to_owned(),
+        ("item-out-of-service", Lang::It) => "Una delle due dotazioni è fuori servizio (restituita, smarrita, rubata, guasta o dismessa).".to_owned(),
+        ("item-out-of-service", Lang::En) => "One of the two items is out of service (returned, lost, stolen, broken or retired).".to_owned(),
+        ("different-holders", Lang::It) => "SIM e dispositivo sono assegnati a navigator diversi.".to_owned(),
+        ("different-holders", Lang::En) => "The SIM and the device are held by different Navigators.".to_owned(),
+        ("nothing-to-acknowledge", Lang::It) => "Non hai dotazioni assegnate da confermare.".to_owned(),
+        ("nothing-to-acknowledge", Lang::En) => "You hold no items to acknowledge.".to_owned(),
         ("assignment-changed", Lang::It) => format!("Le assegnazioni del navigator {subject} sono cambiate nel frattempo: riprova."),
         ("assignment-changed", Lang::En) => format!("Navigator {subject}'s assignments changed meanwhile: try again."),
         ("training-path-exists", Lang::It) => format!("Esiste già un percorso formativo con codice {subject}."),
@@ -393,6 +444,41 @@ fn assignment_message(r: &AssignmentRefusal, region: &str, lang: Lang) -> String
     }
 }
 
+/// Why an on-the-job log was refused.
+fn ojt_message(r: &domain::training::ojt::LogRefusal, lang: Lang) -> String {
+    use domain::training::hours::hours_text;
+    use domain::training::ojt::LogRefusal as R;
+    match (r, lang) {
+        (R::DayInFuture, Lang::It) => "Non si registrano ore per un giorno futuro.".to_owned(),
+        (R::DayInFuture, Lang::En) => "Hours cannot be logged for a future day.".to_owned(),
+        (R::OutsideActiveContract, Lang::It) => "In quel giorno il contratto non era attivo (non ancora iniziato, sospeso o cessato).".to_owned(),
+        (R::OutsideActiveContract, Lang::En) => "The contract was not active that day (not started, suspended or ended).".to_owned(),
+        (R::NoConventionInForce, Lang::It) => "In quel giorno nessuna convenzione era in vigore nella Regione: non si svolge formazione on the job.".to_owned(),
+        (R::NoConventionInForce, Lang::En) => "No convention was in force in the Region that day: no on-the-job training takes place.".to_owned(),
+        (R::BeforeOperationalStart { operational_start }, _) => {
+            let it = format!("Sei operativo dal {}: prima non si registrano ore.", day(*operational_start, Lang::It));
+            let en = format!("You are operational from {}: no hours before then.", day(*operational_start, Lang::En));
+            if lang == Lang::It { it } else { en }
+        }
+        (R::NoCpiAssignment, Lang::It) => "In quel giorno non eri assegnato a nessun CPI: chiedi al coordinatore regionale l'assegnazione.".to_owned(),
+        (R::NoCpiAssignment, Lang::En) => "You were assigned to no CPI that day: ask your regional coordinator for an assignment.".to_owned(),
+        (R::NotAssignedCpi { assigned: Some(cpi) }, Lang::It) => format!("In quel giorno eri assegnato al CPI {cpi}: le ore si registrano lì."),
+        (R::NotAssignedCpi { assigned: Some(cpi) }, Lang::En) => format!("You were assigned to CPI {cpi} that day: hours are logged there."),
+        (R::NotAssignedCpi { assigned: None }, Lang::It) => "Nella tua Regione i navigator operano senza CPI: registra le ore senza indicarne uno.".to_owned(),
+        (R::NotAssignedCpi { assigned: None }, Lang::En) => "Navigators of your Region work without a CPI: log the hours without one.".to_owned(),
+        (R::DailyHoursExceeded { max_minutes, already_minutes }, Lang::It) => format!(
+            "Un giorno ha al massimo {} ore; ne hai già registrate {}.",
+            hours_text(*max_minutes),
+            hours_text(*already_minutes)
+        ),
+        (R::DailyHoursExceeded { max_minutes, already_minutes }, Lang::En) => format!(
+            "A day holds at most {} hours; {} are already logged.",
+            hours_text(*max_minutes),
+            hours_text(*already_minutes)
+        ),
+    }
+}
+
 /// A JSON field that does not fit, in words; serde's own text follows in
 /// brackets for the technically minded.
 pub fn field_message(code: &str, field: &str, detail: &str, lang: Lang) -> String {
@@ -442,6 +528,84 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
         "unknown-province" => (
             format!("Provincia {d} inesistente."),
             format!("No province {d}."),
+        ),
+        "invalid-client-id" => (
+            format!(
+                "Identificativo non valido: lettere, cifre e - _ . :, al massimo {d} caratteri."
+            ),
+            format!("Invalid id: letters, digits and - _ . :, at most {d} characters."),
+        ),
+        "too-many" => (
+            format!("Al massimo {d} elementi per richiesta."),
+            format!("At most {d} items per request."),
+        ),
+        "invalid-imei" => (
+            format!("IMEI non valido: {d}."),
+            "Invalid IMEI: 15 digits.".to_owned(),
+        ),
+        "imei-check-digit" => (
+            format!("La cifra di controllo dell'IMEI {d} non torna."),
+            format!("The check digit of IMEI {d} is wrong."),
+        ),
+        "invalid-iccid" => (
+            format!("ICCID non valido: {d}."),
+            "Invalid ICCID: 19-20 digits starting with 89.".to_owned(),
+        ),
+        "iccid-check-digit" => (
+            format!("La cifra di controllo dell'ICCID {d} non torna."),
+            format!("The check digit of ICCID {d} is wrong."),
+        ),
+        "invalid-mobile-number" => (
+            format!("Numero di cellulare italiano non valido ({d})."),
+            format!("Invalid Italian mobile number ({d})."),
+        ),
+        "invalid-mailbox" => (
+            format!("Indirizzo di casella non valido ({d})."),
+            format!("Invalid mailbox address ({d})."),
+        ),
+        "not-for-kind" => (
+            format!("Campo non previsto per questo tipo di dotazione ({d})."),
+            format!("Not a field of this kind of item ({d})."),
+        ),
+        "unknown-kind" => (
+            format!("Tipo di dotazione sconosciuto ({d}): smartphone, tablet, sim o mailbox."),
+            format!("Unknown kind ({d}): smartphone, tablet, sim or mailbox."),
+        ),
+        "unknown-plan" => (
+            format!("Piano sconosciuto ({d}): voice_data o data."),
+            format!("Unknown plan ({d}): voice_data or data."),
+        ),
+        "serial-or-imei-required" => (
+            "Serve il numero di serie o l'IMEI.".to_owned(),
+            "A serial number or an IMEI is required.".to_owned(),
+        ),
+        "already-in-inventory" => (
+            format!("Già presente in inventario ({d})."),
+            format!("Already in the inventory ({d})."),
+        ),
+        "wipe-not-confirmed" => (
+            "Va confermata la cancellazione dei dati del dispositivo.".to_owned(),
+            "The device's data wipe must be confirmed.".to_owned(),
+        ),
+        "day-in-future" => (
+            format!("Data futura ({d})."),
+            format!("A future day ({d})."),
+        ),
+        "before-last-movement" => (
+            format!("Data precedente all'ultimo movimento ({d})."),
+            format!("Before the last movement ({d})."),
+        ),
+        "unknown-item" => (
+            format!("Nessuna dotazione con id {d}."),
+            format!("No item with id {d}."),
+        ),
+        "unknown-log" => (
+            format!("Nessuna registrazione con id {d}."),
+            format!("No log with id {d}."),
+        ),
+        "log-not-pending" => (
+            format!("Registrazione già decisa (stato: {d})."),
+            format!("Log already decided (status: {d})."),
         ),
         "not-quarter-hours" => (
             format!("Le ore vanno indicate in quarti d'ora ({d})."),

@@ -9,6 +9,7 @@ pub mod config;
 pub mod contracts;
 pub mod csv_import;
 pub mod demo;
+pub mod equipment;
 pub mod error;
 pub mod etag;
 pub mod extract;

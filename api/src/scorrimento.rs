@@ -135,6 +135,7 @@ pub fn call(
             fallback: from_neighbours,
             reason: reason.as_deref(),
             created_by: ctx.actor.as_deref(),
+            called_on: today,
         },
     )?;
     let deadline_it = deadline
@@ -174,13 +175,21 @@ pub fn apply_outcome(
     offer: &OfferRow,
     outcome: Outcome,
     reason: Option<&str>,
+    today: NaiveDate,
 ) -> ApiResult<OfferRow> {
     let sel = selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
     let current = offer_status(&offer.status)?;
     let (status, candidate, delta) =
         scorrimento::outcome(current, outcome, sel.decline_is_final)
             .map_err(|e| ApiError::conflict("offer-not-pending", e.0.as_str()))?;
-    if !offers::change_status(conn, &offer.id, current.as_str(), status.as_str(), reason)? {
+    if !offers::change_status(
+        conn,
+        &offer.id,
+        current.as_str(),
+        status.as_str(),
+        reason,
+        today,
+    )? {
         let now = offers::get_offer(conn, &offer.id)?
             .map(|o| o.status)
             .unwrap_or_default();
@@ -223,7 +232,11 @@ pub fn apply_outcome(
 /// Lapses every pending offer whose deadline has passed; returns how many.
 /// Runs in the background and before every read of offers and seats, so no
 /// read ever shows an overdue offer as pending.
-pub fn lapse_overdue(conn: &mut DbConnection, now: DateTime<Utc>) -> ApiResult<usize> {
+pub fn lapse_overdue(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> ApiResult<usize> {
     let mut lapsed = 0;
     for offer in offers::overdue(conn, now)? {
         match apply_outcome(
@@ -232,6 +245,7 @@ pub fn lapse_overdue(conn: &mut DbConnection, now: DateTime<Utc>) -> ApiResult<u
             &offer,
             Outcome::Lapse,
             Some("termine scaduto"),
+            today,
         ) {
             Ok(_) => lapsed += 1,
             // Another process lapsed it first.
@@ -253,6 +267,7 @@ pub fn act_on_candidate(
     application: &ApplicationRow,
     action: CandidateAction,
     reason: &str,
+    today: NaiveDate,
 ) -> ApiResult<ApplicationRow> {
     let state = candidate_state(&application.state)?;
     // Once a contract exists, it is ended through the contract (recesso, esclusione).
@@ -283,6 +298,7 @@ pub fn act_on_candidate(
             &offer.status,
             OfferStatus::Withdrawn.as_str(),
             Some(reason),
+            today,
         )? {
             return Err(ApiError::conflict("offer-not-pending", offer.status));
         }

@@ -8,6 +8,7 @@ pub mod assignment;
 pub mod contract;
 pub mod convention;
 pub mod cpi;
+pub mod equipment;
 pub mod reference;
 pub mod selection;
 pub mod throttle;

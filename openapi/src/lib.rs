@@ -34,6 +34,7 @@ pub const BEARER: &str = "bearer_auth";
         (name = "scorrimento", description = "Calls, offers and candidates"),
         (name = "contracts", description = "Contracts, HR events and offboarding"),
         (name = "navigators", description = "Navigators and their CPI assignments"),
+        (name = "equipment", description = "The kit: inventory, movements, SIM pairings"),
         (name = "ops", description = "Probes and metrics"),
     )
 )]

@@ -428,3 +428,24 @@ pub fn navigators_by_codice_fiscale(
     out.sort_by(|a, b| b.id.cmp(&a.id));
     Ok(out)
 }
+
+/// Closes the Navigator's open offboarding records; how many closed.
+pub fn close_offboardings(conn: &mut DbConnection, navigator_id: &str) -> Result<usize> {
+    Ok(diesel::update(
+        offboardings::table
+            .filter(offboardings::navigator_id.eq(navigator_id))
+            .filter(offboardings::closed_at.is_null()),
+    )
+    .set(offboardings::closed_at.eq(Some(now())))
+    .execute(conn)?)
+}
+
+/// Whether the Navigator has an open offboarding record.
+pub fn has_open_offboarding(conn: &mut DbConnection, navigator_id: &str) -> Result<bool> {
+    let n: i64 = offboardings::table
+        .filter(offboardings::navigator_id.eq(navigator_id))
+        .filter(offboardings::closed_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

@@ -8,6 +8,7 @@ pub mod classroom;
 pub mod connection;
 pub mod contracts;
 pub mod distance;
+pub mod equipment;
 pub mod error;
 pub mod mandatory;
 pub mod migrations;

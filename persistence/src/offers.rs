@@ -38,6 +38,8 @@ pub struct NewOffer<'a> {
     pub fallback: bool,
     pub reason: Option<&'a str>,
     pub created_by: Option<&'a str>,
+    /// The programme's day of the call.
+    pub called_on: chrono::NaiveDate,
 }
 
 pub fn insert_offer(conn: &mut DbConnection, o: &NewOffer<'_>) -> Result<OfferRow> {
@@ -55,6 +57,7 @@ pub fn insert_offer(conn: &mut DbConnection, o: &NewOffer<'_>) -> Result<OfferRo
             offers::reason.eq(o.reason),
             offers::created_by.eq(o.created_by),
             offers::created_at.eq(now()),
+            offers::called_on.eq(Some(o.called_on)),
         ))
         .execute(conn)?;
     get_offer(conn, &id)?.ok_or_else(|| PersistenceError::Corrupt(format!("offer {id} vanished")))
@@ -88,13 +91,15 @@ pub fn use_token(conn: &mut DbConnection, offer_id: &str) -> Result<bool> {
     Ok(n == 1)
 }
 
-/// Moves an offer from `from` to `to`; `false` when another request moved it first.
+/// Moves an offer from `from` to `to` on the programme's day `on`; `false`
+/// when another request moved it first.
 pub fn change_status(
     conn: &mut DbConnection,
     offer_id: &str,
     from: &str,
     to: &str,
     reason: Option<&str>,
+    on: chrono::NaiveDate,
 ) -> Result<bool> {
     let n = diesel::update(
         offers::table
@@ -105,6 +110,7 @@ pub fn change_status(
         offers::status.eq(to),
         offers::decided_at.eq(Some(now())),
         offers::outcome_reason.eq(reason),
+        offers::decided_on.eq(Some(on)),
     ))
     .execute(conn)?;
     Ok(n == 1)

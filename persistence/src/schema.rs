@@ -267,6 +267,8 @@ diesel::table! {
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
         outcome_reason -> Nullable<Text>,
+        called_on -> Nullable<Date>,
+        decided_on -> Nullable<Date>,
     }
 }
 
@@ -438,6 +440,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    equipment_items (id) {
+        id -> Text,
+        kind -> Text,
+        kit_part -> Text,
+        model -> Nullable<Text>,
+        serial -> Nullable<Text>,
+        imei -> Nullable<Text>,
+        iccid -> Nullable<Text>,
+        phone_number -> Nullable<Text>,
+        plan -> Nullable<Text>,
+        mailbox -> Nullable<Text>,
+        batch -> Nullable<Text>,
+        state -> Text,
+        holder_id -> Nullable<Text>,
+        assigned_on -> Nullable<Date>,
+        acknowledged_at -> Nullable<Timestamp>,
+        return_condition -> Nullable<Text>,
+        wiped -> Nullable<Bool>,
+        reported_on -> Nullable<Date>,
+        block_requested -> Bool,
+        deprovisioned_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    equipment_movements (id) {
+        id -> Text,
+        item_id -> Text,
+        movement -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        day -> Date,
+        navigator_id -> Nullable<Text>,
+        actor -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sim_pairings (id) {
+        id -> Text,
+        sim_id -> Text,
+        device_id -> Text,
+        paired_at -> Timestamp,
+        unpaired_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(provinces -> regions (region_code));
 diesel::joinable!(conventions -> regions (region_code));
 diesel::joinable!(user_regions -> users (user_id));
@@ -491,4 +543,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ojt_logs,
     mandatory_training,
     training_progress,
+    equipment_items,
+    equipment_movements,
+    sim_pairings,
 );

@@ -22,6 +22,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use navigator_e2e::authorization::Request;
 use navigator_e2e::contracts::{applicant_of, json_of, PUBLISHED_2019};
+use navigator_e2e::equipment::kit_bodies;
 use navigator_e2e::selection::{applicants, applications_csv, results_csv, Applicant};
 use navigator_e2e::*;
 use reqwest::{Method, Response, StatusCode};
@@ -114,6 +115,9 @@ enum Rule {
     /// is one yet; `GET /navigators/{id}/assignments` ("hr, coordinator,
     /// the Navigator") will be.
     NavigatorRecord,
+    /// Coordinators in their own Region only (403 out-of-scope in another);
+    /// every other role, HR included, gets 403: validating on-the-job hours.
+    Coordination,
 }
 
 /// The answer a case must get.
@@ -172,6 +176,8 @@ fn expected(rule: Rule, who: Who, variant: Variant) -> Outcome {
         (Rule::NavigatorRecord, Who::Navigator) if variant == Variant::Own => Outcome::Success,
         (Rule::NavigatorRecord, Who::Navigator) => Outcome::Hidden,
         (Rule::NavigatorRecord, _) => regional(),
+        (Rule::Coordination, Who::Coordinator) => regional(),
+        (Rule::Coordination, _) => Outcome::Forbidden,
     }
 }
 
@@ -211,6 +217,12 @@ fn the_rules_give_the_answers_of_domain_10() {
     assert_eq!(row(Rule::NavigatorRecord, Who::Hr), [Success; 3]);
     assert_eq!(row(Rule::NavigatorRecord, Who::Trainer), [Forbidden; 3]);
     assert_eq!(row(Rule::NavigatorRecord, Who::Admin), [Forbidden; 3]);
+    assert_eq!(
+        row(Rule::Coordination, Who::Coordinator),
+        [Success, Success, OutOfScope]
+    );
+    assert_eq!(row(Rule::Coordination, Who::Hr), [Forbidden; 3]);
+    assert_eq!(row(Rule::Coordination, Who::Navigator), [Forbidden; 3]);
 }
 
 // ------------------------------------------------------------ the table
@@ -998,6 +1010,247 @@ fn table() -> Vec<Entry> {
             Nothing,
             |_, _| Box::pin(async { Request::get(v1("/me/assignment")) }),
         ),
+        // ----------------------------------------------------- equipment
+        entry("POST /api/v1/equipment", Roles(HR), Nothing, |w, _| {
+            Box::pin(async move {
+                Request::post(
+                    v1("/equipment"),
+                    kit_bodies(5000 + w.serial() as u32)[0].clone(),
+                )
+            })
+        }),
+        entry(
+            "POST /api/v1/equipment/import",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let n = 6000 + w.serial();
+                    Request::csv(
+                    v1("/equipment/import"),
+                    format!(
+                        "kind,model,serial,imei,iccid,phone_number,plan,mailbox,batch\nmailbox,,,,,,,matrice.{n}@navigator.example.it,\n"
+                    ),
+                )
+                })
+            },
+        ),
+        entry("GET /api/v1/equipment", Roles(HR), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/equipment?kind=smartphone")) })
+        }),
+        entry("GET /api/v1/equipment/{id}", Roles(HR), Nothing, |w, c| {
+            Box::pin(async move {
+                let id = w.item_for(c, 0, "in_stock").await;
+                Request::get(v1(&format!("/equipment/{id}")))
+            })
+        }),
+        entry(
+            "GET /api/v1/equipment/{id}/pairings",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 1, "in_stock").await;
+                    Request::get(v1(&format!("/equipment/{id}/pairings")))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/personalise",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "in_stock").await;
+                    Request::post(v1(&format!("/equipment/{id}/personalise")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/assign",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "personalised").await;
+                    let holder = if c.allowed {
+                        navigator_of(&w.signed_in(PROVINCES[0]).await)
+                    } else {
+                        navigator_of(w.contract(Variant::Neighbour))
+                    };
+                    Request::post(
+                        v1(&format!("/equipment/{id}/assign")),
+                        json!({ "navigator_id": holder }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/return",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "assigned").await;
+                    Request::post(
+                        v1(&format!("/equipment/{id}/return")),
+                        json!({ "condition": "good", "wiped": true }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/write-off",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "assigned").await;
+                    Request::post(
+                        v1(&format!("/equipment/{id}/write-off")),
+                        json!({ "state": "lost", "reported_on": TODAY }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/retire",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.item_for(c, 0, "returned").await;
+                    Request::post(v1(&format!("/equipment/{id}/retire")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/equipment/{id}/pair",
+            Roles(HR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let sim = w.item_for(c, 1, "in_stock").await;
+                    let device = w.item_for(c, 0, "in_stock").await;
+                    Request::post(
+                        v1(&format!("/equipment/{sim}/pair")),
+                        json!({ "device_id": device }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/navigators/{id}/kit",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/navigators/{}/kit",
+                        navigator_of(w.contract(Variant::Own))
+                    )))
+                })
+            },
+        ),
+        entry("GET /api/v1/me/kit", Own(NAVIGATOR), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/me/kit")) })
+        }),
+        entry(
+            "POST /api/v1/me/kit/acknowledge",
+            Own(NAVIGATOR),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let request = Request::post(v1("/me/kit/acknowledge"), json!({}));
+                    // A fresh Navigator holding an item, so there is something to acknowledge.
+                    if c.allowed {
+                        request.acting_as(w.fresh_equipped_navigator().await)
+                    } else {
+                        request
+                    }
+                })
+            },
+        ),
+        // ------------------------------------------------------ training
+        entry(
+            "GET /api/v1/me/training",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/training")) }),
+        ),
+        entry(
+            "GET /api/v1/navigators/{id}/training",
+            Rule::NavigatorRecord,
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/navigators/{}/training",
+                        navigator_of(w.contract(c.variant))
+                    )))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/me/ojt-logs",
+            Own(NAVIGATOR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::post(
+                        v1("/me/ojt-logs"),
+                        json!({ "client_id": format!("matrice-{}", w.serial()), "day": TODAY, "hours": 1, "activity": "accoglienza" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/me/ojt-logs",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/ojt-logs")) }),
+        ),
+        entry("GET /api/v1/ojt-logs", Regional, Region, |_, c| {
+            Box::pin(
+                async move { Request::get(v1(&format!("/ojt-logs?region={}", region(c.variant)))) },
+            )
+        }),
+        entry(
+            "POST /api/v1/ojt-logs/{id}/validate",
+            Rule::Coordination,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_log_for(c).await;
+                    Request::post(v1(&format!("/ojt-logs/{id}/validate")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/ojt-logs/{id}/reject",
+            Rule::Coordination,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_log_for(c).await;
+                    Request::post(
+                        v1(&format!("/ojt-logs/{id}/reject")),
+                        json!({ "reason": "non confermato" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/ojt-logs/validate",
+            Rule::Coordination,
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.pending_log_for(c).await;
+                    Request::post(v1("/ojt-logs/validate"), json!({ "ids": [id] }))
+                })
+            },
+        ),
         entry(
             "GET /api/v1/cpis/{code}/navigators",
             Regional,
@@ -1036,7 +1289,7 @@ const PROVINCES: [&str; 2] = ["RM", "MI"];
 const BULK_REGION: &str = "01";
 const BULK_PROVINCE: &str = "TO";
 /// Enough seats and candidates for the fresh subjects of every case.
-const POSTS: [(&str, i64); 3] = [("RM", 30), ("MI", 20), ("TO", 3)];
+const POSTS: [(&str, i64); 3] = [("RM", 40), ("MI", 25), ("TO", 3)];
 const PER_PROVINCE: usize = 50;
 
 fn on_a_working_day(s: &mut api::config::Settings) {
@@ -1109,6 +1362,10 @@ struct Standing {
     drafts: [String; 2],
     waiting: [String; 2],
     suspended: [String; 2],
+    /// A pending on-the-job log of N1 (Region A) and of N3 (Region B).
+    pending_logs: [String; 2],
+    /// Items by kit part and state, as `(part, state, id)`.
+    items: Vec<(usize, String, String)>,
 }
 
 struct World {
@@ -1219,6 +1476,33 @@ impl World {
                 id_of(&world.app.drafted(&world.hr, &world.selection, sigla).await);
             standing.waiting[i] = world.waiting_candidate(v).await;
             standing.suspended[i] = world.suspended_candidate(v).await;
+        }
+        // N1 and N3 work in their Region's CPI and have logged hours.
+        let n3_email = applicant_of(&world.applicants, &world.contracts[2])
+            .email
+            .clone();
+        let n3 = world.app.activate_and_login(&n3_email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (i, token) in [world.navigator.clone(), n3].iter().enumerate() {
+            let nav = navigator_of(&world.contracts[2 * i]);
+            let r = world
+                .app
+                .assign(&world.hr, &nav, &world.cpis[i], SIGNED_ON)
+                .await;
+            succeeded(r, "assignment").await;
+            standing.pending_logs[i] = world.fresh_log(token).await;
+        }
+        for (part, state) in [
+            (0, "in_stock"),
+            (0, "personalised"),
+            (0, "assigned"),
+            (0, "returned"),
+            (1, "in_stock"),
+        ] {
+            let id = world.fresh_item(part, state).await;
+            standing.items.push((part, state.to_owned(), id));
         }
         world.standing = standing;
         world
@@ -1372,6 +1656,101 @@ impl World {
             .await;
         json_of(r, StatusCode::CREATED).await;
         token_in(&self.app.activation_mail(&email).await)
+    }
+
+    /// A fresh pending on-the-job log of the Navigator of `token`: one hour
+    /// on a day of its own, so that no day fills up.
+    async fn fresh_log(&self, token: &str) -> String {
+        let n = self.serial();
+        let first = NaiveDate::parse_from_str(SIGNED_ON, "%Y-%m-%d").unwrap();
+        let day = first + chrono::Days::new((n % 30) as u64);
+        let r = self
+            .app
+            .log_hours(token, &format!("matrice-{n}"), &day.to_string(), 1.0)
+            .await;
+        id_of(&json_of(r, StatusCode::CREATED).await)
+    }
+
+    /// A fresh pending log of Region A for an allowed call; the standing
+    /// one of the variant's Region otherwise.
+    async fn pending_log_for(&self, c: Case) -> String {
+        if c.allowed {
+            self.fresh_log(&self.navigator).await
+        } else {
+            self.standing.pending_logs[side(c.variant)].clone()
+        }
+    }
+
+    /// A fresh item of the standard kit's `part` (0 smartphone, 1 voice
+    /// SIM, 2 tablet, 3 data SIM, 4 mailbox), taken to `state`: `in_stock`,
+    /// `personalised`, `assigned` (to a fresh Navigator) or `returned`.
+    async fn fresh_item(&self, part: usize, state: &str) -> String {
+        let n = 1000 + self.serial() as u32;
+        let body = &kit_bodies(n)[part];
+        let item = json_of(
+            self.app.create_item(&self.hr, body).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let id = id_of(&item);
+        if state == "in_stock" {
+            return id;
+        }
+        let act = |action: &'static str, body: Value| {
+            let id = id.clone();
+            async move {
+                let r = self.app.item_action(&self.hr, &id, action, &body).await;
+                succeeded(r, action).await;
+            }
+        };
+        act("personalise", json!({})).await;
+        if state == "personalised" {
+            return id;
+        }
+        let holder = navigator_of(&self.signed_in(PROVINCES[0]).await);
+        act("assign", json!({ "navigator_id": holder })).await;
+        if state == "returned" {
+            act("return", json!({ "condition": "good", "wiped": true })).await;
+        }
+        id
+    }
+
+    /// The token of a fresh Navigator of Region A who holds one item.
+    async fn fresh_equipped_navigator(&self) -> String {
+        let c = self.signed_in(PROVINCES[0]).await;
+        let item = self.fresh_item(4, "personalised").await;
+        let r = self
+            .app
+            .item_action(
+                &self.hr,
+                &item,
+                "assign",
+                &json!({ "navigator_id": navigator_of(&c) }),
+            )
+            .await;
+        succeeded(r, "assign").await;
+        let email = applicant_of(&self.applicants, &c).email.clone();
+        self.app.activate_and_login(&email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A fresh item for an allowed call, a standing one otherwise.
+    async fn item_for(&self, c: Case, part: usize, state: &str) -> String {
+        if c.allowed {
+            self.fresh_item(part, state).await
+        } else {
+            let standing = self
+                .standing
+                .items
+                .iter()
+                .find(|(p, s, _)| *p == part && s == state);
+            match standing {
+                Some((_, _, id)) => id.clone(),
+                None => panic!("no standing item {part} {state}"),
+            }
+        }
     }
 
     /// The access token of a fresh Navigator of Region A.

@@ -682,16 +682,18 @@ async fn a_future_resignation_acts_on_its_day(app: TestApp) {
     assert_eq!(ended["status"], "ended");
     assert_eq!(ended["end_cause"], "resigned");
     assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 1));
-    let open = json_of(app.offboarding(&hr, "?open=true").await, StatusCode::OK).await;
-    let entry = open
+    // The record opens on the day; holding no equipment, it closes at once.
+    let all = json_of(app.offboarding(&hr, "").await, StatusCode::OK).await;
+    let entry = all
         .as_array()
         .unwrap()
         .iter()
         .find(|o| o["contract_id"] == id.as_str())
-        .unwrap_or_else(|| panic!("no offboarding for {id}: {open}"))
+        .unwrap_or_else(|| panic!("no offboarding for {id}: {all}"))
         .clone();
     assert_eq!(entry["ended_on"], "2019-09-02");
     assert_eq!(entry["navigator_id"], c["navigator_id"]);
+    assert!(entry["closed_at"].is_string(), "{entry}");
 
     let next = json_of(
         app.call(&hr, &sel, "RM", &json!({})).await,

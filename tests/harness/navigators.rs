@@ -68,6 +68,63 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// `POST /me/ojt-logs` with `{client_id, day, hours, activity}`.
+    pub async fn log_hours(&self, token: &str, client_id: &str, day: &str, hours: f64) -> Response {
+        self.post(
+            "/me/ojt-logs",
+            Some(token),
+            &json!({ "client_id": client_id, "day": day, "hours": hours, "activity": "accoglienza utenti" }),
+        )
+        .await
+    }
+
+    pub async fn my_logs(&self, token: &str) -> Response {
+        self.get("/me/ojt-logs", Some(token)).await
+    }
+
+    pub async fn ojt_logs(&self, token: &str, query: &str) -> Response {
+        self.get(&format!("/ojt-logs{query}"), Some(token)).await
+    }
+
+    pub async fn validate_log(&self, token: &str, id: &str) -> Response {
+        self.post(
+            &format!("/ojt-logs/{id}/validate"),
+            Some(token),
+            &json!(null),
+        )
+        .await
+    }
+
+    pub async fn reject_log(&self, token: &str, id: &str, reason: &str) -> Response {
+        self.post(
+            &format!("/ojt-logs/{id}/reject"),
+            Some(token),
+            &json!({ "reason": reason }),
+        )
+        .await
+    }
+
+    pub async fn validate_logs(&self, token: &str, ids: &[&str]) -> Response {
+        self.post("/ojt-logs/validate", Some(token), &json!({ "ids": ids }))
+            .await
+    }
+
+    /// `GET /me/training`, with `If-None-Match` when a tag is given.
+    pub async fn my_training(&self, token: &str, if_none_match: Option<&str>) -> Response {
+        let mut r = self.client.get(self.api("/me/training")).bearer_auth(token);
+        if let Some(tag) = if_none_match {
+            r = r.header("if-none-match", tag);
+        }
+        r.send().await.unwrap()
+    }
+
+    pub async fn navigator_training(&self, token: &str, navigator: &str) -> Response {
+        self.get(&format!("/navigators/{navigator}/training"), Some(token))
+            .await
+    }
+}
+
 /// A programme to place people in: rankings published on 24 June 2019 with
 /// `per_province` candidates in each of `posts`' provinces, and one signed
 /// contract (signed 15 July, starting 16 July 2019) per entry of `hire`.
@@ -97,7 +154,8 @@ impl Programme {
 impl TestApp {
     pub async fn programme(&self, posts: &[(&str, i64)], hire: &[&str]) -> Programme {
         let hr = self.user_with_role("hr", &[]).await;
-        let per_province = hire.len().max(2);
+        // One spare candidate per province, for a further call or draft.
+        let per_province = hire.len().max(2) + 1;
         let (selection, applicants) = self.selection_2019(&hr, posts, per_province).await;
         let mut contracts = Vec::new();
         for sigla in hire {

@@ -115,6 +115,12 @@ impl Policy for HrOrTrainer {
     const ROLES: &'static [Role] = &[Role::Hr, Role::Trainer];
 }
 
+/// On-the-job hours are validated by the Region's coordinators.
+pub struct CoordinatorOnly;
+impl Policy for CoordinatorOnly {
+    const ROLES: &'static [Role] = &[Role::Coordinator];
+}
+
 /// The Navigator's own data.
 pub struct NavigatorOnly;
 impl Policy for NavigatorOnly {

@@ -40,10 +40,11 @@ pub async fn get_candidate(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<CandidateView>> {
     let id = id.into_inner();
+    let today = state.today();
     let a = state
         .write(move |conn| {
             // An overdue offer lapses before the candidate's state is shown.
-            scorrimento::lapse_overdue(conn, chrono::Utc::now())?;
+            scorrimento::lapse_overdue(conn, chrono::Utc::now(), today)?;
             selection::get_application(conn, &id)?.ok_or(ApiError::NotFound {
                 entity: "candidate",
             })
@@ -65,12 +66,13 @@ async fn act(
         return Err(ApiError::violation("reason", "required"));
     }
     let ctx = meta.audit(Some(caller));
+    let today = state.today();
     let after = state
         .write(move |conn| {
             let a = selection::get_application(conn, &id)?.ok_or(ApiError::NotFound {
                 entity: "candidate",
             })?;
-            scorrimento::act_on_candidate(conn, &ctx, &a, action, &reason)
+            scorrimento::act_on_candidate(conn, &ctx, &a, action, &reason, today)
         })
         .await?;
     view(&after)

@@ -723,7 +723,9 @@ pub async fn my_resignation(
     ))
 }
 
-/// Offboarding records of ended contracts; `open=true` for those not closed.
+/// Offboarding records of ended contracts with the items still held;
+/// `open=true` for those not closed. A record closes by itself when the last
+/// item comes back or is written off.
 #[utoipa::path(
     tag = "contracts",
     params(OffboardingQuery),
@@ -738,23 +740,30 @@ pub async fn list_offboarding(
 ) -> ApiResult<web::Json<Vec<OffboardingView>>> {
     let open = query.0.open.unwrap_or(false);
     let today = state.today();
-    let rows = state
+    let views = state
         .write(move |conn| {
             crate::contracts::settle(conn, chrono::Utc::now(), today)?;
-            Ok(store::offboardings(conn, open)?)
-        })
-        .await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(|o| {
-                Ok(OffboardingView {
+            let mut views = Vec::new();
+            for o in store::offboardings(conn, open)? {
+                // What the Navigator still holds, while the record is open.
+                let outstanding = if o.closed_at.is_none() {
+                    persistence::equipment::held_by(conn, &o.navigator_id)?
+                        .iter()
+                        .map(|i| crate::equipment::item_view(conn, i))
+                        .collect::<ApiResult<_>>()?
+                } else {
+                    Vec::new()
+                };
+                views.push(OffboardingView {
                     navigator_id: parse_uuid(&o.navigator_id)?,
                     contract_id: parse_uuid(&o.contract_id)?,
                     ended_on: o.ended_on,
-                    outstanding: Vec::new(),
+                    outstanding,
                     closed_at: o.closed_at.map(persistence::time::from_db),
-                })
-            })
-            .collect::<ApiResult<_>>()?,
-    ))
+                });
+            }
+            Ok(views)
+        })
+        .await?;
+    Ok(web::Json(views))
 }

@@ -5,9 +5,11 @@ pub mod audit;
 pub mod auth;
 pub mod candidates;
 pub mod contracts;
+pub mod equipment;
 pub mod me;
 pub mod navigators;
 pub mod offers;
+pub mod ojt;
 pub mod ops;
 pub mod reference;
 pub mod selection;
@@ -81,7 +83,29 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(navigators::list::cpi_navigators)
         .service(navigators::assign::assign_navigator)
         .service(navigators::history::list_assignments)
-        .service(navigators::history::my_assignment);
+        .service(navigators::history::my_assignment)
+        .service(navigators::training::my_training)
+        .service(navigators::training::navigator_training)
+        .service(ojt::log::log_hours)
+        .service(ojt::log::my_logs)
+        .service(ojt::decide::list_logs)
+        .service(ojt::decide::validate_logs)
+        .service(ojt::decide::validate_log)
+        .service(ojt::decide::reject_log)
+        .service(equipment::inventory::create_item)
+        .service(equipment::inventory::import_items)
+        .service(equipment::inventory::list_items)
+        .service(equipment::inventory::get_item)
+        .service(equipment::inventory::list_pairings)
+        .service(equipment::movements::personalise)
+        .service(equipment::movements::assign)
+        .service(equipment::movements::return_item)
+        .service(equipment::movements::write_off)
+        .service(equipment::movements::retire)
+        .service(equipment::movements::pair)
+        .service(equipment::kit::navigator_kit)
+        .service(equipment::kit::my_kit)
+        .service(equipment::kit::acknowledge_kit);
 }
 
 /// Operations outside `/api/v1`.
@@ -120,5 +144,21 @@ pub fn check_province_filter(
         Ok(())
     } else {
         Err(crate::error::ApiError::OutOfScope)
+    }
+}
+
+/// The Regions a list may show: the one asked for, if the caller covers it,
+/// else all of the caller's (every Region for HR).
+pub fn regions_in_scope(
+    caller: &crate::auth::Caller,
+    asked: Option<String>,
+) -> Result<Option<Vec<String>>, crate::error::ApiError> {
+    match asked {
+        Some(r) if caller.covers_region(&r) => Ok(Some(vec![r])),
+        Some(_) => Err(crate::error::ApiError::OutOfScope),
+        None if caller.role == domain::account::Role::Coordinator => {
+            Ok(Some(caller.regions.clone()))
+        }
+        None => Ok(None),
     }
 }

@@ -122,9 +122,10 @@ pub async fn list_offers(
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
+    let today = state.today();
     let rows = state
         .write(move |conn| {
-            scorrimento::lapse_overdue(conn, Utc::now())?;
+            scorrimento::lapse_overdue(conn, Utc::now(), today)?;
             Ok(offers::list(conn, &filter)?)
         })
         .await?;
@@ -146,13 +147,20 @@ async fn decide(
     outcome: Outcome,
 ) -> ApiResult<OfferView> {
     let ctx = meta.audit(Some(caller));
+    let today = state.today();
     state
         .write(move |conn| {
-            scorrimento::lapse_overdue(conn, Utc::now())?;
+            scorrimento::lapse_overdue(conn, Utc::now(), today)?;
             let offer =
                 offers::get_offer(conn, &id)?.ok_or(ApiError::NotFound { entity: "offer" })?;
-            let after =
-                scorrimento::apply_outcome(conn, &ctx, &offer, outcome, Some("registrato da HR"))?;
+            let after = scorrimento::apply_outcome(
+                conn,
+                &ctx,
+                &offer,
+                outcome,
+                Some("registrato da HR"),
+                today,
+            )?;
             let app = persistence::selection::get_application(conn, &after.application_id)?
                 .ok_or(ApiError::Internal)?;
             offer_view(&after, &app.application_no)
@@ -226,9 +234,10 @@ pub async fn respond_to_offer(
     let OfferResponse { token, decision } = body.0;
     let hash = digest(token.trim());
     let ctx = meta.audit(None);
+    let today = state.today();
     let view = state
         .write(move |conn| {
-            scorrimento::lapse_overdue(conn, Utc::now())?;
+            scorrimento::lapse_overdue(conn, Utc::now(), today)?;
             let offer =
                 offers::offer_by_token(conn, &hash)?.ok_or(ApiError::OneTimeTokenInvalid)?;
             if !offers::use_token(conn, &offer.id)? {
@@ -244,6 +253,7 @@ pub async fn respond_to_offer(
                 &offer,
                 outcome,
                 Some("risposta del candidato"),
+                today,
             )?;
             let app = persistence::selection::get_application(conn, &after.application_id)?
                 .ok_or(ApiError::Internal)?;

@@ -1,5 +1,4 @@
 use actix_web::{get, web};
-use domain::account::Role;
 use domain::contract::ContractStatus;
 use openapi::dto::{NavigatorQuery, NavigatorView, Page, PageQuery};
 use openapi::Problem;
@@ -10,7 +9,7 @@ use crate::auth::caller::{HrCoordinatorOrNavigator, HrOrCoordinator};
 use crate::auth::{Authorized, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidQuery;
-use crate::handlers::page_limit;
+use crate::handlers::{page_limit, regions_in_scope};
 use crate::navigators::{check_access, check_own_id, navigator_view};
 use crate::state::AppState;
 
@@ -30,17 +29,6 @@ fn parse_status(raw: Option<&str>) -> ApiResult<Option<ContractStatus>> {
         field: "status".into(),
         detail: format!("{s}: draft, signed, active, suspended or ended"),
     })
-}
-
-/// The Regions a list may show: the one asked for, if the caller covers it,
-/// else all of the caller's (every Region for HR).
-fn regions_in_scope(caller: &Caller, asked: Option<String>) -> ApiResult<Option<Vec<String>>> {
-    match asked {
-        Some(r) if caller.covers_region(&r) => Ok(Some(vec![r])),
-        Some(_) => Err(ApiError::OutOfScope),
-        None if caller.role == Role::Coordinator => Ok(Some(caller.regions.clone())),
-        None => Ok(None),
-    }
 }
 
 /// One page of Navigators: SQL filters first, then the contract's state on

@@ -3,3 +3,4 @@
 pub mod assign;
 pub mod history;
 pub mod list;
+pub mod training;

@@ -264,11 +264,12 @@ pub async fn get_ranking(
         }
     }
     let caller = caller.caller.clone();
+    let today = state.today();
     let view = state
         .write(move |conn| {
             check_province_scope(conn, &caller, &sigla)?;
             // Candidate states are shown after overdue offers lapse.
-            crate::scorrimento::lapse_overdue(conn, chrono::Utc::now())?;
+            crate::scorrimento::lapse_overdue(conn, chrono::Utc::now(), today)?;
             let sel = load_selection(conn, &id)?;
             let ranking = selection::ranking(conn, &sel.id, &sigla, q.version)?
                 .ok_or(ApiError::NotFound { entity: "ranking" })?;

@@ -1,0 +1,103 @@
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use openapi::dto::TrainingProgressView;
+use openapi::Problem;
+use persistence::contracts::NavigatorRow;
+use persistence::{contracts, training};
+
+use crate::auth::caller::{HrCoordinatorOrNavigator, NavigatorOnly};
+use crate::auth::{Authorized, Caller};
+use crate::error::{ApiError, ApiResult};
+use crate::etag::stored_with_etag;
+use crate::navigators::{check_access, check_own_id};
+use crate::state::AppState;
+
+fn navigator_in_scope(
+    conn: &mut persistence::DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> ApiResult<NavigatorRow> {
+    let nav = contracts::get_navigator(conn, id)?.ok_or(ApiError::NotFound {
+        entity: "navigator",
+    })?;
+    check_access(caller, &nav)?;
+    Ok(nav)
+}
+
+/// The stored progress of a Navigator the caller may see, made and stored
+/// on first read for a Navigator with no record yet.
+async fn progress_of(
+    state: &AppState,
+    caller: Caller,
+    navigator_id: String,
+) -> ApiResult<(String, String)> {
+    let (reader, id) = (caller.clone(), navigator_id.clone());
+    let stored = state
+        .read(move |conn| {
+            // A Navigator reading their own needs no lookup: the token says who.
+            if reader.navigator_id.as_deref() != Some(id.as_str()) {
+                navigator_in_scope(conn, &reader, &id)?;
+            }
+            Ok(training::stored_progress(conn, &id)?)
+        })
+        .await?;
+    if let Some(found) = stored {
+        return Ok(found);
+    }
+    state
+        .write(move |conn| {
+            let nav = navigator_in_scope(conn, &caller, &navigator_id)?;
+            persistence::assignments::lock_navigator(conn, &nav.id)?;
+            crate::training::refresh(conn, &nav)
+        })
+        .await
+}
+
+/// The caller's training progress, per bucket, for the tablet: small, with
+/// a strong `ETag`; `If-None-Match` answers 304 with no body.
+#[utoipa::path(
+    tag = "self",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = TrainingProgressView, headers(("ETag" = String, description = "Strong tag of the body"))),
+        (status = 304, description = "Not modified since the tag in If-None-Match"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/training")]
+pub async fn my_training(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authorized<NavigatorOnly>,
+) -> ApiResult<HttpResponse> {
+    let id = caller.navigator_id.clone().ok_or(ApiError::NotFound {
+        entity: "navigator",
+    })?;
+    let (body, tag) = progress_of(&state, caller.caller.clone(), id).await?;
+    stored_with_etag(&req, body, &tag)
+}
+
+/// A Navigator's training progress: HR, their Region's coordinators, and
+/// the Navigator themselves.
+#[utoipa::path(
+    tag = "navigators",
+    params(("id" = String, Path, description = "Navigator id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = TrainingProgressView, headers(("ETag" = String, description = "Strong tag of the body"))),
+        (status = 304, description = "Not modified since the tag in If-None-Match"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/navigators/{id}/training")]
+pub async fn navigator_training(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authorized<HrCoordinatorOrNavigator>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    check_own_id(&caller, &id)?;
+    let (body, tag) = progress_of(&state, caller.caller.clone(), id).await?;
+    stored_with_etag(&req, body, &tag)
+}

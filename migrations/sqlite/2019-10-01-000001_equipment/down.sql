@@ -1,0 +1,3 @@
+DROP TABLE sim_pairings;
+DROP TABLE equipment_movements;
+DROP TABLE equipment_items;

@@ -1,0 +1,2 @@
+ALTER TABLE offers DROP COLUMN decided_on;
+ALTER TABLE offers DROP COLUMN called_on;

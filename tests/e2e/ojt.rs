@@ -1,0 +1,481 @@
+//! On-the-job hours end to end (DOMAIN.md §8 rules 3, 4 and 6): every
+//! refusal of a log with its own problem type, Campania's logs without a
+//! CPI, retries on `client_id` (also racing), validation by the Region's
+//! coordinator one at a time or in an all-or-nothing batch, and the
+//! progress the tablet polls with its ETag.
+
+use chrono::NaiveDate;
+use navigator_e2e::contracts::json_of;
+use navigator_e2e::endpoints::problem;
+use navigator_e2e::navigators::Programme;
+use navigator_e2e::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn on(day: &'static str) -> impl FnOnce(&mut api::config::Settings) {
+    move |s| s.today = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("id in {v}"))
+        .to_owned()
+}
+
+/// A Lazio programme of `n` Navigators (contracts from 16 July 2019, the
+/// convention from the 17th), the first assigned to RM-EUR from the 17th;
+/// the token of each Navigator who has one.
+async fn lazio(app: &TestApp, n: usize) -> (Programme, Vec<String>) {
+    let hire = vec!["RM"; n];
+    let p = app.programme(&[("RM", n as i64)], &hire).await;
+    app.cpi_in("RM-EUR", "RM", None).await;
+    app.cpi_in("RM-TIB", "RM", None).await;
+    json_of(
+        app.assign(&p.hr, &p.navigator(0), "RM-EUR", "2019-07-17")
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mut tokens = Vec::new();
+    for i in 0..n {
+        let pair = app.activate_and_login(&p.email(i)).await;
+        tokens.push(pair["access_token"].as_str().unwrap().to_owned());
+    }
+    (p, tokens)
+}
+
+async fn refused(app: &TestApp, token: &str, day: &str, hours: f64) -> Value {
+    let r = app
+        .log_hours(token, &uuid::Uuid::new_v4().to_string(), day, hours)
+        .await;
+    problem(r, 422).await
+}
+
+// ------------------------------------------------------------- the rules
+
+/// Each refusal of DOMAIN.md §8.3 has its own problem type; nothing of a
+/// refused log is kept.
+async fn every_refused_log_names_its_rule(app: TestApp) {
+    let (p, tokens) = lazio(&app, 2).await;
+    let token = &tokens[0];
+
+    let b = refused(&app, token, "2019-09-03", 4.0).await;
+    assert_eq!(b["type"], "day-in-future", "{b}");
+    let b = refused(&app, token, "2019-07-15", 4.0).await;
+    assert_eq!(b["type"], "outside-active-contract", "{b}");
+    let b = refused(&app, token, "2019-07-16", 4.0).await;
+    assert_eq!(b["type"], "before-operational-start", "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("17/07/2019"), "{b}");
+
+    let contract = p.contracts[0]["id"].as_str().unwrap();
+    json_of(
+        app.suspend_contract(&p.hr, contract, "2019-08-10", "2019-08-12")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let b = refused(&app, token, "2019-08-11", 4.0).await;
+    assert_eq!(b["type"], "outside-active-contract", "{b}");
+
+    let r = app
+        .post(
+            "/me/ojt-logs",
+            Some(token),
+            &json!({ "client_id": "a-1", "day": "2019-08-20", "hours": 4, "activity": "x", "cpi_code": "RM-TIB" }),
+        )
+        .await;
+    let b = problem(r, 422).await;
+    assert_eq!(b["type"], "not-assigned-cpi", "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("RM-EUR"), "{b}");
+
+    // The second Navigator has no CPI yet.
+    let b = refused(&app, &tokens[1], "2019-08-20", 4.0).await;
+    assert_eq!(b["type"], "no-cpi-assignment", "{b}");
+
+    // Eight hours a day at most.
+    json_of(
+        app.log_hours(token, "d-1", "2019-08-20", 6.0).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let b = refused(&app, token, "2019-08-20", 2.25).await;
+    assert_eq!(b["type"], "daily-hours-exceeded", "{b}");
+    json_of(
+        app.log_hours(token, "d-2", "2019-08-20", 2.0).await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // Malformed amounts name the field.
+    let b = refused(&app, token, "2019-08-21", 1.1).await;
+    assert_eq!(b["type"], "validation-failed");
+    assert_eq!(
+        (
+            b["errors"][0]["field"].as_str(),
+            b["errors"][0]["code"].as_str()
+        ),
+        (Some("hours"), Some("not-quarter-hours"))
+    );
+    let b = refused(&app, token, "2019-08-21", 9.0).await;
+    assert_eq!(b["errors"][0]["code"], "too-many-hours", "{b}");
+
+    let mine = json_of(app.my_logs(token).await, StatusCode::OK).await;
+    let logs = mine.as_array().unwrap();
+    assert_eq!(logs.len(), 2, "{mine}");
+    assert!(logs
+        .iter()
+        .all(|l| l["cpi_code"] == "RM-EUR" && l["status"] == "pending"));
+}
+both_engines!(every_refused_log_names_its_rule, on("2019-09-02"));
+
+/// The daily maximum is a setting.
+async fn the_daily_maximum_is_configurable(app: TestApp) {
+    let (_, tokens) = lazio(&app, 1).await;
+    json_of(
+        app.log_hours(&tokens[0], "long-day", "2019-08-20", 10.0)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let b = refused(&app, &tokens[0], "2019-08-20", 0.25).await;
+    assert_eq!(b["type"], "daily-hours-exceeded", "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("10"), "{b}");
+}
+both_engines!(
+    the_daily_maximum_is_configurable,
+    |s: &mut api::config::Settings| {
+        s.today = NaiveDate::from_ymd_opt(2019, 9, 2);
+        s.ojt_max_day_hours = 10;
+    }
+);
+
+/// In Campania Navigators log hours without a CPI, from the convention's day.
+async fn campania_logs_carry_no_cpi(app: TestApp) {
+    let p = app.programme(&[("NA", 1)], &["NA"]).await;
+    let pair = app.activate_and_login(&p.email(0)).await;
+    let token = pair["access_token"].as_str().unwrap();
+    let b = refused(&app, token, "2019-12-08", 4.0).await;
+    assert_eq!(b["type"], "before-operational-start", "{b}");
+    let log = json_of(
+        app.log_hours(token, "na-1", "2019-12-10", 4.0).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert!(log["cpi_code"].is_null(), "{log}");
+    let r = app
+        .post(
+            "/me/ojt-logs",
+            Some(token),
+            &json!({ "client_id": "na-2", "day": "2019-12-11", "hours": 4, "activity": "x", "cpi_code": "NA-01" }),
+        )
+        .await;
+    assert_eq!(problem(r, 422).await["type"], "not-assigned-cpi");
+}
+both_engines!(campania_logs_carry_no_cpi, on("2019-12-20"));
+
+// ------------------------------------------------------------- retries
+
+/// A retry answers the original; the same id with other content is a
+/// conflict; identical POSTs racing each other make one log.
+async fn a_retry_answers_the_original_log(app: TestApp) {
+    let (_, tokens) = lazio(&app, 1).await;
+    let token = &tokens[0];
+    let first = json_of(
+        app.log_hours(token, "tab-1", "2019-08-20", 4.0).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let again = json_of(
+        app.log_hours(token, "tab-1", "2019-08-20", 4.0).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(first, again);
+    let b = problem(app.log_hours(token, "tab-1", "2019-08-21", 4.0).await, 409).await;
+    assert_eq!(b["type"], "client-id-reused", "{b}");
+
+    let requests = (0..12).map(|_| app.log_hours(token, "tab-race", "2019-08-22", 3.5));
+    let answers = futures_util::future::join_all(requests).await;
+    let mut ids = Vec::new();
+    let mut created = 0;
+    for r in answers {
+        let status = r.status();
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status}"
+        );
+        created += usize::from(status == StatusCode::CREATED);
+        ids.push(id_of(&r.json::<Value>().await.unwrap()));
+    }
+    ids.dedup();
+    assert_eq!((created, ids.len()), (1, 1), "{ids:?}");
+    let mine = json_of(app.my_logs(token).await, StatusCode::OK).await;
+    assert_eq!(mine.as_array().unwrap().len(), 2, "{mine}");
+}
+both_engines!(a_retry_answers_the_original_log, on("2019-09-02"));
+
+// ---------------------------------------------------------- validation
+
+/// Coordinators validate and reject their own Region's logs, one at a time
+/// or in a batch that is all or nothing; HR and other Regions cannot.
+async fn coordinators_validate_their_regions_logs(app: TestApp) {
+    let (p, tokens) = lazio(&app, 2).await;
+    app.cpi_in("RM-TOR", "RM", None).await;
+    json_of(
+        app.assign(&p.hr, &p.navigator(1), "RM-TOR", "2019-07-17")
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mut ids = Vec::new();
+    for (i, day) in ["2019-08-19", "2019-08-20", "2019-08-21", "2019-08-22"]
+        .iter()
+        .enumerate()
+    {
+        let token = &tokens[i % 2];
+        let log = json_of(
+            app.log_hours(token, &format!("c-{i}"), day, 5.0).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        ids.push(id_of(&log));
+    }
+    let lazio_coordinator = app.user_with_role("coordinator", &["12"]).await;
+    let lombardia = app.user_with_role("coordinator", &["03"]).await;
+
+    let queue = json_of(
+        app.ojt_logs(&lazio_coordinator, "?status=pending").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(queue["items"].as_array().unwrap().len(), 4, "{queue}");
+    let other = json_of(app.ojt_logs(&lombardia, "").await, StatusCode::OK).await;
+    assert!(other["items"].as_array().unwrap().is_empty(), "{other}");
+    problem(app.ojt_logs(&lombardia, "?region=12").await, 403).await;
+    problem(
+        app.ojt_logs(&lazio_coordinator, "?status=approved").await,
+        400,
+    )
+    .await;
+
+    // Scope: another Region's coordinator, HR, the Navigator.
+    assert_eq!(
+        problem(app.validate_log(&lombardia, &ids[0]).await, 403).await["type"],
+        "out-of-scope"
+    );
+    assert_eq!(
+        problem(app.validate_log(&p.hr, &ids[0]).await, 403).await["type"],
+        "forbidden"
+    );
+    problem(app.validate_log(&tokens[0], &ids[0]).await, 403).await;
+    problem(
+        app.validate_log(&lazio_coordinator, "no-such-log").await,
+        404,
+    )
+    .await;
+
+    let v = json_of(
+        app.validate_log(&lazio_coordinator, &ids[0]).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(v["status"], "validated");
+    let b = problem(app.validate_log(&lazio_coordinator, &ids[0]).await, 409).await;
+    assert_eq!(b["type"], "log-not-pending", "{b}");
+
+    let b = problem(app.reject_log(&lazio_coordinator, &ids[1], " ").await, 422).await;
+    assert_eq!(b["errors"][0]["field"], "reason", "{b}");
+    let r = json_of(
+        app.reject_log(&lazio_coordinator, &ids[1], "orario non confermato dal CPI")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (r["status"].as_str(), r["reason"].as_str()),
+        (Some("rejected"), Some("orario non confermato dal CPI"))
+    );
+
+    // A batch with one decided log changes nothing and names it.
+    let b = problem(
+        app.validate_logs(&lazio_coordinator, &[&ids[2], &ids[0], &ids[3]])
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(b["errors"].as_array().unwrap().len(), 1, "{b}");
+    assert_eq!(b["errors"][0]["field"], "ids[1]", "{b}");
+    assert_eq!(b["errors"][0]["code"], "log-not-pending", "{b}");
+    let pending = json_of(
+        app.ojt_logs(&lazio_coordinator, "?status=pending").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(pending["items"].as_array().unwrap().len(), 2, "{pending}");
+    problem(app.validate_logs(&lombardia, &[&ids[2]]).await, 403).await;
+
+    let done = json_of(
+        app.validate_logs(&lazio_coordinator, &[&ids[2], &ids[3]])
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["validated"], 2);
+    let validated = json_of(
+        app.ojt_logs(&p.hr, "?status=validated").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        validated["items"].as_array().unwrap().len(),
+        3,
+        "{validated}"
+    );
+
+    let log = json_of(
+        app.audit(&p.hr, &format!("?entity=ojt_log&entity_id={}", ids[1]))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"ojt.logged") && actions.contains(&"ojt.rejected"),
+        "{actions:?}"
+    );
+}
+both_engines!(coordinators_validate_their_regions_logs, on("2019-09-02"));
+
+// ------------------------------------------------------------ progress
+
+/// The tablet's progress: pending hours shown apart, validated ones
+/// counted; the ETag changes exactly when a number the Navigator sees
+/// changes, and 304 otherwise.
+async fn progress_counts_validated_hours_with_an_etag(app: TestApp) {
+    let (p, tokens) = lazio(&app, 2).await;
+    let token = &tokens[0];
+    let coordinator = app.user_with_role("coordinator", &["12"]).await;
+
+    let r = app.my_training(token, None).await;
+    let empty = r.headers()["etag"].to_str().unwrap().to_owned();
+    let v = json_of(r, StatusCode::OK).await;
+    assert_eq!(v["path"], "navigator-2019");
+    assert_eq!(v["required_hours"], 200.0);
+    assert_eq!(v["buckets"]["on_the_job"]["required_hours"], 120.0);
+    assert_eq!(v["total_hours"], 0.0);
+    assert!(v["completed_on"].is_null());
+
+    let log = json_of(
+        app.log_hours(token, "p-1", "2019-08-20", 6.0).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let r = app.my_training(token, Some(&empty)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let pending_tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let v = json_of(r, StatusCode::OK).await;
+    assert_eq!(v["buckets"]["on_the_job"]["pending_hours"], 6.0);
+    assert_eq!(v["buckets"]["on_the_job"]["validated_hours"], 0.0);
+    assert_eq!(v["total_hours"], 0.0);
+
+    // Nothing the Navigator sees changes: a refused log, a new CPI.
+    refused(&app, token, "2019-09-03", 1.0).await;
+    json_of(
+        app.assign(&p.hr, &p.navigator(0), "RM-TIB", "2019-08-26")
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let r = app.my_training(token, Some(&pending_tag)).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert!(r.bytes().await.unwrap().is_empty());
+
+    json_of(
+        app.validate_log(&coordinator, &id_of(&log)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let r = app.my_training(token, Some(&pending_tag)).await;
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(tag, pending_tag);
+    let text = r.text().await.unwrap();
+    assert!(text.len() < 1024, "{} bytes: {text}", text.len());
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["buckets"]["on_the_job"]["validated_hours"], 6.0);
+    assert_eq!(v["buckets"]["on_the_job"]["pending_hours"], 0.0);
+    assert_eq!(v["total_hours"], 6.0);
+    assert_eq!(v["percent"], 3.0);
+
+    // HR and the Region's coordinator read the same answer, with the same tag.
+    let r = app.navigator_training(&coordinator, &p.navigator(0)).await;
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), tag);
+    assert_eq!(r.text().await.unwrap(), text);
+    json_of(
+        app.navigator_training(&p.hr, &p.navigator(0)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let lombardia = app.user_with_role("coordinator", &["03"]).await;
+    problem(
+        app.navigator_training(&lombardia, &p.navigator(0)).await,
+        403,
+    )
+    .await;
+    problem(
+        app.navigator_training(&tokens[1], &p.navigator(0)).await,
+        404,
+    )
+    .await;
+    json_of(
+        app.navigator_training(token, &p.navigator(0)).await,
+        StatusCode::OK,
+    )
+    .await;
+}
+both_engines!(
+    progress_counts_validated_hours_with_an_etag,
+    on("2019-09-02")
+);
+
+/// 120 validated hours fill the on-the-job bucket on the day the last of
+/// them was worked; more hours never go above it.
+async fn the_on_the_job_bucket_fills_on_its_last_day(app: TestApp) {
+    let (_, tokens) = lazio(&app, 1).await;
+    let token = &tokens[0];
+    let coordinator = app.user_with_role("coordinator", &["12"]).await;
+    let first = NaiveDate::from_ymd_opt(2019, 8, 1).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..16 {
+        let day = (first + chrono::Days::new(i)).to_string();
+        let log = json_of(
+            app.log_hours(token, &format!("f-{i}"), &day, 8.0).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        ids.push(id_of(&log));
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    json_of(app.validate_logs(&coordinator, &refs).await, StatusCode::OK).await;
+    let v = json_of(app.my_training(token, None).await, StatusCode::OK).await;
+    let ojt = &v["buckets"]["on_the_job"];
+    assert_eq!(ojt["validated_hours"], 128.0);
+    assert_eq!(ojt["complete"], true);
+    // 15 days of 8 hours: full on the 15th of August.
+    assert_eq!(ojt["completed_on"], "2019-08-15");
+    assert_eq!(v["total_hours"], 120.0);
+    assert_eq!(v["percent"], 60.0);
+    assert!(
+        v["completed_on"].is_null(),
+        "classroom and distance are still to do"
+    );
+}
+both_engines!(
+    the_on_the_job_bucket_fills_on_its_last_day,
+    on("2019-09-02")
+);
