@@ -1036,7 +1036,7 @@ const PROVINCES: [&str; 2] = ["RM", "MI"];
 const BULK_REGION: &str = "01";
 const BULK_PROVINCE: &str = "TO";
 /// Enough seats and candidates for the fresh subjects of every case.
-const POSTS: [(&str, i64); 3] = [("RM", 30), ("MI", 20), ("TO", 3)];
+const POSTS: [(&str, i64); 3] = [("RM", 40), ("MI", 25), ("TO", 3)];
 const PER_PROVINCE: usize = 50;
 
 fn on_a_working_day(s: &mut api::config::Settings) {
