@@ -15,6 +15,7 @@ pub mod etag;
 pub mod extract;
 pub mod handlers;
 pub mod i18n;
+pub mod indicators;
 pub mod mail;
 pub mod metrics;
 pub mod middleware;

@@ -101,6 +101,16 @@ fn main() -> anyhow::Result<()> {
                 if !report.accounts.is_empty() {
                     println!("(demo passwords are shown only now)");
                 }
+                let today = settings.today.unwrap_or_else(api::clock::today);
+                let programme = actix_web::rt::System::new()
+                    .block_on(demo::programme::seed_programme(&settings, today))?;
+                match programme {
+                    Some(p) => println!(
+                        "demo programme: {} applications, {} Navigators under contract, {} offers declined and {} lapsed, {} resignations, {} on-the-job logs, {} equipment items",
+                        p.applications, p.navigators, p.declined, p.lapsed, p.resigned, p.ojt_logs, p.items
+                    ),
+                    None => println!("demo programme: already there"),
+                }
             }
             Ok(())
         }

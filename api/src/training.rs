@@ -13,6 +13,7 @@ use openapi::dto::{
     BucketProgressView, MandatoryTrainingView, ProgressBuckets, TrainingProgressView,
 };
 use persistence::contracts::NavigatorRow;
+use persistence::training::FillDays;
 use persistence::{assignments, training, DbConnection};
 
 use crate::error::{ApiError, ApiResult};
@@ -20,8 +21,12 @@ use crate::etag::tag_of;
 
 pub const FINAL_ASSESSMENT: &str = "final_assessment";
 
-/// Computes the progress of a Navigator from their records.
-pub fn compute(conn: &mut DbConnection, nav: &NavigatorRow) -> ApiResult<TrainingProgressView> {
+/// Computes the progress of a Navigator from their records, with the days
+/// the buckets filled.
+pub fn compute(
+    conn: &mut DbConnection,
+    nav: &NavigatorRow,
+) -> ApiResult<(TrainingProgressView, FillDays)> {
     let path = training::path_of_selection(conn, &nav.selection_id)?.ok_or(ApiError::Internal)?;
     let mut records = Vec::new();
     for b in &path.buckets {
@@ -69,8 +74,15 @@ pub fn compute(conn: &mut DbConnection, nav: &NavigatorRow) -> ApiResult<Trainin
         passed_on: latest.get(FINAL_ASSESSMENT).copied(),
     };
     let p = progress(&records, assessment);
+    let filled = |kind| p.bucket(kind).and_then(|b| b.filled_on);
+    let days = FillDays {
+        classroom: filled(BucketKind::Classroom),
+        distance: filled(BucketKind::Distance),
+        on_the_job: filled(BucketKind::OnTheJob),
+        completed: p.completed_on,
+    };
     let view = |kind| p.bucket(kind).map(bucket_view);
-    Ok(TrainingProgressView {
+    let view = TrainingProgressView {
         path: path.path.code.clone(),
         buckets: ProgressBuckets {
             classroom: view(BucketKind::Classroom),
@@ -85,7 +97,8 @@ pub fn compute(conn: &mut DbConnection, nav: &NavigatorRow) -> ApiResult<Trainin
             .into_iter()
             .map(|(item, completed_on)| MandatoryTrainingView { item, completed_on })
             .collect(),
-    })
+    };
+    Ok((view, days))
 }
 
 fn bucket_view(b: &BucketProgress) -> BucketProgressView {
@@ -102,10 +115,10 @@ fn bucket_view(b: &BucketProgress) -> BucketProgressView {
 /// transaction that changed their records, after taking their row lock
 /// (`assignments::lock_navigator`). Returns `(body, etag)`.
 pub fn refresh(conn: &mut DbConnection, nav: &NavigatorRow) -> ApiResult<(String, String)> {
-    let view = compute(conn, nav)?;
+    let (view, days) = compute(conn, nav)?;
     let body = serde_json::to_string(&view).map_err(|_| ApiError::Internal)?;
     let tag = tag_of(body.as_bytes());
-    training::store_progress(conn, &nav.id, &body, &tag)?;
+    training::store_progress(conn, &nav.id, &body, &tag, days)?;
     Ok((body, tag))
 }
 

@@ -9,6 +9,7 @@ pub mod contract;
 pub mod convention;
 pub mod cpi;
 pub mod equipment;
+pub mod indicators;
 pub mod reference;
 pub mod selection;
 pub mod throttle;

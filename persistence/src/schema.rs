@@ -436,6 +436,10 @@ diesel::table! {
         navigator_id -> Text,
         body -> Text,
         etag -> Text,
+        classroom_filled_on -> Nullable<Date>,
+        distance_filled_on -> Nullable<Date>,
+        on_the_job_filled_on -> Nullable<Date>,
+        completed_on -> Nullable<Date>,
         updated_at -> Timestamp,
     }
 }

@@ -181,6 +181,15 @@ pub fn stored_progress(
         .optional()?)
 }
 
+/// The days a Navigator's buckets filled and their path completed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FillDays {
+    pub classroom: Option<NaiveDate>,
+    pub distance: Option<NaiveDate>,
+    pub on_the_job: Option<NaiveDate>,
+    pub completed: Option<NaiveDate>,
+}
+
 /// Stores a Navigator's progress. Callers hold the Navigator's row lock,
 /// so the update-or-insert cannot race.
 pub fn store_progress(
@@ -188,6 +197,7 @@ pub fn store_progress(
     navigator_id: &str,
     body: &str,
     etag: &str,
+    days: FillDays,
 ) -> Result<()> {
     let n = diesel::update(
         training_progress::table.filter(training_progress::navigator_id.eq(navigator_id)),
@@ -195,6 +205,10 @@ pub fn store_progress(
     .set((
         training_progress::body.eq(body),
         training_progress::etag.eq(etag),
+        training_progress::classroom_filled_on.eq(days.classroom),
+        training_progress::distance_filled_on.eq(days.distance),
+        training_progress::on_the_job_filled_on.eq(days.on_the_job),
+        training_progress::completed_on.eq(days.completed),
         training_progress::updated_at.eq(now()),
     ))
     .execute(conn)?;
@@ -204,6 +218,10 @@ pub fn store_progress(
                 training_progress::navigator_id.eq(navigator_id),
                 training_progress::body.eq(body),
                 training_progress::etag.eq(etag),
+                training_progress::classroom_filled_on.eq(days.classroom),
+                training_progress::distance_filled_on.eq(days.distance),
+                training_progress::on_the_job_filled_on.eq(days.on_the_job),
+                training_progress::completed_on.eq(days.completed),
                 training_progress::updated_at.eq(now()),
             ))
             .execute(conn)?;
@@ -291,5 +309,39 @@ pub fn selection_path_codes(
     Ok(chosen
         .into_iter()
         .filter_map(|(selection, path)| Some((selection, codes.get(&path)?.clone())))
+        .collect())
+}
+
+/// Every Navigator's fill days.
+pub fn all_fill_days(conn: &mut DbConnection) -> Result<Vec<(String, FillDays)>> {
+    type Row = (
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    );
+    let rows: Vec<Row> = training_progress::table
+        .select((
+            training_progress::navigator_id,
+            training_progress::classroom_filled_on,
+            training_progress::distance_filled_on,
+            training_progress::on_the_job_filled_on,
+            training_progress::completed_on,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, classroom, distance, on_the_job, completed)| {
+            (
+                id,
+                FillDays {
+                    classroom,
+                    distance,
+                    on_the_job,
+                    completed,
+                },
+            )
+        })
         .collect())
 }

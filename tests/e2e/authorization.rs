@@ -1010,6 +1010,20 @@ fn table() -> Vec<Entry> {
             Nothing,
             |_, _| Box::pin(async { Request::get(v1("/me/assignment")) }),
         ),
+        // ------------------------------------------------------- reports
+        entry(
+            "GET /api/v1/reports/indicators",
+            Regional,
+            Region,
+            |_, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/reports/indicators?region={}&group_by=province",
+                        region(c.variant)
+                    )))
+                })
+            },
+        ),
         // ----------------------------------------------------- equipment
         entry("POST /api/v1/equipment", Roles(HR), Nothing, |w, _| {
             Box::pin(async move {

@@ -9,6 +9,7 @@ mod authorization;
 mod bad_input;
 mod contracts;
 mod equipment;
+mod indicators;
 mod mail;
 mod ojt;
 mod ops;

@@ -12,6 +12,7 @@ pub mod offers;
 pub mod ojt;
 pub mod ops;
 pub mod reference;
+pub mod reports;
 pub mod selection;
 pub mod training;
 pub mod users;
@@ -105,7 +106,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(equipment::movements::pair)
         .service(equipment::kit::navigator_kit)
         .service(equipment::kit::my_kit)
-        .service(equipment::kit::acknowledge_kit);
+        .service(equipment::kit::acknowledge_kit)
+        .service(reports::indicators);
 }
 
 /// Operations outside `/api/v1`.

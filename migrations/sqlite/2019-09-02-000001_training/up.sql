@@ -79,5 +79,11 @@ CREATE TABLE training_progress (
     navigator_id TEXT PRIMARY KEY REFERENCES navigators (id),
     body TEXT NOT NULL,
     etag TEXT NOT NULL,
+    -- The days each bucket filled and the path completed, for the
+    -- indicators as of any date.
+    classroom_filled_on DATE,
+    distance_filled_on DATE,
+    on_the_job_filled_on DATE,
+    completed_on DATE,
     updated_at TIMESTAMP NOT NULL
 );

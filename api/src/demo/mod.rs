@@ -1,5 +1,8 @@
-//! `navigator seed --demo`: demo CPIs and one demo account per role, built
-//! through the same rules as the API and labelled as demo data.
+//! `navigator seed --demo`: demo CPIs, one demo account per role, and a
+//! demo programme (`programme`), built through the same rules as the API
+//! and labelled as demo data.
+
+pub mod programme;
 
 use domain::account::{NewAccount, Role};
 use domain::cpi::{CpiInput, NewCpi};
@@ -24,8 +27,9 @@ pub struct DemoReport {
     pub accounts: Vec<DemoAccount>,
 }
 
-/// The demo accounts: one per role, two coordinators (a `cpi` Region and Campania).
-const ACCOUNTS: [(&str, Role, &[&str]); 5] = [
+/// The demo accounts: one per role, a coordinator for each Region of the
+/// demo programme (two `cpi` Regions and Campania).
+pub const ACCOUNTS: [(&str, Role, &[&str]); 6] = [
     ("demo.admin@navigator-demo.it", Role::Admin, &[]),
     ("demo.hr@navigator-demo.it", Role::Hr, &[]),
     (
@@ -37,6 +41,11 @@ const ACCOUNTS: [(&str, Role, &[&str]); 5] = [
         "demo.coordinatore.campania@navigator-demo.it",
         Role::Coordinator,
         &["15"],
+    ),
+    (
+        "demo.coordinatore.lombardia@navigator-demo.it",
+        Role::Coordinator,
+        &["03"],
     ),
     ("demo.formatore@navigator-demo.it", Role::Trainer, &[]),
 ];

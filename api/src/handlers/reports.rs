@@ -1,0 +1,155 @@
+//! Monitoring indicators as of any date (DOMAIN.md §11), as JSON or CSV.
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use domain::indicators::{compute, GroupBy, Indicators};
+use openapi::dto::{
+    IndicatorGroup, IndicatorQuery, IndicatorReport, IndicatorRow, IndicatorValues,
+};
+use openapi::Problem;
+use persistence::reference;
+
+use crate::auth::caller::HrOrCoordinator;
+use crate::auth::Authorized;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidQuery;
+use crate::handlers::{check_province_filter, regions_in_scope};
+use crate::state::AppState;
+
+fn values(n: &Indicators) -> IndicatorValues {
+    IndicatorValues {
+        contracted: n.contracted,
+        active: n.active,
+        posts: n.posts,
+        seats_filled: n.seats_filled,
+        seats_vacant: n.seats_vacant,
+        offers_pending: n.offers_pending,
+        calls_made: n.calls_made,
+        offers_declined: n.offers_declined,
+        offers_lapsed: n.offers_lapsed,
+        resigned: n.resigned,
+        classroom_completed: n.classroom_completed,
+        distance_completed: n.distance_completed,
+        on_the_job_completed: n.on_the_job_completed,
+        path_completed: n.path_completed,
+        cpis_with_navigators: n.cpis_with_navigators,
+        cpis_with_on_the_job: n.cpis_with_on_the_job,
+        regions_with_navigators: n.regions_with_navigators,
+        equipped: n.equipped,
+        items_outstanding_after_end: n.items_outstanding_after_end,
+    }
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("text/csv"))
+}
+
+/// The same figures as CSV: one header row, one row per area, then the total.
+fn csv_of(key: &str, rows: &[(String, Indicators)], total: &Indicators) -> ApiResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![key];
+    header.extend(Indicators::NAMES);
+    w.write_record(&header).map_err(|_| ApiError::Internal)?;
+    let all = rows
+        .iter()
+        .map(|(k, n)| (k.as_str(), n))
+        .chain(std::iter::once(("total", total)));
+    for (k, n) in all {
+        let mut record = vec![k.to_owned()];
+        record.extend(n.values().iter().map(i64::to_string));
+        w.write_record(&record).map_err(|_| ApiError::Internal)?;
+    }
+    let bytes = w.into_inner().map_err(|_| ApiError::Internal)?;
+    String::from_utf8(bytes).map_err(|_| ApiError::Internal)
+}
+
+/// The indicators of DOMAIN.md §11 as of a day, for the country, a Region or
+/// a province, with `group_by` one row per area besides the total. Every
+/// figure is computed from the records at each request. `Accept: text/csv`
+/// gives the same as CSV. Coordinators see their own Region only.
+#[utoipa::path(
+    tag = "reports",
+    params(IndicatorQuery),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The report; as CSV with `Accept: text/csv`",
+            content(
+                (IndicatorReport = "application/json"),
+                (String = "text/csv"),
+            )
+        ),
+        (status = 400, description = "invalid-query-parameter: a malformed date, an unknown Region or province", body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/indicators")]
+pub async fn indicators(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authorized<HrOrCoordinator>,
+    query: ValidQuery<IndicatorQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.0;
+    let as_of = q.as_of.unwrap_or_else(|| state.today());
+    let regions = regions_in_scope(&caller, q.region.clone())?;
+    let province = q.province.as_deref().map(|p| p.trim().to_ascii_uppercase());
+    let group_by = q.group_by.map(|g| match g {
+        IndicatorGroup::Region => GroupBy::Region,
+        IndicatorGroup::Province => GroupBy::Province,
+    });
+    let caller = caller.caller.clone();
+    let (asked_region, asked_province) = (q.region.clone(), province.clone());
+    let (total, rows) = state
+        .read(move |conn| {
+            if let Some(r) = &asked_region {
+                if reference::get_region(conn, r)?.is_none() {
+                    return Err(ApiError::InvalidQuery {
+                        field: "region".into(),
+                        detail: format!("{r}: no such Region"),
+                    });
+                }
+            }
+            if let Some(p) = &asked_province {
+                check_province_filter(conn, &caller, p)?;
+            }
+            let records = crate::indicators::records(persistence::indicators::load(conn)?)?;
+            let keep = |p: &domain::indicators::Place| {
+                regions.as_ref().is_none_or(|r| r.contains(&p.region))
+                    && asked_province.as_ref().is_none_or(|s| *s == p.province)
+            };
+            Ok(compute(&records, as_of, keep, group_by))
+        })
+        .await?;
+    let rows: Vec<(String, Indicators)> = rows.into_iter().collect();
+    if wants_csv(&req) {
+        let key = match group_by {
+            Some(GroupBy::Region) => "region",
+            Some(GroupBy::Province) => "province",
+            None => "area",
+        };
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"indicatori-{as_of}.csv\""),
+            ))
+            .body(csv_of(key, &rows, &total)?));
+    }
+    Ok(HttpResponse::Ok().json(IndicatorReport {
+        as_of,
+        region: q.region,
+        province,
+        total: values(&total),
+        rows: rows
+            .iter()
+            .map(|(k, n)| IndicatorRow {
+                region: (group_by == Some(GroupBy::Region)).then(|| k.clone()),
+                province: (group_by == Some(GroupBy::Province)).then(|| k.clone()),
+                values: values(n),
+            })
+            .collect(),
+    }))
+}

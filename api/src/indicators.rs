@@ -1,0 +1,161 @@
+//! The indicators' records, from their rows to the facts the rules of
+//! `domain::indicators` count.
+
+use std::collections::{BTreeMap, HashMap};
+
+use domain::contract::{ContractDates, EndCause, Suspension};
+use domain::equipment::KitPart;
+use domain::indicators::{Holding, OfferFacts, OfferOn, PersonFacts, Place, Records};
+use persistence::contracts::ContractRow;
+use persistence::indicators::IndicatorRecords;
+
+use crate::error::{ApiError, ApiResult};
+
+fn contract_dates(c: &ContractRow, suspensions: &[Suspension]) -> ApiResult<ContractDates> {
+    let early_end = match (&c.end_cause, c.end_effective_on) {
+        (Some(cause), Some(on)) => Some((EndCause::parse(cause).ok_or(ApiError::Internal)?, on)),
+        _ => None,
+    };
+    Ok(ContractDates {
+        signed_on: c.signed_on,
+        start_date: c.start_date,
+        end_date: Some(c.end_date),
+        early_end,
+        suspensions: suspensions.to_vec(),
+    })
+}
+
+fn offer_on(status: &str) -> ApiResult<Option<OfferOn>> {
+    Ok(match status {
+        "pending" => None,
+        "accepted" => Some(OfferOn::Accepted),
+        "declined" => Some(OfferOn::Declined),
+        "lapsed" => Some(OfferOn::Lapsed),
+        "withdrawn" => Some(OfferOn::Withdrawn),
+        _ => return Err(ApiError::Internal),
+    })
+}
+
+pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
+    let mut suspensions: HashMap<String, Vec<Suspension>> = HashMap::new();
+    for s in &rows.suspensions {
+        suspensions
+            .entry(s.contract_id.clone())
+            .or_default()
+            .push(Suspension {
+                from: s.from_day,
+                to: s.to_day,
+            });
+    }
+    let none = Vec::new();
+    let dates_of = |c: &ContractRow| contract_dates(c, suspensions.get(&c.id).unwrap_or(&none));
+    let fill: HashMap<String, persistence::training::FillDays> =
+        rows.fill_days.into_iter().collect();
+
+    let mut people = BTreeMap::new();
+    for (nav, contract) in &rows.people {
+        let days = fill.get(&nav.id).copied().unwrap_or_default();
+        people.insert(
+            nav.id.clone(),
+            PersonFacts {
+                place: Place {
+                    region: nav.region_code.clone(),
+                    province: nav.province_sigla.clone(),
+                },
+                contract: dates_of(contract)?,
+                classroom_filled_on: days.classroom,
+                distance_filled_on: days.distance,
+                on_the_job_filled_on: days.on_the_job,
+                path_completed_on: days.completed,
+            },
+        );
+    }
+
+    let mut offers = Vec::new();
+    for o in &rows.offers {
+        // Offers made before their days were recorded have none: not counted.
+        let Some(called_on) = o.called_on else {
+            continue;
+        };
+        let outcome =
+            offer_on(&o.status)?.map(|status| (status, o.decided_on.unwrap_or(called_on)));
+        // A signed contract gives the seat back when it ends; a draft keeps
+        // it whatever its provisional end, unless it was ended early.
+        let seat_released_on = match &o.contract {
+            Some(c) if c.signed_on.is_some() => dates_of(c)?.ended_from(),
+            Some(c) => c.end_effective_on,
+            None => None,
+        };
+        offers.push(OfferFacts {
+            place: Place {
+                region: o.region.clone(),
+                province: o.province.clone(),
+            },
+            called_on,
+            outcome,
+            seat_released_on,
+        });
+    }
+
+    let mut holdings = Vec::new();
+    let mut open: Option<(String, String, KitPart, chrono::NaiveDate)> = None;
+    for m in &rows.movements {
+        if open.as_ref().is_some_and(|(item, ..)| *item != m.item_id) {
+            if let Some((_, navigator, part, from)) = open.take() {
+                holdings.push(Holding {
+                    navigator,
+                    part,
+                    from,
+                    until: None,
+                });
+            }
+        }
+        match m.movement.as_str() {
+            "assign" => {
+                let part = KitPart::parse(&m.kit_part).ok_or(ApiError::Internal)?;
+                let navigator = m.navigator_id.clone().ok_or(ApiError::Internal)?;
+                open = Some((m.item_id.clone(), navigator, part, m.day));
+            }
+            "return" | "write-off" | "deprovision" => {
+                if let Some((_, navigator, part, from)) = open.take() {
+                    holdings.push(Holding {
+                        navigator,
+                        part,
+                        from,
+                        until: Some(m.day),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, navigator, part, from)) = open {
+        holdings.push(Holding {
+            navigator,
+            part,
+            from,
+            until: None,
+        });
+    }
+
+    Ok(Records {
+        people,
+        offers,
+        posts: rows
+            .posts
+            .into_iter()
+            .map(|(region, province, posts, from)| (Place { region, province }, posts, from))
+            .collect(),
+        assignments: rows
+            .assignments
+            .into_iter()
+            .map(|(cpi, region, province, from, to)| (cpi, Place { region, province }, from, to))
+            .collect(),
+        ojt_days: rows
+            .ojt_first_days
+            .into_iter()
+            .map(|(cpi, region, province, day)| (cpi, Place { region, province }, day))
+            .collect(),
+        holdings,
+    })
+}

@@ -1,0 +1,178 @@
+//! The records the monitoring indicators are computed from, read in a few
+//! set-wise queries (no per-person round trips).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::contracts::{ContractRow, NavigatorRow, SuspensionRow};
+use crate::error::Result;
+use crate::schema::{
+    contract_suspensions, contracts, cpi_assignments, cpis, equipment_items, equipment_movements,
+    navigators, offers, ojt_logs, provinces, selection_posts, selections,
+};
+use crate::training::{all_fill_days, FillDays};
+
+/// An offer with its place and, when accepted, its contract.
+pub struct OfferRecord {
+    pub region: String,
+    pub province: String,
+    pub status: String,
+    pub called_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub contract: Option<ContractRow>,
+}
+
+/// A movement of an item, with its kit part.
+pub struct MovementRecord {
+    pub item_id: String,
+    pub movement: String,
+    pub day: NaiveDate,
+    pub navigator_id: Option<String>,
+    pub kit_part: String,
+}
+
+#[derive(Default)]
+pub struct IndicatorRecords {
+    /// Each Navigator with their newest contract.
+    pub people: Vec<(NavigatorRow, ContractRow)>,
+    pub suspensions: Vec<SuspensionRow>,
+    pub fill_days: Vec<(String, FillDays)>,
+    pub offers: Vec<OfferRecord>,
+    /// `(region, province, posts, the selection's publication day)`.
+    pub posts: Vec<(String, String, i64, NaiveDate)>,
+    /// `(cpi, region, province, from, to)`.
+    pub assignments: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)>,
+    /// `(cpi, region, province, first day with validated hours)`.
+    pub ojt_first_days: Vec<(String, String, String, NaiveDate)>,
+    /// Ordered by item, then time.
+    pub movements: Vec<MovementRecord>,
+}
+
+pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
+    let mut people: Vec<(NavigatorRow, ContractRow)> = navigators::table
+        .inner_join(contracts::table.on(contracts::navigator_id.eq(navigators::id)))
+        .select((NavigatorRow::as_select(), ContractRow::as_select()))
+        .order((navigators::id, contracts::id.desc()))
+        .load(conn)?;
+    // The newest contract of each Navigator (ids are time-ordered).
+    people.dedup_by(|b, a| a.0.id == b.0.id);
+    let suspensions = contract_suspensions::table
+        .select(SuspensionRow::as_select())
+        .load(conn)?;
+
+    type OfferJoin = (
+        String,
+        String,
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<ContractRow>,
+    );
+    let offer_rows: Vec<OfferJoin> = offers::table
+        .inner_join(provinces::table.on(provinces::sigla.eq(offers::province_sigla)))
+        .left_join(contracts::table.on(contracts::offer_id.eq(offers::id)))
+        .select((
+            provinces::region_code,
+            offers::province_sigla,
+            offers::status,
+            offers::called_on,
+            offers::decided_on,
+            Option::<ContractRow>::as_select(),
+        ))
+        .load(conn)?;
+    let offers = offer_rows
+        .into_iter()
+        .map(
+            |(region, province, status, called_on, decided_on, contract)| OfferRecord {
+                region,
+                province,
+                status,
+                called_on,
+                decided_on,
+                contract,
+            },
+        )
+        .collect();
+
+    let posts = selection_posts::table
+        .inner_join(selections::table)
+        .inner_join(provinces::table.on(provinces::sigla.eq(selection_posts::province_sigla)))
+        .select((
+            provinces::region_code,
+            selection_posts::province_sigla,
+            selection_posts::posts,
+            selections::published_on,
+        ))
+        .load(conn)?;
+
+    let assignments = cpi_assignments::table
+        .inner_join(cpis::table)
+        .inner_join(provinces::table.on(provinces::sigla.eq(cpis::province_sigla)))
+        .select((
+            cpi_assignments::cpi_code,
+            provinces::region_code,
+            cpis::province_sigla,
+            cpi_assignments::from_day,
+            cpi_assignments::to_day,
+        ))
+        .load(conn)?;
+
+    let first_days: Vec<(Option<String>, Option<NaiveDate>)> = ojt_logs::table
+        .filter(ojt_logs::status.eq("validated"))
+        .filter(ojt_logs::cpi_code.is_not_null())
+        .group_by(ojt_logs::cpi_code)
+        .select((ojt_logs::cpi_code, diesel::dsl::min(ojt_logs::day)))
+        .load(conn)?;
+    let cpi_places: Vec<(String, String, String)> = cpis::table
+        .inner_join(provinces::table.on(provinces::sigla.eq(cpis::province_sigla)))
+        .select((cpis::code, provinces::region_code, cpis::province_sigla))
+        .load(conn)?;
+    let ojt_first_days = first_days
+        .into_iter()
+        .filter_map(|(cpi, day)| {
+            let (cpi, day) = (cpi?, day?);
+            let (_, region, province) = cpi_places.iter().find(|(c, _, _)| *c == cpi)?;
+            Some((cpi, region.clone(), province.clone(), day))
+        })
+        .collect();
+
+    let movement_rows: Vec<(String, String, NaiveDate, Option<String>, String)> =
+        equipment_movements::table
+            .inner_join(
+                equipment_items::table.on(equipment_items::id.eq(equipment_movements::item_id)),
+            )
+            .filter(equipment_movements::movement.ne("receive"))
+            .select((
+                equipment_movements::item_id,
+                equipment_movements::movement,
+                equipment_movements::day,
+                equipment_movements::navigator_id,
+                equipment_items::kit_part,
+            ))
+            .order((equipment_movements::item_id, equipment_movements::at))
+            .load(conn)?;
+    let movements = movement_rows
+        .into_iter()
+        .map(
+            |(item_id, movement, day, navigator_id, kit_part)| MovementRecord {
+                item_id,
+                movement,
+                day,
+                navigator_id,
+                kit_part,
+            },
+        )
+        .collect();
+
+    Ok(IndicatorRecords {
+        people,
+        suspensions,
+        fill_days: all_fill_days(conn)?,
+        offers,
+        posts,
+        assignments,
+        ojt_first_days,
+        movements,
+    })
+}
