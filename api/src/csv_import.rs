@@ -84,9 +84,143 @@ pub fn optional_int(cell: &str, field: &str, line: u64) -> Result<Option<i64>, V
         .transpose()
 }
 
+/// Where a row of a list came from, to name its fields in a violation:
+/// its index in a JSON array (`[2].hours`) or its line in a CSV file
+/// (`hours`, line 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAt {
+    Index(usize),
+    Line(u64),
+}
+
+impl RowAt {
+    /// The name of `field` of this row.
+    pub fn field(self, field: &str) -> String {
+        match self {
+            Self::Index(i) => format!("[{i}].{field}"),
+            Self::Line(_) => field.to_owned(),
+        }
+    }
+
+    /// A violation of this row's `field`.
+    pub fn violation(self, field: &str, code: &'static str) -> Violation {
+        self.place(Violation::new(self.field(field), code))
+    }
+
+    /// Adds the line to a violation made with [`RowAt::field`].
+    pub fn place(self, v: Violation) -> Violation {
+        match self {
+            Self::Index(_) => v,
+            Self::Line(line) => v.at_line(line),
+        }
+    }
+
+    /// How another row is named in a duplicate's detail: `[0]`, or its line.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Index(i) => format!("[{i}]"),
+            Self::Line(line) => line.to_string(),
+        }
+    }
+
+    /// The code of a value this row repeats: `duplicate` in a list,
+    /// `duplicate-in-file` (whose detail is the first line) in a file.
+    pub fn duplicate_code(self) -> &'static str {
+        match self {
+            Self::Index(_) => "duplicate",
+            Self::Line(_) => "duplicate-in-file",
+        }
+    }
+
+    /// The problem for the rows' violations, in the order of the rows
+    /// (they are found in more than one pass): a rejected file names lines.
+    pub fn rejection(self, mut v: Violations) -> crate::error::ApiError {
+        v.0.sort_by_key(|v| v.line.or_else(|| list_index(&v.field)).unwrap_or(0));
+        match self {
+            Self::Index(_) => crate::error::ApiError::Validation(v),
+            Self::Line(_) => crate::error::ApiError::FileRejected(v),
+        }
+    }
+}
+
+/// The index of a list row's field, `[12].hours` -> 12.
+fn list_index(field: &str) -> Option<u64> {
+    let rest = field.strip_prefix('[')?;
+    rest[..rest.find(']')?].parse().ok()
+}
+
+/// Hours as written in a file: `3`, `3.5`, or with the Italian decimal
+/// comma, `3,5`.
+pub fn hours_cell(cell: &str, field: &str, line: u64) -> Result<f64, Violation> {
+    let t = cell.trim();
+    t.replace(',', ".").parse::<f64>().map_err(|_| {
+        Violation::new(field, "not-a-number")
+            .with_detail(t)
+            .at_line(line)
+    })
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn date_cell(cell: &str, field: &str, line: u64) -> Result<chrono::NaiveDate, Violation> {
+    chrono::NaiveDate::parse_from_str(cell.trim(), "%Y-%m-%d").map_err(|_| {
+        Violation::new(field, "invalid-date")
+            .with_detail(cell.trim())
+            .at_line(line)
+    })
+}
+
+/// `true` or `false`.
+pub fn bool_cell(cell: &str, field: &str, line: u64) -> Result<bool, Violation> {
+    match cell.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(Violation::new(field, "not-a-boolean")
+            .with_detail(other)
+            .at_line(line)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_violations_come_in_row_order() {
+        let v = Violations(vec![
+            Violation::new("hours", "x").at_line(7),
+            Violation::new("codice_fiscale", "y").at_line(3),
+            Violation::new("hours", "z").at_line(3),
+        ]);
+        let crate::error::ApiError::FileRejected(v) = RowAt::Line(1).rejection(v) else {
+            panic!("a file is rejected");
+        };
+        let got: Vec<_> = v.0.iter().map(|v| (v.line, v.code)).collect();
+        assert_eq!(got, vec![(Some(3), "y"), (Some(3), "z"), (Some(7), "x")]);
+        let v = Violations(vec![
+            Violation::new("[10].hours", "a"),
+            Violation::new("[2].navigator_id", "b"),
+            Violation::new("body", "c"),
+        ]);
+        let crate::error::ApiError::Validation(v) = RowAt::Index(0).rejection(v) else {
+            panic!("a list is invalid");
+        };
+        let got: Vec<_> = v.0.iter().map(|v| v.code).collect();
+        assert_eq!(got, vec!["c", "b", "a"]);
+    }
+
+    #[test]
+    fn cells_of_hours_dates_and_booleans() {
+        assert_eq!(hours_cell(" 3,5 ", "hours", 2), Ok(3.5));
+        assert_eq!(hours_cell("4", "hours", 2), Ok(4.0));
+        assert_eq!(hours_cell("tre", "hours", 2).unwrap_err().line, Some(2));
+        assert!(date_cell("2019-09-10", "d", 2).is_ok());
+        assert_eq!(
+            date_cell("10/09/2019", "d", 2).unwrap_err().code,
+            "invalid-date"
+        );
+        assert_eq!(bool_cell("false", "b", 2), Ok(false));
+        assert_eq!(bool_cell("sì", "b", 2).unwrap_err().code, "not-a-boolean");
+    }
 
     #[test]
     fn header_must_match() {

@@ -238,6 +238,37 @@ impl FromRequest for CsvUpload {
     }
 }
 
+/// A list of rows sent either as a JSON array of `T` or as a CSV file
+/// (`text/csv`, the import size limit): the operations that take a register
+/// from a spreadsheet or a platform export as readily as from an app.
+pub enum RowsOrCsv<T> {
+    Json(Vec<T>),
+    Csv(web::Bytes),
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for RowsOrCsv<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if req.content_type().eq_ignore_ascii_case("text/csv") {
+                let limit = settings_limit(&req, |s| s.import_limit_bytes);
+                return read_body(&req, &mut payload, limit).await.map(Self::Csv);
+            }
+            let body = json_body(&req, &mut payload).await.map_err(|e| match e {
+                ApiError::UnsupportedMediaType { .. } => ApiError::UnsupportedMediaType {
+                    expected: "application/json or text/csv",
+                },
+                other => other,
+            })?;
+            parse_json_shaped(&body, b'[', "expected a JSON array").map(Self::Json)
+        })
+    }
+}
+
 /// The request id and the client address, for audit lines and throttling.
 #[derive(Debug, Clone)]
 pub struct RequestMeta {

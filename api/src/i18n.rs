@@ -138,6 +138,21 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Not after the current assignment",
         ),
         "cpi-at-capacity" => ("CPI al completo", "CPI at capacity"),
+        "training-path-exists" => (
+            "Percorso formativo già presente",
+            "Training path already exists",
+        ),
+        "module-exists" => ("Modulo già presente", "Module already exists"),
+        "no-distance-bucket" => (
+            "Percorso senza formazione a distanza",
+            "Path without distance learning",
+        ),
+        "session-not-held-yet" => ("Sessione non ancora svolta", "Session not held yet"),
+        "no-final-assessment" => (
+            "Percorso senza valutazione finale",
+            "Path without a final assessment",
+        ),
+        "mandatory-training-recorded" => ("Formazione già registrata", "Training already recorded"),
         "day-in-future" => ("Giorno futuro", "Day in the future"),
         "forbidden-transition" => ("Passaggio di stato non consentito", "Forbidden transition"),
         "kit-part-held" => ("Dotazione già assegnata", "Kit part already held"),
@@ -348,6 +363,18 @@ fn conflict_message(code: &str, subject: &str, lang: Lang) -> String {
         ("nothing-to-acknowledge", Lang::En) => "You hold no items to acknowledge.".to_owned(),
         ("assignment-changed", Lang::It) => format!("Le assegnazioni del navigator {subject} sono cambiate nel frattempo: riprova."),
         ("assignment-changed", Lang::En) => format!("Navigator {subject}'s assignments changed meanwhile: try again."),
+        ("training-path-exists", Lang::It) => format!("Esiste già un percorso formativo con codice {subject}."),
+        ("training-path-exists", Lang::En) => format!("A training path with code {subject} already exists."),
+        ("module-exists", Lang::It) => format!("Il modulo {subject} esiste già."),
+        ("module-exists", Lang::En) => format!("Module {subject} already exists."),
+        ("no-distance-bucket", Lang::It) => format!("Il percorso {subject} non ha una quota di formazione a distanza: non può avere moduli."),
+        ("no-distance-bucket", Lang::En) => format!("Path {subject} has no distance-learning bucket: it cannot have modules."),
+        ("session-not-held-yet", Lang::It) => format!("La sessione si tiene il {subject}: le presenze si registrano da quel giorno."),
+        ("session-not-held-yet", Lang::En) => format!("The session is held on {subject}: attendance is recorded from that day on."),
+        ("no-final-assessment", Lang::It) => format!("Il percorso {subject} non prevede una valutazione finale."),
+        ("no-final-assessment", Lang::En) => format!("Path {subject} has no final assessment."),
+        ("mandatory-training-recorded", Lang::It) => format!("Questa formazione è già registrata ({subject})."),
+        ("mandatory-training-recorded", Lang::En) => format!("This training is already recorded ({subject})."),
         (_, Lang::It) => format!("Conflitto con lo stato attuale ({subject})."),
         (_, Lang::En) => format!("Conflict with the current state ({subject})."),
     }
@@ -671,6 +698,71 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
         "not-utf8" => (
             "Il file non è in UTF-8.".into(),
             "The file is not UTF-8.".into(),
+        ),
+        "out-of-range" => (
+            format!("Fuori dall'intervallo ammesso ({d})."),
+            format!("Outside the allowed range ({d})."),
+        ),
+        "invalid-date" => (
+            format!("Data non valida ({d}): usare AAAA-MM-GG."),
+            format!("Invalid date ({d}): use YYYY-MM-DD."),
+        ),
+        "not-a-boolean" => (
+            format!("Valore non ammesso ({d}): true o false."),
+            format!("Not allowed ({d}): true or false."),
+        ),
+        "invalid-codice-fiscale-format" => (
+            format!("Codice fiscale non valido ({d})."),
+            format!("Invalid codice fiscale ({d})."),
+        ),
+        "invalid-codice-fiscale-check" => (
+            "Codice fiscale non valido: il carattere di controllo non corrisponde.".into(),
+            "Invalid codice fiscale: the check character does not match.".into(),
+        ),
+        "empty-list" => ("L'elenco è vuoto.".into(), "The list is empty.".into()),
+        "shares-must-sum-to-100" => (
+            format!("Le quote devono sommare a 100 (ora {d})."),
+            format!("The shares must sum to 100 (now {d})."),
+        ),
+        "hours-not-whole" => (
+            "Con questa quota le ore non sono un numero intero.".into(),
+            "This share does not give a whole number of hours.".into(),
+        ),
+        "modules-must-fill-bucket" => (
+            format!("I moduli sommano {d} ore: meno delle ore della quota."),
+            format!("The modules add up to {d} hours: fewer than the bucket's hours."),
+        ),
+        "modules-only-on-distance" => (
+            format!("Solo la formazione a distanza ha moduli, non {d}."),
+            format!("Only distance learning has modules, not {d}."),
+        ),
+        "unknown-codice-fiscale" => (
+            "Nessun navigator con questo codice fiscale.".into(),
+            "No Navigator with this codice fiscale.".into(),
+        ),
+        "unknown-training-path" => (
+            format!("Nessun percorso formativo con codice {d}."),
+            format!("No training path with code {d}."),
+        ),
+        "unknown-module" => (
+            format!("Modulo inesistente nel percorso del navigator: {d}."),
+            format!("No such module in the Navigator's path: {d}."),
+        ),
+        "contract-not-signed" => (
+            "Il contratto del navigator non è firmato.".into(),
+            "The Navigator's contract is not signed.".into(),
+        ),
+        "outside-contract" => (
+            format!("La data è fuori dal contratto ({d})."),
+            format!("The date is outside the contract ({d})."),
+        ),
+        "contract-suspended" => (
+            format!("Il contratto è sospeso il {d}."),
+            format!("The contract is suspended on {d}."),
+        ),
+        "completed-in-future" => (
+            format!("La data ({d}) è successiva a oggi."),
+            format!("The date ({d}) is after today."),
         ),
         other => (
             format!("Regola violata: {other} {d}"),

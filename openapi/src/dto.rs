@@ -274,6 +274,156 @@ pub struct TrainingPathView {
     pub buckets: Vec<TrainingBucketView>,
 }
 
+/// The kind of a bucket of a training path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingBucketKind {
+    Classroom,
+    Distance,
+    OnTheJob,
+}
+
+impl From<TrainingBucketKind> for domain::training::BucketKind {
+    fn from(k: TrainingBucketKind) -> Self {
+        match k {
+            TrainingBucketKind::Classroom => Self::Classroom,
+            TrainingBucketKind::Distance => Self::Distance,
+            TrainingBucketKind::OnTheJob => Self::OnTheJob,
+        }
+    }
+}
+
+/// A distance-learning module: whole hours.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTrainingModuleRequest {
+    #[schema(example = "FAD-09")]
+    pub code: String,
+    pub title: String,
+    pub hours: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTrainingBucketRequest {
+    pub kind: TrainingBucketKind,
+    /// Whole percent of the path's hours; the shares sum to 100.
+    pub share_percent: i64,
+    /// Only on the `distance` bucket; together at least the bucket's hours.
+    #[serde(default)]
+    pub modules: Vec<NewTrainingModuleRequest>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTrainingPathRequest {
+    #[schema(example = "navigator-2020")]
+    pub code: String,
+    pub name: String,
+    pub total_hours: i64,
+    /// Whether the path ends with a final assessment (default false).
+    #[serde(default)]
+    pub final_assessment_required: bool,
+    pub buckets: Vec<NewTrainingBucketRequest>,
+}
+
+/// A classroom session; hours in quarter hours.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassroomSessionRequest {
+    pub day: NaiveDate,
+    #[schema(example = 4.5)]
+    pub hours: f64,
+    pub place: String,
+    /// Who teaches: a name, not an account.
+    pub trainer: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClassroomSessionView {
+    pub id: Uuid,
+    pub day: NaiveDate,
+    pub hours: f64,
+    pub place: String,
+    pub trainer: String,
+}
+
+/// One person's attendance at a session.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceItem {
+    pub navigator_id: Uuid,
+    /// Attended hours, in quarter hours, at most the session's.
+    #[schema(example = 4.5)]
+    pub hours: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AttendanceResult {
+    /// People whose attendance was recorded for the first time.
+    pub recorded: usize,
+    /// People whose hours were recorded before and are now corrected.
+    pub corrected: usize,
+}
+
+/// One completion from the e-learning platform.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DistanceCompletionItem {
+    pub codice_fiscale: String,
+    /// A module code of the Navigator's path, e.g. `FAD-01`.
+    pub module_code: String,
+    pub completed_on: NaiveDate,
+    pub test_passed: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DistanceCompletionsResult {
+    /// Completions stored: new, or in place of a failed attempt.
+    pub recorded: usize,
+    /// Of them, with the test passed: these count.
+    pub passed: usize,
+    /// Completions that changed nothing: a module already passed, or an
+    /// attempt older than the one kept.
+    pub unchanged: usize,
+}
+
+/// A mandatory training item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MandatoryItem {
+    HealthAndSafety,
+    DataProtection,
+    FinalAssessment,
+}
+
+impl From<MandatoryItem> for domain::training::mandatory::MandatoryItem {
+    fn from(i: MandatoryItem) -> Self {
+        match i {
+            MandatoryItem::HealthAndSafety => Self::HealthAndSafety,
+            MandatoryItem::DataProtection => Self::DataProtection,
+            MandatoryItem::FinalAssessment => Self::FinalAssessment,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MandatoryTrainingRequest {
+    pub item: MandatoryItem,
+    pub completed_on: NaiveDate,
+}
+
+/// A recorded completion of mandatory training.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MandatoryCompletionView {
+    pub id: Uuid,
+    pub navigator_id: Uuid,
+    /// `health_and_safety`, `data_protection` or `final_assessment`.
+    pub item: String,
+    pub completed_on: NaiveDate,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntryView {
     pub id: Uuid,
@@ -355,6 +505,10 @@ pub struct SelectionRequest {
     /// Whether a candidate who declines or lets an offer lapse is never called again (true).
     #[serde(default)]
     pub decline_is_final: Option<bool>,
+    /// The code of the training path its Navigators follow; without it,
+    /// the oldest path (the seeded 2019 one).
+    #[serde(default)]
+    pub training_path: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -375,6 +529,9 @@ pub struct SelectionView {
     pub decline_is_final: bool,
     pub admission_done: bool,
     pub rankings_published_on: Option<NaiveDate>,
+    /// The code of the training path set for its Navigators; null: the
+    /// oldest path (the seeded 2019 one).
+    pub training_path: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

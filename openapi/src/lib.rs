@@ -28,7 +28,7 @@ pub const BEARER: &str = "bearer_auth";
         (name = "self", description = "The caller's own data"),
         (name = "users", description = "Accounts and roles"),
         (name = "reference", description = "Regions, provinces, conventions, CPIs"),
-        (name = "training", description = "Training paths"),
+        (name = "training", description = "Training paths, classroom sessions and attendance, distance learning, mandatory training"),
         (name = "audit", description = "The append-only audit log"),
         (name = "selection", description = "Selections, applications, admission, results and rankings (graduatorie)"),
         (name = "scorrimento", description = "Calls, offers and candidates"),

@@ -409,6 +409,26 @@ pub fn offboardings(conn: &mut DbConnection, open_only: bool) -> Result<Vec<Offb
     Ok(q.order(offboardings::id).load(conn)?)
 }
 
+/// Navigators by codice fiscale (stored upper case). A person hired in two
+/// selections has a Navigator record for each: the newest comes first.
+pub fn navigators_by_codice_fiscale(
+    conn: &mut DbConnection,
+    codici: &[String],
+) -> Result<Vec<NavigatorRow>> {
+    let mut out = Vec::new();
+    // In slices, far below either engine's limit on bound parameters.
+    for chunk in codici.chunks(500) {
+        out.extend(
+            navigators::table
+                .select(NavigatorRow::as_select())
+                .filter(navigators::codice_fiscale.eq_any(chunk))
+                .load(conn)?,
+        );
+    }
+    out.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok(out)
+}
+
 /// Closes the Navigator's open offboarding records; how many closed.
 pub fn close_offboardings(conn: &mut DbConnection, navigator_id: &str) -> Result<usize> {
     Ok(diesel::update(

@@ -4,11 +4,14 @@
 pub mod accounts;
 pub mod assignments;
 pub mod audit;
+pub mod classroom;
 pub mod connection;
 pub mod contracts;
+pub mod distance;
 pub mod equipment;
 pub mod error;
 pub mod indicators;
+pub mod mandatory;
 pub mod migrations;
 pub mod offers;
 pub mod ojt;

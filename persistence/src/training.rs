@@ -229,6 +229,89 @@ pub fn store_progress(
     Ok(())
 }
 
+/// One path with its buckets and modules.
+pub fn get_path(conn: &mut DbConnection, id: &str) -> Result<Option<PathWithBuckets>> {
+    Ok(list_paths(conn)?.into_iter().find(|p| p.path.id == id))
+}
+
+/// Whether a path has this code.
+pub fn path_code_taken(conn: &mut DbConnection, code: &str) -> Result<bool> {
+    let n: i64 = training_paths::table
+        .filter(training_paths::code.eq(code))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Adds a module to a path; a code the path already has is a unique
+/// violation.
+pub fn insert_module(
+    conn: &mut DbConnection,
+    path_id: &str,
+    module: &domain::training::Module,
+) -> Result<ModuleRow> {
+    let id = crate::time::new_id();
+    diesel::insert_into(training_modules::table)
+        .values((
+            training_modules::id.eq(&id),
+            training_modules::path_id.eq(path_id),
+            training_modules::code.eq(&module.code),
+            training_modules::title.eq(&module.title),
+            training_modules::hours.eq(module.hours),
+        ))
+        .execute(conn)?;
+    Ok(training_modules::table
+        .select(ModuleRow::as_select())
+        .filter(training_modules::id.eq(&id))
+        .first(conn)?)
+}
+
+/// The id of the path with this code.
+pub fn path_id_of_code(conn: &mut DbConnection, code: &str) -> Result<Option<String>> {
+    Ok(training_paths::table
+        .select(training_paths::id)
+        .filter(training_paths::code.eq(code))
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets the path a selection's Navigators follow (once, when the
+/// selection is created).
+pub fn set_selection_path(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    path_id: &str,
+) -> Result<()> {
+    diesel::insert_into(selection_training_paths::table)
+        .values((
+            selection_training_paths::selection_id.eq(selection_id),
+            selection_training_paths::path_id.eq(path_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The code of the path set for each selection that has one.
+pub fn selection_path_codes(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, String>> {
+    let chosen: Vec<(String, String)> = selection_training_paths::table
+        .select((
+            selection_training_paths::selection_id,
+            selection_training_paths::path_id,
+        ))
+        .load(conn)?;
+    let codes: std::collections::HashMap<String, String> = training_paths::table
+        .select((training_paths::id, training_paths::code))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(chosen
+        .into_iter()
+        .filter_map(|(selection, path)| Some((selection, codes.get(&path)?.clone())))
+        .collect())
+}
+
 /// Every Navigator's fill days.
 pub fn all_fill_days(conn: &mut DbConnection) -> Result<Vec<(String, FillDays)>> {
     type Row = (

@@ -443,6 +443,87 @@ fn table() -> Vec<Entry> {
         entry("GET /api/v1/training/paths", AnyRole, Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/training/paths")) })
         }),
+        // ------------------------------------------------ training records
+        entry(
+            "POST /api/v1/training/paths",
+            Roles(ADMIN),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::post(
+                        v1("/training/paths"),
+                        json!({
+                            "code": format!("percorso-{}", w.serial()),
+                            "name": "Percorso di prova",
+                            "total_hours": 100,
+                            "buckets": [
+                                { "kind": "classroom", "share_percent": 50 },
+                                { "kind": "on_the_job", "share_percent": 50 },
+                            ],
+                        }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/training/paths/{id}/modules",
+            Roles(ADMIN),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    // A module of its own on the seeded path: more modules
+                    // than the bucket needs are a choice, not an error.
+                    let path = w.app.path_2019(&w.admin).await;
+                    Request::post(
+                        v1(&format!("/training/paths/{}/modules", id_of(&path))),
+                        json!({ "code": format!("FAD-M{}", w.serial()), "title": "Modulo di prova", "hours": 1 }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/training/sessions",
+            Roles(&[Who::Hr, Who::Trainer]),
+            Nothing,
+            |_, _| {
+                Box::pin(async {
+                    Request::post(
+                        v1("/training/sessions"),
+                        json!({ "day": TODAY, "hours": 4, "place": "Roma", "trainer": "Dott.ssa Bianchi" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/training/sessions/{id}/attendance",
+            Roles(&[Who::Hr, Who::Trainer]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    // A session of its own, held today, attended by N1.
+                    let session = w.app.session_on(&w.hr, TODAY, 4.0).await;
+                    Request::post(
+                        v1(&format!("/training/sessions/{session}/attendance")),
+                        json!([{ "navigator_id": navigator_of(w.contract(Variant::Own)), "hours": 2 }]),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/training/distance/completions",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let codice =
+                        &applicant_of(&w.applicants, w.contract(Variant::Own)).codice_fiscale;
+                    Request::post(
+                        v1("/training/distance/completions"),
+                        json!([{ "codice_fiscale": codice, "module_code": "FAD-01", "completed_on": TODAY, "test_passed": true }]),
+                    )
+                })
+            },
+        ),
         entry("GET /api/v1/audit", Roles(AUDITORS), Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/audit")) })
         }),
@@ -923,6 +1004,26 @@ fn table() -> Vec<Entry> {
             },
         ),
         entry(
+            "POST /api/v1/navigators/{id}/mandatory-training",
+            Roles(HR),
+            Navigator,
+            |w, c| {
+                Box::pin(async move {
+                    // A fresh Navigator of the variant's Region for an allowed
+                    // call; the fixture's, whose record stays empty, otherwise.
+                    let nav = if c.allowed {
+                        navigator_of(&w.signed_in(province(c.variant)).await)
+                    } else {
+                        navigator_of(w.contract(c.variant))
+                    };
+                    Request::post(
+                        v1(&format!("/navigators/{nav}/mandatory-training")),
+                        json!({ "item": "health_and_safety", "completed_on": TODAY }),
+                    )
+                })
+            },
+        ),
+        entry(
             "GET /api/v1/me/assignment",
             Own(NAVIGATOR),
             Nothing,
@@ -1221,7 +1322,7 @@ const PROVINCES: [&str; 2] = ["RM", "MI"];
 const BULK_REGION: &str = "01";
 const BULK_PROVINCE: &str = "TO";
 /// Enough seats and candidates for the fresh subjects of every case.
-const POSTS: [(&str, i64); 3] = [("RM", 30), ("MI", 20), ("TO", 3)];
+const POSTS: [(&str, i64); 3] = [("RM", 40), ("MI", 25), ("TO", 3)];
 const PER_PROVINCE: usize = 50;
 
 fn on_a_working_day(s: &mut api::config::Settings) {

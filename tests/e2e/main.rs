@@ -18,4 +18,5 @@ mod reference;
 mod repository;
 mod scorrimento;
 mod selection;
+mod training_records;
 mod users;

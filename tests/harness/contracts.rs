@@ -125,6 +125,19 @@ impl TestApp {
         posts: &[(&str, i64)],
         per_province: usize,
     ) -> (String, Vec<Applicant>) {
+        self.selection_2019_with(hr, &json!({}), posts, per_province)
+            .await
+    }
+
+    /// The same, from a selection created with the fields of `more` added
+    /// to the request (e.g. `training_path`).
+    pub async fn selection_2019_with(
+        &self,
+        hr: &str,
+        more: &Value,
+        posts: &[(&str, i64)],
+        per_province: usize,
+    ) -> (String, Vec<Applicant>) {
         let provinces: Vec<&str> = posts.iter().map(|(p, _)| *p).collect();
         let list = applicants(per_province * provinces.len(), &provinces, 11, "C");
         let results: Vec<(String, i64, i64)> = list
@@ -143,7 +156,7 @@ impl TestApp {
             .map(|(n, r, w)| (n.as_str(), *r, *w))
             .collect();
         let id = self
-            .selection_with_results(hr, posts, &list, &refs, PUBLISHED_2019)
+            .selection_with_results_from(hr, more, posts, &list, &refs, PUBLISHED_2019)
             .await;
         (id, list)
     }

@@ -10,6 +10,7 @@ pub mod equipment;
 pub mod navigators;
 pub mod selection;
 pub mod smtp;
+pub mod training;
 
 use std::sync::Arc;
 use std::time::Duration;

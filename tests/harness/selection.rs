@@ -121,13 +121,19 @@ impl TestApp {
 
     /// A selection with the 2019 defaults and a unique code; returns its id.
     pub async fn selection_id(&self, token: &str) -> String {
+        self.selection_id_with(token, &json!({})).await
+    }
+
+    /// The same, with the fields of `more` added to the request (e.g.
+    /// `training_path`).
+    pub async fn selection_id_with(&self, token: &str, more: &Value) -> String {
         let code = format!("NAV-{}", uuid::Uuid::new_v4().simple());
-        let r = self
-            .create_selection(
-                token,
-                &json!({ "code": code, "title": "Avviso Navigator", "published_on": "2019-04-18" }),
-            )
-            .await;
+        let mut body =
+            json!({ "code": code, "title": "Avviso Navigator", "published_on": "2019-04-18" });
+        if let (Some(b), Some(m)) = (body.as_object_mut(), more.as_object()) {
+            b.extend(m.clone());
+        }
+        let r = self.create_selection(token, &body).await;
         assert_eq!(
             r.status(),
             StatusCode::CREATED,
@@ -331,7 +337,22 @@ impl TestApp {
         results: &[(&str, i64, i64)],
         published_on: &str,
     ) -> String {
-        let id = self.selection_id(token).await;
+        self.selection_with_results_from(token, &json!({}), posts, list, results, published_on)
+            .await
+    }
+
+    /// The same, from a selection created with the fields of `more` added
+    /// to the request.
+    pub async fn selection_with_results_from(
+        &self,
+        token: &str,
+        more: &Value,
+        posts: &[(&str, i64)],
+        list: &[Applicant],
+        results: &[(&str, i64, i64)],
+        published_on: &str,
+    ) -> String {
+        let id = self.selection_id_with(token, more).await;
         expect_status(
             self.put_posts(token, &id, posts).await,
             StatusCode::OK,

@@ -109,6 +109,12 @@ impl Policy for HrCoordinatorOrNavigator {
     const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator, Role::Navigator];
 }
 
+/// Classroom sessions and their attendance: HR and trainers.
+pub struct HrOrTrainer;
+impl Policy for HrOrTrainer {
+    const ROLES: &'static [Role] = &[Role::Hr, Role::Trainer];
+}
+
 /// On-the-job hours are validated by the Region's coordinators.
 pub struct CoordinatorOnly;
 impl Policy for CoordinatorOnly {

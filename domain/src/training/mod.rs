@@ -1,13 +1,25 @@
 //! The training path (DOMAIN.md §8): buckets whose shares sum to 100%, the
 //! hours recorded against them, and the progress they add up to.
 
+pub mod classroom;
+pub mod distance;
 pub mod hours;
+pub mod mandatory;
 pub mod ojt;
 pub mod progress;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::violation::{Violation, Violations};
+
+/// The most hours a path, a bucket or a module may have: far above any
+/// real path, low enough that no sum of them can overflow.
+pub const MAX_PATH_HOURS: i64 = 10_000;
+/// Longest path and module code, in characters.
+pub const MAX_CODE_LEN: usize = 32;
+/// Longest name or title, in characters.
+pub const MAX_NAME_LEN: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +52,61 @@ pub struct Module {
     pub hours: i64,
 }
 
+impl Module {
+    /// A module as given: the code trimmed and upper-cased (completions
+    /// name it the way the e-learning platform writes it), the title trimmed.
+    pub fn new(code: &str, title: &str, hours: i64) -> Self {
+        Self {
+            code: module_code(code),
+            title: title.trim().to_owned(),
+            hours,
+        }
+    }
+
+    /// Its own rules, with fields named under `prefix` (`""` for a module
+    /// given alone, `buckets[1].modules[0].` within a path).
+    pub fn check(&self, prefix: &str) -> Violations {
+        let mut v = Violations::new();
+        let field = |name: &str| format!("{prefix}{name}");
+        if self.code.trim().is_empty() {
+            v.push(Violation::new(field("code"), "required"));
+        } else if self.code.trim().chars().count() > MAX_CODE_LEN {
+            v.push(Violation::new(field("code"), "too-long").with_detail(MAX_CODE_LEN.to_string()));
+        }
+        if self.title.trim().is_empty() {
+            v.push(Violation::new(field("title"), "required"));
+        } else if self.title.trim().chars().count() > MAX_NAME_LEN {
+            v.push(
+                Violation::new(field("title"), "too-long").with_detail(MAX_NAME_LEN.to_string()),
+            );
+        }
+        if self.hours <= 0 {
+            v.push(Violation::new(field("hours"), "must-be-positive"));
+        } else if self.hours > MAX_PATH_HOURS {
+            v.push(
+                Violation::new(field("hours"), "too-many-hours")
+                    .with_detail(MAX_PATH_HOURS.to_string()),
+            );
+        }
+        v
+    }
+}
+
+/// A module code as stored and looked up: trimmed, upper case.
+pub fn module_code(raw: &str) -> String {
+    raw.trim().to_ascii_uppercase()
+}
+
+/// A completion (a module's test, a mandatory course) cannot be dated
+/// after today: it has not happened yet.
+pub fn check_completed_by(field: &str, day: NaiveDate, today: NaiveDate) -> Result<(), Violation> {
+    if day > today {
+        Err(Violation::new(field, "completed-in-future").with_detail(day.to_string()))
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bucket {
     pub kind: BucketKind,
@@ -63,10 +130,29 @@ impl TrainingPath {
     pub fn validate(self) -> Result<Self, Violations> {
         let mut v = Violations::new();
         v.check(!self.code.trim().is_empty(), "code", "required");
+        if self.code.trim().chars().count() > MAX_CODE_LEN {
+            v.push(Violation::new("code", "too-long").with_detail(MAX_CODE_LEN.to_string()));
+        }
         v.check(!self.name.trim().is_empty(), "name", "required");
+        if self.name.trim().chars().count() > MAX_NAME_LEN {
+            v.push(Violation::new("name", "too-long").with_detail(MAX_NAME_LEN.to_string()));
+        }
         v.check(self.total_hours > 0, "total_hours", "must-be-positive");
-        let sum: i64 = self.buckets.iter().map(|b| b.share_percent).sum();
-        if sum != 100 {
+        if self.total_hours > MAX_PATH_HOURS {
+            v.push(
+                Violation::new("total_hours", "too-many-hours")
+                    .with_detail(MAX_PATH_HOURS.to_string()),
+            );
+        }
+        // Bucket hours mean something (and their products fit) only then.
+        let total_known = (1..=MAX_PATH_HOURS).contains(&self.total_hours);
+        v.check(!self.buckets.is_empty(), "buckets", "required");
+        // Saturating: a share of i64::MAX must be refused, not wrap.
+        let sum = self
+            .buckets
+            .iter()
+            .fold(0_i64, |acc, b| acc.saturating_add(b.share_percent));
+        if !self.buckets.is_empty() && sum != 100 {
             v.push(
                 Violation::new("buckets", "shares-must-sum-to-100").with_detail(sum.to_string()),
             );
@@ -79,18 +165,38 @@ impl TrainingPath {
                 );
             }
             if !(1..=100).contains(&b.share_percent) {
-                v.push(Violation::new(
-                    format!("buckets[{i}].share_percent"),
-                    "out-of-range",
-                ));
-            } else if (self.total_hours * b.share_percent) % 100 != 0 {
+                v.push(
+                    Violation::new(format!("buckets[{i}].share_percent"), "out-of-range")
+                        .with_detail("1..100"),
+                );
+            } else if total_known && (self.total_hours * b.share_percent) % 100 != 0 {
                 v.push(Violation::new(
                     format!("buckets[{i}].share_percent"),
                     "hours-not-whole",
                 ));
             }
-            if !b.modules.is_empty() {
-                let module_hours: i64 = b.modules.iter().map(|m| m.hours).sum();
+            if !b.modules.is_empty() && b.kind != BucketKind::Distance {
+                v.push(
+                    Violation::new(format!("buckets[{i}].modules"), "modules-only-on-distance")
+                        .with_detail(b.kind.as_str()),
+                );
+                continue;
+            }
+            for (j, m) in b.modules.iter().enumerate() {
+                let prefix = format!("buckets[{i}].modules[{j}].");
+                v.extend(m.check(&prefix));
+                if b.modules[..j].iter().any(|o| o.code == m.code) {
+                    v.push(
+                        Violation::new(format!("{prefix}code"), "duplicate")
+                            .with_detail(m.code.clone()),
+                    );
+                }
+            }
+            if total_known && !b.modules.is_empty() && (1..=100).contains(&b.share_percent) {
+                let module_hours = b
+                    .modules
+                    .iter()
+                    .fold(0_i64, |acc, m| acc.saturating_add(m.hours));
                 if module_hours < self.bucket_hours(b) {
                     v.push(
                         Violation::new(format!("buckets[{i}].modules"), "modules-must-fill-bucket")
@@ -192,5 +298,69 @@ mod tests {
         p.buckets[1].modules.clear();
         let e = p.validate().unwrap_err();
         assert!(e.0.iter().all(|v| v.code == "hours-not-whole"));
+    }
+    #[test]
+    fn modules_are_checked_one_by_one() {
+        let mut p = path_2019();
+        p.buckets[1].modules[3].code = "FAD-01".into();
+        p.buckets[1].modules[4].hours = 0;
+        p.buckets[1].modules[5].title = " ".into();
+        p.buckets[1].modules.push(Module::new("fad-09", "m", 5));
+        let e = p.validate().unwrap_err();
+        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("buckets[1].modules[3].code", "duplicate"),
+                ("buckets[1].modules[4].hours", "must-be-positive"),
+                ("buckets[1].modules[5].title", "required"),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_distance_bucket_has_modules() {
+        let mut p = path_2019();
+        p.buckets[0].modules.push(Module::new("AULA-1", "m", 40));
+        let e = p.validate().unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code),
+            ("buckets[0].modules", "modules-only-on-distance")
+        );
+    }
+
+    #[test]
+    fn absurd_numbers_are_refused_not_overflowed() {
+        let mut p = path_2019();
+        p.total_hours = i64::MAX;
+        p.buckets[0].share_percent = i64::MAX;
+        p.buckets[1].modules[0].hours = i64::MAX;
+        let e = p.validate().unwrap_err();
+        let codes: Vec<_> = e.0.iter().map(|v| v.code).collect();
+        assert!(codes.contains(&"too-many-hours"), "{codes:?}");
+        assert!(codes.contains(&"shares-must-sum-to-100"), "{codes:?}");
+        let mut p = path_2019();
+        p.total_hours = i64::MIN;
+        assert!(p.validate().is_err());
+        let mut p = path_2019();
+        p.buckets.clear();
+        assert_eq!(p.validate().unwrap_err().0[0].code, "required");
+    }
+
+    #[test]
+    fn module_codes_are_kept_in_upper_case() {
+        let m = Module::new(" fad-10 ", " Titolo ", 5);
+        assert_eq!((m.code.as_str(), m.title.as_str()), ("FAD-10", "Titolo"));
+        assert!(m.check("").is_empty());
+        let long = Module::new(&"X".repeat(MAX_CODE_LEN + 1), "t", 1);
+        assert_eq!(long.check("").0[0].code, "too-long");
+    }
+
+    #[test]
+    fn a_completion_is_not_in_the_future() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(check_completed_by("completed_on", d("2019-10-15"), d("2019-10-15")).is_ok());
+        let e = check_completed_by("completed_on", d("2019-10-16"), d("2019-10-15")).unwrap_err();
+        assert_eq!(e.code, "completed-in-future");
     }
 }

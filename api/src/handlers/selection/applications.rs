@@ -30,24 +30,6 @@ pub const CSV_HEADER: [&str; 11] = [
     "degree_honours",
 ];
 
-pub fn parse_date(cell: &str, field: &str, line: u64) -> Result<NaiveDate, Violation> {
-    NaiveDate::parse_from_str(cell.trim(), "%Y-%m-%d").map_err(|_| {
-        Violation::new(field, "invalid-date")
-            .with_detail(cell.trim())
-            .at_line(line)
-    })
-}
-
-fn parse_bool(cell: &str, field: &str, line: u64) -> Result<bool, Violation> {
-    match cell.trim() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        other => Err(Violation::new(field, "not-a-boolean")
-            .with_detail(other)
-            .at_line(line)),
-    }
-}
-
 pub fn parse_int(cell: &str, field: &str, line: u64) -> Result<i64, Violation> {
     cell.trim().parse::<i64>().map_err(|_| {
         Violation::new(field, "not-a-number")
@@ -77,13 +59,13 @@ pub fn parse_application_file(
     let mut seen_no: HashMap<String, u64> = HashMap::new();
     for (line, r) in &records {
         let line = *line;
-        let birth = parse_date(&r[4], "birth_date", line)
+        let birth = csv_import::date_cell(&r[4], "birth_date", line)
             .map_err(|v| bad.push(v))
             .ok();
         let grade = parse_int(&r[9], "degree_grade", line)
             .map_err(|v| bad.push(v))
             .ok();
-        let honours = parse_bool(&r[10], "degree_honours", line)
+        let honours = csv_import::bool_cell(&r[10], "degree_honours", line)
             .map_err(|v| bad.push(v))
             .ok();
         let (Some(birth_date), Some(degree_grade), Some(degree_honours)) = (birth, grade, honours)

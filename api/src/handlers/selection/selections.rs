@@ -8,7 +8,7 @@ use domain::{Violation, Violations};
 use openapi::dto::{PostsItem, SelectionRequest, SelectionView};
 use openapi::Problem;
 use persistence::selection::{self, SelectionRow};
-use persistence::{audit, reference};
+use persistence::{audit, reference, training};
 
 use super::{load_selection, points};
 use crate::accounts::parse_uuid;
@@ -17,6 +17,14 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson};
 use crate::state::AppState;
+
+/// A selection with the code of the training path set for it, if any.
+pub fn view_with_path(s: &SelectionRow, training_path: Option<String>) -> ApiResult<SelectionView> {
+    Ok(SelectionView {
+        training_path,
+        ..view(s)?
+    })
+}
 
 pub fn view(s: &SelectionRow) -> ApiResult<SelectionView> {
     Ok(SelectionView {
@@ -36,6 +44,7 @@ pub fn view(s: &SelectionRow) -> ApiResult<SelectionView> {
         decline_is_final: s.decline_is_final,
         admission_done: s.admission_done_at.is_some(),
         rankings_published_on: s.rankings_published_on,
+        training_path: None,
     })
 }
 
@@ -110,10 +119,20 @@ pub async fn create_selection(
     meta: RequestMeta,
     body: ValidJson<SelectionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let s = settings(body.0)?;
+    let mut request = body.0;
+    let path_code = request.training_path.take().map(|c| c.trim().to_owned());
+    let s = settings(request)?;
     let ctx = meta.audit(Some(&caller));
-    let row = state
+    let (row, path_code) = state
         .write(move |conn| {
+            let path_id = match &path_code {
+                None => None,
+                Some(code) => Some(training::path_id_of_code(conn, code)?.ok_or_else(|| {
+                    ApiError::from(
+                        Violation::new("training_path", "unknown-training-path").with_detail(code),
+                    )
+                })?),
+            };
             let row = selection::insert_selection(conn, &s).map_err(|e| {
                 if e.is_unique_violation() {
                     ApiError::conflict("selection-exists", s.code.clone())
@@ -130,10 +149,22 @@ pub async fn create_selection(
                 None,
                 Some(&row),
             )?;
-            Ok(row)
+            if let Some(path_id) = &path_id {
+                training::set_selection_path(conn, &row.id, path_id)?;
+                audit::append::<(), _>(
+                    conn,
+                    &ctx,
+                    "selection.training_path_set",
+                    "selection",
+                    &row.id,
+                    None,
+                    Some(&serde_json::json!({ "training_path": path_code })),
+                )?;
+            }
+            Ok((row, path_code))
         })
         .await?;
-    let v = view(&row)?;
+    let v = view_with_path(&row, path_code)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/selections/{}", v.id)))
         .json(v))
@@ -150,10 +181,19 @@ pub async fn list_selections(
     state: web::Data<AppState>,
     _caller: Authorized<HrOnly>,
 ) -> ApiResult<web::Json<Vec<SelectionView>>> {
-    let rows = state
-        .read(|conn| Ok(selection::list_selections(conn)?))
+    let (rows, mut paths) = state
+        .read(|conn| {
+            Ok((
+                selection::list_selections(conn)?,
+                training::selection_path_codes(conn)?,
+            ))
+        })
         .await?;
-    Ok(web::Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+    Ok(web::Json(
+        rows.iter()
+            .map(|s| view_with_path(s, paths.remove(&s.id)))
+            .collect::<ApiResult<_>>()?,
+    ))
 }
 
 /// One selection.
@@ -170,8 +210,16 @@ pub async fn get_selection(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<SelectionView>> {
     let id = id.into_inner();
-    let row = state.read(move |conn| load_selection(conn, &id)).await?;
-    Ok(web::Json(view(&row)?))
+    let (row, mut paths) = state
+        .read(move |conn| {
+            Ok((
+                load_selection(conn, &id)?,
+                training::selection_path_codes(conn)?,
+            ))
+        })
+        .await?;
+    let path = paths.remove(&row.id);
+    Ok(web::Json(view_with_path(&row, path)?))
 }
 
 /// Sets the posts of the listed provinces (the others keep theirs).
