@@ -181,10 +181,16 @@ fn seed_demo_adds_labelled_demo_data_once() {
         let out = stdout(&navigator(dir.path(), &url, &["seed", "--demo"], None));
         // Two demo CPIs per province of the 19 Regions with a convention.
         assert!(out.contains("demo data: 210 demo CPIs added"), "{out}");
-        assert_eq!(out.matches("demo account").count(), 5, "{out}");
+        assert_eq!(out.matches("demo account").count(), 6, "{out}");
+        // The programme, made through the API: the same every time.
+        assert!(
+            out.contains("demo programme: 2380 applications, 84 Navigators under contract, 3 offers declined and 3 lapsed, 3 resignations"),
+            "{out}"
+        );
         let again = stdout(&navigator(dir.path(), &url, &["seed", "--demo"], None));
         assert!(again.contains("demo data: 0 demo CPIs added"), "{again}");
         assert_eq!(again.matches("demo account").count(), 0);
+        assert!(again.contains("demo programme: already there"), "{again}");
     }
 }
 
