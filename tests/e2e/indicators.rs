@@ -323,3 +323,135 @@ async fn indicators_keep_to_the_callers_scope(app: TestApp) {
     assert!(values.iter().all(|v| *v == 0), "{before}");
 }
 both_engines!(indicators_keep_to_the_callers_scope, on_a_working_day);
+
+/// The training buckets, the whole path, equipment and a pending offer:
+/// each counts from its day.
+async fn training_equipment_and_offers_count_from_their_days(app: TestApp) {
+    let p = app.programme(&[("RM", 2)], &["RM", "RM"]).await;
+    let hr = p.hr.clone();
+    let (a, d) = (p.navigator(0), p.navigator(1));
+    app.cpi_in("RM-EUR", "RM", None).await;
+    json_of(
+        app.assign(&hr, &a, "RM-EUR", "2019-07-17").await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // Classroom: five sessions of 8 hours, 20-24 July: full on the 24th.
+    for k in 0..5u64 {
+        let day =
+            (NaiveDate::from_ymd_opt(2019, 7, 20).unwrap() + chrono::Days::new(k)).to_string();
+        let session = app.session_on(&hr, &day, 8.0).await;
+        let r = app
+            .record_attendance(&hr, &session, &json!([{ "navigator_id": a, "hours": 8 }]))
+            .await;
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
+    // Distance: the eight modules, the last passed on 27 August.
+    let cf = navigator_e2e::contracts::applicant_of(&p.applicants, &p.contracts[0])
+        .codice_fiscale
+        .clone();
+    let rows: Vec<Value> = (1..=8)
+        .map(|m| json!({ "codice_fiscale": cf, "module_code": format!("FAD-{m:02}"), "completed_on": format!("2019-08-{:02}", 19 + m), "test_passed": true }))
+        .collect();
+    let r = app.distance_completions(&hr, &Value::Array(rows)).await;
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    // On the job: 15 validated days of 8 hours, full on 15 August.
+    let pair = app.activate_and_login(&p.email(0)).await;
+    let token = pair["access_token"].as_str().unwrap().to_owned();
+    let coordinator = app.user_with_role("coordinator", &["12"]).await;
+    let mut ids = Vec::new();
+    for i in 0..15u64 {
+        let day = (NaiveDate::from_ymd_opt(2019, 8, 1).unwrap() + chrono::Days::new(i)).to_string();
+        let log = json_of(
+            app.log_hours(&token, &format!("w-{i}"), &day, 8.0).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        ids.push(id_of(&log));
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    json_of(app.validate_logs(&coordinator, &refs).await, StatusCode::OK).await;
+
+    let t = total(&app, &hr, "?as_of=2019-07-23").await;
+    assert_eq!(t["classroom_completed"], 0);
+    let t = total(&app, &hr, "?as_of=2019-07-24").await;
+    assert_eq!(t["classroom_completed"], 1);
+    let t = total(&app, &hr, "?as_of=2019-08-26").await;
+    assert_eq!(
+        (
+            t["distance_completed"].as_i64(),
+            t["on_the_job_completed"].as_i64(),
+            t["path_completed"].as_i64()
+        ),
+        (Some(0), Some(1), Some(0))
+    );
+    let t = total(&app, &hr, "?as_of=2019-08-27").await;
+    assert_eq!(
+        (
+            t["distance_completed"].as_i64(),
+            t["path_completed"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+
+    // Equipment: A's whole kit today; D receives a tablet, then resigns today.
+    app.equip(&hr, &a, 1).await;
+    let tablet = app.personalised_kit(&hr, 2).await[2].clone();
+    json_of(
+        app.item_action(&hr, &tablet, "assign", &json!({ "navigator_id": d }))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        app.register_resignation(
+            &hr,
+            p.contracts[1]["id"].as_str().unwrap(),
+            "2019-08-20",
+            "2019-09-02",
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let yesterday = total(&app, &hr, "?as_of=2019-09-01").await;
+    assert_eq!(
+        (
+            yesterday["equipped"].as_i64(),
+            yesterday["items_outstanding_after_end"].as_i64()
+        ),
+        (Some(0), Some(0))
+    );
+    // D's seat is free today: a call, left pending.
+    json_of(
+        app.call(&hr, &p.selection, "RM", &json!({})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let t = total(&app, &hr, "").await;
+    assert_eq!(t["equipped"], 1);
+    assert_eq!(
+        t["items_outstanding_after_end"], 1,
+        "D's tablet is still out"
+    );
+    assert_eq!(
+        (t["active"].as_i64(), t["resigned"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (
+            t["seats_filled"].as_i64(),
+            t["offers_pending"].as_i64(),
+            t["seats_vacant"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+    // Completions stay counted after a resignation, and nothing of a
+    // completed bucket is lost by the ending.
+    assert_eq!(t["classroom_completed"], 1);
+}
+both_engines!(
+    training_equipment_and_offers_count_from_their_days,
+    on_a_working_day
+);
