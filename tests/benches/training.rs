@@ -35,9 +35,18 @@
 //! in flight per connection, the answer read to its `Content-Length`. Each
 //! request picks a Navigator at random; half of them carry `If-None-Match`
 //! with that Navigator's current tag, as a tablet that polls, and should be
-//! answered 304. After a warm-up, requests are counted for a fixed window;
-//! any answer other than 200 or 304, and any broken connection, is counted
-//! and printed.
+//! answered 304. The two endpoints are loaded in turns, four slices each
+//! (new connections, 1 s uncounted, 3 s counted), so that other work on
+//! the machine weighs on both figures alike and the ratio stays fair; the
+//! load average before the load is printed. Any answer other than 200 or
+//! 304, and any broken connection, is counted and printed.
+//!
+//! Where the time goes: during the counted seconds the CPU time of the
+//! server's threads, of the generator's threads and of the PostgreSQL
+//! backends serving the benchmark's database is read from `/proc` (Linux)
+//! and printed per request, with the share of the machine's CPUs it adds
+//! up to (well under 100 % means something else was running). Rates on a
+//! shared machine move with its load; the CPU time per request much less.
 //!
 //! The server runs in this process (the harness's `spawn`), compiled with
 //! the same release profile as `navigator serve`, with its text log
@@ -52,7 +61,8 @@
 //! `TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`);
 //! when it cannot be reached its part is skipped with a note.
 //!
-//! Run with `cargo bench -p navigator-e2e --bench training`.
+//! Run with `cargo bench -p navigator-e2e --bench training`
+//! (`BENCH_ENGINE=sqlite` or `BENCH_ENGINE=postgres` for one engine only).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -95,8 +105,11 @@ const SIGNING_LANES: usize = PROVINCES.len();
 const WARMING_LANES: usize = 8;
 
 const CONNECTIONS: usize = 64;
-const WARM_UP: Duration = Duration::from_secs(3);
-const WINDOW: Duration = Duration::from_secs(10);
+/// Each endpoint is loaded in `ROUNDS` slices, in turns with the other:
+/// new connections, `WARM_UP` uncounted, then `SLICE` counted.
+const ROUNDS: u32 = 4;
+const WARM_UP: Duration = Duration::from_secs(1);
+const SLICE: Duration = Duration::from_secs(3);
 
 const TODAY: &str = "2020-06-30";
 const PUBLISHED: &str = "2019-06-24";
@@ -584,6 +597,8 @@ struct Phase {
     p50: Duration,
     p99: Duration,
     tally: Tally,
+    cpu: Cpu,
+    counted: Duration,
 }
 
 impl Phase {
@@ -612,44 +627,225 @@ impl Phase {
                 self.tally.unexpected, self.tally.broken
             );
         }
+        println!("  {what:<16} {}", self.cpu_text());
+    }
+
+    fn per_request(&self, micros: u64) -> f64 {
+        micros as f64 / self.requests().max(1) as f64
+    }
+
+    /// Where the CPU time went, per request, and how much of the machine
+    /// that was: well under 100 % means something else was running.
+    fn cpu_text(&self) -> String {
+        let c = &self.cpu;
+        let database = match c.database {
+            Some(d) => format!("PostgreSQL {:.1} us", self.per_request(d)),
+            None => "database: within the server".to_owned(),
+        };
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+        let used = (c.server + c.generator + c.database.unwrap_or(0)) as f64;
+        format!(
+            "CPU per request: server {:.1} us, {database}, generator {:.1} us; {:.0} % of the CPUs",
+            self.per_request(c.server),
+            self.per_request(c.generator),
+            used / (self.counted.as_secs_f64() * 1e6 * cpus) * 100.0
+        )
     }
 }
 
-/// `CONNECTIONS` connections on `target` for `WARM_UP` then `WINDOW`.
-async fn load(addr: SocketAddr, target: Target) -> Phase {
-    let target = Arc::new(target);
+/// `CONNECTIONS` fresh connections on `target` for `WARM_UP`, then
+/// tallied for `SLICE`, with the CPU time spent while tallied.
+async fn slice(addr: SocketAddr, target: &Arc<Target>, probe: &CpuProbe) -> (Tally, Cpu) {
     let start = Instant::now();
-    let (counted_from, until) = (start + WARM_UP, start + WARM_UP + WINDOW);
+    let (counted_from, until) = (start + WARM_UP, start + WARM_UP + SLICE);
     let connections: Vec<_> = (0..CONNECTIONS)
         .map(|c| {
             tokio::spawn(connection(
                 addr,
-                Arc::clone(&target),
-                c as u64 + 1,
+                Arc::clone(target),
+                start.elapsed().as_nanos() as u64 ^ (c as u64 + 1),
                 counted_from,
                 until,
             ))
         })
         .collect();
+    tokio::time::sleep_until(counted_from.into()).await;
+    let before = probe.read();
+    tokio::time::sleep_until(until.into()).await;
+    let cpu = probe.read().since(&before);
     let mut tally = Tally::default();
     for c in connections {
         tally.add(c.await.unwrap());
     }
-    tally.latencies.sort_unstable();
-    let at = |p: f64| {
-        let l = &tally.latencies;
-        Duration::from_micros(
-            l.get(((l.len().max(1) - 1) as f64 * p) as usize)
-                .copied()
-                .unwrap_or(0)
-                .into(),
-        )
+    (tally, cpu)
+}
+
+impl Phase {
+    fn of(mut tally: Tally, cpu: Cpu, counted: Duration) -> Self {
+        tally.latencies.sort_unstable();
+        let at = |p: f64| {
+            let l = &tally.latencies;
+            let i = ((l.len().max(1) - 1) as f64 * p) as usize;
+            Duration::from_micros(l.get(i).copied().unwrap_or(0).into())
+        };
+        let (p50, p99) = (at(0.50), at(0.99));
+        Self {
+            per_second: tally.latencies.len() as f64 / counted.as_secs_f64(),
+            p50,
+            p99,
+            tally,
+            cpu,
+            counted,
+        }
+    }
+}
+
+/// `/healthz` and `/me/training` in turns, `ROUNDS` slices each, so that
+/// whatever else the machine does weighs on both alike.
+async fn load(
+    addr: SocketAddr,
+    probe: &CpuProbe,
+    healthz: Target,
+    training: Target,
+) -> (Phase, Phase) {
+    let (healthz, training) = (Arc::new(healthz), Arc::new(training));
+    let (mut h, mut t) = (Tally::default(), Tally::default());
+    let (mut h_cpu, mut t_cpu) = (Cpu::default(), Cpu::default());
+    for _ in 0..ROUNDS {
+        let (tally, cpu) = slice(addr, &healthz, probe).await;
+        h.add(tally);
+        h_cpu.add(cpu);
+        let (tally, cpu) = slice(addr, &training, probe).await;
+        t.add(tally);
+        t_cpu.add(cpu);
+    }
+    let counted = SLICE * ROUNDS;
+    (Phase::of(h, h_cpu, counted), Phase::of(t, t_cpu, counted))
+}
+
+// ------------------------------------------------------------- CPU time
+
+/// The name of the load generator's threads, to tell their CPU time from
+/// the server's (both run in this process).
+const GENERATOR_THREADS: &str = "load-generator";
+/// `/proc` counts CPU time in ticks of 1/100 s (`USER_HZ`) on Linux.
+const TICK_MICROS: u64 = 10_000;
+
+/// CPU time in microseconds: the server (this process but the generator),
+/// the load generator, and the database's backends when it is a
+/// PostgreSQL server on this machine. Read from `/proc`; zero elsewhere.
+#[derive(Default, Clone, Copy)]
+struct Cpu {
+    server: u64,
+    generator: u64,
+    database: Option<u64>,
+}
+
+impl Cpu {
+    fn add(&mut self, other: Cpu) {
+        self.server += other.server;
+        self.generator += other.generator;
+        self.database = match (self.database, other.database) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// utime + stime, in microseconds, from a `/proc/.../stat` line.
+fn stat_micros(path: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // The command name, in parentheses, may hold spaces: count from after it.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks * TICK_MICROS)
+}
+
+fn generator_micros() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
     };
-    Phase {
-        per_second: tally.latencies.len() as f64 / WINDOW.as_secs_f64(),
-        p50: at(0.50),
-        p99: at(0.99),
-        tally,
+    tasks
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm"))
+                .is_ok_and(|c| c.starts_with(GENERATOR_THREADS))
+        })
+        .filter_map(|t| stat_micros(&t.path().join("stat").to_string_lossy()))
+        .sum()
+}
+
+#[derive(diesel::QueryableByName)]
+struct Backend {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}
+
+/// Reads the CPU time of the server, the generator and the PostgreSQL
+/// backends serving the benchmark's database.
+struct CpuProbe {
+    postgres: Option<std::sync::Mutex<diesel::PgConnection>>,
+}
+
+struct CpuReading {
+    process: u64,
+    generator: u64,
+    /// Per backend process.
+    backends: Option<BTreeMap<i32, u64>>,
+}
+
+impl CpuProbe {
+    fn new(app: &TestApp) -> Self {
+        let postgres = (app.engine == Engine::Postgres)
+            .then(|| diesel::PgConnection::establish(&app.settings.database_url).ok())
+            .flatten()
+            .map(std::sync::Mutex::new);
+        Self { postgres }
+    }
+
+    fn read(&self) -> CpuReading {
+        use diesel::RunQueryDsl;
+        let backends = self.postgres.as_ref().map(|conn| {
+            let pids: Vec<Backend> = tokio::task::block_in_place(|| {
+                diesel::sql_query(
+                    "SELECT pid FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                )
+                .load(&mut *conn.lock().unwrap())
+                .unwrap_or_default()
+            });
+            pids.into_iter()
+                .filter_map(|b| Some((b.pid, stat_micros(&format!("/proc/{}/stat", b.pid))?)))
+                .collect()
+        });
+        CpuReading {
+            process: stat_micros("/proc/self/stat").unwrap_or(0),
+            generator: generator_micros(),
+            backends,
+        }
+    }
+}
+
+impl CpuReading {
+    fn since(&self, before: &CpuReading) -> Cpu {
+        let generator = self.generator.saturating_sub(before.generator);
+        let database = self.backends.as_ref().map(|now| {
+            // A backend opened in between counts from zero.
+            now.iter()
+                .map(|(pid, t)| {
+                    let was = before.backends.as_ref().and_then(|b| b.get(pid)).copied();
+                    t.saturating_sub(was.unwrap_or(0))
+                })
+                .sum::<u64>()
+        });
+        Cpu {
+            server: self
+                .process
+                .saturating_sub(before.process)
+                .saturating_sub(generator),
+            generator,
+            database,
+        }
     }
 }
 
@@ -715,19 +911,36 @@ async fn run(engine: Engine) -> Option<Figures> {
         NAVIGATORS as f64 / warming.as_secs_f64()
     );
     println!(
-        "  fixture built in {:.1} s; load: {CONNECTIONS} connections, {} s warm-up, {} s counted, pool {} connections, {} workers",
+        "  fixture built in {:.1} s; pool {} connections, {} workers",
         started.elapsed().as_secs_f64(),
-        WARM_UP.as_secs(),
-        WINDOW.as_secs(),
         app.settings.database_pool_size,
-        if app.settings.workers == 0 { "one per core".to_owned() } else { app.settings.workers.to_string() },
+        if app.settings.workers == 0 {
+            "one per core".to_owned()
+        } else {
+            app.settings.workers.to_string()
+        },
     );
 
     let addr: SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
     let host = addr.to_string();
-    let healthz = load(addr, Target::healthz(&host)).await;
+    // The machine may be shared: say how busy it was.
+    if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
+        println!("  load average before the load: {}", l.trim());
+    }
+    println!(
+        "  load: {CONNECTIONS} connections, /healthz and /me/training in turns, {ROUNDS} x ({} s warm-up + {} s counted) each",
+        WARM_UP.as_secs(),
+        SLICE.as_secs()
+    );
+    let probe = tokio::task::block_in_place(|| CpuProbe::new(&app));
+    let (healthz, training) = load(
+        addr,
+        &probe,
+        Target::healthz(&host),
+        Target::training(&host, &tokens, &tags),
+    )
+    .await;
     healthz.print("GET /healthz");
-    let training = load(addr, Target::training(&host, &tokens, &tags)).await;
     training.print("GET /me/training");
     println!(
         "  304 rate {:.1} %, ratio to /healthz {:.3}",
@@ -773,19 +986,31 @@ async fn postgres_reachable() -> bool {
     .unwrap()
 }
 
+/// Both engines, unless `BENCH_ENGINE` names one (`sqlite`, `postgres`):
+/// one engine at a time is what a profiler wants.
+fn wanted(engine: Engine) -> bool {
+    std::env::var("BENCH_ENGINE").map_or(true, |e| {
+        e.is_empty()
+            || e.eq_ignore_ascii_case(name(engine))
+            || (engine == Engine::Postgres && e == "postgres")
+    })
+}
+
 async fn bench() {
     // As `navigator serve` logs: text, at its default level.
     api::telemetry::init(api::config::LogFormat::Text);
     let mut figures = Vec::new();
-    figures.extend(run(Engine::Sqlite).await);
-    if postgres_reachable().await {
+    if wanted(Engine::Sqlite) {
+        figures.extend(run(Engine::Sqlite).await);
+    }
+    if wanted(Engine::Postgres) && postgres_reachable().await {
         figures.extend(run(Engine::Postgres).await);
     }
 
     println!();
     println!(
-        "summary ({NAVIGATORS} Navigators x {RECORDS_EACH} records, {CONNECTIONS} connections, {} s counted, {} CPUs):",
-        WINDOW.as_secs(),
+        "summary ({NAVIGATORS} Navigators x {RECORDS_EACH} records, {CONNECTIONS} connections, {} s counted each, {} CPUs):",
+        (SLICE * ROUNDS).as_secs(),
         std::thread::available_parallelism().map_or(0, usize::from)
     );
     for f in &figures {
@@ -802,6 +1027,8 @@ async fn bench() {
             h.p99.as_secs_f64() * 1000.0,
             f.ratio()
         );
+        println!("  {:<10} /me/training {}", name(f.engine), t.cpu_text());
+        println!("  {:<10} /healthz     {}", name(f.engine), h.cpu_text());
         let unexpected: u64 = t.tally.unexpected.values().sum::<u64>()
             + h.tally.unexpected.values().sum::<u64>()
             + t.tally.broken
@@ -841,6 +1068,7 @@ fn main() {
     }
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_name(GENERATOR_THREADS)
         .enable_all()
         .build()
         .unwrap()
