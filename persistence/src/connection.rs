@@ -1,6 +1,7 @@
 //! The two engines behind one connection type, and the pool.
 
-use std::time::Duration;
+use std::ops::{Deref, DerefMut};
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
@@ -86,37 +87,78 @@ pub struct ConnectionOpener {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
+/// A connection of the pool, with the moment it was last handed back.
+pub struct PoolSlot {
+    conn: DbConnection,
+    returned: Instant,
+}
+
+/// A connection handed back this recently is not checked again when taken:
+/// under load the check (a round trip) would double the cost of a read
+/// such as the tablet's progress poll. It answered moments ago, and one
+/// that has since died is dropped after its first failure anyway (a lost
+/// PostgreSQL connection leaves diesel's transaction state in error, which
+/// `has_broken` sees). HikariCP skips its check the same way, within 500 ms.
+const CHECKED_RECENTLY: Duration = Duration::from_millis(500);
+
 impl ManageConnection for ConnectionOpener {
-    type Connection = DbConnection;
+    type Connection = PoolSlot;
     type Error = diesel::r2d2::Error;
 
-    fn connect(&self) -> std::result::Result<DbConnection, Self::Error> {
-        match &self.target {
+    fn connect(&self) -> std::result::Result<PoolSlot, Self::Error> {
+        let conn = match &self.target {
             Target::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Postgresql)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+                .map_err(diesel::r2d2::Error::ConnectionError)?,
             Target::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS)
                     .map_err(diesel::r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
-        }
+        };
+        Ok(PoolSlot {
+            conn,
+            returned: Instant::now(),
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> std::result::Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1")
+    fn is_valid(&self, slot: &mut PoolSlot) -> std::result::Result<(), Self::Error> {
+        if slot.returned.elapsed() < CHECKED_RECENTLY {
+            return Ok(());
+        }
+        slot.conn
+            .batch_execute("SELECT 1")
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+    /// Asked by the pool each time a connection is handed back, which is
+    /// when the slot notes the time.
+    fn has_broken(&self, slot: &mut PoolSlot) -> bool {
+        slot.returned = Instant::now();
         std::thread::panicking()
-            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(
+                &mut slot.conn,
+            )
     }
 }
 
-pub type PooledDb = PooledConnection<ConnectionOpener>;
+/// A connection taken from the pool, handed back when dropped.
+pub struct PooledDb(PooledConnection<ConnectionOpener>);
+
+impl Deref for PooledDb {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.0.conn
+    }
+}
+
+impl DerefMut for PooledDb {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.0.conn
+    }
+}
 
 /// The connection pool; cheap to clone.
 #[derive(Clone)]
@@ -151,12 +193,12 @@ impl Database {
     }
 
     pub fn get(&self) -> Result<PooledDb> {
-        Ok(self.pool.get()?)
+        Ok(PooledDb(self.pool.get()?))
     }
 
     /// Whether the database answers now (for `/readyz`).
     pub fn ping(&self) -> Result<()> {
-        let mut conn = self.pool.get_timeout(Duration::from_secs(2))?;
+        let mut conn = PooledDb(self.pool.get_timeout(Duration::from_secs(2))?);
         conn.batch_execute("SELECT 1")?;
         Ok(())
     }

@@ -169,16 +169,17 @@ pub fn mandatory_of(conn: &mut DbConnection, navigator_id: &str) -> Result<Vec<M
         .load(conn)?)
 }
 
-/// The stored progress of a Navigator: `(body, etag)`.
+/// The stored progress of a Navigator: `(body, etag)`. The tablets poll
+/// it, so it runs on the concrete connection: through the multi-backend
+/// one, diesel writes the query's SQL text anew on every run.
 pub fn stored_progress(
     conn: &mut DbConnection,
     navigator_id: &str,
 ) -> Result<Option<(String, String)>> {
-    Ok(training_progress::table
+    let query = training_progress::table
         .select((training_progress::body, training_progress::etag))
-        .filter(training_progress::navigator_id.eq(navigator_id))
-        .first(conn)
-        .optional()?)
+        .filter(training_progress::navigator_id.eq(navigator_id));
+    Ok(crate::per_engine!(conn, c => query.first(c).optional())?)
 }
 
 /// The days a Navigator's buckets filled and their path completed.

@@ -205,3 +205,72 @@ fn the_audit_log_refuses_changes() {
         assert!(conn.batch_execute("DELETE FROM audit_log").is_err());
     });
 }
+
+#[derive(diesel::QueryableByName)]
+struct BackendPid {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}
+
+fn backend_pid(db: &Database) -> i32 {
+    use diesel::RunQueryDsl;
+    let mut conn = db.get().unwrap();
+    let row: BackendPid = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+        .get_result(&mut *conn)
+        .unwrap();
+    row.pid
+}
+
+/// Ends a PostgreSQL server process, as a restart of the server would,
+/// and waits until it is gone.
+fn end_backend(admin: &mut diesel::PgConnection, pid: i32) {
+    use diesel::RunQueryDsl;
+    admin
+        .batch_execute(&format!("SELECT pg_terminate_backend({pid})"))
+        .unwrap();
+    for _ in 0..200 {
+        let left: Vec<BackendPid> = diesel::sql_query(format!(
+            "SELECT pid FROM pg_stat_activity WHERE pid = {pid}"
+        ))
+        .load(admin)
+        .unwrap();
+        if left.is_empty() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("backend {pid} did not end");
+}
+
+/// The pool checks a connection before handing it out only when it has
+/// been idle for a while; one that was in use a moment ago and has since
+/// lost its server fails once, as `unavailable`, and is never handed out
+/// again.
+#[test]
+fn a_pooled_connection_that_lost_its_server_leaves_the_pool() {
+    use diesel::Connection;
+    let Some(test_db) = fresh_database(Engine::Postgres) else {
+        eprintln!("PostgreSQL variant skipped: TEST_DATABASE_URL is not set");
+        return;
+    };
+    // One connection, so that the pool can only hand out that one.
+    let db = Database::connect(&test_db.url, 1).unwrap();
+    let mut admin = diesel::PgConnection::establish(&test_db.url).unwrap();
+
+    // In use a moment ago: handed out unchecked, fails once, is dropped.
+    let first = backend_pid(&db);
+    end_backend(&mut admin, first);
+    {
+        let mut conn = db.get().unwrap();
+        let e = PersistenceError::from(conn.batch_execute("SELECT 1").unwrap_err());
+        assert!(e.is_unavailable(), "{e}");
+    }
+    let second = backend_pid(&db);
+    assert_ne!(second, first, "a new connection replaced the lost one");
+
+    // Idle for longer: checked when taken, and replaced before use.
+    end_backend(&mut admin, second);
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let third = backend_pid(&db);
+    assert_ne!(third, second);
+}
