@@ -19,8 +19,6 @@ use persistence::{assignments, training, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::tag_of;
 
-pub const FINAL_ASSESSMENT: &str = "final_assessment";
-
 /// Computes the progress of a Navigator from their records, with the days
 /// the buckets filled.
 pub fn compute(
@@ -71,7 +69,9 @@ pub fn compute(
     }
     let assessment = FinalAssessment {
         required: path.path.final_assessment_required,
-        passed_on: latest.get(FINAL_ASSESSMENT).copied(),
+        passed_on: latest
+            .get(domain::training::mandatory::MandatoryItem::FinalAssessment.as_str())
+            .copied(),
     };
     let p = progress(&records, assessment);
     let filled = |kind| p.bucket(kind).and_then(|b| b.filled_on);

@@ -23,6 +23,18 @@ pub enum ContractStatus {
 }
 
 impl ContractStatus {
+    pub const ALL: [ContractStatus; 5] = [
+        Self::Draft,
+        Self::Signed,
+        Self::Active,
+        Self::Suspended,
+        Self::Ended,
+    ];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",

@@ -240,16 +240,7 @@ pub async fn list_contracts(
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(
-            [
-                ContractStatus::Draft,
-                ContractStatus::Signed,
-                ContractStatus::Active,
-                ContractStatus::Suspended,
-                ContractStatus::Ended,
-            ]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| ApiError::InvalidQuery {
+            ContractStatus::parse(s).ok_or_else(|| ApiError::InvalidQuery {
                 field: "status".into(),
                 detail: format!("{s}: draft, signed, active, suspended or ended"),
             })?,

@@ -15,20 +15,12 @@ use crate::state::AppState;
 
 fn parse_status(raw: Option<&str>) -> ApiResult<Option<ContractStatus>> {
     let Some(s) = raw else { return Ok(None) };
-    [
-        ContractStatus::Draft,
-        ContractStatus::Signed,
-        ContractStatus::Active,
-        ContractStatus::Suspended,
-        ContractStatus::Ended,
-    ]
-    .into_iter()
-    .find(|c| c.as_str() == s)
-    .map(Some)
-    .ok_or_else(|| ApiError::InvalidQuery {
-        field: "status".into(),
-        detail: format!("{s}: draft, signed, active, suspended or ended"),
-    })
+    ContractStatus::parse(s)
+        .map(Some)
+        .ok_or_else(|| ApiError::InvalidQuery {
+            field: "status".into(),
+            detail: format!("{s}: draft, signed, active, suspended or ended"),
+        })
 }
 
 /// One page of Navigators: SQL filters first, then the contract's state on
