@@ -6,12 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use domain::contract::{ContractDates, EndCause, Suspension};
 use domain::equipment::KitPart;
 use domain::indicators::{Holding, OfferFacts, OfferOn, PersonFacts, Place, Records};
-use persistence::contracts::ContractRow;
-use persistence::indicators::IndicatorRecords;
+use persistence::indicators::{ContractDays, IndicatorRecords};
 
 use crate::error::{ApiError, ApiResult};
 
-fn contract_dates(c: &ContractRow, suspensions: &[Suspension]) -> ApiResult<ContractDates> {
+fn contract_dates(c: &ContractDays, suspensions: &[Suspension]) -> ApiResult<ContractDates> {
     let early_end = match (&c.end_cause, c.end_effective_on) {
         (Some(cause), Some(on)) => Some((EndCause::parse(cause).ok_or(ApiError::Internal)?, on)),
         _ => None,
@@ -48,7 +47,7 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
             });
     }
     let none = Vec::new();
-    let dates_of = |c: &ContractRow| contract_dates(c, suspensions.get(&c.id).unwrap_or(&none));
+    let dates_of = |c: &ContractDays| contract_dates(c, suspensions.get(&c.id).unwrap_or(&none));
     let fill: HashMap<String, persistence::training::FillDays> =
         rows.fill_days.into_iter().collect();
 

@@ -5,13 +5,34 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
-use crate::contracts::{ContractRow, NavigatorRow, SuspensionRow};
+use crate::contracts::SuspensionRow;
 use crate::error::Result;
 use crate::schema::{
     contract_suspensions, contracts, cpi_assignments, cpis, equipment_items, equipment_movements,
     navigators, offers, ojt_logs, provinces, selection_posts, selections,
 };
 use crate::training::{all_fill_days, FillDays};
+
+/// The days of a contract that the indicators count by.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contracts)]
+pub struct ContractDays {
+    pub id: String,
+    pub signed_on: Option<NaiveDate>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: NaiveDate,
+    pub end_cause: Option<String>,
+    pub end_effective_on: Option<NaiveDate>,
+}
+
+/// A Navigator's place.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = navigators)]
+pub struct NavigatorPlace {
+    pub id: String,
+    pub region_code: String,
+    pub province_sigla: String,
+}
 
 /// An offer with its place and, when accepted, its contract.
 pub struct OfferRecord {
@@ -20,7 +41,7 @@ pub struct OfferRecord {
     pub status: String,
     pub called_on: Option<NaiveDate>,
     pub decided_on: Option<NaiveDate>,
-    pub contract: Option<ContractRow>,
+    pub contract: Option<ContractDays>,
 }
 
 /// A movement of an item, with its kit part.
@@ -35,7 +56,7 @@ pub struct MovementRecord {
 #[derive(Default)]
 pub struct IndicatorRecords {
     /// Each Navigator with their newest contract.
-    pub people: Vec<(NavigatorRow, ContractRow)>,
+    pub people: Vec<(NavigatorPlace, ContractDays)>,
     pub suspensions: Vec<SuspensionRow>,
     pub fill_days: Vec<(String, FillDays)>,
     pub offers: Vec<OfferRecord>,
@@ -49,10 +70,13 @@ pub struct IndicatorRecords {
     pub movements: Vec<MovementRecord>,
 }
 
+/// The movements that give an item to a Navigator or take it back.
+pub const HOLDING_MOVEMENTS: [&str; 4] = ["assign", "return", "write-off", "deprovision"];
+
 pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
-    let mut people: Vec<(NavigatorRow, ContractRow)> = navigators::table
+    let mut people: Vec<(NavigatorPlace, ContractDays)> = navigators::table
         .inner_join(contracts::table.on(contracts::navigator_id.eq(navigators::id)))
-        .select((NavigatorRow::as_select(), ContractRow::as_select()))
+        .select((NavigatorPlace::as_select(), ContractDays::as_select()))
         .order((navigators::id, contracts::id.desc()))
         .load(conn)?;
     // The newest contract of each Navigator (ids are time-ordered).
@@ -67,7 +91,7 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
         String,
         Option<NaiveDate>,
         Option<NaiveDate>,
-        Option<ContractRow>,
+        Option<ContractDays>,
     );
     let offer_rows: Vec<OfferJoin> = offers::table
         .inner_join(provinces::table.on(provinces::sigla.eq(offers::province_sigla)))
@@ -78,7 +102,7 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
             offers::status,
             offers::called_on,
             offers::decided_on,
-            Option::<ContractRow>::as_select(),
+            Option::<ContractDays>::as_select(),
         ))
         .load(conn)?;
     let offers = offer_rows
@@ -118,23 +142,25 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
         ))
         .load(conn)?;
 
-    let first_days: Vec<(Option<String>, Option<NaiveDate>)> = ojt_logs::table
+    // One index seek per CPI (the partial index of validated logs by CPI
+    // and day) rather than a pass over every log.
+    let first_validated = ojt_logs::table
+        .filter(ojt_logs::cpi_code.eq(cpis::code.nullable()))
         .filter(ojt_logs::status.eq("validated"))
-        .filter(ojt_logs::cpi_code.is_not_null())
-        .group_by(ojt_logs::cpi_code)
-        .select((ojt_logs::cpi_code, diesel::dsl::min(ojt_logs::day)))
-        .load(conn)?;
-    let cpi_places: Vec<(String, String, String)> = cpis::table
+        .select(diesel::dsl::min(ojt_logs::day))
+        .single_value();
+    let first_days: Vec<(String, String, String, Option<NaiveDate>)> = cpis::table
         .inner_join(provinces::table.on(provinces::sigla.eq(cpis::province_sigla)))
-        .select((cpis::code, provinces::region_code, cpis::province_sigla))
+        .select((
+            cpis::code,
+            provinces::region_code,
+            cpis::province_sigla,
+            first_validated,
+        ))
         .load(conn)?;
     let ojt_first_days = first_days
         .into_iter()
-        .filter_map(|(cpi, day)| {
-            let (cpi, day) = (cpi?, day?);
-            let (_, region, province) = cpi_places.iter().find(|(c, _, _)| *c == cpi)?;
-            Some((cpi, region.clone(), province.clone(), day))
-        })
+        .filter_map(|(cpi, region, province, day)| Some((cpi, region, province, day?)))
         .collect();
 
     let movement_rows: Vec<(String, String, NaiveDate, Option<String>, String)> =
@@ -142,7 +168,8 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
             .inner_join(
                 equipment_items::table.on(equipment_items::id.eq(equipment_movements::item_id)),
             )
-            .filter(equipment_movements::movement.ne("receive"))
+            // Only the movements that start or end a holding.
+            .filter(equipment_movements::movement.eq_any(HOLDING_MOVEMENTS))
             .select((
                 equipment_movements::item_id,
                 equipment_movements::movement,

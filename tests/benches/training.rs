@@ -5,7 +5,7 @@
 //! same run. Goals: at least 20,000 requests/s on PostgreSQL, and at least a
 //! quarter of the `/healthz` rate on each engine.
 //!
-//! The fixture, per engine:
+//! The fixture, per engine (the harness's `full_programme`), all in Campania:
 //! - a selection whose rankings came out on 24 June 2019, with 600 posts in
 //!   each of Campania's five provinces, and 3,000 contracts called,
 //!   accepted, drafted and signed through the API (signed 20 November 2019,
@@ -14,10 +14,10 @@
 //!   true to the rules. "Today" is fixed at 30 June 2020;
 //! - 100 records per Navigator, 300,000 in all, written straight into the
 //!   tables (through the API they would take hours): 10 classroom
-//!   attendances, the 8 distance modules (one in eight failed), 82
-//!   on-the-job logs, one a working day from the operational start
-//!   (9 December 2019), validated, pending or rejected in a proportion that
-//!   varies by Navigator;
+//!   attendances, the 8 distance modules (three Navigators in four failed
+//!   one), 82 on-the-job logs, one a working day from the operational
+//!   start (9 December 2019), validated, pending or rejected in a
+//!   proportion that varies by Navigator;
 //! - each Navigator's progress made by the product itself: one
 //!   `GET /me/training` each with no snapshot stored computes it from the
 //!   records and stores it with its tag (the same `refresh` every record
@@ -75,34 +75,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api::auth::tokens::JwtKeys;
-use chrono::{Datelike, NaiveDate, Weekday};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
-use futures_util::{stream, StreamExt};
-use navigator_e2e::contracts::json_of;
-use navigator_e2e::selection::{applicants, Lcg};
-use navigator_e2e::{spawn, Engine, TestApp, JWT_SECRET};
-use reqwest::StatusCode;
-use serde_json::{json, Value};
+use navigator_e2e::full_programme::{
+    analyze, day, first_reads, mint_tokens, published_selection, sign_contracts, write_records,
+    ProgrammeNavigator, NAVIGATORS, RECORDS_EACH, TODAY,
+};
+use navigator_e2e::selection::Lcg;
+use navigator_e2e::{spawn, Engine, TestApp};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// Campania's provinces; each gets a fifth of the Navigators.
 const PROVINCES: [&str; 5] = ["AV", "BN", "CE", "NA", "SA"];
-const NAVIGATORS: usize = 3_000;
-const CLASSROOM_SESSIONS: usize = 10;
-const CLASSROOM_MINUTES: i64 = 240;
-/// The modules of the 2019 path; every Navigator has a completion of each.
-const DISTANCE_MODULES: usize = 8;
-const OJT_LOGS: usize = 82;
-const RECORDS_EACH: usize = CLASSROOM_SESSIONS + DISTANCE_MODULES + OJT_LOGS;
-/// Rows per INSERT statement when writing the records.
-const ROWS_PER_INSERT: usize = 500;
-/// Parallel callers while signing contracts: one per province.
-const SIGNING_LANES: usize = PROVINCES.len();
-/// Parallel first reads while the progress snapshots are made.
-const WARMING_LANES: usize = 8;
+const CAMPANIA: &str = "15";
 
 const CONNECTIONS: usize = 64;
 /// Each endpoint is loaded in `ROUNDS` slices, in turns with the other:
@@ -110,14 +96,6 @@ const CONNECTIONS: usize = 64;
 const ROUNDS: u32 = 4;
 const WARM_UP: Duration = Duration::from_secs(1);
 const SLICE: Duration = Duration::from_secs(3);
-
-const TODAY: &str = "2020-06-30";
-const PUBLISHED: &str = "2019-06-24";
-const SIGNED_ON: &str = "2019-11-20";
-const STARTS_ON: &str = "2019-11-21";
-/// Campania's convention: the operational start of its Navigators.
-const OPERATIONAL_START: &str = "2019-12-09";
-const CAMPANIA: &str = "15";
 
 const TRAINING_GOAL_PER_SECOND: f64 = 20_000.0;
 const HEALTHZ_RATIO_GOAL: f64 = 0.25;
@@ -137,275 +115,6 @@ fn goal(met: bool) -> &'static str {
     } else {
         "MISSED"
     }
-}
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-// ------------------------------------------------------------------ fixture
-
-/// What the fixture wrote for one Navigator, to check the progress against.
-struct Navigator {
-    id: String,
-    validated_minutes: i64,
-    pending_minutes: i64,
-}
-
-/// The on-the-job log `k` of Navigator `i`: its minutes and status. The
-/// share validated grows with `i`, a few are rejected, the rest pending.
-fn ojt_log(i: usize, k: usize) -> (i64, &'static str) {
-    let minutes = 120 + 15 * ((i + 3 * k) % 25) as i64;
-    let validated = 20 + i % 55;
-    let status = if k % 20 == 19 {
-        "rejected"
-    } else if k < validated {
-        "validated"
-    } else {
-        "pending"
-    };
-    (minutes, status)
-}
-
-/// The first `n` working days (Monday to Friday) from `from`.
-fn working_days(from: NaiveDate, n: usize) -> Vec<NaiveDate> {
-    from.iter_days()
-        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
-        .take(n)
-        .collect()
-}
-
-/// A published selection with 600 posts in each Campania province and
-/// 600 applicants each, every one above the pass mark.
-async fn campania_selection(app: &TestApp, hr: &str) -> String {
-    let per_province = NAVIGATORS / PROVINCES.len();
-    let posts: Vec<(&str, i64)> = PROVINCES
-        .iter()
-        .map(|p| (*p, per_province as i64))
-        .collect();
-    let list = applicants(NAVIGATORS, &PROVINCES, 2019, "T");
-    let results: Vec<(String, i64, i64)> = list
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.application_no.clone(), 60 + (i / 5 % 41) as i64, 0))
-        .collect();
-    let refs: Vec<(&str, i64, i64)> = results
-        .iter()
-        .map(|(n, r, w)| (n.as_str(), *r, *w))
-        .collect();
-    app.selection_with_results(hr, &posts, &list, &refs, PUBLISHED)
-        .await
-}
-
-/// Calls, accepts, drafts and signs every contract of the selection, one
-/// lane per province; the Navigator ids.
-async fn sign_contracts(app: &TestApp, hr: &str, selection: &str) -> Vec<String> {
-    let per_province = NAVIGATORS / PROVINCES.len();
-    let sign = json!({ "signed_on": SIGNED_ON, "start_date": STARTS_ON });
-    let lanes = PROVINCES.iter().take(SIGNING_LANES).map(|sigla| {
-        let sign = &sign;
-        async move {
-            let mut ids = Vec::with_capacity(per_province);
-            for _ in 0..per_province {
-                let contract = app.signed(hr, selection, sigla, sign).await;
-                ids.push(contract["navigator_id"].as_str().unwrap().to_owned());
-            }
-            ids
-        }
-    });
-    futures_util::future::join_all(lanes)
-        .await
-        .into_iter()
-        .flatten()
-        .collect()
-}
-
-fn quoted(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// Runs the multi-row INSERTs of `rows` (each a parenthesised tuple) into
-/// `head` (`INSERT INTO t (cols) VALUES`).
-fn insert_rows(conn: &mut persistence::DbConnection, head: &str, rows: &[String]) {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        conn.batch_execute(&format!("{head} {}", chunk.join(",")))
-            .unwrap_or_else(|e| panic!("{head}: {e}"));
-    }
-}
-
-/// Writes the 100 records of every Navigator straight into the tables, in
-/// one transaction; what each Navigator's progress must then show.
-fn write_records(db: &persistence::Database, ids: Vec<String>) -> Vec<Navigator> {
-    let mut conn = db.get().unwrap();
-    let paths = persistence::training::list_paths(&mut conn).unwrap();
-    let modules: Vec<(String, i64)> = paths[0]
-        .modules
-        .iter()
-        .map(|m| (m.id.clone(), m.hours))
-        .collect();
-    assert_eq!(modules.len(), DISTANCE_MODULES, "the 2019 path's modules");
-    let days = working_days(day(OPERATIONAL_START), OJT_LOGS + CLASSROOM_SESSIONS);
-    let now = quoted("2020-06-30 09:00:00");
-    let uuid = || quoted(&uuid::Uuid::new_v4().to_string());
-
-    let sessions: Vec<(String, NaiveDate)> = (0..CLASSROOM_SESSIONS)
-        .map(|s| (uuid::Uuid::new_v4().to_string(), days[s * 8]))
-        .collect();
-    let mut session_rows = Vec::new();
-    for (s, (id, on)) in sessions.iter().enumerate() {
-        session_rows.push(format!(
-            "({}, {}, {CLASSROOM_MINUTES}, {}, {}, NULL, {now})",
-            quoted(id),
-            quoted(&on.to_string()),
-            quoted("Napoli, via Medina"),
-            quoted(&format!("Formatore {s}"))
-        ));
-    }
-
-    let mut attendance = Vec::new();
-    let mut completions = Vec::new();
-    let mut logs = Vec::new();
-    let mut expected = Vec::with_capacity(ids.len());
-    for (i, nav) in ids.into_iter().enumerate() {
-        let n = quoted(&nav);
-        for (session, _) in &sessions {
-            attendance.push(format!(
-                "({}, {}, {n}, {CLASSROOM_MINUTES}, NULL, {now})",
-                uuid(),
-                quoted(session)
-            ));
-        }
-        for (m, (module, _)) in modules.iter().enumerate() {
-            let passed = (i + m) % 8 != 0;
-            completions.push(format!(
-                "({}, {n}, {}, {}, {passed}, NULL, {now})",
-                uuid(),
-                quoted(module),
-                quoted(&days[m * 5 + 1].to_string())
-            ));
-        }
-        let (mut validated_minutes, mut pending_minutes) = (0, 0);
-        for (k, on) in days.iter().take(OJT_LOGS).enumerate() {
-            let (minutes, status) = ojt_log(i, k);
-            let decided = match status {
-                "pending" => "NULL, NULL, NULL".to_owned(),
-                "rejected" => format!("{}, NULL, {now}", quoted("fuori sede")),
-                _ => format!("NULL, NULL, {now}"),
-            };
-            match status {
-                "validated" => validated_minutes += minutes,
-                "pending" => pending_minutes += minutes,
-                _ => {}
-            }
-            logs.push(format!(
-                "({}, {n}, {}, {}, {minutes}, {}, NULL, {}, {}, {decided}, {now})",
-                uuid(),
-                quoted(&format!("tablet-{k}")),
-                quoted(&on.to_string()),
-                quoted("accoglienza utenti"),
-                quoted(CAMPANIA),
-                quoted(status),
-            ));
-        }
-        expected.push(Navigator {
-            id: nav,
-            validated_minutes,
-            pending_minutes,
-        });
-    }
-    assert_eq!(
-        attendance.len() + completions.len() + logs.len(),
-        expected.len() * RECORDS_EACH
-    );
-    persistence::write_transaction(&mut conn, |conn| -> Result<(), diesel::result::Error> {
-        insert_rows(
-            conn,
-            "INSERT INTO classroom_sessions (id, day, minutes, place, trainer, created_by, created_at) VALUES",
-            &session_rows,
-        );
-        insert_rows(
-            conn,
-            "INSERT INTO classroom_attendance (id, session_id, navigator_id, minutes, recorded_by, recorded_at) VALUES",
-            &attendance,
-        );
-        insert_rows(
-            conn,
-            "INSERT INTO distance_completions (id, navigator_id, module_id, completed_on, test_passed, recorded_by, recorded_at) VALUES",
-            &completions,
-        );
-        insert_rows(
-            conn,
-            "INSERT INTO ojt_logs (id, navigator_id, client_id, day, minutes, activity, cpi_code, region_code, status, reason, decided_by, decided_at, created_at) VALUES",
-            &logs,
-        );
-        Ok(())
-    })
-    .unwrap();
-    // The planner should know the tables' new size, as it would in a
-    // database that grew to it.
-    conn.batch_execute("ANALYZE").unwrap();
-    expected
-}
-
-/// An access token for each Navigator, as a login would issue it.
-fn mint_tokens(app: &TestApp, navigators: &[Navigator]) -> Vec<String> {
-    let s = &app.settings;
-    let keys = JwtKeys::new(
-        JWT_SECRET.as_bytes(),
-        &s.jwt_issuer,
-        &s.jwt_audience,
-        chrono::Duration::minutes(s.access_token_minutes),
-    );
-    let mut conn = app.db.get().unwrap();
-    navigators
-        .iter()
-        .map(|n| {
-            let a = persistence::accounts::find_by_navigator(&mut conn, &n.id)
-                .unwrap()
-                .expect("signing made the Navigator's account");
-            keys.issue(
-                &a.user.id,
-                &a.user.role,
-                &a.regions,
-                a.user.navigator_id.as_deref(),
-            )
-            .unwrap()
-        })
-        .collect()
-}
-
-/// The first read of each Navigator's progress, which makes and stores it;
-/// checked against the fixture. The tags, in the order of `navigators`.
-async fn first_reads(app: &TestApp, navigators: &[Navigator], tokens: &[String]) -> Vec<String> {
-    let hours = |m: i64| m as f64 / 60.0;
-    stream::iter(navigators.iter().zip(tokens))
-        .map(|(n, token)| async move {
-            let r = app.my_training(token, None).await;
-            let tag = r
-                .headers()
-                .get("etag")
-                .map(|t| t.to_str().unwrap().to_owned())
-                .expect("an ETag");
-            let v: Value = json_of(r, StatusCode::OK).await;
-            let ojt = &v["buckets"]["on_the_job"];
-            assert_eq!(
-                (
-                    ojt["validated_hours"].as_f64(),
-                    ojt["pending_hours"].as_f64()
-                ),
-                (
-                    Some(hours(n.validated_minutes)),
-                    Some(hours(n.pending_minutes))
-                ),
-                "the progress of {} adds up its logs: {v}",
-                n.id
-            );
-            assert_eq!(v["buckets"]["classroom"]["complete"], true, "{v}");
-            tag
-        })
-        .buffered(WARMING_LANES)
-        .collect()
-        .await
 }
 
 // ------------------------------------------------------------------- load
@@ -881,20 +590,39 @@ async fn run(engine: Engine) -> Option<Figures> {
         .build()
         .unwrap();
     let hr = app.user_with_role("hr", &[]).await;
-    let selection = campania_selection(&app, &hr).await;
-    let ids = sign_contracts(&app, &hr, &selection).await;
-    assert_eq!(ids.len(), NAVIGATORS);
-    let contracts = started.elapsed();
+    let per_province: Vec<(&str, usize)> = PROVINCES
+        .iter()
+        .map(|p| (*p, NAVIGATORS / PROVINCES.len()))
+        .collect();
+    let selection = published_selection(&app, &hr, &per_province).await;
+    let contracts = sign_contracts(&app, &hr, &selection, &per_province).await;
+    assert_eq!(contracts.len(), NAVIGATORS);
     println!(
         "  fixture: selection and {NAVIGATORS} signed contracts through the API: {:>6.1} s",
-        contracts.as_secs_f64()
+        started.elapsed().as_secs_f64()
     );
 
     let at = Instant::now();
+    let mut navigators: Vec<ProgrammeNavigator> = contracts
+        .into_iter()
+        .map(|(province, c)| ProgrammeNavigator {
+            id: c["navigator_id"].as_str().unwrap().to_owned(),
+            contract_id: c["id"].as_str().unwrap().to_owned(),
+            province,
+            region: CAMPANIA.to_owned(),
+            cpi: None,
+            validated_minutes: 0,
+            pending_minutes: 0,
+        })
+        .collect();
     let db = app.db.clone();
-    let navigators = tokio::task::spawn_blocking(move || write_records(&db, ids))
-        .await
-        .unwrap();
+    let navigators = tokio::task::spawn_blocking(move || {
+        write_records(&db, &mut navigators);
+        analyze(&db);
+        navigators
+    })
+    .await
+    .unwrap();
     println!(
         "  fixture: {} records written into the tables:          {:>6.1} s",
         navigators.len() * RECORDS_EACH,

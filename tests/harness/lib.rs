@@ -7,6 +7,7 @@ pub mod authorization;
 pub mod contracts;
 pub mod endpoints;
 pub mod equipment;
+pub mod full_programme;
 pub mod navigators;
 pub mod selection;
 pub mod smtp;

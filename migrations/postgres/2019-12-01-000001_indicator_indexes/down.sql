@@ -1,0 +1,1 @@
+DROP INDEX ojt_logs_validated_by_cpi;
