@@ -96,18 +96,13 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
         });
     }
 
-    let mut holdings = Vec::new();
+    // Past holdings: each assignment an end movement closed. The open one
+    // an item may have after them is among the current holdings.
+    let mut holdings = Vec::with_capacity(rows.current_holdings.len());
     let mut open: Option<(String, String, KitPart, chrono::NaiveDate)> = None;
     for m in &rows.movements {
         if open.as_ref().is_some_and(|(item, ..)| *item != m.item_id) {
-            if let Some((_, navigator, part, from)) = open.take() {
-                holdings.push(Holding {
-                    navigator,
-                    part,
-                    from,
-                    until: None,
-                });
-            }
+            open = None;
         }
         match m.movement.as_str() {
             "assign" => {
@@ -128,10 +123,10 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
             _ => {}
         }
     }
-    if let Some((_, navigator, part, from)) = open {
+    for (navigator, part, from) in rows.current_holdings {
         holdings.push(Holding {
             navigator,
-            part,
+            part: KitPart::parse(&part).ok_or(ApiError::Internal)?,
             from,
             until: None,
         });
@@ -157,4 +152,68 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
             .collect(),
         holdings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use persistence::indicators::MovementRecord;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2019, 9, d).unwrap()
+    }
+
+    fn movement(item: &str, movement: &str, d: u32, navigator: Option<&str>) -> MovementRecord {
+        MovementRecord {
+            item_id: item.to_owned(),
+            movement: movement.to_owned(),
+            day: day(d),
+            navigator_id: navigator.map(str::to_owned),
+            kit_part: "tablet".to_owned(),
+        }
+    }
+
+    #[test]
+    fn past_holdings_come_from_movements_and_the_current_one_from_the_item() {
+        let rows = IndicatorRecords {
+            // The tablet went from A to B; B holds it today.
+            current_holdings: vec![("B".to_owned(), "tablet".to_owned(), day(12))],
+            movements: vec![
+                movement("t1", "assign", 1, Some("A")),
+                movement("t1", "return", 10, Some("A")),
+                movement("t1", "assign", 12, Some("B")),
+                // A SIM written off from C: only a past holding.
+                movement("s1", "assign", 2, Some("C")),
+                movement("s1", "write-off", 5, Some("C")),
+            ],
+            ..IndicatorRecords::default()
+        };
+        let records = records(rows).unwrap();
+        let held: Vec<(&str, NaiveDate, Option<NaiveDate>)> = records
+            .holdings
+            .iter()
+            .map(|h| (h.navigator.as_str(), h.from, h.until))
+            .collect();
+        assert_eq!(
+            held,
+            vec![
+                ("A", day(1), Some(day(10))),
+                ("C", day(2), Some(day(5))),
+                ("B", day(12), None),
+            ],
+            "B's holding once, from the item, not again from the open assignment"
+        );
+        let holders_on = |d: u32| -> Vec<&str> {
+            records
+                .holdings
+                .iter()
+                .filter(|h| h.held_on(day(d)))
+                .map(|h| h.navigator.as_str())
+                .collect()
+        };
+        assert_eq!(holders_on(9), ["A"]);
+        assert_eq!(holders_on(10), Vec::<&str>::new());
+        assert_eq!(holders_on(12), ["B"]);
+    }
 }

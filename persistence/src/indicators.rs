@@ -1,7 +1,9 @@
 //! The records the monitoring indicators are computed from, read in a few
 //! set-wise queries (no per-person round trips).
 
-use chrono::NaiveDate;
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
@@ -66,57 +68,81 @@ pub struct IndicatorRecords {
     pub assignments: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)>,
     /// `(cpi, region, province, first day with validated hours)`.
     pub ojt_first_days: Vec<(String, String, String, NaiveDate)>,
-    /// Ordered by item, then time.
+    /// What each item held today is held by: `(navigator, kit part, since)`.
+    pub current_holdings: Vec<(String, String, NaiveDate)>,
+    /// The movements of the items that were ever given back, which hold
+    /// the holdings that ended; ordered by item, then time.
     pub movements: Vec<MovementRecord>,
 }
 
 /// The movements that give an item to a Navigator or take it back.
 pub const HOLDING_MOVEMENTS: [&str; 4] = ["assign", "return", "write-off", "deprovision"];
+/// The movements that take an item back.
+pub const HOLDING_ENDS: [&str; 3] = ["return", "write-off", "deprovision"];
 
 pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
-    let mut people: Vec<(NavigatorPlace, ContractDays)> = navigators::table
-        .inner_join(contracts::table.on(contracts::navigator_id.eq(navigators::id)))
-        .select((NavigatorPlace::as_select(), ContractDays::as_select()))
-        .order((navigators::id, contracts::id.desc()))
+    // Whole tables read in order of storage and joined here: a few
+    // thousand rows each, cheaper than an index lookup per row.
+    let region_of: HashMap<String, String> = provinces::table
+        .select((provinces::sigla, provinces::region_code))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let contract_rows: Vec<(String, String, ContractDays)> = contracts::table
+        .select((
+            contracts::navigator_id,
+            contracts::offer_id,
+            ContractDays::as_select(),
+        ))
         .load(conn)?;
     // The newest contract of each Navigator (ids are time-ordered).
-    people.dedup_by(|b, a| a.0.id == b.0.id);
+    let mut newest: HashMap<&str, &ContractDays> = HashMap::new();
+    for (navigator, _, c) in &contract_rows {
+        let slot = newest.entry(navigator.as_str()).or_insert(c);
+        if c.id > slot.id {
+            *slot = c;
+        }
+    }
+    let places: Vec<NavigatorPlace> = navigators::table
+        .select(NavigatorPlace::as_select())
+        .load(conn)?;
+    let people = places
+        .into_iter()
+        .filter_map(|p| {
+            let contract = (*newest.get(p.id.as_str())?).clone();
+            Some((p, contract))
+        })
+        .collect();
     let suspensions = contract_suspensions::table
         .select(SuspensionRow::as_select())
         .load(conn)?;
 
-    type OfferJoin = (
-        String,
-        String,
-        String,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        Option<ContractDays>,
-    );
-    let offer_rows: Vec<OfferJoin> = offers::table
-        .inner_join(provinces::table.on(provinces::sigla.eq(offers::province_sigla)))
-        .left_join(contracts::table.on(contracts::offer_id.eq(offers::id)))
+    let contract_of_offer: HashMap<&str, &ContractDays> = contract_rows
+        .iter()
+        .map(|(_, offer, c)| (offer.as_str(), c))
+        .collect();
+    type OfferRow = (String, String, String, Option<NaiveDate>, Option<NaiveDate>);
+    let offer_rows: Vec<OfferRow> = offers::table
         .select((
-            provinces::region_code,
+            offers::id,
             offers::province_sigla,
             offers::status,
             offers::called_on,
             offers::decided_on,
-            Option::<ContractDays>::as_select(),
         ))
         .load(conn)?;
     let offers = offer_rows
         .into_iter()
-        .map(
-            |(region, province, status, called_on, decided_on, contract)| OfferRecord {
-                region,
+        .filter_map(|(id, province, status, called_on, decided_on)| {
+            Some(OfferRecord {
+                region: region_of.get(&province)?.clone(),
+                contract: contract_of_offer.get(id.as_str()).map(|c| (*c).clone()),
                 province,
                 status,
                 called_on,
                 decided_on,
-                contract,
-            },
-        )
+            })
+        })
         .collect();
 
     let posts = selection_posts::table
@@ -142,8 +168,8 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
         ))
         .load(conn)?;
 
-    // One index seek per CPI (the partial index of validated logs by CPI
-    // and day) rather than a pass over every log.
+    // One index seek per CPI (logs by CPI, status and day) rather than a
+    // pass over every log.
     let first_validated = ojt_logs::table
         .filter(ojt_logs::cpi_code.eq(cpis::code.nullable()))
         .filter(ojt_logs::status.eq("validated"))
@@ -163,26 +189,54 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
         .filter_map(|(cpi, region, province, day)| Some((cpi, region, province, day?)))
         .collect();
 
-    let movement_rows: Vec<(String, String, NaiveDate, Option<String>, String)> =
-        equipment_movements::table
-            .inner_join(
-                equipment_items::table.on(equipment_items::id.eq(equipment_movements::item_id)),
-            )
-            // Only the movements that start or end a holding.
-            .filter(equipment_movements::movement.eq_any(HOLDING_MOVEMENTS))
-            .select((
-                equipment_movements::item_id,
-                equipment_movements::movement,
-                equipment_movements::day,
-                equipment_movements::navigator_id,
-                equipment_items::kit_part,
-            ))
-            .order((equipment_movements::item_id, equipment_movements::at))
-            .load(conn)?;
+    // An item's current holding is on the item itself; only items that
+    // were given back need their movements to tell their past holdings.
+    let held: Vec<(Option<String>, String, Option<NaiveDate>)> = equipment_items::table
+        .filter(equipment_items::state.eq("assigned"))
+        .select((
+            equipment_items::holder_id,
+            equipment_items::kit_part,
+            equipment_items::assigned_on,
+        ))
+        .load(conn)?;
+    let current_holdings = held
+        .into_iter()
+        .filter_map(|(holder, part, since)| Some((holder?, part, since?)))
+        .collect();
+    let ends = diesel::alias!(equipment_movements as ends);
+    let given_back = ends
+        .filter(
+            ends.field(equipment_movements::movement)
+                .eq_any(HOLDING_ENDS),
+        )
+        .select(ends.field(equipment_movements::item_id));
+    type MovementRow = (
+        String,
+        String,
+        NaiveDate,
+        Option<String>,
+        NaiveDateTime,
+        String,
+    );
+    let mut movement_rows: Vec<MovementRow> = equipment_movements::table
+        .inner_join(equipment_items::table.on(equipment_items::id.eq(equipment_movements::item_id)))
+        .filter(equipment_movements::item_id.eq_any(given_back))
+        // Only the movements that start or end a holding.
+        .filter(equipment_movements::movement.eq_any(HOLDING_MOVEMENTS))
+        .select((
+            equipment_movements::item_id,
+            equipment_movements::movement,
+            equipment_movements::day,
+            equipment_movements::navigator_id,
+            equipment_movements::at,
+            equipment_items::kit_part,
+        ))
+        .load(conn)?;
+    movement_rows.sort_unstable_by(|a, b| (&a.0, a.4).cmp(&(&b.0, b.4)));
     let movements = movement_rows
         .into_iter()
         .map(
-            |(item_id, movement, day, navigator_id, kit_part)| MovementRecord {
+            |(item_id, movement, day, navigator_id, _, kit_part)| MovementRecord {
                 item_id,
                 movement,
                 day,
@@ -200,6 +254,7 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
         posts,
         assignments,
         ojt_first_days,
+        current_holdings,
         movements,
     })
 }

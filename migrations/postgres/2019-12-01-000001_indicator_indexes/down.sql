@@ -1,1 +1,1 @@
-DROP INDEX ojt_logs_validated_by_cpi;
+DROP INDEX ojt_logs_cpi_status_day;
