@@ -1,3 +1,4 @@
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use actix_web::{post, web, HttpResponse};
@@ -52,13 +53,14 @@ pub fn parse_application_file(
     bytes: &[u8],
     ctx: &ApplicationContext,
 ) -> Result<Vec<NewApplication>, Violations> {
-    let records = csv_import::records(bytes, &CSV_HEADER)?;
+    // Room for a row per line up front: growing the maps row by row rehashes
+    // every key seen so far, again and again.
+    let rows = bytes.iter().filter(|&&b| b == b'\n').count();
     let mut bad = Violations::new();
-    let mut out = Vec::with_capacity(records.len());
-    let mut seen_cf: HashMap<String, u64> = HashMap::new();
-    let mut seen_no: HashMap<String, u64> = HashMap::new();
-    for (line, r) in &records {
-        let line = *line;
+    let mut out = Vec::with_capacity(rows);
+    let mut seen_cf: HashMap<String, u64> = HashMap::with_capacity(rows);
+    let mut seen_no: HashMap<String, u64> = HashMap::with_capacity(rows);
+    csv_import::each_record(bytes, &CSV_HEADER, |line, r| {
         let birth = csv_import::date_cell(&r[4], "birth_date", line)
             .map_err(|v| bad.push(v))
             .ok();
@@ -70,7 +72,7 @@ pub fn parse_application_file(
             .ok();
         let (Some(birth_date), Some(degree_grade), Some(degree_honours)) = (birth, grade, honours)
         else {
-            continue;
+            return;
         };
         let input = ApplicationInput {
             application_no: &r[0],
@@ -95,35 +97,42 @@ pub fn parse_application_file(
                             .at_line(line),
                     );
                 }
-                let cf = a.codice_fiscale.as_str().to_owned();
-                if let Some(first) = seen_cf.get(&cf) {
-                    bad.push(
+                match seen_cf.entry(a.codice_fiscale.as_str().to_owned()) {
+                    Entry::Occupied(first) => bad.push(
                         Violation::new("codice_fiscale", "duplicate-in-file")
-                            .with_detail(first.to_string())
+                            .with_detail(first.get().to_string())
                             .at_line(line),
-                    );
-                } else if ctx.known_codici.contains(&cf) {
-                    bad.push(Violation::new("codice_fiscale", "already-applied").at_line(line));
+                    ),
+                    Entry::Vacant(slot) => {
+                        if ctx.known_codici.contains(slot.key()) {
+                            bad.push(
+                                Violation::new("codice_fiscale", "already-applied").at_line(line),
+                            );
+                        }
+                        slot.insert(line);
+                    }
                 }
-                seen_cf.entry(cf).or_insert(line);
-                if let Some(first) = seen_no.get(&a.application_no) {
-                    bad.push(
+                match seen_no.entry(a.application_no.clone()) {
+                    Entry::Occupied(first) => bad.push(
                         Violation::new("application_no", "duplicate-in-file")
-                            .with_detail(first.to_string())
+                            .with_detail(first.get().to_string())
                             .at_line(line),
-                    );
-                } else if ctx.known_numbers.contains(&a.application_no) {
-                    bad.push(
-                        Violation::new("application_no", "already-exists")
-                            .with_detail(a.application_no.clone())
-                            .at_line(line),
-                    );
+                    ),
+                    Entry::Vacant(slot) => {
+                        if ctx.known_numbers.contains(slot.key()) {
+                            bad.push(
+                                Violation::new("application_no", "already-exists")
+                                    .with_detail(a.application_no.clone())
+                                    .at_line(line),
+                            );
+                        }
+                        slot.insert(line);
+                    }
                 }
-                seen_no.entry(a.application_no.clone()).or_insert(line);
                 out.push(a);
             }
         }
-    }
+    })?;
     bad.into_result(out)
 }
 
