@@ -68,7 +68,7 @@ pub struct IndicatorRecords {
     pub assignments: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)>,
     /// `(cpi, region, province, first day with validated hours)`.
     pub ojt_first_days: Vec<(String, String, String, NaiveDate)>,
-    /// What each item held today is held by: `(navigator, kit part, since)`.
+    /// Every item held now: `(its holder, its kit part, held since)`.
     pub current_holdings: Vec<(String, String, NaiveDate)>,
     /// The movements of the items that were ever given back, which hold
     /// the holdings that ended; ordered by item, then time.
