@@ -436,12 +436,9 @@ async fn run(engine: Engine) -> Option<Figures> {
 
     let hr = app.user_with_role("hr", &[]).await;
     let coordinator = app.user_with_role("coordinator", &[LAZIO]).await;
-    let goal_path = format!("/api/v1/reports/indicators?as_of={TODAY}&group_by=province");
-    let answer = json_of(
-        app.get(&goal_path["/api/v1".len()..], Some(&hr)).await,
-        StatusCode::OK,
-    )
-    .await;
+    let by_province = format!("/reports/indicators?as_of={TODAY}&group_by=province");
+    let goal_path = format!("/api/v1{by_province}");
+    let answer = json_of(app.get(&by_province, Some(&hr)).await, StatusCode::OK).await;
     check(&answer, &expected);
 
     let healthz = time(&app, "GET /healthz", "/healthz", None, false).await;
@@ -466,7 +463,7 @@ async fn run(engine: Engine) -> Option<Figures> {
         time(
             &app,
             "Lazio's coordinator, by province",
-            &format!("/api/v1/reports/indicators?as_of={TODAY}&group_by=province"),
+            &goal_path,
             Some(&coordinator),
             false,
         )
