@@ -46,10 +46,11 @@
 
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
-use diesel::Connection;
 use domain::equipment::{ItemKind, KitPart, NewItem, Plan};
 use futures_util::{stream, StreamExt};
+use navigator_e2e::bench::{
+    drop_database, engine_name, goal, ms, postgres_reachable, wanted, DEFAULT_POSTGRES, LOG_LEVEL,
+};
 use navigator_e2e::contracts::json_of;
 use navigator_e2e::equipment::{iccid, imei};
 use navigator_e2e::full_programme::{
@@ -77,19 +78,6 @@ const LANES: usize = 8;
 const WARM_UP: usize = 3;
 const SAMPLES: usize = 25;
 const GOAL: Duration = Duration::from_millis(100);
-const LOG_LEVEL: &str = "info,actix_server=warn,api::mail::sender=warn";
-const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-fn name(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Sqlite => "SQLite",
-        Engine::Postgres => "PostgreSQL",
-    }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 // ------------------------------------------------------------------ fixture
 
@@ -418,7 +406,7 @@ struct Figures {
 }
 
 async fn run(engine: Engine) -> Option<Figures> {
-    println!("{}:", name(engine));
+    println!("{}:", engine_name(engine));
     let mut app = spawn(engine, |s| {
         s.today = Some(day(TODAY));
         // The service's defaults, not the harness's.
@@ -490,42 +478,6 @@ async fn run(engine: Engine) -> Option<Figures> {
     })
 }
 
-/// Drops a PostgreSQL database the benchmark made.
-async fn drop_database(url: String) {
-    let admin = std::env::var("TEST_DATABASE_URL").unwrap();
-    tokio::task::spawn_blocking(move || {
-        let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-        if let Ok(mut conn) = diesel::PgConnection::establish(&admin) {
-            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-        }
-    })
-    .await
-    .unwrap();
-}
-
-/// Whether the PostgreSQL server for tests answers.
-async fn postgres_reachable() -> bool {
-    let url = std::env::var("TEST_DATABASE_URL").unwrap();
-    tokio::task::spawn_blocking(move || match diesel::PgConnection::establish(&url) {
-        Ok(_) => true,
-        Err(e) => {
-            println!("PostgreSQL skipped: cannot connect to {url}: {e}");
-            false
-        }
-    })
-    .await
-    .unwrap()
-}
-
-/// Both engines, unless `BENCH_ENGINE` names one (`sqlite`, `postgres`).
-fn wanted(engine: Engine) -> bool {
-    std::env::var("BENCH_ENGINE").map_or(true, |e| {
-        e.is_empty()
-            || e.eq_ignore_ascii_case(name(engine))
-            || (engine == Engine::Postgres && e == "postgres")
-    })
-}
-
 async fn bench() {
     api::telemetry::init(api::config::LogFormat::Text);
     let mut figures = Vec::new();
@@ -544,25 +496,25 @@ async fn bench() {
         let reference = f.healthz.median.max(Duration::from_nanos(1));
         println!(
             "  {:<10} GET /healthz median {:.3} ms (the reference)",
-            name(f.engine),
+            engine_name(f.engine),
             ms(f.healthz.median)
         );
         for t in &f.timings {
             println!(
                 "  {:<10} {:<36} median {:>7.2} ms  p90 {:>7.2} ms  ({:.0}x /healthz)",
-                name(f.engine),
+                engine_name(f.engine),
                 t.what,
                 ms(t.median),
                 ms(t.p90),
                 t.median.as_secs_f64() / reference.as_secs_f64()
             );
         }
-        let goal = &f.timings[0];
+        let headline = &f.timings[0];
         println!(
             "  {:<10} goal: by province under {} ms: {}",
-            name(f.engine),
+            engine_name(f.engine),
             GOAL.as_millis(),
-            if goal.median < GOAL { "met" } else { "MISSED" }
+            goal(headline.median < GOAL)
         );
     }
 }

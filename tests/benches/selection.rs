@@ -26,8 +26,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
-use diesel::Connection;
+use navigator_e2e::bench::{
+    drop_database, engine_name, goal, ms, postgres_reachable, DEFAULT_POSTGRES,
+};
 use navigator_e2e::selection::{applicants, applications_csv, results_csv, Lcg};
 use navigator_e2e::{spawn, Engine, TestApp};
 use reqwest::{Response, StatusCode};
@@ -42,7 +43,6 @@ const RANKED: usize = 20_000;
 const PROVINCES: usize = 107;
 /// `COPY` is short and noisy: the median of a few runs.
 const COPY_RUNS: usize = 3;
-const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 const IMPORT_GOAL: Duration = Duration::from_secs(5);
 const COPY_RATIO_GOAL: f64 = 4.0;
@@ -60,25 +60,6 @@ struct Figures {
     import: Duration,
     publish: Duration,
     copy: Option<CopyReference>,
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn goal(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "MISSED"
-    }
-}
-
-fn name(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Sqlite => "SQLite",
-        Engine::Postgres => "PostgreSQL",
-    }
 }
 
 async fn json(r: Response, expected: StatusCode, what: &str) -> Value {
@@ -280,7 +261,7 @@ async fn publish_rankings(app: &TestApp, token: &str, siglas: &[&str]) -> Durati
 }
 
 async fn run(engine: Engine) -> Option<Figures> {
-    println!("{}:", name(engine));
+    println!("{}:", engine_name(engine));
     let mut app = spawn(engine, |s| {
         s.database_pool_size = 4;
         s.workers = 2;
@@ -337,33 +318,6 @@ async fn run(engine: Engine) -> Option<Figures> {
     })
 }
 
-/// Drops a PostgreSQL database the benchmark made (it holds 100,000 rows).
-async fn drop_database(url: String) {
-    let admin = std::env::var("TEST_DATABASE_URL").unwrap();
-    tokio::task::spawn_blocking(move || {
-        let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-        if let Ok(mut conn) = diesel::PgConnection::establish(&admin) {
-            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-        }
-    })
-    .await
-    .unwrap();
-}
-
-/// Whether the PostgreSQL server for tests answers.
-async fn postgres_reachable() -> bool {
-    let url = std::env::var("TEST_DATABASE_URL").unwrap();
-    tokio::task::spawn_blocking(move || match diesel::PgConnection::establish(&url) {
-        Ok(_) => true,
-        Err(e) => {
-            println!("PostgreSQL skipped: cannot connect to {url}: {e}");
-            false
-        }
-    })
-    .await
-    .unwrap()
-}
-
 async fn bench() {
     let mut figures = Vec::new();
     figures.extend(run(Engine::Sqlite).await);
@@ -378,7 +332,7 @@ async fn bench() {
         let under = f.import < IMPORT_GOAL;
         println!(
             "  import   {:<10} {:>9.1} ms   goal under {} s: {}",
-            name(f.engine),
+            engine_name(f.engine),
             ms(f.import),
             IMPORT_GOAL.as_secs(),
             goal(under)
@@ -394,7 +348,7 @@ async fn bench() {
                 let ratio = f.import.as_secs_f64() / c.as_secs_f64();
                 println!(
                     "  ratio    {:<10} {:>9.1} x    goal within {COPY_RATIO_GOAL} x of COPY: {}",
-                    name(f.engine),
+                    engine_name(f.engine),
                     ratio,
                     goal(ratio <= COPY_RATIO_GOAL)
                 );
@@ -405,7 +359,7 @@ async fn bench() {
     for f in &figures {
         println!(
             "  publish  {:<10} {:>9.1} ms   goal under {} s: {}",
-            name(f.engine),
+            engine_name(f.engine),
             ms(f.publish),
             PUBLISH_GOAL.as_secs(),
             goal(f.publish < PUBLISH_GOAL)

@@ -75,8 +75,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use navigator_e2e::bench::{
+    drop_database, engine_name, goal, postgres_reachable, wanted, DEFAULT_POSTGRES, LOG_LEVEL,
+};
 use navigator_e2e::full_programme::{
     analyze, day, first_reads, mint_tokens, published_selection, sign_contracts, write_records,
     ProgrammeNavigator, NAVIGATORS, RECORDS_EACH, TODAY,
@@ -99,23 +101,6 @@ const SLICE: Duration = Duration::from_secs(3);
 
 const TRAINING_GOAL_PER_SECOND: f64 = 20_000.0;
 const HEALTHZ_RATIO_GOAL: f64 = 0.25;
-const LOG_LEVEL: &str = "info,actix_server=warn,api::mail::sender=warn";
-const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-fn name(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Sqlite => "SQLite",
-        Engine::Postgres => "PostgreSQL",
-    }
-}
-
-fn goal(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "MISSED"
-    }
-}
 
 // ------------------------------------------------------------------- load
 
@@ -573,7 +558,7 @@ impl Figures {
 }
 
 async fn run(engine: Engine) -> Option<Figures> {
-    println!("{}:", name(engine));
+    println!("{}:", engine_name(engine));
     let started = Instant::now();
     let mut app = spawn(engine, |s| {
         s.today = Some(day(TODAY));
@@ -687,43 +672,6 @@ async fn run(engine: Engine) -> Option<Figures> {
     })
 }
 
-/// Drops a PostgreSQL database the benchmark made (it holds 300,000 records).
-async fn drop_database(url: String) {
-    let admin = std::env::var("TEST_DATABASE_URL").unwrap();
-    tokio::task::spawn_blocking(move || {
-        let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-        if let Ok(mut conn) = diesel::PgConnection::establish(&admin) {
-            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-        }
-    })
-    .await
-    .unwrap();
-}
-
-/// Whether the PostgreSQL server for tests answers.
-async fn postgres_reachable() -> bool {
-    let url = std::env::var("TEST_DATABASE_URL").unwrap();
-    tokio::task::spawn_blocking(move || match diesel::PgConnection::establish(&url) {
-        Ok(_) => true,
-        Err(e) => {
-            println!("PostgreSQL skipped: cannot connect to {url}: {e}");
-            false
-        }
-    })
-    .await
-    .unwrap()
-}
-
-/// Both engines, unless `BENCH_ENGINE` names one (`sqlite`, `postgres`):
-/// one engine at a time is what a profiler wants.
-fn wanted(engine: Engine) -> bool {
-    std::env::var("BENCH_ENGINE").map_or(true, |e| {
-        e.is_empty()
-            || e.eq_ignore_ascii_case(name(engine))
-            || (engine == Engine::Postgres && e == "postgres")
-    })
-}
-
 async fn bench() {
     // As `navigator serve` logs: text, at its default level.
     api::telemetry::init(api::config::LogFormat::Text);
@@ -745,7 +693,7 @@ async fn bench() {
         let (t, h) = (&f.training, &f.healthz);
         println!(
             "  {:<10} /me/training {:>7.0} req/s (p50 {:.2} ms, p99 {:.2} ms, 304 rate {:.1} %)   /healthz {:>7.0} req/s (p50 {:.2} ms, p99 {:.2} ms)   ratio {:.3}",
-            name(f.engine),
+            engine_name(f.engine),
             t.per_second,
             t.p50.as_secs_f64() * 1000.0,
             t.p99.as_secs_f64() * 1000.0,
@@ -755,26 +703,34 @@ async fn bench() {
             h.p99.as_secs_f64() * 1000.0,
             f.ratio()
         );
-        println!("  {:<10} /me/training {}", name(f.engine), t.cpu_text());
-        println!("  {:<10} /healthz     {}", name(f.engine), h.cpu_text());
+        println!(
+            "  {:<10} /me/training {}",
+            engine_name(f.engine),
+            t.cpu_text()
+        );
+        println!(
+            "  {:<10} /healthz     {}",
+            engine_name(f.engine),
+            h.cpu_text()
+        );
         let unexpected: u64 = t.tally.unexpected.values().sum::<u64>()
             + h.tally.unexpected.values().sum::<u64>()
             + t.tally.broken
             + h.tally.broken;
         println!(
             "  {:<10} answers other than 200/304 or broken: {unexpected}",
-            name(f.engine)
+            engine_name(f.engine)
         );
         if f.engine == Engine::Postgres {
             println!(
                 "  {:<10} goal at least {TRAINING_GOAL_PER_SECOND:.0} req/s: {}",
-                name(f.engine),
+                engine_name(f.engine),
                 goal(t.per_second >= TRAINING_GOAL_PER_SECOND)
             );
         }
         println!(
             "  {:<10} goal at least {HEALTHZ_RATIO_GOAL} of /healthz: {}",
-            name(f.engine),
+            engine_name(f.engine),
             goal(f.ratio() >= HEALTHZ_RATIO_GOAL)
         );
     }

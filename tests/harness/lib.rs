@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 pub mod authorization;
+pub mod bench;
 pub mod contracts;
 pub mod endpoints;
 pub mod equipment;

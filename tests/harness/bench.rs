@@ -1,0 +1,71 @@
+//! What every benchmark does around its measurements: pick the engines,
+//! reach PostgreSQL, drop what it made, and print figures and goals.
+#![allow(clippy::print_stdout)]
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+
+use crate::Engine;
+
+/// The PostgreSQL server a benchmark uses when `TEST_DATABASE_URL` is unset.
+pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
+/// The service's default log level, without the line per mail sent: the
+/// fixtures send thousands (offers and activations).
+pub const LOG_LEVEL: &str = "info,actix_server=warn,api::mail::sender=warn";
+
+pub fn engine_name(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => "SQLite",
+        Engine::Postgres => "PostgreSQL",
+    }
+}
+
+pub fn goal(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+pub fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Both engines, unless `BENCH_ENGINE` names one (`sqlite`, `postgres`):
+/// one engine at a time is what a profiler wants.
+pub fn wanted(engine: Engine) -> bool {
+    std::env::var("BENCH_ENGINE").map_or(true, |e| {
+        e.is_empty()
+            || e.eq_ignore_ascii_case(engine_name(engine))
+            || (engine == Engine::Postgres && e == "postgres")
+    })
+}
+
+/// Whether the PostgreSQL server for tests answers.
+pub async fn postgres_reachable() -> bool {
+    let url = std::env::var("TEST_DATABASE_URL").unwrap();
+    tokio::task::spawn_blocking(move || match diesel::PgConnection::establish(&url) {
+        Ok(_) => true,
+        Err(e) => {
+            println!("PostgreSQL skipped: cannot connect to {url}: {e}");
+            false
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// Drops a PostgreSQL database a benchmark made: they hold hundreds of
+/// thousands of rows, too many to leave for the harness's hourly sweep.
+pub async fn drop_database(url: String) {
+    let admin = std::env::var("TEST_DATABASE_URL").unwrap();
+    tokio::task::spawn_blocking(move || {
+        let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+        if let Ok(mut conn) = diesel::PgConnection::establish(&admin) {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        }
+    })
+    .await
+    .unwrap();
+}
