@@ -330,6 +330,51 @@ pub fn list_applications(
         .load(conn)?)
 }
 
+/// A selection's applications of one province.
+pub fn province_applications(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    province: &str,
+) -> Result<Vec<ApplicationRow>> {
+    Ok(applications::table
+        .select(ApplicationRow::as_select())
+        .filter(applications::selection_id.eq(selection_id))
+        .filter(applications::province_sigla.eq(province))
+        .load(conn)?)
+}
+
+/// What a ranking needs of an application.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = applications)]
+pub struct RankedCandidate {
+    pub id: String,
+    pub application_no: String,
+    pub province_sigla: String,
+    pub birth_date: NaiveDate,
+    pub degree_grade: i64,
+    pub degree_honours: bool,
+    pub score_hundredths: Option<i64>,
+}
+
+/// A selection's admitted applications with a result, of one province or
+/// of all: the candidates its rankings order.
+pub fn ranked_candidates(
+    conn: &mut DbConnection,
+    selection_id: &str,
+    province: Option<&str>,
+) -> Result<Vec<RankedCandidate>> {
+    let mut q = applications::table
+        .select(RankedCandidate::as_select())
+        .filter(applications::selection_id.eq(selection_id))
+        .filter(applications::admitted.eq(true))
+        .filter(applications::score_hundredths.is_not_null())
+        .into_boxed();
+    if let Some(p) = province {
+        q = q.filter(applications::province_sigla.eq(p));
+    }
+    Ok(q.load(conn)?)
+}
+
 pub fn get_application(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>> {
     Ok(applications::table
         .select(ApplicationRow::as_select())
@@ -368,16 +413,78 @@ pub struct ResultUpdate {
     pub score_hundredths: i64,
 }
 
+// Where results wait on PostgreSQL before one `UPDATE ... FROM` applies
+// them; created and dropped inside the caller's transaction.
+diesel::table! {
+    result_updates (id) {
+        id -> Text,
+        answers_right -> BigInt,
+        answers_wrong -> BigInt,
+        answers_blank -> BigInt,
+        score_hundredths -> BigInt,
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = result_updates)]
+#[diesel(treat_none_as_default_value = false)]
+struct PendingResult<'a> {
+    id: &'a str,
+    answers_right: i64,
+    answers_wrong: i64,
+    answers_blank: i64,
+    score_hundredths: i64,
+}
+
 pub fn set_results(conn: &mut DbConnection, results: &[ResultUpdate]) -> Result<()> {
-    for r in results {
-        diesel::update(applications::table.filter(applications::id.eq(&r.id)))
-            .set((
-                applications::answers_right.eq(Some(r.right)),
-                applications::answers_wrong.eq(Some(r.wrong)),
-                applications::answers_blank.eq(Some(r.blank)),
-                applications::score_hundredths.eq(Some(r.score_hundredths)),
-            ))
-            .execute(conn)?;
+    match conn {
+        // One statement per result is a round trip each (20,000 results took
+        // about 10 s); the results are copied into a temporary table and
+        // applied by one join.
+        DbConnection::Postgresql(c) => {
+            diesel::sql_query(
+                "CREATE TEMPORARY TABLE result_updates (id TEXT PRIMARY KEY, \
+                 answers_right BIGINT NOT NULL, answers_wrong BIGINT NOT NULL, \
+                 answers_blank BIGINT NOT NULL, score_hundredths BIGINT NOT NULL) \
+                 ON COMMIT DROP",
+            )
+            .execute(c)?;
+            diesel::copy_from(result_updates::table)
+                .from_insertable(
+                    results
+                        .iter()
+                        .map(|r| PendingResult {
+                            id: &r.id,
+                            answers_right: r.right,
+                            answers_wrong: r.wrong,
+                            answers_blank: r.blank,
+                            score_hundredths: r.score_hundredths,
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .execute(c)?;
+            diesel::sql_query(
+                "UPDATE applications SET answers_right = r.answers_right, \
+                 answers_wrong = r.answers_wrong, answers_blank = r.answers_blank, \
+                 score_hundredths = r.score_hundredths \
+                 FROM result_updates r WHERE applications.id = r.id",
+            )
+            .execute(c)?;
+            diesel::sql_query("DROP TABLE result_updates").execute(c)?;
+        }
+        // In-process, a cached single-row statement costs no round trip.
+        DbConnection::Sqlite(c) => {
+            for r in results {
+                diesel::update(applications::table.filter(applications::id.eq(&r.id)))
+                    .set((
+                        applications::answers_right.eq(Some(r.right)),
+                        applications::answers_wrong.eq(Some(r.wrong)),
+                        applications::answers_blank.eq(Some(r.blank)),
+                        applications::score_hundredths.eq(Some(r.score_hundredths)),
+                    ))
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
@@ -456,46 +563,86 @@ pub struct NewEntry {
     pub decided_by: &'static str,
 }
 
-pub fn insert_ranking(
+/// One stored position of a ranking, as it is written.
+#[derive(Insertable)]
+#[diesel(table_name = ranking_entries)]
+#[diesel(treat_none_as_default_value = false)]
+struct StoredEntry<'a> {
+    ranking_id: &'a str,
+    position: i64,
+    application_id: &'a str,
+    score_hundredths: i64,
+    degree_grade: i64,
+    degree_honours: bool,
+    birth_date: NaiveDate,
+    status: &'a str,
+    decided_by: &'a str,
+}
+
+/// Stores rankings with their entries; the caller's transaction makes it
+/// all or nothing.
+pub fn insert_rankings(
     conn: &mut DbConnection,
-    r: &NewRanking<'_>,
-    entries: &[NewEntry],
-) -> Result<String> {
-    let id = new_id();
-    diesel::insert_into(rankings::table)
-        .values((
-            rankings::id.eq(&id),
-            rankings::selection_id.eq(r.selection_id),
-            rankings::province_sigla.eq(r.province),
-            rankings::version.eq(r.version),
-            rankings::published_on.eq(r.published_on),
-            rankings::valid_until.eq(r.valid_until),
-            rankings::posts.eq(r.posts),
-            rankings::reason.eq(r.reason),
-            rankings::created_by.eq(r.created_by),
-            rankings::created_at.eq(now()),
-        ))
-        .execute(conn)?;
-    for chunk in entries.chunks(INSERT_CHUNK) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|e| {
-                (
-                    ranking_entries::ranking_id.eq(&id),
-                    ranking_entries::position.eq(e.position),
-                    ranking_entries::application_id.eq(&e.application_id),
-                    ranking_entries::score_hundredths.eq(e.score_hundredths),
-                    ranking_entries::degree_grade.eq(e.degree_grade),
-                    ranking_entries::degree_honours.eq(e.degree_honours),
-                    ranking_entries::birth_date.eq(e.birth_date),
-                    ranking_entries::status.eq(e.status),
-                    ranking_entries::decided_by.eq(e.decided_by),
-                )
-            })
-            .collect();
-        crate::per_engine!(conn, c => diesel::insert_into(ranking_entries::table).values(rows).execute(c))?;
+    rankings_with_entries: &[(NewRanking<'_>, Vec<NewEntry>)],
+) -> Result<()> {
+    let created_at = now();
+    let ids: Vec<String> = rankings_with_entries.iter().map(|_| new_id()).collect();
+    let heads: Vec<_> = rankings_with_entries
+        .iter()
+        .zip(&ids)
+        .map(|((r, _), id)| {
+            (
+                rankings::id.eq(id),
+                rankings::selection_id.eq(r.selection_id),
+                rankings::province_sigla.eq(r.province),
+                rankings::version.eq(r.version),
+                rankings::published_on.eq(r.published_on),
+                rankings::valid_until.eq(r.valid_until),
+                rankings::posts.eq(r.posts),
+                rankings::reason.eq(r.reason),
+                rankings::created_by.eq(r.created_by),
+                rankings::created_at.eq(created_at),
+            )
+        })
+        .collect();
+    for chunk in heads.chunks(INSERT_CHUNK) {
+        crate::per_engine!(conn, c => diesel::insert_into(rankings::table).values(chunk).execute(c))?;
     }
-    Ok(id)
+    let rows: Vec<StoredEntry<'_>> = rankings_with_entries
+        .iter()
+        .zip(&ids)
+        .flat_map(|((_, entries), id)| {
+            entries.iter().map(move |e| StoredEntry {
+                ranking_id: id,
+                position: e.position,
+                application_id: &e.application_id,
+                score_hundredths: e.score_hundredths,
+                degree_grade: e.degree_grade,
+                degree_honours: e.degree_honours,
+                birth_date: e.birth_date,
+                status: e.status,
+                decided_by: e.decided_by,
+            })
+        })
+        .collect();
+    match conn {
+        // One binary COPY for every entry of every province: the keys and
+        // foreign keys are checked as for an INSERT, without a statement
+        // per thousand rows.
+        DbConnection::Postgresql(c) => {
+            diesel::copy_from(ranking_entries::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(INSERT_CHUNK) {
+                diesel::insert_into(ranking_entries::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The newest version of a province's ranking, or the one asked for.

@@ -1,7 +1,6 @@
 use std::collections::HashMap;
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::NaiveDate;
 use domain::selection::settings::ranking_valid_until;
 use domain::selection::{rank, DegreeGrade, RankingEntry, Score};
 use openapi::dto::{
@@ -10,7 +9,7 @@ use openapi::dto::{
 };
 use openapi::Problem;
 use persistence::selection::{
-    self, ApplicationRow, NewEntry, NewRanking, RankingRow, SelectionRow,
+    self, ApplicationRow, NewEntry, NewRanking, RankedCandidate, RankingRow, SelectionRow,
 };
 use persistence::{audit, reference, DbConnection};
 
@@ -24,24 +23,23 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
 use crate::state::AppState;
 
-/// Ranks a province's admitted applications with a result and stores the
-/// ranking as `version`.
-#[allow(clippy::too_many_arguments)]
-fn build_ranking(
-    conn: &mut DbConnection,
+/// A province's ranking as it will be stored, with its summary.
+struct BuiltRanking<'a> {
+    ranking: NewRanking<'a>,
+    entries: Vec<NewEntry>,
+    summary: RankingSummary,
+}
+
+/// Ranks a province's admitted applications with a result as `ranking`
+/// (whose province and posts it takes), without storing it.
+fn build_ranking<'a>(
     sel: &SelectionRow,
-    province: &str,
-    posts: i64,
-    applications: &[&ApplicationRow],
-    version: i64,
-    published_on: NaiveDate,
-    valid_until: NaiveDate,
-    reason: Option<&str>,
-    created_by: Option<&str>,
-) -> ApiResult<RankingSummary> {
-    let mut by_no: HashMap<&str, &ApplicationRow> = HashMap::new();
+    ranking: NewRanking<'a>,
+    candidates: &[&RankedCandidate],
+) -> ApiResult<BuiltRanking<'a>> {
+    let mut by_no: HashMap<&str, &RankedCandidate> = HashMap::new();
     let mut entries = Vec::new();
-    for a in applications.iter().filter(|a| a.admitted) {
+    for a in candidates {
         let Some(score) = a.score_hundredths else {
             continue;
         };
@@ -54,7 +52,8 @@ fn build_ranking(
         });
         by_no.insert(a.application_no.as_str(), a);
     }
-    let ranked = rank(&entries, posts, sel.scoring().pass_score()).map_err(ApiError::Validation)?;
+    let ranked =
+        rank(&entries, ranking.posts, sel.scoring().pass_score()).map_err(ApiError::Validation)?;
     let rows: Vec<NewEntry> = ranked
         .iter()
         .map(|r| {
@@ -73,29 +72,33 @@ fn build_ranking(
             })
         })
         .collect::<ApiResult<_>>()?;
-    selection::insert_ranking(
-        conn,
-        &NewRanking {
-            selection_id: &sel.id,
-            province,
-            version,
-            published_on,
-            valid_until,
-            posts,
-            reason,
-            created_by,
-        },
-        &rows,
-    )?;
-    Ok(RankingSummary {
-        province: province.to_owned(),
-        version,
-        published_on,
-        valid_until,
-        posts,
+    let summary = RankingSummary {
+        province: ranking.province.to_owned(),
+        version: ranking.version,
+        published_on: ranking.published_on,
+        valid_until: ranking.valid_until,
+        posts: ranking.posts,
         entries: rows.len() as i64,
         winners: rows.iter().filter(|r| r.status == "winner").count() as i64,
+    };
+    Ok(BuiltRanking {
+        ranking,
+        entries: rows,
+        summary,
     })
+}
+
+/// Stores built rankings, all in one write; returns their summaries.
+fn store_rankings(
+    conn: &mut DbConnection,
+    built: Vec<BuiltRanking<'_>>,
+) -> ApiResult<Vec<RankingSummary>> {
+    let (stored, summaries): (Vec<_>, Vec<_>) = built
+        .into_iter()
+        .map(|b| ((b.ranking, b.entries), b.summary))
+        .unzip();
+    selection::insert_rankings(conn, &stored)?;
+    Ok(summaries)
 }
 
 /// Builds and freezes the ranking (graduatoria) of every province with posts.
@@ -134,27 +137,34 @@ pub async fn publish_rankings(
                     .with_detail(sel.published_on.to_string())
                     .into());
             }
-            let applications = selection::list_applications(conn, &sel.id)?;
-            let mut by_province: HashMap<&str, Vec<&ApplicationRow>> = HashMap::new();
-            for a in &applications {
+            let candidates = selection::ranked_candidates(conn, &sel.id, None)?;
+            let mut by_province: HashMap<&str, Vec<&RankedCandidate>> = HashMap::new();
+            for a in &candidates {
                 by_province.entry(a.province_sigla.as_str()).or_default().push(a);
             }
-            let mut rankings = Vec::new();
-            for (p, _) in selection::posts(conn, &sel.id, None)? {
-                let apps = by_province.get(p.province_sigla.as_str()).map(Vec::as_slice).unwrap_or_default();
-                rankings.push(build_ranking(
-                    conn,
-                    &sel,
-                    &p.province_sigla,
-                    p.posts,
-                    apps,
-                    1,
-                    published_on,
-                    ranking_valid_until(published_on, sel.ranking_valid_months),
-                    None,
-                    ctx.actor.as_deref(),
-                )?);
-            }
+            let posts = selection::posts(conn, &sel.id, None)?;
+            let valid_until = ranking_valid_until(published_on, sel.ranking_valid_months);
+            let built = posts
+                .iter()
+                .map(|(p, _)| {
+                    let apps = by_province.get(p.province_sigla.as_str()).map(Vec::as_slice).unwrap_or_default();
+                    build_ranking(
+                        &sel,
+                        NewRanking {
+                            selection_id: &sel.id,
+                            province: &p.province_sigla,
+                            version: 1,
+                            published_on,
+                            valid_until,
+                            posts: p.posts,
+                            reason: None,
+                            created_by: ctx.actor.as_deref(),
+                        },
+                        apps,
+                    )
+                })
+                .collect::<ApiResult<Vec<_>>>()?;
+            let rankings = store_rankings(conn, built)?;
             selection::mark_published(conn, &sel.id, published_on)?;
             let result = PublishResult { rankings };
             audit::append::<(), _>(
@@ -313,10 +323,9 @@ pub async fn correct_ranking(
             let sel = load_selection(conn, &id)?;
             let current = selection::ranking(conn, &sel.id, &sigla, None)?
                 .ok_or_else(|| ApiError::conflict("ranking-not-published", sigla.clone()))?;
-            let applications: Vec<ApplicationRow> =
-                selection::list_applications(conn, &sel.id)?.into_iter().filter(|a| a.province_sigla == sigla).collect();
+            let applications = selection::province_applications(conn, &sel.id, &sigla)?;
             let by_no: HashMap<String, ApplicationRow> =
-                applications.iter().map(|a| (a.application_no.clone(), a.clone())).collect();
+                applications.into_iter().map(|a| (a.application_no.clone(), a)).collect();
             let lines: Vec<RawResult<'_>> = req
                 .results
                 .iter()
@@ -332,24 +341,28 @@ pub async fn correct_ranking(
                 .collect();
             let updates = check_results(&lines, &by_no, &sel.scoring())?;
             selection::set_results(conn, &updates)?;
-            let applications: Vec<ApplicationRow> =
-                selection::list_applications(conn, &sel.id)?.into_iter().filter(|a| a.province_sigla == sigla).collect();
-            let refs: Vec<&ApplicationRow> = applications.iter().collect();
+            let candidates = selection::ranked_candidates(conn, &sel.id, Some(&sigla))?;
+            let refs: Vec<&RankedCandidate> = candidates.iter().collect();
             let posts = selection::posts_of(conn, &sel.id, &sigla)?.map_or(current.posts, |p| p.posts);
             let published_on = req.published_on.unwrap_or(today);
-            let summary = build_ranking(
-                conn,
+            let built = build_ranking(
                 &sel,
-                &sigla,
-                posts,
+                NewRanking {
+                    selection_id: &sel.id,
+                    province: &sigla,
+                    version: current.version + 1,
+                    published_on,
+                    // Validity runs from the first publication: a correction never extends it.
+                    valid_until: current.valid_until,
+                    reason: Some(req.reason.trim()),
+                    created_by: ctx.actor.as_deref(),
+                    posts,
+                },
                 &refs,
-                current.version + 1,
-                published_on,
-                // Validity runs from the first publication: a correction never extends it.
-                current.valid_until,
-                Some(req.reason.trim()),
-                ctx.actor.as_deref(),
             )?;
+            let summary = store_rankings(conn, vec![built])?
+                .pop()
+                .ok_or(ApiError::Internal)?;
             audit::append(
                 conn,
                 &ctx,
