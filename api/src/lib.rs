@@ -20,6 +20,7 @@ pub mod mail;
 pub mod metrics;
 pub mod middleware;
 pub mod navigators;
+pub mod progress_polls;
 pub mod scorrimento;
 pub mod startup;
 pub mod state;

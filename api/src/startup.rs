@@ -24,6 +24,7 @@ use crate::mail::sender::Sender;
 use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
 use crate::middleware::finish_response;
+use crate::progress_polls::ProgressPolls;
 use crate::telemetry::RequestSpan;
 use crate::{handlers, state::AppState};
 
@@ -201,9 +202,12 @@ impl Application {
         let doc = openapi_document();
         let routes = web::Data::new(KnownRoutes::from_document(&doc));
         let mut server = HttpServer::new(move || {
+            // Made on each worker's thread, so each worker reads its own.
+            let polls = web::Data::new(ProgressPolls::start(state.db.clone()));
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
+                .app_data(polls)
                 .app_data(routes.clone())
                 .service(scope::scope("/api/v1").configure(handlers::api_v1))
                 .configure(handlers::operations)

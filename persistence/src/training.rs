@@ -182,6 +182,22 @@ pub fn stored_progress(
     Ok(crate::per_engine!(conn, c => query.first(c).optional())?)
 }
 
+/// The stored progress of several Navigators at once, as
+/// `(navigator_id, body, etag)`; those with none stored are left out.
+pub fn stored_progresses(
+    conn: &mut DbConnection,
+    navigator_ids: &[String],
+) -> Result<Vec<(String, String, String)>> {
+    let query = training_progress::table
+        .select((
+            training_progress::navigator_id,
+            training_progress::body,
+            training_progress::etag,
+        ))
+        .filter(training_progress::navigator_id.eq_any(navigator_ids));
+    Ok(crate::per_engine!(conn, c => query.load(c))?)
+}
+
 /// The days a Navigator's buckets filled and their path completed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FillDays {

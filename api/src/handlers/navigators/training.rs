@@ -9,6 +9,7 @@ use crate::auth::{Authorized, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::stored_with_etag;
 use crate::navigators::{check_access, check_own_id};
+use crate::progress_polls::ProgressPolls;
 use crate::state::AppState;
 
 fn navigator_in_scope(
@@ -27,19 +28,23 @@ fn navigator_in_scope(
 /// on first read for a Navigator with no record yet.
 async fn progress_of(
     state: &AppState,
+    polls: &ProgressPolls,
     caller: Caller,
     navigator_id: String,
 ) -> ApiResult<(String, String)> {
-    let (reader, id) = (caller.clone(), navigator_id.clone());
-    let stored = state
-        .read(move |conn| {
-            // A Navigator reading their own needs no lookup: the token says who.
-            if reader.navigator_id.as_deref() != Some(id.as_str()) {
+    // A Navigator reading their own needs no lookup: the token says who.
+    // Their tablets poll, so their reads go together (`ProgressPolls`).
+    let stored = if caller.navigator_id.as_deref() == Some(navigator_id.as_str()) {
+        polls.stored(&navigator_id).await?
+    } else {
+        let (reader, id) = (caller.clone(), navigator_id.clone());
+        state
+            .read(move |conn| {
                 navigator_in_scope(conn, &reader, &id)?;
-            }
-            Ok(training::stored_progress(conn, &id)?)
-        })
-        .await?;
+                Ok(training::stored_progress(conn, &id)?)
+            })
+            .await?
+    };
     if let Some(found) = stored {
         return Ok(found);
     }
@@ -67,12 +72,13 @@ async fn progress_of(
 pub async fn my_training(
     req: HttpRequest,
     state: web::Data<AppState>,
+    polls: web::Data<ProgressPolls>,
     caller: Authorized<NavigatorOnly>,
 ) -> ApiResult<HttpResponse> {
     let id = caller.navigator_id.clone().ok_or(ApiError::NotFound {
         entity: "navigator",
     })?;
-    let (body, tag) = progress_of(&state, caller.caller.clone(), id).await?;
+    let (body, tag) = progress_of(&state, &polls, caller.caller.clone(), id).await?;
     stored_with_etag(&req, body, &tag)
 }
 
@@ -93,11 +99,12 @@ pub async fn my_training(
 pub async fn navigator_training(
     req: HttpRequest,
     state: web::Data<AppState>,
+    polls: web::Data<ProgressPolls>,
     caller: Authorized<HrCoordinatorOrNavigator>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     check_own_id(&caller, &id)?;
-    let (body, tag) = progress_of(&state, caller.caller.clone(), id).await?;
+    let (body, tag) = progress_of(&state, &polls, caller.caller.clone(), id).await?;
     stored_with_etag(&req, body, &tag)
 }
