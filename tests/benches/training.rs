@@ -617,6 +617,12 @@ async fn run(engine: Engine) -> Option<Figures> {
     let at = Instant::now();
     let tokens = tokio::task::block_in_place(|| mint_tokens(&app, &navigators));
     let tags = first_reads(&app, &navigators, &tokens).await;
+    // The stored answers are new too: without their statistics the planner
+    // would scan them all for each batch of polls.
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || analyze(&db))
+        .await
+        .unwrap();
     let warming = at.elapsed();
     println!(
         "  fixture: {NAVIGATORS} tokens and first reads (progress made and stored): {:>6.1} s ({:.0} first reads/s)",
