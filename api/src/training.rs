@@ -1,7 +1,8 @@
 //! A Navigator's training progress, computed from their records by the
 //! rules of `domain::training::progress`, and kept as a stored answer
 //! (body and tag) refreshed in the same transaction as every record that
-//! changes it: the tablet's poll is then one indexed read.
+//! changes it: the tablet's poll is then one indexed read, taken with the
+//! other polls waiting at that moment (`progress_polls`).
 
 use std::collections::BTreeMap;
 

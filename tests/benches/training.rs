@@ -22,7 +22,8 @@
 //!   `GET /me/training` each with no snapshot stored computes it from the
 //!   records and stores it with its tag (the same `refresh` every record
 //!   change runs). Every answer is checked against the hours the fixture
-//!   wrote;
+//!   wrote. Statistics are then taken again (`ANALYZE`), as a database that
+//!   grew to this size would have them;
 //! - access tokens minted with the test server's signing key by the
 //!   product's own `JwtKeys::issue`, with the claims a login gives (user id,
 //!   role, Regions, Navigator id): logging in 3,000 accounts would cost an
