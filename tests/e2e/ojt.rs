@@ -2,7 +2,7 @@
 //! refusal of a log with its own problem type, Campania's logs without a
 //! CPI, retries on `client_id` (also racing), validation by the Region's
 //! coordinator one at a time or in an all-or-nothing batch, and the
-//! progress the tablet polls with its ETag.
+//! progress the tablet polls with its ETag, also by many tablets at once.
 
 use chrono::NaiveDate;
 use navigator_e2e::contracts::json_of;
@@ -442,6 +442,83 @@ both_engines!(
     progress_counts_validated_hours_with_an_etag,
     on("2019-09-02")
 );
+
+/// Polls of many Navigators at once, as their tablets make them, are read
+/// from the database together: each still gets its own progress and tag,
+/// and a poll made after a change sees it.
+async fn parallel_polls_each_get_their_own_progress(app: TestApp) {
+    const NAVIGATORS: usize = 6;
+    const ROUNDS: usize = 20;
+    let (p, tokens) = lazio(&app, NAVIGATORS).await;
+    // A completion on a different day for each: no two answers alike.
+    for i in 0..NAVIGATORS {
+        let body =
+            json!({ "item": "health_and_safety", "completed_on": format!("2019-08-{:02}", i + 1) });
+        json_of(
+            app.mandatory_training(&p.hr, &p.navigator(i), &body).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let mut alone = Vec::new();
+    for token in &tokens {
+        let r = app.my_training(token, None).await;
+        let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+        alone.push((tag, r.text().await.unwrap()));
+    }
+    for i in 1..NAVIGATORS {
+        assert_ne!(
+            alone[i].1, alone[0].1,
+            "Navigator {i} answers like Navigator 0"
+        );
+    }
+
+    // Half of the polls carry the tag the tablet holds.
+    let polls = (0..NAVIGATORS * ROUNDS).map(|k| {
+        let (i, conditional) = (k % NAVIGATORS, k % 2 == 0);
+        let (app, token, tag) = (&app, &tokens[i], alone[i].0.as_str());
+        async move {
+            let r = app.my_training(token, conditional.then_some(tag)).await;
+            let status = r.status();
+            let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+            (i, conditional, status, etag, r.text().await.unwrap())
+        }
+    });
+    for (i, conditional, status, etag, body) in futures_util::future::join_all(polls).await {
+        assert_eq!(etag, alone[i].0, "Navigator {i}");
+        if conditional {
+            assert_eq!(status, StatusCode::NOT_MODIFIED, "Navigator {i}");
+            assert!(body.is_empty());
+        } else {
+            assert_eq!(status, StatusCode::OK, "Navigator {i}");
+            assert_eq!(body, alone[i].1, "Navigator {i}");
+        }
+    }
+
+    // A change to one Navigator: their next polls see it, the others' not.
+    let body = json!({ "item": "data_protection", "completed_on": "2019-08-30" });
+    json_of(
+        app.mandatory_training(&p.hr, &p.navigator(0), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let polls = (0..NAVIGATORS * 2).map(|k| {
+        let i = k % NAVIGATORS;
+        let (app, token, tag) = (&app, &tokens[i], alone[i].0.as_str());
+        async move { (i, app.my_training(token, Some(tag)).await) }
+    });
+    for (i, r) in futures_util::future::join_all(polls).await {
+        if i == 0 {
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_ne!(r.headers()["etag"].to_str().unwrap(), alone[0].0);
+            let v: Value = r.json().await.unwrap();
+            assert_eq!(v["mandatory"][0]["item"], "data_protection", "{v}");
+        } else {
+            assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "Navigator {i}");
+        }
+    }
+}
+both_engines!(parallel_polls_each_get_their_own_progress, on("2019-09-02"));
 
 /// 120 validated hours fill the on-the-job bucket on the day the last of
 /// them was worked; more hours never go above it.
