@@ -20,7 +20,7 @@ pub type StoredProgress = (String, String);
 
 /// Polls taken by one read: a bound on the statement's size (SQLite binds
 /// each id as a parameter) and on the wait of the first poll in line.
-pub const MOST_PER_READ: usize = 256;
+const MOST_PER_READ: usize = 256;
 
 struct Poll {
     navigator_id: String,
