@@ -2,7 +2,7 @@
 //!
 //! Each worker thread has one reader. While its read of stored progress is
 //! at the database, the polls that arrive queue up, and the next read takes
-//! all of them (up to [`MOST_PER_READ`]): one round trip and one hand-off to
+//! all of them (up to `MOST_PER_READ`): one round trip and one hand-off to
 //! the blocking pool for many polls instead of one each, which is where a
 //! poll spent most of its time. A poll never joins a read already sent, so
 //! it sees every change committed before it arrived, as a read of its own
