@@ -226,11 +226,44 @@ where
     F: FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    transaction(conn, "BEGIN IMMEDIATE", "BEGIN", f)
+}
+
+/// Runs `f` reading one snapshot of the database, for a report whose
+/// queries must agree with each other: a change landing between two of
+/// them would otherwise count in one and not in the other. Read-only on
+/// PostgreSQL; on SQLite (WAL) a deferred transaction reads the snapshot
+/// its first query found, and takes no lock that would hold up writers.
+pub fn read_snapshot<T, E, F>(conn: &mut DbConnection, f: F) -> std::result::Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    transaction(
+        conn,
+        "BEGIN DEFERRED",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        f,
+    )
+}
+
+/// Runs `f` between the engine's `BEGIN` statement and a commit, or a
+/// rollback when it fails.
+fn transaction<T, E, F>(
+    conn: &mut DbConnection,
+    sqlite_begin: &str,
+    postgres_begin: &str,
+    f: F,
+) -> std::result::Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, sqlite_begin)?,
+        DbConnection::Postgresql(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, postgres_begin)?
         }
-        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")?,
     }
     match f(conn) {
         Ok(value) => {
@@ -256,6 +289,65 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row another connection commits between two reads of one snapshot
+    /// is seen by neither; a read after the snapshot sees it.
+    fn a_snapshot_ignores_a_change_committed_during_it(target: Target, table: &str) {
+        let opener = ConnectionOpener { target };
+        let mut reader = opener.connect().unwrap();
+        let mut writer = opener.connect().unwrap();
+        writer
+            .conn
+            .batch_execute(&format!(
+                "CREATE TABLE {table} (n BIGINT NOT NULL); INSERT INTO {table} VALUES (1)"
+            ))
+            .unwrap();
+        let count = |conn: &mut DbConnection| -> std::result::Result<i64, diesel::result::Error> {
+            use diesel::dsl::sql;
+            use diesel::sql_types::BigInt;
+            use diesel::RunQueryDsl;
+            let query = diesel::select(sql::<BigInt>(&format!("(SELECT COUNT(*) FROM {table})")));
+            crate::per_engine!(conn, c => query.get_result(c))
+        };
+        let (before, during) = read_snapshot(&mut reader.conn, |conn| {
+            let before = count(conn)?;
+            writer
+                .conn
+                .batch_execute(&format!("INSERT INTO {table} VALUES (2)"))?;
+            Ok::<_, diesel::result::Error>((before, count(conn)?))
+        })
+        .unwrap();
+        let after = count(&mut reader.conn).unwrap();
+        writer
+            .conn
+            .batch_execute(&format!("DROP TABLE {table}"))
+            .unwrap();
+        assert_eq!((before, during, after), (1, 1, 2));
+    }
+
+    #[test]
+    fn a_snapshot_ignores_a_change_committed_during_it_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("snapshot.db").display().to_string();
+        a_snapshot_ignores_a_change_committed_during_it(Target::Sqlite(path), "snapshot_rows");
+    }
+
+    #[test]
+    fn a_snapshot_ignores_a_change_committed_during_it_on_postgres() {
+        // PostgreSQL when the test suite has one; CI always must.
+        let Some(url) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            assert!(
+                std::env::var("CI").is_err(),
+                "TEST_DATABASE_URL must be set under CI: the suite runs on PostgreSQL too"
+            );
+            return;
+        };
+        let table = format!("snapshot_rows_{}", std::process::id());
+        a_snapshot_ignores_a_change_committed_during_it(Target::Postgres(url), &table);
+    }
 
     #[test]
     fn urls_pick_the_engine() {

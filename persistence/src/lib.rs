@@ -23,5 +23,5 @@ pub mod selection;
 pub mod time;
 pub mod training;
 
-pub use connection::{write_transaction, Database, DbConnection, Engine};
+pub use connection::{read_snapshot, write_transaction, Database, DbConnection, Engine};
 pub use error::PersistenceError;

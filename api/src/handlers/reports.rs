@@ -115,7 +115,9 @@ pub async fn indicators(
             if let Some(p) = &asked_province {
                 check_province_filter(conn, &caller, p)?;
             }
-            let records = crate::indicators::records(persistence::indicators::load(conn)?)?;
+            // One snapshot for the ten queries, so that they agree.
+            let rows = persistence::read_snapshot(conn, persistence::indicators::load)?;
+            let records = crate::indicators::records(rows)?;
             let keep = |p: &domain::indicators::Place| {
                 regions.as_ref().is_none_or(|r| r.contains(&p.region))
                     && asked_province.as_ref().is_none_or(|s| *s == p.province)
