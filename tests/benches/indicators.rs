@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 use domain::equipment::{ItemKind, KitPart, NewItem, Plan};
 use futures_util::{stream, StreamExt};
 use navigator_e2e::bench::{
-    drop_database, engine_name, goal, ms, postgres_reachable, wanted, DEFAULT_POSTGRES, LOG_LEVEL,
+    default_log_level, default_postgres, engine_name, engines, goal, ms, stop,
 };
 use navigator_e2e::contracts::json_of;
 use navigator_e2e::equipment::{iccid, imei};
@@ -467,10 +467,7 @@ async fn run(engine: Engine) -> Option<Figures> {
         );
     }
 
-    let db = app.stop().await;
-    if engine == Engine::Postgres {
-        drop_database(db.url.clone()).await;
-    }
+    stop(app).await;
     Some(Figures {
         engine,
         healthz,
@@ -481,11 +478,8 @@ async fn run(engine: Engine) -> Option<Figures> {
 async fn bench() {
     api::telemetry::init(api::config::LogFormat::Text);
     let mut figures = Vec::new();
-    if wanted(Engine::Sqlite) {
-        figures.extend(run(Engine::Sqlite).await);
-    }
-    if wanted(Engine::Postgres) && postgres_reachable().await {
-        figures.extend(run(Engine::Postgres).await);
+    for engine in engines().await {
+        figures.extend(run(engine).await);
     }
 
     println!();
@@ -520,13 +514,8 @@ async fn bench() {
 }
 
 fn main() {
-    if std::env::var("TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
-        std::env::set_var("TEST_DATABASE_URL", DEFAULT_POSTGRES);
-    }
-    // The service's default level, without the line per mail sent.
-    if std::env::var_os("RUST_LOG").is_none() {
-        std::env::set_var("RUST_LOG", LOG_LEVEL);
-    }
+    default_postgres();
+    default_log_level();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

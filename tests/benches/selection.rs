@@ -30,9 +30,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use navigator_e2e::bench::{
-    drop_database, engine_name, goal, ms, postgres_reachable, DEFAULT_POSTGRES,
-};
+use navigator_e2e::bench::{default_postgres, engine_name, goal, ms, postgres_reachable, stop};
 use navigator_e2e::selection::{applicants, applications_csv, results_csv, Lcg};
 use navigator_e2e::{spawn, Engine, TestApp};
 use reqwest::{Response, StatusCode};
@@ -349,10 +347,7 @@ async fn run(engine: Engine) -> Option<Figures> {
     };
     let publish = publish_rankings(&app, &token, &siglas).await;
 
-    let db = app.stop().await;
-    if engine == Engine::Postgres {
-        drop_database(db.url.clone()).await;
-    }
+    stop(app).await;
     Some(Figures {
         engine,
         import,
@@ -419,9 +414,7 @@ async fn bench() {
 fn main() {
     // The harness reads the PostgreSQL server from the environment; set the
     // default before any thread exists.
-    if std::env::var("TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
-        std::env::set_var("TEST_DATABASE_URL", DEFAULT_POSTGRES);
-    }
+    default_postgres();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

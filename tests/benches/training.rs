@@ -77,9 +77,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::Connection;
-use navigator_e2e::bench::{
-    drop_database, engine_name, goal, postgres_reachable, wanted, DEFAULT_POSTGRES, LOG_LEVEL,
-};
+use navigator_e2e::bench::{default_log_level, default_postgres, engine_name, engines, goal, stop};
 use navigator_e2e::full_programme::{
     analyze, day, first_reads, mint_tokens, published_selection, sign_contracts, write_records,
     ProgrammeNavigator, NAVIGATORS, RECORDS_EACH, TODAY,
@@ -668,10 +666,7 @@ async fn run(engine: Engine) -> Option<Figures> {
         training.per_second / healthz.per_second.max(1.0)
     );
 
-    let db = app.stop().await;
-    if engine == Engine::Postgres {
-        drop_database(db.url.clone()).await;
-    }
+    stop(app).await;
     Some(Figures {
         engine,
         training,
@@ -683,11 +678,8 @@ async fn bench() {
     // As `navigator serve` logs: text, at its default level.
     api::telemetry::init(api::config::LogFormat::Text);
     let mut figures = Vec::new();
-    if wanted(Engine::Sqlite) {
-        figures.extend(run(Engine::Sqlite).await);
-    }
-    if wanted(Engine::Postgres) && postgres_reachable().await {
-        figures.extend(run(Engine::Postgres).await);
+    for engine in engines().await {
+        figures.extend(run(engine).await);
     }
 
     println!();
@@ -749,14 +741,8 @@ async fn bench() {
 fn main() {
     // The harness reads the PostgreSQL server from the environment; set the
     // default before any thread exists.
-    if std::env::var("TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
-        std::env::set_var("TEST_DATABASE_URL", DEFAULT_POSTGRES);
-    }
-    // The service's default level, without the line per mail sent: the
-    // fixture sends 6,000 (offers and activations) per engine.
-    if std::env::var_os("RUST_LOG").is_none() {
-        std::env::set_var("RUST_LOG", LOG_LEVEL);
-    }
+    default_postgres();
+    default_log_level();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name(GENERATOR_THREADS)
