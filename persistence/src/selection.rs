@@ -320,27 +320,20 @@ pub fn insert_applications(
     }
 }
 
+/// A selection's applications, of one province or of all.
 pub fn list_applications(
     conn: &mut DbConnection,
     selection_id: &str,
+    province: Option<&str>,
 ) -> Result<Vec<ApplicationRow>> {
-    Ok(applications::table
+    let mut q = applications::table
         .select(ApplicationRow::as_select())
         .filter(applications::selection_id.eq(selection_id))
-        .load(conn)?)
-}
-
-/// A selection's applications of one province.
-pub fn province_applications(
-    conn: &mut DbConnection,
-    selection_id: &str,
-    province: &str,
-) -> Result<Vec<ApplicationRow>> {
-    Ok(applications::table
-        .select(ApplicationRow::as_select())
-        .filter(applications::selection_id.eq(selection_id))
-        .filter(applications::province_sigla.eq(province))
-        .load(conn)?)
+        .into_boxed();
+    if let Some(p) = province {
+        q = q.filter(applications::province_sigla.eq(p));
+    }
+    Ok(q.load(conn)?)
 }
 
 /// What a ranking needs of an application.

@@ -43,7 +43,7 @@ pub async fn compute_admission(
             let posts = selection::posts(conn, &sel.id, None)?;
             let mut by_province: BTreeMap<String, Vec<(String, AdmissionCandidate)>> =
                 BTreeMap::new();
-            for a in selection::list_applications(conn, &sel.id)? {
+            for a in selection::list_applications(conn, &sel.id, None)? {
                 let degree_grade =
                     DegreeGrade::parse("degree_grade", a.degree_grade, a.degree_honours)
                         .map_err(|_| ApiError::Internal)?;

@@ -323,7 +323,7 @@ pub async fn correct_ranking(
             let sel = load_selection(conn, &id)?;
             let current = selection::ranking(conn, &sel.id, &sigla, None)?
                 .ok_or_else(|| ApiError::conflict("ranking-not-published", sigla.clone()))?;
-            let applications = selection::province_applications(conn, &sel.id, &sigla)?;
+            let applications = selection::list_applications(conn, &sel.id, Some(&sigla))?;
             let by_no: HashMap<String, ApplicationRow> =
                 applications.into_iter().map(|a| (a.application_no.clone(), a)).collect();
             let lines: Vec<RawResult<'_>> = req

@@ -145,7 +145,7 @@ pub async fn import_results(
                 }
             }
             let apps: HashMap<String, ApplicationRow> =
-                selection::list_applications(conn, &sel.id)?
+                selection::list_applications(conn, &sel.id, None)?
                     .into_iter()
                     .map(|a| (a.application_no.clone(), a))
                     .collect();
