@@ -122,14 +122,79 @@ pub fn operations(cfg: &mut ServiceConfig) {
 
 /// `limit` between 1 and 500, 100 when absent.
 pub fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+    limit_or(limit, 100)
+}
+
+/// `limit` of a list with at most one row per Region or province, between 1
+/// and 500: 500 when absent, so a client that does not page still reads
+/// every one of the 107 provinces in one answer, as before these lists paged.
+pub fn whole_list_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+    limit_or(limit, 500)
+}
+
+fn limit_or(limit: Option<i64>, default: i64) -> Result<i64, crate::error::ApiError> {
     match limit {
-        None => Ok(100),
+        None => Ok(default),
         Some(n @ 1..=500) => Ok(n),
         Some(n) => Err(crate::error::ApiError::InvalidQuery {
             field: "limit".into(),
             detail: format!("{n}: between 1 and 500"),
         }),
     }
+}
+
+/// A page from the rows that follow the cursor, in the list's order, read
+/// with one row more than `limit` when there are: that row only tells that
+/// another page follows, so the last page's `next_cursor` is null.
+pub fn cut_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> String,
+) -> openapi::dto::Page<T> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() <= limit {
+        return openapi::dto::Page {
+            items: rows,
+            next_cursor: None,
+        };
+    }
+    rows.truncate(limit);
+    let next_cursor = rows.last().map(key);
+    openapi::dto::Page {
+        items: rows,
+        next_cursor,
+    }
+}
+
+/// The direction of a list's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrder {
+    Ascending,
+    Descending,
+}
+
+/// A page of a short list read whole (one row per Region or province, a
+/// Navigator's assignments): sorted by `key`, a unique string that sorts as
+/// the list does, the rows past `cursor` by that key. An unknown cursor
+/// reads on from where it would sort, as the lists paged in SQL do.
+pub fn page_in_memory<T>(
+    mut rows: Vec<T>,
+    key: impl Fn(&T) -> String,
+    order: KeyOrder,
+    cursor: Option<&str>,
+    limit: i64,
+) -> openapi::dto::Page<T> {
+    rows.sort_by_cached_key(|r| key(r));
+    if order == KeyOrder::Descending {
+        rows.reverse();
+    }
+    if let Some(c) = cursor {
+        rows.retain(|r| match order {
+            KeyOrder::Ascending => key(r).as_str() > c,
+            KeyOrder::Descending => key(r).as_str() < c,
+        });
+    }
+    cut_page(rows, limit, key)
 }
 
 /// A list's `province` filter: an unknown sigla is a bad query (400), and
