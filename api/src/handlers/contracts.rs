@@ -220,10 +220,7 @@ fn check_scope(caller: &Caller, region: &str) -> ApiResult<()> {
     }
 }
 
-/// Contracts by id, filtered; coordinators see their own Region's only.
-/// A contract's state depends on the day (suspensions, endings), so it is
-/// the domain's, read row by row: batches are read on until the page is
-/// full, so a page is never cut before the rows that match.
+/// Contracts, filtered; coordinators see their own Region's only.
 #[utoipa::path(
     tag = "contracts",
     params(ContractQuery),
@@ -265,6 +262,10 @@ pub async fn list_contracts(
             if let Some(p) = &filter.province {
                 crate::handlers::check_province_filter(conn, &caller, p)?;
             }
+            // A contract's state on a day is the domain's (signature,
+            // suspensions, endings), so the status and the caller's Regions
+            // are checked row by row, reading batches on until the page is
+            // full: a page is never cut before the rows that match.
             let mut matching = Vec::new();
             'batches: loop {
                 let rows = store::list(conn, &filter)?;

@@ -232,3 +232,67 @@ pub fn regions_in_scope(
         None => Ok(None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keyed(s: &&str) -> String {
+        (*s).to_owned()
+    }
+
+    #[test]
+    fn a_page_has_a_cursor_only_when_another_follows() {
+        let full = cut_page(vec!["a", "b", "c"], 2, keyed);
+        assert_eq!(
+            (full.items, full.next_cursor),
+            (vec!["a", "b"], Some("b".to_owned()))
+        );
+        let last = cut_page(vec!["a", "b"], 2, keyed);
+        assert_eq!((last.items, last.next_cursor), (vec!["a", "b"], None));
+        let empty = cut_page(Vec::<&str>::new(), 2, keyed);
+        assert_eq!((empty.items.len(), empty.next_cursor), (0, None));
+    }
+
+    #[test]
+    fn pages_in_memory_cover_the_list_once_in_key_order() {
+        for order in [KeyOrder::Ascending, KeyOrder::Descending] {
+            let rows = vec!["c", "a", "e", "b", "d"];
+            let mut seen = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = page_in_memory(rows.clone(), keyed, order, cursor.as_deref(), 2);
+                seen.extend(page.items);
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            let mut expected = vec!["a", "b", "c", "d", "e"];
+            if order == KeyOrder::Descending {
+                expected.reverse();
+            }
+            assert_eq!(seen, expected, "{order:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_cursor_reads_on_from_where_it_would_sort() {
+        let rows = vec!["10", "20", "30"];
+        let after = |c| page_in_memory(rows.clone(), keyed, KeyOrder::Ascending, Some(c), 5).items;
+        assert_eq!(after("15"), vec!["20", "30"]);
+        assert_eq!(after("zzz"), Vec::<&str>::new());
+        assert_eq!(after(""), vec!["10", "20", "30"]);
+        let before = page_in_memory(rows.clone(), keyed, KeyOrder::Descending, Some("25"), 5).items;
+        assert_eq!(before, vec!["20", "10"]);
+    }
+
+    #[test]
+    fn limits_are_bounded_with_a_default_per_list() {
+        assert_eq!(page_limit(None).ok(), Some(100));
+        assert_eq!(whole_list_limit(None).ok(), Some(500));
+        assert_eq!(whole_list_limit(Some(7)).ok(), Some(7));
+        assert!(page_limit(Some(0)).is_err());
+        assert!(whole_list_limit(Some(501)).is_err());
+    }
+}
