@@ -15,8 +15,10 @@ use serde_json::{json, Value};
 
 const REASON: &str = "non si è presentato alla firma entro il termine";
 
-fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+/// A signature today, for a year (the selection's default end is past).
+fn signature() -> Value {
+    let now = chrono::Utc::now().date_naive();
+    json!({ "signed_on": now, "start_date": now, "end_date": now + chrono::Days::new(365) })
 }
 
 fn id_of(v: &Value) -> String {
@@ -101,14 +103,7 @@ async fn offer_and_draft(app: &TestApp, hr: &str, sel: &str, sigla: &str) -> (Va
 async fn a_cancelled_draft_frees_its_seat_and_its_candidate_leaves_the_list(app: TestApp) {
     let hr = app.user_with_role("hr", &[]).await;
     let (sel, list) = app.published_selection(&hr, &[("RM", 2)], 4).await;
-    let signed = app
-        .signed(
-            &hr,
-            &sel,
-            "RM",
-            &json!({ "signed_on": today(), "start_date": today() }),
-        )
-        .await;
+    let signed = app.signed(&hr, &sel, "RM", &signature()).await;
     let (offer, draft) = offer_and_draft(&app, &hr, &sel, "RM").await;
     let id = id_of(&draft);
     assert_eq!(draft["application_no"], list[1].application_no);
@@ -200,16 +195,7 @@ async fn a_cancelled_draft_frees_its_seat_and_its_candidate_leaves_the_list(app:
     // Once only, and a cancelled contract is never signed.
     let p = problem(app.cancel_contract(&hr, &id, &reason(REASON)).await, 409).await;
     assert_eq!(p["type"], "contract-cancelled", "{p}");
-    let p = problem(
-        app.sign_contract(
-            &hr,
-            &id,
-            &json!({ "signed_on": today(), "start_date": today() }),
-        )
-        .await,
-        409,
-    )
-    .await;
+    let p = problem(app.sign_contract(&hr, &id, &signature()).await, 409).await;
     assert_eq!(p["type"], "contract-cancelled", "{p}");
     assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 1, 0));
 
