@@ -415,7 +415,7 @@ mod tests {
         );
         let cancelled = ContractDates {
             cancelled_on: Some(d("2019-08-01")),
-            ..draft.clone()
+            ..draft
         };
         assert_eq!(
             check_cancellation(&cancelled),
