@@ -951,7 +951,7 @@ pub struct NavigatorView {
     pub province: String,
     pub region: String,
     pub contract_id: Uuid,
-    /// The contract's state today: `draft`, `signed`, `active`, `suspended` or `ended`.
+    /// The contract's state today: `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
     pub status: String,
     /// The first day they may work: `max(contract start, convention signed_on)`.
     pub operational_start: Option<NaiveDate>,
@@ -971,7 +971,7 @@ pub struct NavigatorQuery {
     pub province: Option<String>,
     /// Only those working in this CPI today.
     pub cpi: Option<String>,
-    /// `draft`, `signed`, `active`, `suspended` or `ended`.
+    /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
     pub status: Option<String>,
     /// Only those with no CPI today.
     pub unassigned: Option<bool>,
