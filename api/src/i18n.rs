@@ -105,6 +105,11 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
         "contract-already-signed" => ("Contratto già firmato", "Contract already signed"),
         "contract-changed" => ("Contratto modificato", "Contract changed"),
         "contract-ended" => ("Cessazione già registrata", "Contract already ending"),
+        "contract-signed" => (
+            "Contratto firmato: non si annulla",
+            "Signed contract: not cancellable",
+        ),
+        "contract-cancelled" => ("Contratto annullato", "Contract cancelled"),
         "candidate-has-contract" => ("Candidato con contratto", "Candidate has a contract"),
         "selection-exists" => ("Selezione già presente", "Selection already exists"),
         "admission-done" => ("Ammissione già calcolata", "Admission already computed"),
@@ -329,6 +334,10 @@ fn conflict_message(code: &str, subject: &str, lang: Lang) -> String {
         ("contract-already-signed", Lang::En) => format!("Contract {subject} is already signed."),
         ("contract-changed", Lang::It) => format!("Il contratto {subject} è cambiato nel frattempo: riprova."),
         ("contract-changed", Lang::En) => format!("Contract {subject} changed meanwhile: try again."),
+        ("contract-signed", Lang::It) => format!("Il contratto {subject} è firmato: non si annulla, si chiude con dimissioni, recesso o esclusione."),
+        ("contract-signed", Lang::En) => format!("Contract {subject} is signed: it is not cancelled but ended by resignation, withdrawal or exclusion."),
+        ("contract-cancelled", Lang::It) => format!("Il contratto {subject} è stato annullato: non si firma né si annulla di nuovo."),
+        ("contract-cancelled", Lang::En) => format!("Contract {subject} was cancelled: it can be neither signed nor cancelled again."),
         ("contract-ended", Lang::It) => format!("Il contratto {subject} ha già una cessazione registrata."),
         ("contract-ended", Lang::En) => format!("Contract {subject} already has an ending registered."),
         ("candidate-has-contract", Lang::It) => format!("Il candidato ha un contratto ({subject}): si chiude con recesso o esclusione dal contratto."),
@@ -626,6 +635,18 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
         "invalid-cpi-code" => (
             format!("Codice CPI non valido ({d}): lettere, cifre, - e _, al massimo 32."),
             format!("Invalid CPI code ({d}): letters, digits, - and _, at most 32."),
+        ),
+        "neighbour-is-the-province" => (
+            format!("Una provincia non è vicina di sé stessa ({d})."),
+            format!("A province is not its own neighbour ({d})."),
+        ),
+        "neighbour-in-another-region" => (
+            format!("La provincia {d} è di un'altra Regione: lo scorrimento chiama solo dalle province della stessa Regione."),
+            format!("Province {d} is in another Region: a fallback calls only from provinces of the same Region."),
+        ),
+        "already-applied" => (
+            "Questa persona ha già una domanda in questa selezione: una sola per codice fiscale.".into(),
+            "This person already applied to this selection: one application per codice fiscale.".into(),
         ),
         "duplicate" => (
             format!("Valore ripetuto ({d})."),

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::selection::merit::DegreeGrade;
+use domain::selection::neighbours::fallback_neighbours;
 use domain::selection::scorrimento::{
     self, next_from_neighbours, next_in_ranking, CandidateAction, CandidateState, OfferStatus,
     Outcome, RankedCandidate,
@@ -97,11 +98,15 @@ pub fn call(
     if chosen.is_none() && fallback {
         let region = reference::get_province(conn, province)?
             .ok_or(ApiError::NotFound { entity: "province" })?;
+        let set = persistence::neighbours::of(conn, &sel.id, province)?;
+        let region_provinces: Vec<String> =
+            reference::list_provinces(conn, Some(&region.region_code))?
+                .into_iter()
+                .map(|p| p.sigla)
+                .collect();
         let mut neighbours = Vec::new();
-        for p in reference::list_provinces(conn, Some(&region.region_code))? {
-            if p.sigla != province {
-                neighbours.extend(ranked_candidates(conn, &sel.id, &p.sigla)?);
-            }
+        for p in fallback_neighbours(province, &set, &region_provinces) {
+            neighbours.extend(ranked_candidates(conn, &sel.id, &p)?);
         }
         chosen = next_from_neighbours(&neighbours).map(|c| (c.entry.application_no.clone(), true));
     }
@@ -270,10 +275,13 @@ pub fn act_on_candidate(
     today: NaiveDate,
 ) -> ApiResult<ApplicationRow> {
     let state = candidate_state(&application.state)?;
-    // Once a contract exists, it is ended through the contract (recesso, esclusione).
+    // Once a contract exists, it is ended through the contract (recesso,
+    // esclusione); a cancelled draft no longer holds the candidate.
     if let Some(nav) = persistence::contracts::navigator_of_application(conn, &application.id)? {
         if let Some(c) = persistence::contracts::contract_of_navigator(conn, &nav.id)? {
-            return Err(ApiError::conflict("candidate-has-contract", c.id));
+            if c.cancelled_on.is_none() {
+                return Err(ApiError::conflict("candidate-has-contract", c.id));
+            }
         }
     }
     let (next, delta) = scorrimento::candidate_action(state, action)
@@ -336,4 +344,62 @@ pub fn act_on_candidate(
         Some(&serde_json::json!({ "state": after.state, "reason": reason })),
     )?;
     Ok(after)
+}
+
+/// What the cancellation of a draft does to the offer it came from and to
+/// its candidate (DOMAIN.md §5), in the transaction that cancelled it: the
+/// accepted offer is withdrawn, the seat it filled is vacant at once, and
+/// the candidate leaves the list as after a renuncia.
+pub fn release_cancelled_draft(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    contract: &persistence::contracts::ContractRow,
+    reason: &str,
+) -> ApiResult<()> {
+    let sel = selection::get_selection(conn, &contract.selection_id)?.ok_or(ApiError::Internal)?;
+    let offer = offers::get_offer(conn, &contract.offer_id)?.ok_or(ApiError::Internal)?;
+    let (offer_status, candidate, delta) = scorrimento::draft_cancelled(sel.decline_is_final);
+    // A draft's offer stays accepted and its candidate too: neither can move
+    // while the contract exists, so a refusal here is a broken record.
+    if !offers::close_accepted(conn, &offer.id, offer_status.as_str(), reason)? {
+        return Err(ApiError::Internal);
+    }
+    let application =
+        selection::get_application(conn, &offer.application_id)?.ok_or(ApiError::Internal)?;
+    if !selection::change_candidate_state(
+        conn,
+        &application.id,
+        CandidateState::Accepted.as_str(),
+        candidate.as_str(),
+        Some(reason),
+    )? {
+        return Err(ApiError::Internal);
+    }
+    selection::move_seats(
+        conn,
+        &contract.selection_id,
+        &contract.province_sigla,
+        delta.filled,
+        delta.pending,
+    )?;
+    let after = offers::get_offer(conn, &offer.id)?;
+    audit::append(
+        conn,
+        ctx,
+        "offer.withdrawn",
+        "offer",
+        &offer.id,
+        Some(&offer),
+        after.as_ref(),
+    )?;
+    audit::append(
+        conn,
+        ctx,
+        "candidate.contract_cancelled",
+        "candidate",
+        &application.id,
+        Some(&serde_json::json!({ "state": application.state })),
+        Some(&serde_json::json!({ "state": candidate.as_str(), "reason": reason })),
+    )?;
+    Ok(())
 }

@@ -232,6 +232,7 @@ mod tests {
             end_date: Some(d("2021-04-30")),
             early_end: None,
             suspensions: Vec::new(),
+            cancelled_on: None,
         }
     }
 

@@ -20,15 +20,19 @@ pub enum ContractStatus {
     Active,
     Suspended,
     Ended,
+    /// A draft HR cancelled because its candidate never signed: it never
+    /// runs and holds no seat.
+    Cancelled,
 }
 
 impl ContractStatus {
-    pub const ALL: [ContractStatus; 5] = [
+    pub const ALL: [ContractStatus; 6] = [
         Self::Draft,
         Self::Signed,
         Self::Active,
         Self::Suspended,
         Self::Ended,
+        Self::Cancelled,
     ];
 
     pub fn parse(raw: &str) -> Option<Self> {
@@ -42,6 +46,33 @@ impl ContractStatus {
             Self::Active => "active",
             Self::Suspended => "suspended",
             Self::Ended => "ended",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The type of a contract (DOMAIN.md §6). The programme has one: every
+/// Navigator collaborates with ANPAL Servizi on a co.co.co.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    /// Collaborazione coordinata e continuativa.
+    Cococo,
+}
+
+impl ContractType {
+    pub const ALL: [ContractType; 1] = [Self::Cococo];
+
+    /// The type of every contract drafted from an accepted offer.
+    pub const OF_THE_PROGRAMME: ContractType = Self::Cococo;
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == raw)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cococo => "cococo",
         }
     }
 }
@@ -99,6 +130,8 @@ pub struct ContractDates {
     /// resignation effective on D ends it on D).
     pub early_end: Option<(EndCause, NaiveDate)>,
     pub suspensions: Vec<Suspension>,
+    /// The day HR cancelled the draft, which is then never signed.
+    pub cancelled_on: Option<NaiveDate>,
 }
 
 impl ContractDates {
@@ -121,7 +154,11 @@ impl ContractDates {
     /// The state on `day`.
     pub fn status_on(&self, day: NaiveDate) -> ContractStatus {
         let (Some(signed), Some(start)) = (self.signed_on, self.start_date) else {
-            return ContractStatus::Draft;
+            return if self.cancelled_on.is_some_and(|c| c <= day) {
+                ContractStatus::Cancelled
+            } else {
+                ContractStatus::Draft
+            };
         };
         if day < signed {
             return ContractStatus::Draft;
@@ -168,6 +205,40 @@ impl ContractDates {
             self.status_on(day),
             ContractStatus::Signed | ContractStatus::Active | ContractStatus::Suspended
         )
+    }
+}
+
+/// Why a contract cannot be cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CancellationRefused {
+    /// Signed: a signed contract ends by resignation, withdrawal or
+    /// exclusion, never by cancellation.
+    #[error("the contract is signed")]
+    Signed,
+    /// Cancelled already: a second cancellation would free the seat twice.
+    #[error("the contract is cancelled already")]
+    Cancelled,
+}
+
+impl CancellationRefused {
+    /// The problem code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Signed => "contract-signed",
+            Self::Cancelled => "contract-cancelled",
+        }
+    }
+}
+
+/// Only a draft is cancelled: its candidate accepted the offer but never
+/// signed, and the seat they held goes back to the province.
+pub fn check_cancellation(contract: &ContractDates) -> Result<(), CancellationRefused> {
+    if contract.signed_on.is_some() {
+        Err(CancellationRefused::Signed)
+    } else if contract.cancelled_on.is_some() {
+        Err(CancellationRefused::Cancelled)
+    } else {
+        Ok(())
     }
 }
 
@@ -308,6 +379,7 @@ mod tests {
             end_date: Some(d("2021-04-30")),
             early_end: None,
             suspensions: vec![],
+            cancelled_on: None,
         }
     }
 
@@ -327,6 +399,50 @@ mod tests {
             ..contract_2019()
         };
         assert_eq!(draft.status_on(d("2020-01-01")), ContractStatus::Draft);
+    }
+
+    #[test]
+    fn only_a_draft_is_cancelled_and_once() {
+        let draft = ContractDates {
+            signed_on: None,
+            start_date: None,
+            ..contract_2019()
+        };
+        assert_eq!(check_cancellation(&draft), Ok(()));
+        assert_eq!(
+            check_cancellation(&contract_2019()),
+            Err(CancellationRefused::Signed)
+        );
+        let cancelled = ContractDates {
+            cancelled_on: Some(d("2019-08-01")),
+            ..draft
+        };
+        assert_eq!(
+            check_cancellation(&cancelled),
+            Err(CancellationRefused::Cancelled)
+        );
+        assert_eq!(CancellationRefused::Signed.code(), "contract-signed");
+        assert_eq!(CancellationRefused::Cancelled.code(), "contract-cancelled");
+        // A draft until the day of its cancellation, cancelled from then on;
+        // it never holds or gives back a seat by its dates.
+        assert_eq!(cancelled.status_on(d("2019-07-31")), ContractStatus::Draft);
+        assert_eq!(
+            cancelled.status_on(d("2019-08-01")),
+            ContractStatus::Cancelled
+        );
+        assert!(!cancelled.holds_seat_on(d("2019-08-01")));
+        assert_eq!(cancelled.end_cause_on(d("2019-08-01")), None);
+    }
+
+    #[test]
+    fn the_programme_has_one_contract_type() {
+        assert_eq!(ContractType::OF_THE_PROGRAMME, ContractType::Cococo);
+        for t in ContractType::ALL {
+            assert_eq!(ContractType::parse(t.as_str()), Some(t));
+        }
+        for s in ContractStatus::ALL {
+            assert_eq!(ContractStatus::parse(s.as_str()), Some(s));
+        }
     }
 
     #[test]

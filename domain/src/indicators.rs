@@ -370,6 +370,7 @@ mod tests {
             end_date: Some(d("2021-04-30")),
             early_end: None,
             suspensions: vec![],
+            cancelled_on: None,
         }
     }
 

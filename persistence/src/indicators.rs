@@ -25,6 +25,7 @@ pub struct ContractDays {
     pub end_date: NaiveDate,
     pub end_cause: Option<String>,
     pub end_effective_on: Option<NaiveDate>,
+    pub cancelled_on: Option<NaiveDate>,
 }
 
 /// A Navigator's place.

@@ -173,6 +173,39 @@ async fn a_draft_keeps_the_seat_of_its_offer(app: TestApp) {
 }
 both_engines!(a_draft_keeps_the_seat_of_its_offer);
 
+/// A contract is a co.co.co. (DOMAIN.md §6) with the pay of its selection,
+/// copied when it is drafted.
+async fn a_contract_records_its_type_and_the_pay_of_its_selection(app: TestApp) {
+    let hr = app.user_with_role("hr", &[]).await;
+    let (sel, _) = app
+        .selection_2019_with(
+            &hr,
+            &json!({ "annual_pay_cents": 3_012_345, "monthly_expenses_cents": 41_000 }),
+            &[("RM", 1)],
+            2,
+        )
+        .await;
+    let draft = app.drafted(&hr, &sel, "RM").await;
+    for c in [
+        draft.clone(),
+        contract_of(&app, &hr, &id_of(&draft)).await,
+        json_of(
+            app.sign_contract(&hr, &id_of(&draft), &sign("2019-07-29", "2019-07-31"))
+                .await,
+            StatusCode::OK,
+        )
+        .await,
+    ] {
+        assert_eq!(c["contract_type"], "cococo", "{c}");
+        assert_eq!(c["annual_pay_cents"], 3_012_345, "{c}");
+        assert_eq!(c["monthly_expenses_cents"], 41_000, "{c}");
+    }
+}
+both_engines!(
+    a_contract_records_its_type_and_the_pay_of_its_selection,
+    in_2019
+);
+
 /// Signing: dates in order and not before the rankings' publication; the
 /// end defaults to the selection's (30 April 2021); once only.
 async fn signing_checks_its_dates_and_happens_once(app: TestApp) {

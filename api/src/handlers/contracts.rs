@@ -3,10 +3,10 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use domain::account::{NewAccount, Role};
-use domain::contract::{self, ContractStatus, EndCause, Suspension};
+use domain::contract::{self, ContractStatus, ContractType, EndCause, Suspension};
 use openapi::dto::{
     BulkExtendRequest, BulkExtendResult, ContractQuery, ContractView, DraftContractRequest,
-    ExtendRequest, MyResignationRequest, OffboardingQuery, OffboardingView, Page,
+    ExtendRequest, MyResignationRequest, OffboardingQuery, OffboardingView, Page, ReasonRequest,
     ResignationRequest, SignRequest, SuspensionRequest, TerminateRequest, TerminationCause,
 };
 use openapi::Problem;
@@ -29,6 +29,7 @@ fn state_of(c: &ContractRow) -> serde_json::Value {
     serde_json::json!({
         "signed_on": c.signed_on, "start_date": c.start_date, "end_date": c.end_date,
         "end_cause": c.end_cause, "end_effective_on": c.end_effective_on,
+        "cancelled_on": c.cancelled_on, "cancellation_reason": c.cancellation_reason,
     })
 }
 
@@ -122,6 +123,7 @@ pub async fn draft_contract(
                     end_date: sel.contract_end,
                     annual_pay_cents: sel.annual_pay_cents,
                     monthly_expenses_cents: sel.monthly_expenses_cents,
+                    contract_type: ContractType::OF_THE_PROGRAMME,
                 },
             )?;
             audit::append::<(), _>(
@@ -150,7 +152,7 @@ pub async fn draft_contract(
     security(("bearer_auth" = [])),
     responses(
         (status = 200, body = ContractView),
-        (status = 409, description = "contract-already-signed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "contract-already-signed or contract-cancelled", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -171,15 +173,16 @@ pub async fn sign_contract(
     let (v, cutoff) = state
         .write(move |conn| {
             let (c, nav, application_no) = load(conn, &id)?;
-            if c.signed_on.is_some() {
-                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
-            }
+            refuse_signature(&c)?;
             let sel = selection::get_selection(conn, &c.selection_id)?.ok_or(ApiError::Internal)?;
             let published = sel.rankings_published_on.ok_or(ApiError::Internal)?;
             let end = req.end_date.unwrap_or(c.end_date);
             contract::check_signature(req.signed_on, req.start_date, end, published)?;
             if !store::sign(conn, &c.id, req.signed_on, req.start_date, end)? {
-                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
+                // Signed or cancelled by a request that committed first.
+                let now = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+                refuse_signature(&now)?;
+                return Err(ApiError::conflict("contract-changed", c.id.clone()));
             }
             if accounts::find_by_navigator(conn, &nav.id)?.is_none() {
                 let new = NewAccount::parse(
@@ -209,6 +212,77 @@ pub async fn sign_contract(
         })
         .await?;
     state.apply_cutoff(cutoff);
+    Ok(web::Json(v))
+}
+
+/// Only a draft is signed: not a signed one again, nor a cancelled one.
+fn refuse_signature(c: &ContractRow) -> ApiResult<()> {
+    if c.signed_on.is_some() {
+        Err(ApiError::conflict("contract-already-signed", c.id.clone()))
+    } else if c.cancelled_on.is_some() {
+        Err(ApiError::conflict("contract-cancelled", c.id.clone()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Cancels a draft whose candidate never signed, with the reason: the seat
+/// it held is vacant at once (the next call can be made), the accepted
+/// offer is withdrawn and the candidate leaves the list as after a renuncia
+/// (DOMAIN.md §5). A signed contract is not cancelled: it ends by
+/// resignation, withdrawal or exclusion.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    request_body = ReasonRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = ContractView),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "contract-signed or contract-cancelled", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "reason required", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contracts/{id}/cancel")]
+pub async fn cancel_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<ReasonRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let reason = body.0.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::violation("reason", "required"));
+    }
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let v = state
+        .write(move |conn| {
+            let (c, nav, no) = load(conn, &id)?;
+            let refused = |e: contract::CancellationRefused| ApiError::conflict(e.code(), &c.id);
+            contract::check_cancellation(&dates(conn, &c)?).map_err(refused)?;
+            if !store::cancel(conn, &c.id, today, &reason)? {
+                // Signed or cancelled by a request that committed first.
+                let now = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+                contract::check_cancellation(&dates(conn, &now)?).map_err(refused)?;
+                return Err(ApiError::conflict("contract-changed", c.id.clone()));
+            }
+            let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+            crate::scorrimento::release_cancelled_draft(conn, &ctx, &after, &reason)?;
+            audit::append(
+                conn,
+                &ctx,
+                "contract.cancelled",
+                "contract",
+                &c.id,
+                Some(&state_of(&c)),
+                Some(&state_of(&after)),
+            )?;
+            view(conn, &after, &nav, &no, today)
+        })
+        .await?;
     Ok(web::Json(v))
 }
 
@@ -242,7 +316,7 @@ pub async fn list_contracts(
         Some(s) => Some(
             ContractStatus::parse(s).ok_or_else(|| ApiError::InvalidQuery {
                 field: "status".into(),
-                detail: format!("{s}: draft, signed, active, suspended or ended"),
+                detail: format!("{s}: draft, signed, active, suspended, ended or cancelled"),
             })?,
         ),
     };

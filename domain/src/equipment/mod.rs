@@ -552,6 +552,7 @@ mod tests {
             end_date: Some(d("2021-04-30")),
             early_end: None,
             suspensions: vec![],
+            cancelled_on: None,
         };
         assert!(!may_receive(&c, d("2019-07-28")));
         assert!(may_receive(&c, d("2019-07-29")));

@@ -1,6 +1,9 @@
 //! An application to a selection (DOMAIN.md §4.1): one per codice fiscale,
 //! for one province, with a degree grade.
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Datelike, NaiveDate};
 
 use super::codice_fiscale::CodiceFiscale;
@@ -133,6 +136,47 @@ impl NewApplication {
     }
 }
 
+/// One application per person (codice fiscale) per selection (DOMAIN.md
+/// §4.1), over the applications the selection already holds and those a
+/// file adds row by row. The database's unique key stays as a backstop.
+#[derive(Debug)]
+pub struct OnePerPerson<'a> {
+    /// The codici fiscali the selection already holds (upper case).
+    known: &'a HashSet<String>,
+    /// Those of the file so far, with the line each came on.
+    seen: HashMap<String, u64>,
+}
+
+impl<'a> OnePerPerson<'a> {
+    /// `rows`: how many applications are expected, to size the record once.
+    pub fn new(known: &'a HashSet<String>, rows: usize) -> Self {
+        Self {
+            known,
+            seen: HashMap::with_capacity(rows),
+        }
+    }
+
+    /// Admits the person's application on `line`, or says why not: they
+    /// applied earlier in the same file (`duplicate-in-file`, naming that
+    /// line) or to this selection already (`already-applied`).
+    pub fn admit(&mut self, codice_fiscale: &CodiceFiscale, line: u64) -> Result<(), Violation> {
+        match self.seen.entry(codice_fiscale.as_str().to_owned()) {
+            Entry::Occupied(first) => Err(Violation::new("codice_fiscale", "duplicate-in-file")
+                .with_detail(first.get().to_string())
+                .at_line(line)),
+            Entry::Vacant(slot) => {
+                let known = self.known.contains(slot.key());
+                slot.insert(line);
+                if known {
+                    Err(Violation::new("codice_fiscale", "already-applied").at_line(line))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +249,27 @@ mod tests {
         assert!(NewApplication::parse(&i, d("2019-04-18")).is_ok());
         i.birth_date = d("2001-04-19");
         assert!(NewApplication::parse(&i, d("2019-04-18")).is_err());
+    }
+
+    #[test]
+    fn one_application_per_person_per_selection() {
+        let cf = |raw: &str| CodiceFiscale::parse("codice_fiscale", raw).unwrap();
+        let known: HashSet<String> = ["BNCGLI90A41H501E".to_owned()].into();
+        let mut rule = OnePerPerson::new(&known, 3);
+        assert_eq!(rule.admit(&cf("RSSMRA85T10A562S"), 2), Ok(()));
+        // The same person again in the file: the line they first came on.
+        let again = rule.admit(&cf("rssmra85t10a562s"), 5).unwrap_err();
+        assert_eq!(
+            (again.code, again.detail.as_deref(), again.line),
+            ("duplicate-in-file", Some("2"), Some(5))
+        );
+        // Someone the selection already holds.
+        let known_one = rule.admit(&cf("BNCGLI90A41H501E"), 6).unwrap_err();
+        assert_eq!(
+            (known_one.field.as_str(), known_one.code, known_one.line),
+            ("codice_fiscale", "already-applied", Some(6))
+        );
+        assert_eq!(rule.admit(&cf("VRDGPP13R10B293P"), 7), Ok(()));
     }
 
     #[test]

@@ -90,6 +90,7 @@ pub fn check_under_contract(
         ContractStatus::Draft if c.signed_on.is_none() || c.start_date.is_none() => {
             Err(Violation::new(field, "contract-not-signed"))
         }
+        ContractStatus::Cancelled => Err(Violation::new(field, "contract-not-signed")),
         ContractStatus::Draft | ContractStatus::Signed | ContractStatus::Ended => {
             let start = c.start_date.map(|d| d.to_string()).unwrap_or_default();
             let last = c.last_day().map(|d| d.to_string()).unwrap_or_default();
@@ -132,6 +133,7 @@ mod tests {
                 from: d("2019-10-01"),
                 to: d("2019-10-31"),
             }],
+            cancelled_on: None,
         }
     }
 

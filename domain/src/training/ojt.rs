@@ -159,6 +159,7 @@ mod tests {
                 from: d("2019-10-01"),
                 to: d("2019-10-31"),
             }],
+            cancelled_on: None,
         }
     }
 

@@ -3,7 +3,7 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use domain::selection::application::{ApplicationInput, NewApplication};
+use domain::selection::application::{ApplicationInput, NewApplication, OnePerPerson};
 use domain::{Violation, Violations};
 use openapi::dto::ImportResult;
 use openapi::Problem;
@@ -58,7 +58,7 @@ pub fn parse_application_file(
     let rows = bytes.iter().filter(|&&b| b == b'\n').count();
     let mut bad = Violations::new();
     let mut out = Vec::with_capacity(rows);
-    let mut seen_cf: HashMap<String, u64> = HashMap::with_capacity(rows);
+    let mut one_per_person = OnePerPerson::new(&ctx.known_codici, rows);
     let mut seen_no: HashMap<String, u64> = HashMap::with_capacity(rows);
     csv_import::each_record(bytes, &CSV_HEADER, |line, r| {
         let birth = csv_import::date_cell(&r[4], "birth_date", line)
@@ -97,20 +97,8 @@ pub fn parse_application_file(
                             .at_line(line),
                     );
                 }
-                match seen_cf.entry(a.codice_fiscale.as_str().to_owned()) {
-                    Entry::Occupied(first) => bad.push(
-                        Violation::new("codice_fiscale", "duplicate-in-file")
-                            .with_detail(first.get().to_string())
-                            .at_line(line),
-                    ),
-                    Entry::Vacant(slot) => {
-                        if ctx.known_codici.contains(slot.key()) {
-                            bad.push(
-                                Violation::new("codice_fiscale", "already-applied").at_line(line),
-                            );
-                        }
-                        slot.insert(line);
-                    }
+                if let Err(v) = one_per_person.admit(&a.codice_fiscale, line) {
+                    bad.push(v);
                 }
                 match seen_no.entry(a.application_no.clone()) {
                     Entry::Occupied(first) => bad.push(
