@@ -536,9 +536,11 @@ mod tests {
         }
 
         // In the figures: a call, a lapse, no pending offer and the seat vacant.
-        let mut r = Records::default();
-        r.posts = vec![(place("12", "RM"), 1, d("2019-04-18"))];
-        r.offers = vec![unwritten];
+        let r = Records {
+            posts: vec![(place("12", "RM"), 1, d("2019-04-18"))],
+            offers: vec![unwritten],
+            ..Records::default()
+        };
         let (t, _) = compute_on(&r, "2019-07-10", |_| true, None);
         assert_eq!(
             (
@@ -563,10 +565,9 @@ mod tests {
 
     #[test]
     fn a_cpi_counts_once_it_has_had_a_navigator_even_after_they_moved() {
-        let mut r = Records::default();
         // Moved from RM-01 to RM-02 on 1 October; an assignment to RM-03
         // was closed before its first day.
-        r.assignments = vec![
+        let assignments = vec![
             (
                 "RM-01".into(),
                 place("12", "RM"),
@@ -581,6 +582,10 @@ mod tests {
                 Some(d("2019-10-31")),
             ),
         ];
+        let r = Records {
+            assignments,
+            ..Records::default()
+        };
         let cpis = |day: &str| compute_on(&r, day, |_| true, None).0.cpis_with_navigators;
         assert_eq!(cpis("2019-09-01"), 0);
         assert_eq!(cpis("2019-09-02"), 1);
