@@ -100,6 +100,7 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
                 province: o.province.clone(),
             },
             called_on,
+            deadline: o.deadline,
             outcome,
             seat_released_on,
         });

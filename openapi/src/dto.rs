@@ -693,9 +693,13 @@ pub struct SeatView {
     pub province: String,
     pub region: String,
     pub posts: i64,
-    /// Seats taken by accepted offers (and, from the contract on, by contracts).
+    /// Seats filled by signed or active contracts (DOMAIN.md §5).
     pub filled: i64,
+    /// Seats held by accepted offers whose contract is not signed yet (no
+    /// draft, or a draft).
+    pub accepted_unsigned: i64,
     pub pending_offers: i64,
+    /// Posts neither filled, nor accepted unsigned, nor held by a pending offer.
     pub vacant: i64,
 }
 

@@ -452,6 +452,7 @@ diesel::table! {
         on_the_job_filled_on -> Nullable<Date>,
         completed_on -> Nullable<Date>,
         updated_at -> Timestamp,
+        body_version -> Integer,
     }
 }
 
