@@ -1,5 +1,6 @@
 //! Regions and provinces: the codes every other record points at.
 
+use crate::RuleCode;
 use crate::violation::Violation;
 
 /// An ISTAT region code, `01`..`20`.
@@ -14,7 +15,7 @@ impl RegionCode {
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(Violation::new(field, "invalid-region-code").with_detail(raw))
+            Err(Violation::new(field, RuleCode::InvalidRegionCode).with_detail(raw))
         }
     }
 
@@ -40,7 +41,7 @@ impl ProvinceSigla {
         if upper.len() == 2 && upper.bytes().all(|b| b.is_ascii_uppercase()) {
             Ok(Self(upper))
         } else {
-            Err(Violation::new(field, "invalid-province-sigla").with_detail(raw))
+            Err(Violation::new(field, RuleCode::InvalidProvinceSigla).with_detail(raw))
         }
     }
 

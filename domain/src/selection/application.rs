@@ -1,6 +1,7 @@
 //! An application to a selection (DOMAIN.md §4.1): one per codice fiscale,
 //! for one province, with a degree grade.
 
+use crate::RuleCode;
 use chrono::{Datelike, NaiveDate};
 
 use super::codice_fiscale::CodiceFiscale;
@@ -42,9 +43,9 @@ pub struct NewApplication {
 fn text(v: &mut Violations, field: &str, raw: &str, max: usize) -> String {
     let t = raw.trim();
     if t.is_empty() {
-        v.push(Violation::new(field, "required"));
+        v.push(Violation::new(field, RuleCode::Required));
     } else if t.chars().count() > max {
-        v.push(Violation::new(field, "too-long").with_detail(max.to_string()));
+        v.push(Violation::new(field, RuleCode::TooLong).with_detail(max));
     }
     t.to_owned()
 }
@@ -73,7 +74,7 @@ impl NewApplication {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
         {
             v.push(
-                Violation::new("application_no", "invalid-application-no")
+                Violation::new("application_no", RuleCode::InvalidApplicationNo)
                     .with_detail(&application_no),
             );
         }
@@ -84,8 +85,8 @@ impl NewApplication {
         let last_name = text(&mut v, "last_name", input.last_name, 100);
         if input.birth_date.year() < 1900 || age_on(input.birth_date, published_on) < MINIMUM_AGE {
             v.push(
-                Violation::new("birth_date", "implausible-birth-date")
-                    .with_detail(input.birth_date.to_string()),
+                Violation::new("birth_date", RuleCode::ImplausibleBirthDate)
+                    .with_detail(input.birth_date),
             );
         }
         let email = Email::parse("email", input.email)
@@ -102,7 +103,7 @@ impl NewApplication {
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '/'));
             if !shape || !(6..=15).contains(&digits) {
-                v.push(Violation::new("phone", "invalid-phone").with_detail(p));
+                v.push(Violation::new("phone", RuleCode::InvalidPhone).with_detail(p));
             }
         }
         let province = ProvinceSigla::parse("province_sigla", input.province_sigla)
@@ -181,7 +182,7 @@ mod tests {
             .unwrap_err()
             .0
             .into_iter()
-            .map(|v| (v.field, v.code))
+            .map(|v| (v.field, v.code.as_str()))
             .collect();
         assert_eq!(
             codes,
