@@ -139,9 +139,9 @@ impl NewAccount {
         for (i, r) in regions.iter().enumerate() {
             match RegionCode::parse(&format!("regions[{i}]"), r) {
                 Ok(c) if !codes.contains(&c) => codes.push(c),
-                Ok(_) => {
-                    v.push(Violation::new(format!("regions[{i}]"), RuleCode::Duplicate).with_detail(r))
-                }
+                Ok(_) => v.push(
+                    Violation::new(format!("regions[{i}]"), RuleCode::Duplicate).with_detail(r),
+                ),
                 Err(e) => v.push(e),
             }
         }

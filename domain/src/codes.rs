@@ -89,6 +89,7 @@ codes! {
         EmptyFile = "empty-file",
         WrongHeader = "wrong-header",
         WrongColumnCount = "wrong-column-count",
+        Unreadable = "unreadable",
         DuplicateInFile = "duplicate-in-file",
         NotANumber = "not-a-number",
         InvalidDate = "invalid-date",
@@ -130,6 +131,7 @@ codes! {
         BeforeTheNotice = "before-the-notice",
 
         // Contracts and HR events.
+        RequirementsNotVerified = "requirements-not-verified",
         SignedBeforeRankingPublished = "signed-before-ranking-published",
         StartsBeforeSignature = "starts-before-signature",
         ContractNotSigned = "contract-not-signed",

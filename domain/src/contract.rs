@@ -187,7 +187,10 @@ pub fn check_signature(
         );
     }
     if start_date < signed_on {
-        v.push(Violation::new("start_date", RuleCode::StartsBeforeSignature));
+        v.push(Violation::new(
+            "start_date",
+            RuleCode::StartsBeforeSignature,
+        ));
     }
     if end_date < start_date {
         v.push(Violation::new("end_date", RuleCode::EndsBeforeItStarts));
@@ -238,7 +241,10 @@ pub fn check_resignation(
         v.push(Violation::new("effective_on", RuleCode::BeforeNotice).with_detail(earliest));
     }
     if contract.start_date.is_some_and(|s| effective_on < s) {
-        v.push(Violation::new("effective_on", RuleCode::BeforeContractStart));
+        v.push(Violation::new(
+            "effective_on",
+            RuleCode::BeforeContractStart,
+        ));
     }
     if contract.end_date.is_some_and(|e| effective_on > e) {
         v.push(Violation::new("effective_on", RuleCode::AfterContractEnd));

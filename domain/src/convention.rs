@@ -53,8 +53,7 @@ impl Convention {
         if let Some(until) = valid_until {
             if until < signed_on {
                 v.push(
-                    Violation::new("valid_until", RuleCode::EndsBeforeItStarts)
-                        .with_detail(until),
+                    Violation::new("valid_until", RuleCode::EndsBeforeItStarts).with_detail(until),
                 );
             }
         }

@@ -1,8 +1,8 @@
 //! Centri per l'Impiego: the job centres Navigators are placed in.
 
-use crate::RuleCode;
 use crate::reference::ProvinceSigla;
 use crate::violation::{Violation, Violations};
+use crate::RuleCode;
 
 /// A CPI ready to be stored: every field checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +109,11 @@ mod tests {
             capacity: Some(0),
         };
         let err = NewCpi::parse(&bad).unwrap_err();
-        let fields: Vec<_> = err.0.iter().map(|v| (v.field.as_str(), v.code.as_str())).collect();
+        let fields: Vec<_> = err
+            .0
+            .iter()
+            .map(|v| (v.field.as_str(), v.code.as_str()))
+            .collect();
         assert_eq!(
             fields,
             vec![

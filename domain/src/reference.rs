@@ -1,7 +1,7 @@
 //! Regions and provinces: the codes every other record points at.
 
-use crate::RuleCode;
 use crate::violation::Violation;
+use crate::RuleCode;
 
 /// An ISTAT region code, `01`..`20`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -22,9 +22,14 @@ pub enum Param {
     /// From a first day to a last one (open-ended when `None`).
     Period(NaiveDate, Option<NaiveDate>),
     /// What the values add up to, and what they must.
-    Sum { got: i64, wanted: i64 },
+    Sum {
+        got: i64,
+        wanted: i64,
+    },
     /// The 1-based position of a character in a value.
     Position(usize),
+    /// Something named, on a day: a training item and its completion.
+    TextOn(String, NaiveDate),
 }
 
 impl From<String> for Param {

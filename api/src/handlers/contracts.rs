@@ -4,12 +4,14 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::account::{NewAccount, Role};
 use domain::contract::{self, ContractStatus, EndCause, Suspension};
+use domain::RuleCode;
 use openapi::dto::{
     BulkExtendRequest, BulkExtendResult, ContractQuery, ContractView, DraftContractRequest,
     ExtendRequest, MyResignationRequest, OffboardingQuery, OffboardingView, Page,
     ResignationRequest, SignRequest, SuspensionRequest, TerminateRequest, TerminationCause,
 };
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::contracts::{
     self as store, ContractFilter, ContractRow, NewContract, NewNavigator,
@@ -73,7 +75,7 @@ pub async fn draft_contract(
     if !body.0.requirements_verified {
         return Err(ApiError::violation(
             "requirements_verified",
-            "requirements-not-verified",
+            RuleCode::RequirementsNotVerified,
         ));
     }
     let id = id.into_inner();
@@ -84,10 +86,16 @@ pub async fn draft_contract(
             let offer =
                 offers::get_offer(conn, &id)?.ok_or(ApiError::NotFound { entity: "offer" })?;
             if offer.status != "accepted" {
-                return Err(ApiError::conflict("offer-not-accepted", offer.status));
+                return Err(ApiError::conflict(
+                    ProblemType::OfferNotAccepted,
+                    offer.status,
+                ));
             }
             if store::contract_of_offer(conn, &offer.id)?.is_some() {
-                return Err(ApiError::conflict("contract-exists", offer.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractExists,
+                    offer.id.clone(),
+                ));
             }
             let sel =
                 selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
@@ -172,14 +180,20 @@ pub async fn sign_contract(
         .write(move |conn| {
             let (c, nav, application_no) = load(conn, &id)?;
             if c.signed_on.is_some() {
-                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractAlreadySigned,
+                    c.id.clone(),
+                ));
             }
             let sel = selection::get_selection(conn, &c.selection_id)?.ok_or(ApiError::Internal)?;
             let published = sel.rankings_published_on.ok_or(ApiError::Internal)?;
             let end = req.end_date.unwrap_or(c.end_date);
             contract::check_signature(req.signed_on, req.start_date, end, published)?;
             if !store::sign(conn, &c.id, req.signed_on, req.start_date, end)? {
-                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractAlreadySigned,
+                    c.id.clone(),
+                ));
             }
             if accounts::find_by_navigator(conn, &nav.id)?.is_none() {
                 let new = NewAccount::parse(
@@ -332,7 +346,7 @@ pub async fn extend_contract(
     let id = id.into_inner();
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -349,7 +363,10 @@ pub async fn extend_contract(
                 None,
                 ctx.actor.as_deref(),
             )? {
-                return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractChanged,
+                    c.id.clone(),
+                ));
             }
             let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
             let cutoff = update_cutoff(conn, &after)?;
@@ -386,7 +403,7 @@ pub async fn extend_contracts(
 ) -> ApiResult<web::Json<BulkExtendResult>> {
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -424,7 +441,10 @@ pub async fn extend_contracts(
                     Some(&batch_id),
                     ctx.actor.as_deref(),
                 )? {
-                    return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                    return Err(ApiError::conflict(
+                        ProblemType::ContractChanged,
+                        c.id.clone(),
+                    ));
                 }
                 let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
                 cutoffs.extend(update_cutoff(conn, &after)?);
@@ -519,7 +539,7 @@ fn end_contract(
         submitted_on,
         reason,
     )? {
-        return Err(ApiError::conflict("contract-ended", c.id.clone()));
+        return Err(ApiError::conflict(ProblemType::ContractEnded, c.id.clone()));
     }
     let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
     let cutoff = update_cutoff(conn, &after)?;
@@ -591,7 +611,7 @@ pub async fn terminate_contract(
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let cause = match req.cause {
         TerminationCause::Withdrawn => EndCause::Withdrawn,
@@ -629,7 +649,7 @@ pub async fn suspend_contract(
     let id = id.into_inner();
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -637,7 +657,7 @@ pub async fn suspend_contract(
         .write(move |conn| {
             let (c, nav, no) = load(conn, &id)?;
             if c.signed_on.is_none() {
-                return Err(ApiError::violation("contract", "contract-not-signed"));
+                return Err(ApiError::violation("contract", RuleCode::ContractNotSigned));
             }
             contract::check_suspension(&dates(conn, &c)?, Suspension { from: req.from, to: req.to })?;
             store::insert_suspension(conn, &c.id, req.from, req.to, req.reason.trim(), ctx.actor.as_deref())?;

@@ -1,8 +1,8 @@
 //! The identifiers of the kit: IMEI and ICCID with their Luhn check digit,
 //! Italian mobile numbers, mailbox addresses.
 
-use crate::RuleCode;
 use crate::violation::Violation;
+use crate::RuleCode;
 
 /// Luhn (mod 10) over all digits, the last being the check digit.
 fn luhn_valid(digits: &str) -> bool {
@@ -48,9 +48,7 @@ pub fn iccid(field: &str, raw: &str) -> Result<String, Violation> {
         || !d.chars().all(|c| c.is_ascii_digit())
         || !d.starts_with("89")
     {
-        return Err(
-            Violation::new(field, RuleCode::InvalidIccid)
-        );
+        return Err(Violation::new(field, RuleCode::InvalidIccid));
     }
     if !luhn_valid(&d) {
         return Err(Violation::new(field, RuleCode::IccidCheckDigit).with_detail(d));

@@ -433,7 +433,11 @@ impl NewItem {
                 }
             }
             ItemKind::Mailbox => {
-                v.check(present(input.mailbox).is_some(), "mailbox", RuleCode::Required);
+                v.check(
+                    present(input.mailbox).is_some(),
+                    "mailbox",
+                    RuleCode::Required,
+                );
             }
         }
         let kit_part = KitPart::of(kind, plan);
@@ -644,7 +648,10 @@ mod tests {
         bad.imei = Some("490154203237517");
         bad.mailbox = Some("x@y.it");
         let e = NewItem::parse(&bad).unwrap_err();
-        let codes: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code.as_str())).collect();
+        let codes: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             codes,
             vec![("mailbox", "not-for-kind"), ("imei", "imei-check-digit")]

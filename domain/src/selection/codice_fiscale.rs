@@ -54,8 +54,9 @@ impl CodiceFiscale {
         let code = raw.trim().to_ascii_uppercase();
         let b = code.as_bytes();
         if b.len() != Self::LEN || !code.is_ascii() {
-            return Err(Violation::new(field, RuleCode::InvalidCodiceFiscaleFormat)
-                .with_detail(Self::LEN));
+            return Err(
+                Violation::new(field, RuleCode::InvalidCodiceFiscaleFormat).with_detail(Self::LEN)
+            );
         }
         if let Some(pos) = first_layout_error(b) {
             return Err(Violation::new(field, RuleCode::InvalidCodiceFiscaleFormat)
@@ -259,11 +260,7 @@ mod tests {
 
     #[test]
     fn layout_errors_name_the_position() {
-        let detail = |raw: &str| {
-            CodiceFiscale::parse("cf", raw)
-                .unwrap_err()
-                .detail
-        };
+        let detail = |raw: &str| CodiceFiscale::parse("cf", raw).unwrap_err().detail;
         assert_eq!(detail("R5SMRA85T10A562S"), Some(Param::Position(2))); // digit in the name
         assert_eq!(detail("RSSMRAA5T10A562S"), Some(Param::Position(7))); // A is not an omocodia letter
         assert_eq!(detail("RSSMRA85F10A562S"), Some(Param::Position(9))); // F is no month

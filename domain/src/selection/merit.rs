@@ -26,7 +26,8 @@ impl DegreeGrade {
     /// awarded with 110 (`honours-need-110`).
     pub fn parse(field: &str, grade: i64, honours: bool) -> Result<Self, Violation> {
         if !(Self::MIN..=Self::MAX).contains(&grade) {
-            return Err(Violation::new(field, RuleCode::OutOfRange).with_detail(Param::Range(Self::MIN, Self::MAX)));
+            return Err(Violation::new(field, RuleCode::OutOfRange)
+                .with_detail(Param::Range(Self::MIN, Self::MAX)));
         }
         if honours && grade != Self::MAX {
             return Err(Violation::new(field, RuleCode::HonoursNeed110).with_detail(grade));
@@ -93,7 +94,10 @@ mod tests {
         assert!(DegreeGrade::parse("g", 110, false).is_ok());
         for bad in [0, 65, 111, -110] {
             let e = DegreeGrade::parse("degree_grade", bad, false).unwrap_err();
-            assert_eq!((e.field.as_str(), e.code.as_str()), ("degree_grade", "out-of-range"));
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                ("degree_grade", "out-of-range")
+            );
         }
     }
 

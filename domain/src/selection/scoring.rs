@@ -71,7 +71,10 @@ impl ScoringRules {
         let mut v = Violations::new();
         v.check(self.questions > 0, "questions", RuleCode::MustBePositive);
         if !(0..=100).contains(&self.wrong_penalty) {
-            v.push(Violation::new("wrong_penalty", RuleCode::OutOfRange).with_detail(Param::Range(0, 100)));
+            v.push(
+                Violation::new("wrong_penalty", RuleCode::OutOfRange)
+                    .with_detail(Param::Range(0, 100)),
+            );
         }
         if !(0..=self.questions.max(0)).contains(&self.pass_mark) {
             v.push(
@@ -128,11 +131,12 @@ impl TestResult {
         let sum = i128::from(right) + i128::from(wrong) + i128::from(blank);
         if v.is_empty() && sum != i128::from(rules.questions) {
             v.push(
-                Violation::new("answers", RuleCode::AnswersMustSumToQuestions)
-                    .with_detail(Param::Sum {
+                Violation::new("answers", RuleCode::AnswersMustSumToQuestions).with_detail(
+                    Param::Sum {
                         got: i64::try_from(sum).unwrap_or(i64::MAX),
                         wanted: rules.questions,
-                    }),
+                    },
+                ),
             );
         }
         v.into_result(Self {
@@ -275,7 +279,10 @@ mod tests {
             pass_mark: 1,
         };
         let e = bad.validate().unwrap_err();
-        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code.as_str())).collect();
+        let got: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             got,
             vec![

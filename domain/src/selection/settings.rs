@@ -55,10 +55,15 @@ impl SelectionSettings {
             v.push(e);
         }
         if !(1..=90).contains(&self.offer_days) {
-            v.push(Violation::new("offer_days", RuleCode::OutOfRange).with_detail(Param::Range(1, 90)));
+            v.push(
+                Violation::new("offer_days", RuleCode::OutOfRange).with_detail(Param::Range(1, 90)),
+            );
         }
         if !(1..=120).contains(&self.ranking_valid_months) {
-            v.push(Violation::new("ranking_valid_months", RuleCode::OutOfRange).with_detail(Param::Range(1, 120)));
+            v.push(
+                Violation::new("ranking_valid_months", RuleCode::OutOfRange)
+                    .with_detail(Param::Range(1, 120)),
+            );
         }
         v.check(
             self.annual_pay_cents >= 0,

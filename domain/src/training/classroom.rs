@@ -149,7 +149,10 @@ mod tests {
         assert_eq!(s.minutes, 450);
         assert_eq!(s.place, "Roma, via Guidubaldo del Monte");
         let e = NewSession::parse(&input(7.1, "", " ")).unwrap_err();
-        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code.as_str())).collect();
+        let got: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             got,
             vec![

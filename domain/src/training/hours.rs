@@ -1,8 +1,8 @@
 //! Hours as people write them (a number, quarter hours allowed), kept as
 //! whole minutes so that sums are exact.
 
-use crate::{Param, RuleCode};
 use crate::violation::Violation;
+use crate::{Param, RuleCode};
 
 pub const MINUTES_PER_HOUR: i64 = 60;
 
@@ -18,7 +18,9 @@ pub fn minutes_from_hours(field: &str, hours: f64, max_minutes: i64) -> Result<i
     }
     // Checked as a float first: a huge number must not wrap when cast.
     if hours * MINUTES_PER_HOUR as f64 > max_minutes as f64 {
-        return Err(Violation::new(field, RuleCode::TooManyHours).with_detail(Param::Minutes(max_minutes)));
+        return Err(
+            Violation::new(field, RuleCode::TooManyHours).with_detail(Param::Minutes(max_minutes))
+        );
     }
     Ok(quarters.round() as i64 * 15)
 }

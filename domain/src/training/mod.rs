@@ -77,16 +77,13 @@ impl Module {
         if self.title.trim().is_empty() {
             v.push(Violation::new(field("title"), RuleCode::Required));
         } else if self.title.trim().chars().count() > MAX_NAME_LEN {
-            v.push(
-                Violation::new(field("title"), RuleCode::TooLong).with_detail(MAX_NAME_LEN),
-            );
+            v.push(Violation::new(field("title"), RuleCode::TooLong).with_detail(MAX_NAME_LEN));
         }
         if self.hours <= 0 {
             v.push(Violation::new(field("hours"), RuleCode::MustBePositive));
         } else if self.hours > MAX_PATH_HOURS {
             v.push(
-                Violation::new(field("hours"), RuleCode::TooManyHours)
-                    .with_detail(MAX_PATH_HOURS),
+                Violation::new(field("hours"), RuleCode::TooManyHours).with_detail(MAX_PATH_HOURS),
             );
         }
         v
@@ -138,11 +135,14 @@ impl TrainingPath {
         if self.name.trim().chars().count() > MAX_NAME_LEN {
             v.push(Violation::new("name", RuleCode::TooLong).with_detail(MAX_NAME_LEN));
         }
-        v.check(self.total_hours > 0, "total_hours", RuleCode::MustBePositive);
+        v.check(
+            self.total_hours > 0,
+            "total_hours",
+            RuleCode::MustBePositive,
+        );
         if self.total_hours > MAX_PATH_HOURS {
             v.push(
-                Violation::new("total_hours", RuleCode::TooManyHours)
-                    .with_detail(MAX_PATH_HOURS),
+                Violation::new("total_hours", RuleCode::TooManyHours).with_detail(MAX_PATH_HOURS),
             );
         }
         // Bucket hours mean something (and their products fit) only then.
@@ -154,9 +154,7 @@ impl TrainingPath {
             .iter()
             .fold(0_i64, |acc, b| acc.saturating_add(b.share_percent));
         if !self.buckets.is_empty() && sum != 100 {
-            v.push(
-                Violation::new("buckets", RuleCode::SharesMustSumTo100).with_detail(sum),
-            );
+            v.push(Violation::new("buckets", RuleCode::SharesMustSumTo100).with_detail(sum));
         }
         for (i, b) in self.buckets.iter().enumerate() {
             if self.buckets[..i].iter().any(|o| o.kind == b.kind) {
@@ -178,8 +176,11 @@ impl TrainingPath {
             }
             if !b.modules.is_empty() && b.kind != BucketKind::Distance {
                 v.push(
-                    Violation::new(format!("buckets[{i}].modules"), RuleCode::ModulesOnlyOnDistance)
-                        .with_detail(b.kind.as_str()),
+                    Violation::new(
+                        format!("buckets[{i}].modules"),
+                        RuleCode::ModulesOnlyOnDistance,
+                    )
+                    .with_detail(b.kind.as_str()),
                 );
                 continue;
             }
@@ -200,8 +201,11 @@ impl TrainingPath {
                     .fold(0_i64, |acc, m| acc.saturating_add(m.hours));
                 if module_hours < self.bucket_hours(b) {
                     v.push(
-                        Violation::new(format!("buckets[{i}].modules"), RuleCode::ModulesMustFillBucket)
-                            .with_detail(module_hours),
+                        Violation::new(
+                            format!("buckets[{i}].modules"),
+                            RuleCode::ModulesMustFillBucket,
+                        )
+                        .with_detail(module_hours),
                     );
                 }
             }
@@ -308,7 +312,10 @@ mod tests {
         p.buckets[1].modules[5].title = " ".into();
         p.buckets[1].modules.push(Module::new("fad-09", "m", 5));
         let e = p.validate().unwrap_err();
-        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code.as_str())).collect();
+        let got: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             got,
             vec![
