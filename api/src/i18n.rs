@@ -1124,4 +1124,264 @@ mod tests {
         assert_eq!(Lang::from_accept_language(Some("fr")), Lang::It);
         assert_eq!(Lang::from_accept_language(Some("en;q=0")), Lang::It);
     }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const LANGS: [Lang; 2] = [Lang::It, Lang::En];
+
+    /// A raw code is for machines: the words never show it.
+    fn assert_words(code: &str, it: &str, en: &str) {
+        for words in [it, en] {
+            assert!(!words.trim().is_empty(), "{code}: no words");
+            assert!(!words.contains(code), "{code} shows its raw code: {words}");
+        }
+        assert_ne!(it, en, "{code}: the same words in both languages");
+    }
+
+    /// One error of each problem type, as the service raises it. The match
+    /// is exhaustive, so a new type needs an example here too.
+    fn example(t: ProblemType) -> ApiError {
+        use ProblemType as T;
+        let today = d("2021-04-30");
+        let state = |code| ApiError::conflict(code, "RM");
+        let region = "Campania".to_owned();
+        let assignment = |refusal| ApiError::Assignment {
+            refusal,
+            region: region.clone(),
+        };
+        let field = |problem| ApiError::InvalidField {
+            problem,
+            field: "count".into(),
+            detail: "invalid type: string \"one\", expected i64".into(),
+        };
+        match t {
+            T::MalformedJson => ApiError::MalformedJson("EOF while parsing".into()),
+            T::MissingField => field(FieldProblem::Missing),
+            T::UnknownField => field(FieldProblem::Unknown),
+            T::UnknownEnumValue => field(FieldProblem::UnknownEnumValue),
+            T::InvalidFieldType => field(FieldProblem::WrongType),
+            T::InvalidField => field(FieldProblem::Invalid),
+            T::InvalidQueryParameter => ApiError::InvalidQuery {
+                field: "limit".into(),
+                detail: "1..=500".into(),
+            },
+            T::UnsupportedMediaType => ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            },
+            T::PayloadTooLarge => ApiError::PayloadTooLarge { limit: 262_144 },
+            T::BodyUnreadable => ApiError::BodyUnreadable("connection reset".into()),
+            T::ValidationFailed => ApiError::violation("email", RuleCode::InvalidEmail),
+            T::FileRejected => ApiError::FileRejected(
+                Violation::new("hours", RuleCode::NotANumber)
+                    .at_line(3)
+                    .into(),
+            ),
+            T::NotFound => ApiError::NotFound { entity: "contract" },
+            T::MethodNotAllowed => ApiError::MethodNotAllowed {
+                allowed: "GET, POST".into(),
+            },
+            T::TokenMissing => ApiError::Unauthenticated(TokenProblem::Missing),
+            T::TokenExpired => ApiError::Unauthenticated(TokenProblem::Expired),
+            T::TokenWrongAudience => ApiError::Unauthenticated(TokenProblem::WrongAudience),
+            T::TokenWrongIssuer => ApiError::Unauthenticated(TokenProblem::WrongIssuer),
+            T::TokenInvalid => ApiError::Unauthenticated(TokenProblem::Invalid),
+            T::TokenRevoked => ApiError::Unauthenticated(TokenProblem::Revoked),
+            T::InvalidCredentials => ApiError::InvalidCredentials,
+            T::RefreshTokenInvalid => ApiError::RefreshTokenInvalid,
+            T::RefreshTokenReused => ApiError::RefreshTokenReused,
+            T::OneTimeTokenInvalid => ApiError::OneTimeTokenInvalid,
+            T::TooManyAttempts => ApiError::Throttled { retry_after: 60 },
+            T::Forbidden => ApiError::Forbidden,
+            T::OutOfScope => ApiError::OutOfScope,
+            T::ServiceUnavailable => ApiError::Unavailable,
+            T::InternalError => ApiError::Internal,
+            T::CpiInAnotherRegion => assignment(AssignmentRefusal::CpiInAnotherRegion),
+            T::NoConventionInForce => assignment(AssignmentRefusal::NoConvention),
+            T::ConventionForbidsCpiAssignment => {
+                assignment(AssignmentRefusal::ConventionForbidsCpiAssignment {
+                    signed_on: d("2019-12-09"),
+                })
+            }
+            T::ContractNotSigned => assignment(AssignmentRefusal::ContractNotSigned),
+            T::OutsideContract => assignment(AssignmentRefusal::OutsideContract {
+                start: d("2019-08-01"),
+                last_day: Some(today),
+            }),
+            T::BeforeOperationalStart => assignment(AssignmentRefusal::BeforeOperationalStart {
+                operational_start: d("2019-07-17"),
+            }),
+            T::AlreadyAssigned => assignment(AssignmentRefusal::AlreadyAssigned {
+                cpi_code: "RM-EUR".into(),
+                from: d("2019-08-01"),
+            }),
+            T::AssignmentNotAfterCurrent => assignment(AssignmentRefusal::NotAfterCurrent {
+                cpi_code: "RM-EUR".into(),
+                earliest: d("2019-08-02"),
+            }),
+            T::CpiAtCapacity => assignment(AssignmentRefusal::CpiAtCapacity { capacity: 6 }),
+            T::DayInFuture => ApiError::OjtLog(LogRefusal::DayInFuture),
+            T::OutsideActiveContract => ApiError::OjtLog(LogRefusal::OutsideActiveContract),
+            T::NoCpiAssignment => ApiError::OjtLog(LogRefusal::NoCpiAssignment),
+            T::NotAssignedCpi => ApiError::OjtLog(LogRefusal::NotAssignedCpi {
+                assigned: Some("RM-EUR".into()),
+            }),
+            T::DailyHoursExceeded => ApiError::OjtLog(LogRefusal::DailyHoursExceeded {
+                max_minutes: 480,
+                already_minutes: 450,
+            }),
+            T::RankingExpired | T::SessionNotHeldYet | T::ContractNotActive => {
+                ApiError::rule(t, today)
+            }
+            T::NoFinalAssessment => ApiError::mandatory(
+                domain::training::mandatory::MandatoryRefusal::NoFinalAssessment,
+                "NAV-2019",
+            ),
+            T::NotASim => ApiError::pairing(domain::equipment::PairingRefusal::NotASim, "a → b"),
+            T::NotADevice => {
+                ApiError::pairing(domain::equipment::PairingRefusal::NotADevice, "a → b")
+            }
+            T::SimPlanMismatch => ApiError::pairing(
+                domain::equipment::PairingRefusal::PlanMismatch {
+                    plan: domain::equipment::Plan::Data,
+                    device: domain::equipment::ItemKind::Smartphone,
+                },
+                "a → b",
+            ),
+            T::ItemOutOfService => {
+                ApiError::pairing(domain::equipment::PairingRefusal::OutOfService, "a → b")
+            }
+            T::DifferentHolders => {
+                ApiError::pairing(domain::equipment::PairingRefusal::DifferentHolders, "a → b")
+            }
+            T::MandatoryTrainingRecorded => ApiError::conflict(
+                t,
+                Param::TextOn("health_and_safety".into(), d("2019-09-02")),
+            ),
+            T::EmailTaken
+            | T::NavigatorHasAccount
+            | T::CpiExists
+            | T::SelectionExists
+            | T::AdmissionDone
+            | T::AdmissionNotDone
+            | T::RankingsPublished
+            | T::RankingNotPublished
+            | T::PostsBelowTakenSeats
+            | T::NoVacantSeat
+            | T::RankingExhausted
+            | T::OfferNotPending
+            | T::CandidateActionNotAllowed
+            | T::CandidateHasContract
+            | T::OfferNotAccepted
+            | T::ContractExists
+            | T::ContractAlreadySigned
+            | T::ContractChanged
+            | T::ContractEnded
+            | T::AssignmentChanged
+            | T::TrainingPathExists
+            | T::ModuleExists
+            | T::NoDistanceBucket
+            | T::ClientIdReused
+            | T::LogNotPending
+            | T::ForbiddenTransition
+            | T::KitPartHeld
+            | T::SimAlreadyPaired
+            | T::DeviceAlreadyPaired
+            | T::NothingToAcknowledge => state(t),
+        }
+    }
+
+    #[test]
+    fn every_problem_type_has_a_title_and_words_in_both_languages() {
+        for &t in ProblemType::ALL {
+            let err = example(t);
+            assert_eq!(
+                err.type_code(),
+                t,
+                "the example of {t} raises {}",
+                err.type_code()
+            );
+            let code = t.as_str();
+            assert_words(code, title(t, Lang::It), title(t, Lang::En));
+            assert_words(code, &detail(&err, Lang::It), &detail(&err, Lang::En));
+            for e in err.to_problem(Lang::It, None).errors {
+                assert!(
+                    !e.message.contains(e.code.as_str()),
+                    "{code}: {}",
+                    e.message
+                );
+            }
+            // Raised as a conflict by mistake, a type still reads as words.
+            let misplaced = ApiError::conflict(t, "RM");
+            assert_words(
+                code,
+                &detail(&misplaced, Lang::It),
+                &detail(&misplaced, Lang::En),
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_code_has_words_in_both_languages_whatever_its_parameter() {
+        let params = [
+            None,
+            Some(Param::from("RM-01")),
+            Some(Param::Day(d("2021-04-30"))),
+            Some(Param::Number(7)),
+            Some(Param::Decimal(7.125)),
+            Some(Param::Minutes(450)),
+            Some(Param::Range(1, 90)),
+            Some(Param::Period(d("2019-08-01"), None)),
+            Some(Param::Sum {
+                got: 99,
+                wanted: 100,
+            }),
+            Some(Param::Position(7)),
+        ];
+        for &c in RuleCode::ALL {
+            for p in &params {
+                let v = Violation {
+                    detail: p.clone(),
+                    ..Violation::new("field", c)
+                };
+                let [it, en] = LANGS.map(|l| violation_message(&v, l));
+                assert_words(c.as_str(), &it, &en);
+            }
+        }
+    }
+
+    #[test]
+    fn wire_names_are_what_serde_writes_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &t in ProblemType::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+            assert!(seen.insert(t.as_str()), "{t} twice");
+        }
+        for &c in RuleCode::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+    }
+
+    #[test]
+    fn each_language_writes_parameters_its_own_way() {
+        let v = Violation::new("new_end_date", RuleCode::ExtensionNotLater)
+            .with_detail(d("2021-04-30"));
+        assert!(violation_message(&v, Lang::It).contains("30/04/2021"));
+        assert!(violation_message(&v, Lang::En).contains("2021-04-30"));
+        assert_eq!(show(&Param::Decimal(7.5), Lang::It), "7,5");
+        assert_eq!(show(&Param::Decimal(7.5), Lang::En), "7.5");
+        assert_eq!(show(&Param::Minutes(450), Lang::It), "7,5");
+        assert_eq!(show(&Param::Minutes(480), Lang::En), "8");
+        assert_eq!(
+            show(
+                &Param::Period(d("2019-08-01"), Some(d("2019-11-30"))),
+                Lang::It
+            ),
+            "dal 01/08/2019 al 30/11/2019"
+        );
+        let expired = ApiError::rule(ProblemType::RankingExpired, d("2021-04-30"));
+        assert!(detail(&expired, Lang::It).contains("30/04/2021"));
+        assert!(detail(&expired, Lang::En).contains("2021-04-30"));
+    }
 }

@@ -14,6 +14,7 @@ mod indicators;
 mod mail;
 mod ojt;
 mod ops;
+mod problem_words;
 mod reference;
 mod repository;
 mod scorrimento;
