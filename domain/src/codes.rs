@@ -15,7 +15,9 @@ macro_rules! codes {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+            // `tt`, not `literal`: a `literal` fragment reaches derives
+            // wrapped in an invisible group that utoipa does not read.
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:tt, )+
         }
     ) => {
         $(#[$meta])*

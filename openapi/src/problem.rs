@@ -61,11 +61,10 @@ impl ToSchema for RuleCodeSchema {
     }
 }
 
+// To add a problem type: a line `Name = "wire-name",` below, then its
+// title and detail in `api/src/i18n.rs` (the compiler points there).
 domain::codes! {
     /// The `type` of a problem: stable, so clients can match on it.
-    ///
-    /// To add one: a line `Name = "wire-name",` here, then its title and
-    /// detail in `api/src/i18n.rs` (the compiler points there).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
     pub enum ProblemType {
         // The request itself.
