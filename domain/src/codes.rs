@@ -8,8 +8,9 @@
 //! `api/src/i18n.rs` (the compiler points there).
 
 /// Declares a closed set of codes from one list, `Variant = "wire-name",`:
-/// the enum (serialised as the wire name), `ALL` and `as_str`, so that no
-/// code can be missing from `ALL` or lack its wire name.
+/// the enum (serialised as the wire name), `ALL`, `as_str`, and `Display`
+/// and `Debug` as the wire name, so that no code can be missing from `ALL`
+/// or lack its wire name. Derive neither `Debug` nor serde's `rename`.
 #[macro_export]
 macro_rules! codes {
     (
@@ -47,6 +48,13 @@ macro_rules! codes {
             }
         }
 
+        // The wire name in logs and debug output too, as grep finds it.
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
                 self.as_str() == *other
@@ -63,7 +71,7 @@ macro_rules! codes {
 
 codes! {
     /// A rule broken by one field of the input (`errors[].code` of a problem).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
     pub enum RuleCode {
         // Any field.
         Required = "required",

@@ -65,7 +65,7 @@ impl ToSchema for RuleCodeSchema {
 // title and detail in `api/src/i18n.rs` (the compiler points there).
 domain::codes! {
     /// The `type` of a problem: stable, so clients can match on it.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
     pub enum ProblemType {
         // The request itself.
         MalformedJson = "malformed-json",
