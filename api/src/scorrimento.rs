@@ -11,6 +11,7 @@ use domain::selection::scorrimento::{
 };
 use domain::selection::settings::{offer_deadline, ranking_open_on};
 use domain::selection::{RankingEntry, Score};
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::offers::{self, NewOffer, OfferRow};
 use persistence::selection::{self, ApplicationRow, SelectionRow};
@@ -81,17 +82,17 @@ pub fn call(
 ) -> ApiResult<Called> {
     crate::contracts::settle(conn, now, today)?;
     let ranking = selection::ranking(conn, &sel.id, province, None)?
-        .ok_or_else(|| ApiError::conflict("ranking-not-published", province))?;
+        .ok_or_else(|| ApiError::conflict(ProblemType::RankingNotPublished, province))?;
     if !ranking_open_on(ranking.valid_until, today) {
         return Err(ApiError::rule(
-            "ranking-expired",
-            ranking.valid_until.format("%d/%m/%Y").to_string(),
+            ProblemType::RankingExpired,
+            ranking.valid_until,
         ));
     }
     // Holding the seat first also queues concurrent calls for this province
     // behind this transaction's lock on the seat row.
     if !selection::hold_seat(conn, &sel.id, province)? {
-        return Err(ApiError::conflict("no-vacant-seat", province));
+        return Err(ApiError::conflict(ProblemType::NoVacantSeat, province));
     }
     let own = ranked_candidates(conn, &sel.id, province)?;
     let mut chosen = next_in_ranking(&own).map(|c| (c.entry.application_no.clone(), false));
@@ -111,14 +112,14 @@ pub fn call(
         chosen = next_from_neighbours(&neighbours).map(|c| (c.entry.application_no.clone(), true));
     }
     let Some((application_no, from_neighbours)) = chosen else {
-        return Err(ApiError::rule("ranking-exhausted", province));
+        return Err(ApiError::rule(ProblemType::RankingExhausted, province));
     };
     let application = selection::list_applications_by_no(conn, &sel.id, &application_no)?
         .ok_or(ApiError::Internal)?;
     // Conditional: a candidate of another province's list may be called by
     // that province at the same moment; only one call gets them.
     if !selection::change_candidate_state(conn, &application.id, "waiting", "offered", None)? {
-        return Err(ApiError::conflict("no-vacant-seat", province));
+        return Err(ApiError::conflict(ProblemType::NoVacantSeat, province));
     }
     let token = opaque_token();
     let deadline = offer_deadline(now, sel.offer_days);
@@ -186,7 +187,7 @@ pub fn apply_outcome(
     let current = offer_status(&offer.status)?;
     let (status, candidate, delta) =
         scorrimento::outcome(current, outcome, sel.decline_is_final)
-            .map_err(|e| ApiError::conflict("offer-not-pending", e.0.as_str()))?;
+            .map_err(|e| ApiError::conflict(ProblemType::OfferNotPending, e.0.as_str()))?;
     if !offers::change_status(
         conn,
         &offer.id,
@@ -198,7 +199,7 @@ pub fn apply_outcome(
         let now = offers::get_offer(conn, &offer.id)?
             .map(|o| o.status)
             .unwrap_or_default();
-        return Err(ApiError::conflict("offer-not-pending", now));
+        return Err(ApiError::conflict(ProblemType::OfferNotPending, now));
     }
     if !selection::change_candidate_state(
         conn,
@@ -255,7 +256,7 @@ pub fn lapse_overdue(
             Ok(_) => lapsed += 1,
             // Another process lapsed it first.
             Err(ApiError::Conflict {
-                code: "offer-not-pending",
+                code: ProblemType::OfferNotPending,
                 ..
             }) => {}
             Err(e) => return Err(e),
@@ -280,12 +281,13 @@ pub fn act_on_candidate(
     if let Some(nav) = persistence::contracts::navigator_of_application(conn, &application.id)? {
         if let Some(c) = persistence::contracts::contract_of_navigator(conn, &nav.id)? {
             if c.cancelled_on.is_none() {
-                return Err(ApiError::conflict("candidate-has-contract", c.id));
+                return Err(ApiError::conflict(ProblemType::CandidateHasContract, c.id));
             }
         }
     }
-    let (next, delta) = scorrimento::candidate_action(state, action)
-        .map_err(|e| ApiError::conflict("candidate-action-not-allowed", e.state.as_str()))?;
+    let (next, delta) = scorrimento::candidate_action(state, action).map_err(|e| {
+        ApiError::conflict(ProblemType::CandidateActionNotAllowed, e.state.as_str())
+    })?;
     if !selection::change_candidate_state(
         conn,
         &application.id,
@@ -294,7 +296,7 @@ pub fn act_on_candidate(
         Some(reason),
     )? {
         return Err(ApiError::conflict(
-            "candidate-action-not-allowed",
+            ProblemType::CandidateActionNotAllowed,
             state.as_str(),
         ));
     }
@@ -308,7 +310,10 @@ pub fn act_on_candidate(
             Some(reason),
             today,
         )? {
-            return Err(ApiError::conflict("offer-not-pending", offer.status));
+            return Err(ApiError::conflict(
+                ProblemType::OfferNotPending,
+                offer.status,
+            ));
         }
         selection::move_seats(
             conn,

@@ -7,6 +7,7 @@
 //! dates, so a resignation dated in the future changes nothing before that
 //! day and everything after it, without anyone acting.
 
+use crate::RuleCode;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -220,16 +221,6 @@ pub enum CancellationRefused {
     Cancelled,
 }
 
-impl CancellationRefused {
-    /// The problem code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Signed => "contract-signed",
-            Self::Cancelled => "contract-cancelled",
-        }
-    }
-}
-
 /// Only a draft is cancelled: its candidate accepted the offer but never
 /// signed, and the seat they held goes back to the province.
 pub fn check_cancellation(contract: &ContractDates) -> Result<(), CancellationRefused> {
@@ -252,15 +243,18 @@ pub fn check_signature(
     let mut v = Violations::new();
     if signed_on < ranking_published_on {
         v.push(
-            Violation::new("signed_on", "signed-before-ranking-published")
-                .with_detail(ranking_published_on.to_string()),
+            Violation::new("signed_on", RuleCode::SignedBeforeRankingPublished)
+                .with_detail(ranking_published_on),
         );
     }
     if start_date < signed_on {
-        v.push(Violation::new("start_date", "starts-before-signature"));
+        v.push(Violation::new(
+            "start_date",
+            RuleCode::StartsBeforeSignature,
+        ));
     }
     if end_date < start_date {
-        v.push(Violation::new("end_date", "ends-before-it-starts"));
+        v.push(Violation::new("end_date", RuleCode::EndsBeforeItStarts));
     }
     v.into_result(())
 }
@@ -273,14 +267,14 @@ pub fn check_extension(
     today: NaiveDate,
 ) -> Result<(), Violation> {
     if contract.signed_on.is_none() {
-        return Err(Violation::new("contract", "contract-not-signed"));
+        return Err(Violation::new("contract", RuleCode::ContractNotSigned));
     }
     if contract.status_on(today) == ContractStatus::Ended || contract.early_end.is_some() {
-        return Err(Violation::new("contract", "contract-ended"));
+        return Err(Violation::new("contract", RuleCode::ContractEnded));
     }
     match contract.end_date {
         Some(end) if new_end <= end => {
-            Err(Violation::new("new_end_date", "extension-not-later").with_detail(end.to_string()))
+            Err(Violation::new("new_end_date", RuleCode::ExtensionNotLater).with_detail(end))
         }
         _ => Ok(()),
     }
@@ -296,22 +290,25 @@ pub fn check_resignation(
 ) -> Result<(), Violations> {
     let mut v = Violations::new();
     if contract.signed_on.is_none() {
-        v.push(Violation::new("contract", "contract-not-signed"));
+        v.push(Violation::new("contract", RuleCode::ContractNotSigned));
     }
     if contract.early_end.is_some() || contract.status_on(submitted_on) == ContractStatus::Ended {
-        v.push(Violation::new("contract", "contract-ended"));
+        v.push(Violation::new("contract", RuleCode::ContractEnded));
     }
     let earliest = submitted_on
         .checked_add_days(Days::new(notice_days))
         .unwrap_or(submitted_on);
     if effective_on < earliest {
-        v.push(Violation::new("effective_on", "before-notice").with_detail(earliest.to_string()));
+        v.push(Violation::new("effective_on", RuleCode::BeforeNotice).with_detail(earliest));
     }
     if contract.start_date.is_some_and(|s| effective_on < s) {
-        v.push(Violation::new("effective_on", "before-contract-start"));
+        v.push(Violation::new(
+            "effective_on",
+            RuleCode::BeforeContractStart,
+        ));
     }
     if contract.end_date.is_some_and(|e| effective_on > e) {
-        v.push(Violation::new("effective_on", "after-contract-end"));
+        v.push(Violation::new("effective_on", RuleCode::AfterContractEnd));
     }
     v.into_result(())
 }
@@ -325,19 +322,19 @@ pub fn check_termination(
 ) -> Result<(), Violations> {
     let mut v = Violations::new();
     if !matches!(cause, EndCause::Withdrawn | EndCause::Excluded) {
-        v.push(Violation::new("cause", "termination-cause").with_detail(cause.as_str()));
+        v.push(Violation::new("cause", RuleCode::TerminationCause).with_detail(cause.as_str()));
     }
     if contract.signed_on.is_none() {
-        v.push(Violation::new("contract", "contract-not-signed"));
+        v.push(Violation::new("contract", RuleCode::ContractNotSigned));
     }
     if contract.early_end.is_some() {
-        v.push(Violation::new("contract", "contract-ended"));
+        v.push(Violation::new("contract", RuleCode::ContractEnded));
     }
     if contract.signed_on.is_some_and(|s| effective_on < s) {
-        v.push(Violation::new("effective_on", "before-signature"));
+        v.push(Violation::new("effective_on", RuleCode::BeforeSignature));
     }
     if contract.end_date.is_some_and(|e| effective_on > e) {
-        v.push(Violation::new("effective_on", "after-contract-end"));
+        v.push(Violation::new("effective_on", RuleCode::AfterContractEnd));
     }
     v.into_result(())
 }
@@ -346,20 +343,20 @@ pub fn check_termination(
 pub fn check_suspension(contract: &ContractDates, s: Suspension) -> Result<(), Violations> {
     let mut v = Violations::new();
     if s.to < s.from {
-        v.push(Violation::new("to", "ends-before-it-starts"));
+        v.push(Violation::new("to", RuleCode::EndsBeforeItStarts));
     }
     if contract.start_date.is_some_and(|start| s.from < start) {
-        v.push(Violation::new("from", "before-contract-start"));
+        v.push(Violation::new("from", RuleCode::BeforeContractStart));
     }
     if contract.last_day().is_some_and(|last| s.to > last) {
-        v.push(Violation::new("to", "after-contract-end"));
+        v.push(Violation::new("to", RuleCode::AfterContractEnd));
     }
     if contract
         .suspensions
         .iter()
         .any(|o| o.from <= s.to && s.from <= o.to)
     {
-        v.push(Violation::new("from", "overlaps-suspension"));
+        v.push(Violation::new("from", RuleCode::OverlapsSuspension));
     }
     v.into_result(())
 }
@@ -421,8 +418,6 @@ mod tests {
             check_cancellation(&cancelled),
             Err(CancellationRefused::Cancelled)
         );
-        assert_eq!(CancellationRefused::Signed.code(), "contract-signed");
-        assert_eq!(CancellationRefused::Cancelled.code(), "contract-cancelled");
         // A draft until the day of its cancellation, cancelled from then on;
         // it never holds or gives back a seat by its dates.
         assert_eq!(cancelled.status_on(d("2019-07-31")), ContractStatus::Draft);
@@ -544,7 +539,7 @@ mod tests {
         assert!(check_resignation(&c, d("2020-03-01"), d("2020-03-01"), 0).is_ok());
         let e = check_resignation(&c, d("2020-03-01"), d("2020-03-10"), 15).unwrap_err();
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].code),
+            (e.0[0].field.as_str(), e.0[0].code.as_str()),
             ("effective_on", "before-notice")
         );
         assert!(check_resignation(&c, d("2020-03-01"), d("2020-03-16"), 15).is_ok());

@@ -17,6 +17,7 @@ mod lists;
 mod mail;
 mod ojt;
 mod ops;
+mod problem_words;
 mod reference;
 mod repository;
 mod scorrimento;

@@ -4,12 +4,14 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::account::{NewAccount, Role};
 use domain::contract::{self, ContractStatus, ContractType, EndCause, Suspension};
+use domain::RuleCode;
 use openapi::dto::{
     BulkExtendRequest, BulkExtendResult, ContractQuery, ContractView, DraftContractRequest,
     ExtendRequest, MyResignationRequest, OffboardingQuery, OffboardingView, Page, ReasonRequest,
     ResignationRequest, SignRequest, SuspensionRequest, TerminateRequest, TerminationCause,
 };
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::contracts::{
     self as store, ContractFilter, ContractRow, NewContract, NewNavigator,
@@ -74,7 +76,7 @@ pub async fn draft_contract(
     if !body.0.requirements_verified {
         return Err(ApiError::violation(
             "requirements_verified",
-            "requirements-not-verified",
+            RuleCode::RequirementsNotVerified,
         ));
     }
     let id = id.into_inner();
@@ -85,10 +87,16 @@ pub async fn draft_contract(
             let offer =
                 offers::get_offer(conn, &id)?.ok_or(ApiError::NotFound { entity: "offer" })?;
             if offer.status != "accepted" {
-                return Err(ApiError::conflict("offer-not-accepted", offer.status));
+                return Err(ApiError::conflict(
+                    ProblemType::OfferNotAccepted,
+                    offer.status,
+                ));
             }
             if store::contract_of_offer(conn, &offer.id)?.is_some() {
-                return Err(ApiError::conflict("contract-exists", offer.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractExists,
+                    offer.id.clone(),
+                ));
             }
             let sel =
                 selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
@@ -182,7 +190,10 @@ pub async fn sign_contract(
                 // Signed or cancelled by a request that committed first.
                 let now = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
                 refuse_signature(&now)?;
-                return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractChanged,
+                    c.id.clone(),
+                ));
             }
             if accounts::find_by_navigator(conn, &nav.id)?.is_none() {
                 let new = NewAccount::parse(
@@ -218,9 +229,15 @@ pub async fn sign_contract(
 /// Only a draft is signed: not a signed one again, nor a cancelled one.
 fn refuse_signature(c: &ContractRow) -> ApiResult<()> {
     if c.signed_on.is_some() {
-        Err(ApiError::conflict("contract-already-signed", c.id.clone()))
+        Err(ApiError::conflict(
+            ProblemType::ContractAlreadySigned,
+            c.id.clone(),
+        ))
     } else if c.cancelled_on.is_some() {
-        Err(ApiError::conflict("contract-cancelled", c.id.clone()))
+        Err(ApiError::conflict(
+            ProblemType::ContractCancelled,
+            c.id.clone(),
+        ))
     } else {
         Ok(())
     }
@@ -254,20 +271,29 @@ pub async fn cancel_contract(
     let id = id.into_inner();
     let reason = body.0.reason.trim().to_owned();
     if reason.is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
     let v = state
         .write(move |conn| {
             let (c, nav, no) = load(conn, &id)?;
-            let refused = |e: contract::CancellationRefused| ApiError::conflict(e.code(), &c.id);
+            let refused = |e: contract::CancellationRefused| {
+                let code = match e {
+                    contract::CancellationRefused::Signed => ProblemType::ContractSigned,
+                    contract::CancellationRefused::Cancelled => ProblemType::ContractCancelled,
+                };
+                ApiError::conflict(code, &c.id)
+            };
             contract::check_cancellation(&dates(conn, &c)?).map_err(refused)?;
             if !store::cancel(conn, &c.id, today, &reason)? {
                 // Signed or cancelled by a request that committed first.
                 let now = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
                 contract::check_cancellation(&dates(conn, &now)?).map_err(refused)?;
-                return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractChanged,
+                    c.id.clone(),
+                ));
             }
             let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
             crate::scorrimento::release_cancelled_draft(conn, &ctx, &after, &reason)?;
@@ -422,7 +448,7 @@ pub async fn extend_contract(
     let id = id.into_inner();
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -439,7 +465,10 @@ pub async fn extend_contract(
                 None,
                 ctx.actor.as_deref(),
             )? {
-                return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractChanged,
+                    c.id.clone(),
+                ));
             }
             let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
             let cutoff = update_cutoff(conn, &after)?;
@@ -476,7 +505,7 @@ pub async fn extend_contracts(
 ) -> ApiResult<web::Json<BulkExtendResult>> {
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -514,7 +543,10 @@ pub async fn extend_contracts(
                     Some(&batch_id),
                     ctx.actor.as_deref(),
                 )? {
-                    return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                    return Err(ApiError::conflict(
+                        ProblemType::ContractChanged,
+                        c.id.clone(),
+                    ));
                 }
                 let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
                 cutoffs.extend(update_cutoff(conn, &after)?);
@@ -609,7 +641,7 @@ fn end_contract(
         submitted_on,
         reason,
     )? {
-        return Err(ApiError::conflict("contract-ended", c.id.clone()));
+        return Err(ApiError::conflict(ProblemType::ContractEnded, c.id.clone()));
     }
     let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
     let cutoff = update_cutoff(conn, &after)?;
@@ -681,7 +713,7 @@ pub async fn terminate_contract(
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let cause = match req.cause {
         TerminationCause::Withdrawn => EndCause::Withdrawn,
@@ -719,7 +751,7 @@ pub async fn suspend_contract(
     let id = id.into_inner();
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -727,7 +759,7 @@ pub async fn suspend_contract(
         .write(move |conn| {
             let (c, nav, no) = load(conn, &id)?;
             if c.signed_on.is_none() {
-                return Err(ApiError::violation("contract", "contract-not-signed"));
+                return Err(ApiError::violation("contract", RuleCode::ContractNotSigned));
             }
             contract::check_suspension(&dates(conn, &c)?, Suspension { from: req.from, to: req.to })?;
             store::insert_suspension(conn, &c.id, req.from, req.to, req.reason.trim(), ctx.actor.as_deref())?;

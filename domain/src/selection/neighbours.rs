@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::reference::ProvinceSigla;
 use crate::violation::{Violation, Violations};
+use crate::RuleCode;
 
 /// One province's list as HR sends it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,11 +45,11 @@ pub fn check_neighbours(
             }
         };
         let Some(region) = region_of.get(province.as_str()) else {
-            v.push(Violation::new(field, "unknown-province").with_detail(province.as_str()));
+            v.push(Violation::new(field, RuleCode::UnknownProvince).with_detail(province.as_str()));
             continue;
         };
         if out.iter().any(|l| l.province == province) {
-            v.push(Violation::new(field, "duplicate").with_detail(province.as_str()));
+            v.push(Violation::new(field, RuleCode::Duplicate).with_detail(province.as_str()));
             continue;
         }
         let mut neighbours: Vec<ProvinceSigla> = Vec::with_capacity(item.neighbours.len());
@@ -63,18 +64,22 @@ pub fn check_neighbours(
             };
             match region_of.get(n.as_str()) {
                 None => {
-                    v.push(Violation::new(field, "unknown-province").with_detail(n.as_str()));
+                    v.push(
+                        Violation::new(field, RuleCode::UnknownProvince).with_detail(n.as_str()),
+                    );
                 }
                 Some(_) if n == province => {
                     v.push(
-                        Violation::new(field, "neighbour-is-the-province").with_detail(n.as_str()),
+                        Violation::new(field, RuleCode::NeighbourIsTheProvince)
+                            .with_detail(n.as_str()),
                     );
                 }
                 Some(r) if r != region => v.push(
-                    Violation::new(field, "neighbour-in-another-region").with_detail(n.as_str()),
+                    Violation::new(field, RuleCode::NeighbourInAnotherRegion)
+                        .with_detail(n.as_str()),
                 ),
                 Some(_) if neighbours.contains(&n) => {
-                    v.push(Violation::new(field, "duplicate").with_detail(n.as_str()));
+                    v.push(Violation::new(field, RuleCode::Duplicate).with_detail(n.as_str()));
                 }
                 Some(_) => neighbours.push(n),
             }
@@ -104,6 +109,7 @@ pub fn fallback_neighbours(province: &str, set: &[String], region: &[String]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Param;
 
     fn regions() -> BTreeMap<String, String> {
         [
@@ -167,7 +173,13 @@ mod tests {
         .unwrap_err();
         let got: Vec<_> =
             e.0.iter()
-                .map(|v| (v.field.as_str(), v.code, v.detail.as_deref().unwrap_or("")))
+                .map(|v| {
+                    let detail = match &v.detail {
+                        Some(Param::Text(t)) => t.as_str(),
+                        _ => "",
+                    };
+                    (v.field.as_str(), v.code.as_str(), detail)
+                })
                 .collect();
         assert_eq!(
             got,

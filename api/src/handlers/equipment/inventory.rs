@@ -1,5 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::equipment::{ItemInput, ItemKind, ItemState, NewItem};
+use domain::RuleCode;
 use domain::{Violation, Violations};
 use openapi::dto::{
     EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PageQuery, PairingView,
@@ -70,7 +71,7 @@ fn check_unique(
             if seen.contains(&id) {
                 v.push(at(
                     i,
-                    Violation::new(id.0, "duplicate").with_detail(id.1.clone()),
+                    Violation::new(id.0, RuleCode::Duplicate).with_detail(id.1.clone()),
                 ));
             } else {
                 seen.push(id);
@@ -83,7 +84,7 @@ fn check_unique(
             if taken.iter().any(|(f, t)| *f == field && *t == value) {
                 v.push(at(
                     i,
-                    Violation::new(field, "already-in-inventory").with_detail(value),
+                    Violation::new(field, RuleCode::AlreadyInInventory).with_detail(value),
                 ));
             }
         }

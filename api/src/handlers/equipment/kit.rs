@@ -1,6 +1,7 @@
 use actix_web::{get, post, web};
 use openapi::dto::KitView;
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::{audit, contracts, equipment};
 
 use crate::auth::caller::{HrOnly, NavigatorOnly};
@@ -81,7 +82,7 @@ pub async fn acknowledge_kit(
     let view = state
         .write(move |conn| {
             if equipment::held_by(conn, &id)?.is_empty() {
-                return Err(ApiError::conflict("nothing-to-acknowledge", id.clone()));
+                return Err(ApiError::conflict(ProblemType::NothingToAcknowledge, id.clone()));
             }
             let newly = equipment::acknowledge(conn, &id)?;
             let view = kit_view(conn, &id)?;

@@ -4,12 +4,14 @@ use domain::equipment::{
     check_movement_day, check_pairing, check_return, may_receive, transition, ItemKind, ItemState,
     Movement, PairingSide, Plan, WriteOff,
 };
+use domain::RuleCode;
 use domain::Violation;
 use openapi::dto::{
     AssignItemRequest, ItemView, MovementRequest, PairRequest, ReturnCondition, ReturnItemRequest,
     WriteOffRequest, WriteOffState,
 };
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::equipment::{self, ItemRow, MovementDetail};
 use persistence::{contracts, DbConnection};
@@ -32,7 +34,7 @@ fn kind_of(item: &ItemRow) -> ApiResult<ItemKind> {
 
 fn forbidden(item: &ItemRow, movement: Movement) -> ApiError {
     ApiError::conflict(
-        "forbidden-transition",
+        ProblemType::ForbiddenTransition,
         format!("{} → {}", item.state, movement.as_str()),
     )
 }
@@ -67,7 +69,7 @@ fn apply(
     )
     .map_err(|e| {
         if e.is_unique_violation() {
-            ApiError::conflict("kit-part-held", item.kit_part.clone())
+            ApiError::conflict(ProblemType::KitPartHeld, item.kit_part.clone())
         } else {
             e.into()
         }
@@ -192,7 +194,7 @@ pub async fn assign(
             let day = req.on.unwrap_or(today);
             let nav = contracts::get_navigator(conn, &req.navigator_id)?.ok_or_else(|| {
                 ApiError::from(
-                    Violation::new("navigator_id", "unknown-navigator")
+                    Violation::new("navigator_id", RuleCode::UnknownNavigator)
                         .with_detail(&req.navigator_id),
                 )
             })?;
@@ -202,11 +204,14 @@ pub async fn assign(
             let contract =
                 contracts::contract_of_navigator(conn, &nav.id)?.ok_or(ApiError::Internal)?;
             if !may_receive(&dates(conn, &contract)?, day) {
-                return Err(ApiError::rule("contract-not-active", day.to_string()));
+                return Err(ApiError::rule(ProblemType::ContractNotActive, day));
             }
             let held = equipment::held_by(conn, &nav.id)?;
             if held.iter().any(|h| h.kit_part == item.kit_part) {
-                return Err(ApiError::conflict("kit-part-held", item.kit_part.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::KitPartHeld,
+                    item.kit_part.clone(),
+                ));
             }
             let detail = MovementDetail {
                 holder_id: Some(&nav.id),
@@ -307,8 +312,8 @@ pub async fn write_off(
                 WriteOffState::Stolen => WriteOff::Stolen,
             };
             if req.reported_on > today {
-                return Err(Violation::new("reported_on", "day-in-future")
-                    .with_detail(req.reported_on.to_string())
+                return Err(Violation::new("reported_on", RuleCode::DayInFuture)
+                    .with_detail(req.reported_on)
                     .into());
             }
             let detail = MovementDetail {
@@ -409,20 +414,28 @@ pub async fn pair(
         .write(move |conn| {
             let sim = load(conn, &id)?;
             let device = equipment::get(conn, &device_id)?.ok_or_else(|| {
-                ApiError::from(Violation::new("device_id", "unknown-item").with_detail(&device_id))
+                ApiError::from(
+                    Violation::new("device_id", RuleCode::UnknownItem).with_detail(&device_id),
+                )
             })?;
             check_pairing(&side(&sim)?, &side(&device)?)
-                .map_err(|r| ApiError::rule(r.code(), format!("{} → {}", sim.id, device.id)))?;
+                .map_err(|r| ApiError::pairing(r, format!("{} → {}", sim.id, device.id)))?;
             if let Some(p) = equipment::open_pairing(conn, &sim.id)? {
-                return Err(ApiError::conflict("sim-already-paired", p.device_id));
+                return Err(ApiError::conflict(
+                    ProblemType::SimAlreadyPaired,
+                    p.device_id,
+                ));
             }
             if let Some(p) = equipment::open_pairing(conn, &device.id)? {
-                return Err(ApiError::conflict("device-already-paired", p.sim_id));
+                return Err(ApiError::conflict(
+                    ProblemType::DeviceAlreadyPaired,
+                    p.sim_id,
+                ));
             }
             let pairing = equipment::pair(conn, &sim.id, &device.id).map_err(|e| {
                 // Two pairings at once: the unique indexes let one through.
                 if e.is_unique_violation() {
-                    ApiError::conflict("sim-already-paired", sim.id.clone())
+                    ApiError::conflict(ProblemType::SimAlreadyPaired, sim.id.clone())
                 } else {
                     e.into()
                 }

@@ -2,9 +2,11 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::assignment::assignment_on;
 use domain::training::hours::minutes_from_hours;
 use domain::training::ojt::{check_log, LogFacts};
+use domain::RuleCode;
 use domain::{Violation, Violations};
 use openapi::dto::{OjtLogRequest, OjtLogView, Page, PageQuery};
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::ojt::{self, NewLog, OjtLogRow};
 use persistence::{assignments, audit, contracts, reference};
 
@@ -39,9 +41,7 @@ fn parse(req: OjtLogRequest, max_day_minutes: i64) -> Result<Asked, Violations> 
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
     if !id_ok {
-        v.push(
-            Violation::new("client_id", "invalid-client-id").with_detail(MAX_CLIENT_ID.to_string()),
-        );
+        v.push(Violation::new("client_id", RuleCode::InvalidClientId).with_detail(MAX_CLIENT_ID));
     }
     let minutes = minutes_from_hours("hours", req.hours, max_day_minutes).unwrap_or_else(|e| {
         v.push(e);
@@ -49,9 +49,9 @@ fn parse(req: OjtLogRequest, max_day_minutes: i64) -> Result<Asked, Violations> 
     });
     let activity = req.activity.trim().to_owned();
     if activity.is_empty() {
-        v.push(Violation::new("activity", "required"));
+        v.push(Violation::new("activity", RuleCode::Required));
     } else if activity.chars().count() > MAX_ACTIVITY {
-        v.push(Violation::new("activity", "too-long").with_detail(MAX_ACTIVITY.to_string()));
+        v.push(Violation::new("activity", RuleCode::TooLong).with_detail(MAX_ACTIVITY));
     }
     let cpi_code = req
         .cpi_code
@@ -121,7 +121,7 @@ pub async fn log_hours(
                     Ok(Logged::Replayed(log_view(&existing)?))
                 } else {
                     Err(ApiError::conflict(
-                        "client-id-reused",
+                        ProblemType::ClientIdReused,
                         asked.client_id.clone(),
                     ))
                 };

@@ -1,3 +1,5 @@
+use domain::RuleCode;
+use openapi::ProblemType;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
@@ -33,7 +35,7 @@ pub const CSV_HEADER: [&str; 11] = [
 
 pub fn parse_int(cell: &str, field: &str, line: u64) -> Result<i64, Violation> {
     cell.trim().parse::<i64>().map_err(|_| {
-        Violation::new(field, "not-a-number")
+        Violation::new(field, RuleCode::NotANumber)
             .with_detail(cell.trim())
             .at_line(line)
     })
@@ -92,7 +94,7 @@ pub fn parse_application_file(
             Ok(a) => {
                 if !ctx.provinces_with_posts.contains(a.province.as_str()) {
                     bad.push(
-                        Violation::new("province_sigla", "province-without-posts")
+                        Violation::new("province_sigla", RuleCode::ProvinceWithoutPosts)
                             .with_detail(a.province.as_str())
                             .at_line(line),
                     );
@@ -102,14 +104,14 @@ pub fn parse_application_file(
                 }
                 match seen_no.entry(a.application_no.clone()) {
                     Entry::Occupied(first) => bad.push(
-                        Violation::new("application_no", "duplicate-in-file")
-                            .with_detail(first.get().to_string())
+                        Violation::new("application_no", RuleCode::DuplicateInFile)
+                            .with_detail(*first.get())
                             .at_line(line),
                     ),
                     Entry::Vacant(slot) => {
                         if ctx.known_numbers.contains(slot.key()) {
                             bad.push(
-                                Violation::new("application_no", "already-exists")
+                                Violation::new("application_no", RuleCode::AlreadyExists)
                                     .with_detail(a.application_no.clone())
                                     .at_line(line),
                             );
@@ -153,7 +155,10 @@ pub async fn import_applications(
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
             if sel.admission_done_at.is_some() {
-                return Err(ApiError::conflict("admission-done", sel.code.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::AdmissionDone,
+                    sel.code.clone(),
+                ));
             }
             let provinces_with_posts = selection::posts(conn, &sel.id, None)?
                 .into_iter()
@@ -221,7 +226,7 @@ mod tests {
         let e = parse_application_file(f.as_bytes(), &context()).unwrap_err();
         let got: Vec<_> =
             e.0.iter()
-                .map(|v| (v.line.unwrap(), v.field.as_str(), v.code))
+                .map(|v| (v.line.unwrap(), v.field.as_str(), v.code.as_str()))
                 .collect();
         assert_eq!(
             got,
