@@ -32,10 +32,12 @@ fn reason(text: &str) -> Value {
     json!({ "reason": text })
 }
 
-/// `(filled, pending_offers, vacant)` of a province.
+/// `(taken, pending_offers, vacant)` of a province, where taken counts
+/// signed contracts and accepted offers not signed yet (a draft holds its
+/// seat until it is signed or cancelled).
 async fn seats_of(app: &TestApp, hr: &str, sel: &str, sigla: &str) -> (i64, i64, i64) {
     let all = json_of(app.seats(hr, sel, "").await, StatusCode::OK).await;
-    let seat = all
+    let seat = all["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -43,7 +45,7 @@ async fn seats_of(app: &TestApp, hr: &str, sel: &str, sigla: &str) -> (i64, i64,
         .unwrap_or_else(|| panic!("no seats for {sigla}: {all}"))
         .clone();
     (
-        seat["filled"].as_i64().unwrap(),
+        seat["filled"].as_i64().unwrap() + seat["accepted_unsigned"].as_i64().unwrap(),
         seat["pending_offers"].as_i64().unwrap(),
         seat["vacant"].as_i64().unwrap(),
     )
