@@ -21,6 +21,16 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
+/// Paging of a list with at most one row per Region or province.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WholeListPageQuery {
+    /// At most this many items (1-500, default 500: the whole list).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -204,6 +214,10 @@ pub struct ProvinceView {
 pub struct ProvinceQuery {
     /// ISTAT code of a Region.
     pub region: Option<String>,
+    /// At most this many items (1-500, default 500: the whole list).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -668,6 +682,10 @@ pub struct SeatView {
 pub struct SeatsQuery {
     /// ISTAT code of a Region.
     pub region: Option<String>,
+    /// At most this many items (1-500, default 500: every province).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
@@ -888,6 +906,10 @@ pub struct OffboardingView {
 pub struct OffboardingQuery {
     /// Only the records still open.
     pub open: Option<bool>,
+    /// At most this many items (1-500, default 100).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// A Navigator as HR and coordinators see them.

@@ -399,14 +399,22 @@ pub fn open_offboarding(
     Ok(())
 }
 
-pub fn offboardings(conn: &mut DbConnection, open_only: bool) -> Result<Vec<OffboardingRow>> {
+pub fn offboardings(
+    conn: &mut DbConnection,
+    open_only: bool,
+    after_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<OffboardingRow>> {
     let mut q = offboardings::table
         .select(OffboardingRow::as_select())
         .into_boxed();
     if open_only {
         q = q.filter(offboardings::closed_at.is_null());
     }
-    Ok(q.order(offboardings::id).load(conn)?)
+    if let Some(a) = after_id {
+        q = q.filter(offboardings::id.gt(a.to_owned()));
+    }
+    Ok(q.order(offboardings::id).limit(limit).load(conn)?)
 }
 
 /// Navigators by codice fiscale (stored upper case). A person hired in two

@@ -90,16 +90,26 @@ pub fn insert(conn: &mut DbConnection, l: &NewLog<'_>) -> Result<OjtLogRow> {
     get(conn, &id)?.ok_or_else(|| PersistenceError::Corrupt(format!("log {id} vanished")))
 }
 
-/// A Navigator's logs, newest day first.
+/// A Navigator's logs, newest day first (then newest id), those after
+/// `after`: the day and id of the last log of the previous page.
 pub fn of_navigator(
     conn: &mut DbConnection,
     navigator_id: &str,
+    after: Option<(NaiveDate, &str)>,
     limit: i64,
 ) -> Result<Vec<OjtLogRow>> {
-    Ok(ojt_logs::table
+    let mut q = ojt_logs::table
         .select(OjtLogRow::as_select())
         .filter(ojt_logs::navigator_id.eq(navigator_id))
-        .order((ojt_logs::day.desc(), ojt_logs::id.desc()))
+        .into_boxed();
+    if let Some((day, id)) = after {
+        q = q.filter(
+            ojt_logs::day
+                .lt(day)
+                .or(ojt_logs::day.eq(day).and(ojt_logs::id.lt(id.to_owned()))),
+        );
+    }
+    Ok(q.order((ojt_logs::day.desc(), ojt_logs::id.desc()))
         .limit(limit)
         .load(conn)?)
 }

@@ -80,11 +80,19 @@ pub fn get_selection(conn: &mut DbConnection, id: &str) -> Result<Option<Selecti
         .optional()?)
 }
 
-pub fn list_selections(conn: &mut DbConnection) -> Result<Vec<SelectionRow>> {
-    Ok(selections::table
+/// Selections newest first (ids grow with time), those before `before_id`.
+pub fn list_selections(
+    conn: &mut DbConnection,
+    before_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<SelectionRow>> {
+    let mut q = selections::table
         .select(SelectionRow::as_select())
-        .order(selections::id.desc())
-        .load(conn)?)
+        .into_boxed();
+    if let Some(b) = before_id {
+        q = q.filter(selections::id.lt(b.to_owned()));
+    }
+    Ok(q.order(selections::id.desc()).limit(limit).load(conn)?)
 }
 
 pub fn mark_admission_done(conn: &mut DbConnection, id: &str) -> Result<()> {

@@ -316,7 +316,7 @@ async fn run(engine: Engine) -> Option<Figures> {
         "provinces",
     )
     .await;
-    let siglas: Vec<&str> = provinces
+    let siglas: Vec<&str> = provinces["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -24,8 +24,7 @@ fn ids(page: &Value) -> Vec<String> {
 }
 
 async fn history(app: &TestApp, token: &str, navigator: &str) -> Vec<Value> {
-    json_of(app.assignments(token, navigator).await, StatusCode::OK)
-        .await
+    json_of(app.assignments(token, navigator).await, StatusCode::OK).await["items"]
         .as_array()
         .unwrap()
         .clone()

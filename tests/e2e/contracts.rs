@@ -50,7 +50,7 @@ async fn contract_of(app: &TestApp, token: &str, id: &str) -> Value {
 /// `(filled, pending_offers, vacant)` of a province.
 async fn seats_of(app: &TestApp, hr: &str, sel: &str, sigla: &str) -> (i64, i64, i64) {
     let all = json_of(app.seats(hr, sel, "").await, StatusCode::OK).await;
-    let seat = all
+    let seat = all["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -663,7 +663,7 @@ async fn a_future_resignation_acts_on_its_day(app: TestApp) {
     assert_eq!(p["type"], "no-vacant-seat", "{p}");
     let open = json_of(app.offboarding(&hr, "?open=true").await, StatusCode::OK).await;
     assert!(
-        !open
+        !open["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -684,7 +684,7 @@ async fn a_future_resignation_acts_on_its_day(app: TestApp) {
     assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 1));
     // The record opens on the day; holding no equipment, it closes at once.
     let all = json_of(app.offboarding(&hr, "").await, StatusCode::OK).await;
-    let entry = all
+    let entry = all["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -526,7 +526,7 @@ async fn a_sim_is_paired_into_one_device(app: TestApp) {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+    assert_eq!(history["items"].as_array().unwrap().len(), 1, "{history}");
 }
 both_engines!(a_sim_is_paired_into_one_device);
 
@@ -607,7 +607,7 @@ async fn offboarding_closes_when_nothing_is_outstanding(app: TestApp) {
     .await;
 
     let open = json_of(app.offboarding(hr, "?open=true").await, StatusCode::OK).await;
-    let entry = open
+    let entry = open["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -636,7 +636,8 @@ async fn offboarding_closes_when_nothing_is_outstanding(app: TestApp) {
     );
 
     let still_open = |v: &Value| {
-        v.as_array()
+        v["items"]
+            .as_array()
             .unwrap()
             .iter()
             .any(|o| o["contract_id"] == contract)
@@ -694,7 +695,7 @@ async fn offboarding_closes_when_nothing_is_outstanding(app: TestApp) {
     let open = json_of(app.offboarding(hr, "?open=true").await, StatusCode::OK).await;
     assert!(!still_open(&open), "{open}");
     let all = json_of(app.offboarding(hr, "").await, StatusCode::OK).await;
-    let closed = all
+    let closed = all["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -716,7 +717,7 @@ async fn offboarding_closes_when_nothing_is_outstanding(app: TestApp) {
     )
     .await;
     let all = json_of(app.offboarding(hr, "").await, StatusCode::OK).await;
-    let empty = all
+    let empty = all["items"]
         .as_array()
         .unwrap()
         .iter()

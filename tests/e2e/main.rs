@@ -11,6 +11,7 @@ mod contracts;
 mod equipment;
 mod extract;
 mod indicators;
+mod lists;
 mod mail;
 mod ojt;
 mod ops;

@@ -121,7 +121,7 @@ async fn every_refused_log_names_its_rule(app: TestApp) {
     assert_eq!(b["errors"][0]["code"], "too-many-hours", "{b}");
 
     let mine = json_of(app.my_logs(token).await, StatusCode::OK).await;
-    let logs = mine.as_array().unwrap();
+    let logs = mine["items"].as_array().unwrap();
     assert_eq!(logs.len(), 2, "{mine}");
     assert!(logs
         .iter()
@@ -211,7 +211,7 @@ async fn a_retry_answers_the_original_log(app: TestApp) {
     ids.dedup();
     assert_eq!((created, ids.len()), (1, 1), "{ids:?}");
     let mine = json_of(app.my_logs(token).await, StatusCode::OK).await;
-    assert_eq!(mine.as_array().unwrap().len(), 2, "{mine}");
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2, "{mine}");
 }
 both_engines!(a_retry_answers_the_original_log, on("2019-09-02"));
 

@@ -92,7 +92,9 @@ async fn regions_are_seeded_with_posts_and_conventions(app: TestApp) {
     // Any role reads reference data.
     let token = app.user_with_role("trainer", &[]).await;
     let regions = body(app.regions(&token).await, StatusCode::OK).await;
-    let regions = regions.as_array().unwrap();
+    // Without `limit`, all 20 in one page.
+    assert!(regions["next_cursor"].is_null(), "{regions}");
+    let regions = regions["items"].as_array().unwrap();
     assert_eq!(regions.len(), 20);
 
     let total: i64 = regions
@@ -163,7 +165,9 @@ both_engines!(reference_data_needs_a_token);
 async fn provinces_are_the_107_and_filter_by_region(app: TestApp) {
     let token = app.user_with_role("hr", &[]).await;
     let all = body(app.provinces(&token, None).await, StatusCode::OK).await;
-    let all = all.as_array().unwrap();
+    // Without `limit`, all 107 in one page.
+    assert!(all["next_cursor"].is_null(), "{all}");
+    let all = all["items"].as_array().unwrap();
     assert_eq!(all.len(), 107);
     let mut siglas: Vec<&str> = all.iter().map(|p| p["sigla"].as_str().unwrap()).collect();
     siglas.sort_unstable();
@@ -176,7 +180,7 @@ async fn provinces_are_the_107_and_filter_by_region(app: TestApp) {
     }
     // The Regions' province counts add up to the same 107.
     let regions = body(app.regions(&token).await, StatusCode::OK).await;
-    let sum: i64 = regions
+    let sum: i64 = regions["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -185,7 +189,7 @@ async fn provinces_are_the_107_and_filter_by_region(app: TestApp) {
     assert_eq!(sum, 107);
 
     let campania = body(app.provinces(&token, Some("15")).await, StatusCode::OK).await;
-    let campania = campania.as_array().unwrap();
+    let campania = campania["items"].as_array().unwrap();
     let mut siglas: Vec<&str> = campania
         .iter()
         .map(|p| p["sigla"].as_str().unwrap())
@@ -197,7 +201,7 @@ async fn provinces_are_the_107_and_filter_by_region(app: TestApp) {
     assert_eq!(napoli["name"], "Napoli");
 
     let lazio = body(app.provinces(&token, Some("12")).await, StatusCode::OK).await;
-    let mut siglas: Vec<&str> = lazio
+    let mut siglas: Vec<&str> = lazio["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -211,7 +215,7 @@ both_engines!(provinces_are_the_107_and_filter_by_region);
 async fn the_2019_training_path_is_seeded(app: TestApp) {
     let token = app.user_with_role("coordinator", &["12"]).await;
     let paths = body(app.training_paths(&token).await, StatusCode::OK).await;
-    let paths = paths.as_array().unwrap();
+    let paths = paths["items"].as_array().unwrap();
     assert_eq!(paths.len(), 1);
     let path = &paths[0];
     assert_eq!(path["total_hours"], 200);
@@ -473,11 +477,11 @@ async fn seeding_again_changes_nothing(app: TestApp) {
     let regions_after = body(app.regions(&admin).await, StatusCode::OK).await;
     let provinces_after = body(app.provinces(&admin, None).await, StatusCode::OK).await;
     let paths_after = body(app.training_paths(&admin).await, StatusCode::OK).await;
-    assert_eq!(regions_after.as_array().unwrap().len(), 20);
+    assert_eq!(regions_after["items"].as_array().unwrap().len(), 20);
     assert_eq!(provinces_after, provinces);
     assert_eq!(paths_after, paths);
     assert_eq!(users_count(&app, &admin).await, users);
-    let posts: i64 = regions_after
+    let posts: i64 = regions_after["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -485,11 +489,11 @@ async fn seeding_again_changes_nothing(app: TestApp) {
         .sum();
     assert_eq!(posts, 2980);
     // Every Region but the two changed is as before.
-    for (a, b) in regions
+    for (a, b) in regions["items"]
         .as_array()
         .unwrap()
         .iter()
-        .zip(regions_after.as_array().unwrap())
+        .zip(regions_after["items"].as_array().unwrap())
     {
         if a["code"] != "12" && a["code"] != "15" {
             assert_eq!(a, b);

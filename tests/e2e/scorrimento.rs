@@ -84,7 +84,7 @@ async fn candidate_state(app: &TestApp, hr: &str, candidate: &str) -> String {
 /// `(posts, filled, pending_offers, vacant)` of a province.
 async fn seats_of(app: &TestApp, hr: &str, id: &str, sigla: &str) -> (i64, i64, i64, i64) {
     let all = body(app.seats(hr, id, "").await, StatusCode::OK).await;
-    let seat = all
+    let seat = all["items"]
         .as_array()
         .unwrap()
         .iter()

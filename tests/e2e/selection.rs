@@ -29,7 +29,7 @@ async fn the_pipeline_from_applications_to_an_accepted_offer(app: TestApp) {
     assert_eq!(entries[4]["decided_by"], "last");
 
     let seats: Value = app.seats(&hr, &id, "").await.json().await.unwrap();
-    let na = seats
+    let na = seats["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -55,7 +55,7 @@ async fn the_pipeline_from_applications_to_an_accepted_offer(app: TestApp) {
     assert_eq!(again["type"], "one-time-token-invalid");
 
     let seats: Value = app.seats(&hr, &id, "").await.json().await.unwrap();
-    let na = seats
+    let na = seats["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -346,7 +346,7 @@ async fn a_selection_takes_the_2019_defaults(app: TestApp) {
     .await;
     assert_eq!(one, s);
     let all = body(app.get("/selections", Some(&hr)).await, StatusCode::OK).await;
-    assert_eq!(all.as_array().unwrap(), &vec![s.clone()]);
+    assert_eq!(all["items"].as_array().unwrap(), &vec![s.clone()]);
 
     // Explicit rules are kept as given.
     let r = app
@@ -430,7 +430,7 @@ async fn every_bad_selection_field_is_named(app: TestApp) {
 
     // Nothing was created.
     let all = body(app.get("/selections", Some(&hr)).await, StatusCode::OK).await;
-    assert_eq!(all, json!([]));
+    assert_eq!(all, json!({ "items": [], "next_cursor": null }));
 
     // A penalty with too many decimals is named along with the other bad fields.
     let r = app
@@ -458,7 +458,7 @@ async fn a_selection_code_is_used_once(app: TestApp) {
     let p = problem(app.create_selection(&hr, &padded).await, 409).await;
     assert_eq!(p["type"], "selection-exists");
     let all = body(app.get("/selections", Some(&hr)).await, StatusCode::OK).await;
-    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(all["items"].as_array().unwrap().len(), 1);
 }
 both_engines!(a_selection_code_is_used_once);
 
@@ -498,9 +498,9 @@ async fn only_hr_runs_a_selection(app: TestApp) {
     assert_eq!(p["type"], "token-missing");
     // Nothing was changed by the refused calls.
     let all = body(app.get("/selections", Some(&hr)).await, StatusCode::OK).await;
-    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(all["items"].as_array().unwrap().len(), 1);
     let seats = body(app.seats(&hr, &id, "").await, StatusCode::OK).await;
-    assert_eq!(seats, json!([]));
+    assert_eq!(seats, json!({ "items": [], "next_cursor": null }));
 }
 both_engines!(only_hr_runs_a_selection);
 
@@ -549,7 +549,7 @@ async fn posts_are_set_per_known_province(app: TestApp) {
         json!([{ "province": "CE", "posts": 80 }, { "province": "NA", "posts": 5 }])
     );
     let seats = body(app.seats(&hr, &id, "").await, StatusCode::OK).await;
-    let got: Vec<(String, i64, i64)> = seats
+    let got: Vec<(String, i64, i64)> = seats["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1219,7 +1219,7 @@ async fn coordinators_read_the_rankings_of_their_region_only(app: TestApp) {
 
     // Seats: only their Region's provinces, and no other Region on request.
     let seats = body(app.seats(&campania, id, "").await, StatusCode::OK).await;
-    let provinces: Vec<&str> = seats
+    let provinces: Vec<&str> = seats["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1274,8 +1274,7 @@ async fn rankings_filter_by_status_and_seats_by_region(app: TestApp) {
             s["vacant"].as_i64().unwrap(),
         )
     };
-    let every: Vec<_> = body(app.seats(&hr, id, "").await, StatusCode::OK)
-        .await
+    let every: Vec<_> = body(app.seats(&hr, id, "").await, StatusCode::OK).await["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1289,16 +1288,15 @@ async fn rankings_filter_by_status_and_seats_by_region(app: TestApp) {
             ("RM".into(), "12".into(), 1, 0, 0, 1),
         ]
     );
-    let campania: Vec<_> = body(app.seats(&hr, id, "?region=15").await, StatusCode::OK)
-        .await
+    let campania: Vec<_> = body(app.seats(&hr, id, "?region=15").await, StatusCode::OK).await
+        ["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(seat)
         .collect();
     assert_eq!(campania, every[..2].to_vec());
-    let lazio: Vec<_> = body(app.seats(&hr, id, "?region=12").await, StatusCode::OK)
-        .await
+    let lazio: Vec<_> = body(app.seats(&hr, id, "?region=12").await, StatusCode::OK).await["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -104,7 +104,7 @@ async fn a_path_is_created_with_every_broken_rule_named(app: TestApp) {
     );
     assert_eq!(path["buckets"][1]["modules"][0]["code"], "FAD-A");
     let listed = json_of(app.training_paths(&admin).await, StatusCode::OK).await;
-    assert!(listed
+    assert!(listed["items"]
         .as_array()
         .unwrap()
         .iter()

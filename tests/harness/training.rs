@@ -25,7 +25,7 @@ impl TestApp {
     /// The seeded 2019 path, as listed.
     pub async fn path_2019(&self, token: &str) -> Value {
         let paths = json_of(self.training_paths(token).await, StatusCode::OK).await;
-        paths
+        paths["items"]
             .as_array()
             .unwrap()
             .iter()

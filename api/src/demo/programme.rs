@@ -238,9 +238,8 @@ async fn build(
     today: NaiveDate,
 ) -> anyhow::Result<Option<ProgrammeReport>> {
     let hr = tokens.of_email("demo.hr@navigator-demo.it")?;
-    let existing = api.get("/selections", &hr).await?;
-    let listed = existing["items"].as_array().or_else(|| existing.as_array());
-    if listed.is_some_and(|l| l.iter().any(|s| s["code"] == SELECTION_CODE)) {
+    let existing = list_all(api, &hr, "/selections").await?;
+    if existing.iter().any(|s| s["code"] == SELECTION_CODE) {
         return Ok(None);
     }
     let mut rng = Lcg(2019);

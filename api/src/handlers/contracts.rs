@@ -22,7 +22,7 @@ use crate::auth::{Authorized, Caller};
 use crate::contracts::{dates, load, view};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cut_page, page_limit};
 use crate::state::AppState;
 
 fn state_of(c: &ContractRow) -> serde_json::Value {
@@ -246,41 +246,57 @@ pub async fn list_contracts(
             })?,
         ),
     };
-    let filter = ContractFilter {
+    let limit = page_limit(q.limit)?;
+    let mut filter = ContractFilter {
         region: q.region,
         province: q.province.map(|p| p.trim().to_ascii_uppercase()),
         after_id: q.cursor,
-        limit: page_limit(q.limit)?,
+        // One more than the page, to know whether another follows; at
+        // least a hundred, so a rare state costs few reads.
+        limit: (limit + 1).max(100),
     };
-    let limit = filter.limit;
     let today = state.today();
     let caller = caller.caller.clone();
-    let (rows, last) = state
+    let page = state
         .read(move |conn| {
             if let Some(p) = &filter.province {
                 crate::handlers::check_province_filter(conn, &caller, p)?;
             }
-            let rows = store::list(conn, &filter)?;
-            let last = (rows.len() as i64 == limit)
-                .then(|| rows.last().map(|(c, _, _)| c.id.clone()))
-                .flatten();
-            let mut out = Vec::new();
-            for (c, nav, no) in rows
-                .iter()
-                .filter(|(c, _, _)| caller.covers_region(&c.region_code))
-            {
-                let v = view(conn, c, nav, no, today)?;
-                if status.is_none_or(|s| v.status == s.as_str()) {
-                    out.push(v);
+            // A contract's state on a day is the domain's (signature,
+            // suspensions, endings), so the status and the caller's Regions
+            // are checked row by row, reading batches on until the page is
+            // full: a page is never cut before the rows that match.
+            let mut matching = Vec::new();
+            'batches: loop {
+                let rows = store::list(conn, &filter)?;
+                let exhausted = (rows.len() as i64) < filter.limit;
+                for (c, nav, no) in &rows {
+                    filter.after_id = Some(c.id.clone());
+                    if !caller.covers_region(&c.region_code) {
+                        continue;
+                    }
+                    if let Some(s) = status {
+                        if dates(conn, c)?.status_on(today) != s {
+                            continue;
+                        }
+                    }
+                    matching.push((c.id.clone(), view(conn, c, nav, no, today)?));
+                    if matching.len() as i64 > limit {
+                        break 'batches;
+                    }
+                }
+                if exhausted {
+                    break;
                 }
             }
-            Ok((out, last))
+            let page = cut_page(matching, limit, |(id, _)| id.clone());
+            Ok(Page {
+                items: page.items.into_iter().map(|(_, v)| v).collect(),
+                next_cursor: page.next_cursor,
+            })
         })
         .await?;
-    Ok(web::Json(Page {
-        items: rows,
-        next_cursor: last,
-    }))
+    Ok(web::Json(page))
 }
 
 /// One contract; a coordinator reads only their own Region's.
@@ -721,21 +737,28 @@ pub async fn my_resignation(
     tag = "contracts",
     params(OffboardingQuery),
     security(("bearer_auth" = [])),
-    responses((status = 200, body = Vec<OffboardingView>))
+    responses(
+        (status = 200, body = Page<OffboardingView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/offboarding")]
 pub async fn list_offboarding(
     state: web::Data<AppState>,
     _caller: Authorized<HrOnly>,
     query: ValidQuery<OffboardingQuery>,
-) -> ApiResult<web::Json<Vec<OffboardingView>>> {
-    let open = query.0.open.unwrap_or(false);
+) -> ApiResult<web::Json<Page<OffboardingView>>> {
+    let q = query.0;
+    let open = q.open.unwrap_or(false);
+    let limit = page_limit(q.limit)?;
     let today = state.today();
-    let views = state
+    let page = state
         .write(move |conn| {
             crate::contracts::settle(conn, chrono::Utc::now(), today)?;
+            let rows = store::offboardings(conn, open, q.cursor.as_deref(), limit + 1)?;
+            let page = cut_page(rows, limit, |o| o.id.clone());
             let mut views = Vec::new();
-            for o in store::offboardings(conn, open)? {
+            for o in &page.items {
                 // What the Navigator still holds, while the record is open.
                 let outstanding = if o.closed_at.is_none() {
                     persistence::equipment::held_by(conn, &o.navigator_id)?
@@ -756,8 +779,11 @@ pub async fn list_offboarding(
                     closed_at: o.closed_at.map(persistence::time::from_db),
                 });
             }
-            Ok(views)
+            Ok(Page {
+                items: views,
+                next_cursor: page.next_cursor,
+            })
         })
         .await?;
-    Ok(web::Json(views))
+    Ok(web::Json(page))
 }

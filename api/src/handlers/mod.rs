@@ -122,14 +122,79 @@ pub fn operations(cfg: &mut ServiceConfig) {
 
 /// `limit` between 1 and 500, 100 when absent.
 pub fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+    limit_or(limit, 100)
+}
+
+/// `limit` of a list with at most one row per Region or province, between 1
+/// and 500: 500 when absent, so a client that does not page still reads
+/// every one of the 107 provinces in one answer, as before these lists paged.
+pub fn whole_list_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+    limit_or(limit, 500)
+}
+
+fn limit_or(limit: Option<i64>, default: i64) -> Result<i64, crate::error::ApiError> {
     match limit {
-        None => Ok(100),
+        None => Ok(default),
         Some(n @ 1..=500) => Ok(n),
         Some(n) => Err(crate::error::ApiError::InvalidQuery {
             field: "limit".into(),
             detail: format!("{n}: between 1 and 500"),
         }),
     }
+}
+
+/// A page from the rows that follow the cursor, in the list's order, read
+/// with one row more than `limit` when there are: that row only tells that
+/// another page follows, so the last page's `next_cursor` is null.
+pub fn cut_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> String,
+) -> openapi::dto::Page<T> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() <= limit {
+        return openapi::dto::Page {
+            items: rows,
+            next_cursor: None,
+        };
+    }
+    rows.truncate(limit);
+    let next_cursor = rows.last().map(key);
+    openapi::dto::Page {
+        items: rows,
+        next_cursor,
+    }
+}
+
+/// The direction of a list's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrder {
+    Ascending,
+    Descending,
+}
+
+/// A page of a short list read whole (one row per Region or province, a
+/// Navigator's assignments): sorted by `key`, a unique string that sorts as
+/// the list does, the rows past `cursor` by that key. An unknown cursor
+/// reads on from where it would sort, as the lists paged in SQL do.
+pub fn page_in_memory<T>(
+    mut rows: Vec<T>,
+    key: impl Fn(&T) -> String,
+    order: KeyOrder,
+    cursor: Option<&str>,
+    limit: i64,
+) -> openapi::dto::Page<T> {
+    rows.sort_by_cached_key(|r| key(r));
+    if order == KeyOrder::Descending {
+        rows.reverse();
+    }
+    if let Some(c) = cursor {
+        rows.retain(|r| match order {
+            KeyOrder::Ascending => key(r).as_str() > c,
+            KeyOrder::Descending => key(r).as_str() < c,
+        });
+    }
+    cut_page(rows, limit, key)
 }
 
 /// A list's `province` filter: an unknown sigla is a bad query (400), and
@@ -165,5 +230,69 @@ pub fn regions_in_scope(
             Ok(Some(caller.regions.clone()))
         }
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keyed(s: &&str) -> String {
+        (*s).to_owned()
+    }
+
+    #[test]
+    fn a_page_has_a_cursor_only_when_another_follows() {
+        let full = cut_page(vec!["a", "b", "c"], 2, keyed);
+        assert_eq!(
+            (full.items, full.next_cursor),
+            (vec!["a", "b"], Some("b".to_owned()))
+        );
+        let last = cut_page(vec!["a", "b"], 2, keyed);
+        assert_eq!((last.items, last.next_cursor), (vec!["a", "b"], None));
+        let empty = cut_page(Vec::<&str>::new(), 2, keyed);
+        assert_eq!((empty.items.len(), empty.next_cursor), (0, None));
+    }
+
+    #[test]
+    fn pages_in_memory_cover_the_list_once_in_key_order() {
+        for order in [KeyOrder::Ascending, KeyOrder::Descending] {
+            let rows = vec!["c", "a", "e", "b", "d"];
+            let mut seen = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = page_in_memory(rows.clone(), keyed, order, cursor.as_deref(), 2);
+                seen.extend(page.items);
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            let mut expected = vec!["a", "b", "c", "d", "e"];
+            if order == KeyOrder::Descending {
+                expected.reverse();
+            }
+            assert_eq!(seen, expected, "{order:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_cursor_reads_on_from_where_it_would_sort() {
+        let rows = vec!["10", "20", "30"];
+        let after = |c| page_in_memory(rows.clone(), keyed, KeyOrder::Ascending, Some(c), 5).items;
+        assert_eq!(after("15"), vec!["20", "30"]);
+        assert_eq!(after("zzz"), Vec::<&str>::new());
+        assert_eq!(after(""), vec!["10", "20", "30"]);
+        let before = page_in_memory(rows.clone(), keyed, KeyOrder::Descending, Some("25"), 5).items;
+        assert_eq!(before, vec!["20", "10"]);
+    }
+
+    #[test]
+    fn limits_are_bounded_with_a_default_per_list() {
+        assert_eq!(page_limit(None).ok(), Some(100));
+        assert_eq!(whole_list_limit(None).ok(), Some(500));
+        assert_eq!(whole_list_limit(Some(7)).ok(), Some(7));
+        assert!(page_limit(Some(0)).is_err());
+        assert!(whole_list_limit(Some(501)).is_err());
     }
 }

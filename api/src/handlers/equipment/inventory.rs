@@ -1,7 +1,9 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::equipment::{ItemInput, ItemKind, ItemState, NewItem};
 use domain::Violations;
-use openapi::dto::{EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PairingView};
+use openapi::dto::{
+    EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PageQuery, PairingView,
+};
 use openapi::Problem;
 use persistence::equipment::ItemFilter;
 
@@ -12,7 +14,7 @@ use crate::auth::Authorized;
 use crate::csv_import::{optional, records};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
 pub const HEADER: [&str; 9] = [
@@ -198,10 +200,11 @@ pub async fn get_item(
 /// The pairing history of a SIM or a device, oldest first.
 #[utoipa::path(
     tag = "equipment",
-    params(("id" = String, Path, description = "Item id")),
+    params(("id" = String, Path, description = "Item id"), PageQuery),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, body = Vec<PairingView>),
+        (status = 200, body = Page<PairingView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     )
@@ -212,12 +215,28 @@ pub async fn list_pairings(
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
     id: web::Path<String>,
-) -> ApiResult<web::Json<Vec<PairingView>>> {
+    query: ValidQuery<PageQuery>,
+) -> ApiResult<web::Json<Page<PairingView>>> {
+    let q = query.0;
+    let limit = page_limit(q.limit)?;
     let case = PairingHistory {
         id: id.into_inner(),
     };
     let rows = state.run(&caller, &meta, case).await?;
-    Ok(web::Json(
-        rows.iter().map(pairing_view).collect::<ApiResult<_>>()?,
-    ))
+    // An item's pairings are few: read whole, keyed by the moment, then id.
+    let page = page_in_memory(
+        rows,
+        |p| format!("{}_{}", p.paired_at.format("%Y%m%d%H%M%S%6f"), p.id),
+        KeyOrder::Ascending,
+        q.cursor.as_deref(),
+        limit,
+    );
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .iter()
+            .map(pairing_view)
+            .collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    }))
 }

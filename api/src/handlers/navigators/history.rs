@@ -1,5 +1,5 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use openapi::dto::{AssignmentView, ConventionMode, MyAssignmentView};
+use openapi::dto::{AssignmentView, ConventionMode, MyAssignmentView, Page, PageQuery};
 use openapi::Problem;
 use persistence::{assignments, contracts, reference};
 
@@ -7,16 +7,19 @@ use crate::auth::caller::{HrCoordinatorOrNavigator, NavigatorOnly};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::etag::json_with_etag;
+use crate::extract::ValidQuery;
+use crate::handlers::{page_in_memory, page_limit, KeyOrder};
 use crate::navigators::{assignment_views, check_access, check_own_id};
 use crate::state::AppState;
 
 /// A Navigator's assignments, newest first (`to` null while open).
 #[utoipa::path(
     tag = "navigators",
-    params(("id" = String, Path, description = "Navigator id")),
+    params(("id" = String, Path, description = "Navigator id"), PageQuery),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, body = Vec<AssignmentView>),
+        (status = 200, body = Page<AssignmentView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     )
@@ -26,21 +29,36 @@ pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: Authorized<HrCoordinatorOrNavigator>,
     id: web::Path<String>,
-) -> ApiResult<web::Json<Vec<AssignmentView>>> {
+    query: ValidQuery<PageQuery>,
+) -> ApiResult<web::Json<Page<AssignmentView>>> {
     let id = id.into_inner();
     check_own_id(&caller, &id)?;
+    let q = query.0;
+    let limit = page_limit(q.limit)?;
     let caller = caller.caller.clone();
-    let views = state
+    let page = state
         .read(move |conn| {
             let nav = contracts::get_navigator(conn, &id)?.ok_or(ApiError::NotFound {
                 entity: "navigator",
             })?;
             check_access(&caller, &nav)?;
             let rows = assignments::history_of(conn, &nav.id)?;
-            assignment_views(conn, &rows)
+            // A Navigator has a handful: read whole, keyed by first day
+            // then id, so a cancelled move between two pages skips nothing.
+            let page = page_in_memory(
+                rows,
+                |a| format!("{}_{}", a.from_day, a.id),
+                KeyOrder::Descending,
+                q.cursor.as_deref(),
+                limit,
+            );
+            Ok(Page {
+                items: assignment_views(conn, &page.items)?,
+                next_cursor: page.next_cursor,
+            })
         })
         .await?;
-    Ok(web::Json(views))
+    Ok(web::Json(page))
 }
 
 /// Where the caller works today, and where next if a move is planned. With

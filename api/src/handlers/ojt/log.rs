@@ -1,5 +1,5 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use openapi::dto::{OjtLogRequest, OjtLogView, PageQuery};
+use openapi::dto::{OjtLogRequest, OjtLogView, Page, PageQuery};
 use openapi::Problem;
 use persistence::ojt;
 
@@ -10,7 +10,7 @@ use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::etag::json_with_etag;
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cut_page, page_limit};
 use crate::state::AppState;
 
 /// Logs on-the-job hours from the tablet. Offline-first: a retry with the
@@ -59,8 +59,9 @@ pub async fn log_hours(
     params(PageQuery),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, body = Vec<OjtLogView>),
+        (status = 200, body = Page<OjtLogView>),
         (status = 304, description = "Not modified since the tag in If-None-Match"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/ojt-logs")]
@@ -73,10 +74,42 @@ pub async fn my_logs(
     let nav_id = caller.navigator_id.clone().ok_or(ApiError::NotFound {
         entity: "navigator",
     })?;
-    let limit = page_limit(query.0.limit)?;
+    let q = query.0;
+    let limit = page_limit(q.limit)?;
+    let after = match q.cursor.as_deref() {
+        None => None,
+        Some(c) => match log_cursor(c) {
+            Some((day, id)) => Some((day, id.to_owned())),
+            // Not a cursor of this list: nothing is known to follow it.
+            None => {
+                let empty = Page::<OjtLogView> {
+                    items: Vec::new(),
+                    next_cursor: None,
+                };
+                return json_with_etag(&req, &empty);
+            }
+        },
+    };
     let rows = state
-        .read(move |conn| Ok(ojt::of_navigator(conn, &nav_id, limit)?))
+        .read(move |conn| {
+            let after = after.as_ref().map(|(day, id)| (*day, id.as_str()));
+            Ok(ojt::of_navigator(conn, &nav_id, after, limit + 1)?)
+        })
         .await?;
-    let views = rows.iter().map(log_view).collect::<ApiResult<Vec<_>>>()?;
-    json_with_etag(&req, &views)
+    let page = cut_page(rows, limit, |l| format!("{}_{}", l.day, l.id));
+    let page = Page {
+        items: page
+            .items
+            .iter()
+            .map(log_view)
+            .collect::<ApiResult<Vec<_>>>()?,
+        next_cursor: page.next_cursor,
+    };
+    json_with_etag(&req, &page)
+}
+
+/// The day and id in a cursor of `my_logs`, `None` when it is not one.
+fn log_cursor(cursor: &str) -> Option<(chrono::NaiveDate, &str)> {
+    let (day, id) = cursor.split_once('_')?;
+    Some((day.parse().ok()?, id))
 }

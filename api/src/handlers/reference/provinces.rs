@@ -1,5 +1,5 @@
 use actix_web::{get, web};
-use openapi::dto::{ProvinceQuery, ProvinceView};
+use openapi::dto::{Page, ProvinceQuery, ProvinceView};
 use openapi::Problem;
 use persistence::reference;
 
@@ -7,15 +7,17 @@ use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::ValidQuery;
+use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
-/// The 107 provinces, or those of one Region.
+/// The 107 provinces, or those of one Region, by ISTAT code.
 #[utoipa::path(
     tag = "reference",
     params(ProvinceQuery),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, body = Vec<ProvinceView>),
+        (status = 200, body = Page<ProvinceView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -24,13 +26,24 @@ pub async fn list_provinces(
     state: web::Data<AppState>,
     _caller: Authorized<AnyRole>,
     query: ValidQuery<ProvinceQuery>,
-) -> ApiResult<web::Json<Vec<ProvinceView>>> {
-    let region = query.0.region;
+) -> ApiResult<web::Json<Page<ProvinceView>>> {
+    let q = query.0;
+    let limit = whole_list_limit(q.limit)?;
+    let region = q.region;
     let rows = state
         .read(move |conn| Ok(reference::list_provinces(conn, region.as_deref())?))
         .await?;
-    Ok(web::Json(
-        rows.into_iter()
+    let page = page_in_memory(
+        rows,
+        |p| p.istat_code.clone(),
+        KeyOrder::Ascending,
+        q.cursor.as_deref(),
+        limit,
+    );
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .into_iter()
             .map(|p| ProvinceView {
                 istat_code: p.istat_code,
                 sigla: p.sigla,
@@ -38,5 +51,6 @@ pub async fn list_provinces(
                 region: p.region_code,
             })
             .collect(),
-    ))
+        next_cursor: page.next_cursor,
+    }))
 }

@@ -1,11 +1,13 @@
 use actix_web::{get, web};
-use openapi::dto::{ConventionView, RegionView};
+use openapi::dto::{ConventionView, Page, RegionView, WholeListPageQuery};
 use openapi::Problem;
 use persistence::reference::{self, ConventionRow, RegionSummary};
 
 use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidQuery;
+use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
 pub fn convention_view(row: &ConventionRow, today: chrono::NaiveDate) -> ApiResult<ConventionView> {
@@ -44,12 +46,14 @@ fn region_view(r: &RegionSummary, today: chrono::NaiveDate) -> ApiResult<RegionV
     })
 }
 
-/// The 20 Regions with their convention and 2019 posts.
+/// The 20 Regions with their convention and 2019 posts, by ISTAT code.
 #[utoipa::path(
     tag = "reference",
+    params(WholeListPageQuery),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, body = Vec<RegionView>),
+        (status = 200, body = Page<RegionView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -57,15 +61,28 @@ fn region_view(r: &RegionSummary, today: chrono::NaiveDate) -> ApiResult<RegionV
 pub async fn list_regions(
     state: web::Data<AppState>,
     _caller: Authorized<AnyRole>,
-) -> ApiResult<web::Json<Vec<RegionView>>> {
+    query: ValidQuery<WholeListPageQuery>,
+) -> ApiResult<web::Json<Page<RegionView>>> {
+    let q = query.0;
+    let limit = whole_list_limit(q.limit)?;
     let rows = state
         .read(|conn| Ok(reference::list_regions(conn)?))
         .await?;
-    Ok(web::Json(
-        rows.iter()
+    let page = page_in_memory(
+        rows,
+        |r| r.region.code.clone(),
+        KeyOrder::Ascending,
+        q.cursor.as_deref(),
+        limit,
+    );
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .iter()
             .map(|r| region_view(r, state.today()))
             .collect::<ApiResult<_>>()?,
-    ))
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One Region by ISTAT code.

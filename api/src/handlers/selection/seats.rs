@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 use chrono::Utc;
 use domain::selection::Seats;
-use openapi::dto::{SeatView, SeatsQuery};
+use openapi::dto::{Page, SeatView, SeatsQuery};
 use openapi::Problem;
 use persistence::selection;
 
@@ -10,17 +10,19 @@ use crate::auth::caller::HrOrCoordinator;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidQuery;
+use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
 /// Seats per province: posts, filled, pending offers, vacant. Overdue offers
 /// lapse and ended contracts release their seats first, so a vacant seat is
-/// never hidden behind a dead offer or a finished contract.
+/// never hidden behind a dead offer or a finished contract. By province sigla.
 #[utoipa::path(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id"), SeatsQuery),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, body = Vec<SeatView>),
+        (status = 200, body = Page<SeatView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -30,9 +32,11 @@ pub async fn list_seats(
     caller: Authorized<HrOrCoordinator>,
     id: web::Path<String>,
     query: ValidQuery<SeatsQuery>,
-) -> ApiResult<web::Json<Vec<SeatView>>> {
+) -> ApiResult<web::Json<Page<SeatView>>> {
     let id = id.into_inner();
-    let region = query.0.region;
+    let q = query.0;
+    let limit = whole_list_limit(q.limit)?;
+    let region = q.region;
     if let Some(r) = &region {
         if !caller.covers_region(r) {
             return Err(ApiError::OutOfScope);
@@ -47,9 +51,21 @@ pub async fn list_seats(
             Ok(selection::posts(conn, &sel.id, region.as_deref())?)
         })
         .await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .filter(|(_, region)| caller.covers_region(region))
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|(_, region)| caller.covers_region(region))
+        .collect();
+    let page = page_in_memory(
+        rows,
+        |(p, _)| p.province_sigla.clone(),
+        KeyOrder::Ascending,
+        q.cursor.as_deref(),
+        limit,
+    );
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .into_iter()
             .map(|(p, region)| {
                 let seats = Seats {
                     posts: p.posts,
@@ -66,5 +82,6 @@ pub async fn list_seats(
                 }
             })
             .collect(),
-    ))
+        next_cursor: page.next_cursor,
+    }))
 }

@@ -5,7 +5,7 @@ use domain::selection::settings::{
 };
 use domain::selection::{ScoringRules, DEFAULT_MULTIPLIER};
 use domain::{Violation, Violations};
-use openapi::dto::{PostsItem, SelectionRequest, SelectionView};
+use openapi::dto::{Page, PageQuery, PostsItem, SelectionRequest, SelectionView};
 use openapi::Problem;
 use persistence::selection::{self, SelectionRow};
 use persistence::{audit, reference, training};
@@ -15,7 +15,8 @@ use crate::accounts::parse_uuid;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::handlers::{cut_page, page_limit};
 use crate::state::AppState;
 
 /// A selection with the code of the training path set for it, if any.
@@ -173,27 +174,39 @@ pub async fn create_selection(
 /// Every selection, newest first.
 #[utoipa::path(
     tag = "selection",
+    params(PageQuery),
     security(("bearer_auth" = [])),
-    responses((status = 200, body = Vec<SelectionView>), (status = 403, body = Problem, content_type = "application/problem+json"))
+    responses(
+        (status = 200, body = Page<SelectionView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/selections")]
 pub async fn list_selections(
     state: web::Data<AppState>,
     _caller: Authorized<HrOnly>,
-) -> ApiResult<web::Json<Vec<SelectionView>>> {
+    query: ValidQuery<PageQuery>,
+) -> ApiResult<web::Json<Page<SelectionView>>> {
+    let q = query.0;
+    let limit = page_limit(q.limit)?;
     let (rows, mut paths) = state
-        .read(|conn| {
+        .read(move |conn| {
             Ok((
-                selection::list_selections(conn)?,
+                selection::list_selections(conn, q.cursor.as_deref(), limit + 1)?,
                 training::selection_path_codes(conn)?,
             ))
         })
         .await?;
-    Ok(web::Json(
-        rows.iter()
+    let page = cut_page(rows, limit, |s| s.id.clone());
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .iter()
             .map(|s| view_with_path(s, paths.remove(&s.id)))
             .collect::<ApiResult<_>>()?,
-    ))
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One selection.

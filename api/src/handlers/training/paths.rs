@@ -1,8 +1,8 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::training::{Bucket, BucketKind, Module, TrainingPath};
 use openapi::dto::{
-    NewTrainingModuleRequest, NewTrainingPathRequest, TrainingBucketView, TrainingModuleView,
-    TrainingPathView,
+    NewTrainingModuleRequest, NewTrainingPathRequest, Page, PageQuery, TrainingBucketView,
+    TrainingModuleView, TrainingPathView,
 };
 use openapi::Problem;
 use persistence::training::{self, ModuleRow, PathWithBuckets};
@@ -12,7 +12,8 @@ use crate::accounts::parse_uuid;
 use crate::auth::caller::{AdminOnly, AnyRole};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::handlers::{page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
 fn module_view(m: &ModuleRow) -> TrainingModuleView {
@@ -44,12 +45,15 @@ fn path_view(p: PathWithBuckets) -> ApiResult<TrainingPathView> {
     })
 }
 
-/// Training paths with their buckets; the distance bucket lists its modules.
+/// Training paths with their buckets, by id; the distance bucket lists its
+/// modules.
 #[utoipa::path(
     tag = "training",
+    params(PageQuery),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, body = Vec<TrainingPathView>),
+        (status = 200, body = Page<TrainingPathView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -57,10 +61,27 @@ fn path_view(p: PathWithBuckets) -> ApiResult<TrainingPathView> {
 pub async fn list_paths(
     state: web::Data<AppState>,
     _caller: Authorized<AnyRole>,
-) -> ApiResult<web::Json<Vec<TrainingPathView>>> {
+    query: ValidQuery<PageQuery>,
+) -> ApiResult<web::Json<Page<TrainingPathView>>> {
+    let q = query.0;
+    let limit = page_limit(q.limit)?;
+    // A few paths, one per selection at most: read whole.
     let paths = state.read(|conn| Ok(training::list_paths(conn)?)).await?;
-    let views = paths.into_iter().map(path_view).collect::<ApiResult<_>>()?;
-    Ok(web::Json(views))
+    let page = page_in_memory(
+        paths,
+        |p| p.path.id.clone(),
+        KeyOrder::Ascending,
+        q.cursor.as_deref(),
+        limit,
+    );
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(path_view)
+            .collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 fn to_domain(r: NewTrainingPathRequest) -> TrainingPath {
