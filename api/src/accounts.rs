@@ -5,6 +5,7 @@
 use chrono::{Duration, Utc};
 use domain::account::{NewAccount, OneTimePurpose, Role};
 use openapi::dto::{TokenPair, UserView};
+use openapi::ProblemType;
 use persistence::accounts::{self, Account};
 use persistence::audit::{self, AuditContext};
 use persistence::{outbox, DbConnection};
@@ -48,12 +49,12 @@ pub fn create_account(
     mail: &MailContext<'_>,
 ) -> ApiResult<Account> {
     let email_taken = || ApiError::Conflict {
-        code: "email-taken",
-        subject: new.email.as_str().to_owned(),
+        code: ProblemType::EmailTaken,
+        subject: new.email.as_str().into(),
     };
     let navigator_taken = |id: &uuid::Uuid| ApiError::Conflict {
-        code: "navigator-has-account",
-        subject: id.to_string(),
+        code: ProblemType::NavigatorHasAccount,
+        subject: id.to_string().into(),
     };
     if accounts::find_by_email(conn, new.email.as_str())?.is_some() {
         return Err(email_taken());

@@ -4,7 +4,9 @@
 use domain::account::{check_password, NewAccount, Role};
 use persistence::audit::AuditContext;
 use persistence::{accounts, write_transaction, Database};
-use rand::distributions::{Alphanumeric, DistString};
+use rand::distr::{Alphanumeric, SampleString};
+use rand::rand_core::UnwrapErr;
+use rand::rngs::SysRng;
 
 use crate::accounts::{create_account, MailContext};
 use crate::auth::password;
@@ -33,7 +35,7 @@ pub fn ensure_admin(db: &Database, settings: &Settings) -> anyhow::Result<Option
         }
         (None, None) if accounts::count_users(&mut conn)? == 0 => (
             GENERATED_ADMIN_EMAIL.to_owned(),
-            Alphanumeric.sample_string(&mut rand::rngs::OsRng, 20),
+            Alphanumeric.sample_string(&mut UnwrapErr(SysRng), 20),
             true,
         ),
         (None, None) => return Ok(None),

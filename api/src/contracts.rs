@@ -2,9 +2,9 @@
 //! contract on a day, and what an ending does once its day has come.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::contract::{ContractDates, EndCause, Suspension};
+use domain::contract::{ContractDates, ContractType, EndCause, Suspension};
 use domain::convention::operational_start;
-use openapi::dto::{ContractView, ScheduledEnd, SuspensionView};
+use openapi::dto::{CancellationView, ContractView, ScheduledEnd, SuspensionView};
 use persistence::audit::{self, AuditContext};
 use persistence::contracts::{self, ContractRow, NavigatorRow};
 use persistence::{reference, selection, DbConnection};
@@ -29,6 +29,7 @@ pub fn dates(conn: &mut DbConnection, c: &ContractRow) -> ApiResult<ContractDate
                 to: s.to_day,
             })
             .collect(),
+        cancelled_on: c.cancelled_on,
     })
 }
 
@@ -66,6 +67,9 @@ pub fn view(
         operational_start: c
             .start_date
             .and_then(|s| operational_start(s, convention.as_ref())),
+        contract_type: ContractType::parse(&c.contract_type)
+            .ok_or(ApiError::Internal)?
+            .into(),
         annual_pay_cents: c.annual_pay_cents,
         monthly_expenses_cents: c.monthly_expenses_cents,
         scheduled_end: match (&c.end_cause, c.end_effective_on) {
@@ -78,6 +82,13 @@ pub fn view(
             _ => None,
         },
         suspensions,
+        cancellation: match (c.cancelled_on, &c.cancellation_reason) {
+            (Some(on), Some(reason)) => Some(CancellationView {
+                cancelled_on: on,
+                reason: reason.clone(),
+            }),
+            _ => None,
+        },
     })
 }
 

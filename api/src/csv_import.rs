@@ -1,6 +1,7 @@
 //! Reading uploaded CSV files: UTF-8, a header row that must match exactly,
 //! every bad row reported with its line number (the header is line 1).
 
+use domain::RuleCode;
 use domain::{Violation, Violations};
 
 /// The records of `bytes` after checking the header, with their line numbers.
@@ -23,7 +24,7 @@ pub fn each_record(
     mut row: impl FnMut(u64, &csv::StringRecord),
 ) -> Result<(), Violations> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|_| Violations::from(Violation::new("file", "not-utf8")))?;
+        .map_err(|_| Violations::from(Violation::new("file", RuleCode::NotUtf8)))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -34,7 +35,7 @@ pub fn each_record(
         .headers()
         .map_err(|e| {
             Violations::from(
-                Violation::new("header", "wrong-header")
+                Violation::new("header", RuleCode::WrongHeader)
                     .with_detail(format!("{expected} ({e})"))
                     .at_line(1),
             )
@@ -43,7 +44,7 @@ pub fn each_record(
         .map(str::trim)
         .collect::<Vec<_>>();
     if found != header {
-        return Err(Violation::new("header", "wrong-header")
+        return Err(Violation::new("header", RuleCode::WrongHeader)
             .with_detail(expected)
             .at_line(1)
             .into());
@@ -60,8 +61,8 @@ pub fn each_record(
                 let line = record.position().map_or(fallback, |p| p.line());
                 if record.len() != header.len() {
                     bad.push(
-                        Violation::new("row", "wrong-column-count")
-                            .with_detail(header.len().to_string())
+                        Violation::new("row", RuleCode::WrongColumnCount)
+                            .with_detail(header.len())
                             .at_line(line),
                     );
                 } else {
@@ -70,14 +71,14 @@ pub fn each_record(
                 }
             }
             Err(e) => bad.push(
-                Violation::new("row", "unreadable")
+                Violation::new("row", RuleCode::Unreadable)
                     .with_detail(e.to_string())
                     .at_line(fallback),
             ),
         }
     }
     if !any && bad.is_empty() {
-        bad.push(Violation::new("file", "empty-file"));
+        bad.push(Violation::new("file", RuleCode::EmptyFile));
     }
     bad.into_result(())
 }
@@ -93,7 +94,7 @@ pub fn optional_int(cell: &str, field: &str, line: u64) -> Result<Option<i64>, V
     optional(cell)
         .map(|t| {
             t.parse::<i64>().map_err(|_| {
-                Violation::new(field, "not-a-number")
+                Violation::new(field, RuleCode::NotANumber)
                     .with_detail(t)
                     .at_line(line)
             })
@@ -120,7 +121,7 @@ impl RowAt {
     }
 
     /// A violation of this row's `field`.
-    pub fn violation(self, field: &str, code: &'static str) -> Violation {
+    pub fn violation(self, field: &str, code: RuleCode) -> Violation {
         self.place(Violation::new(self.field(field), code))
     }
 
@@ -142,10 +143,10 @@ impl RowAt {
 
     /// The code of a value this row repeats: `duplicate` in a list,
     /// `duplicate-in-file` (whose detail is the first line) in a file.
-    pub fn duplicate_code(self) -> &'static str {
+    pub fn duplicate_code(self) -> RuleCode {
         match self {
-            Self::Index(_) => "duplicate",
-            Self::Line(_) => "duplicate-in-file",
+            Self::Index(_) => RuleCode::Duplicate,
+            Self::Line(_) => RuleCode::DuplicateInFile,
         }
     }
 
@@ -171,7 +172,7 @@ fn list_index(field: &str) -> Option<u64> {
 pub fn hours_cell(cell: &str, field: &str, line: u64) -> Result<f64, Violation> {
     let t = cell.trim();
     t.replace(',', ".").parse::<f64>().map_err(|_| {
-        Violation::new(field, "not-a-number")
+        Violation::new(field, RuleCode::NotANumber)
             .with_detail(t)
             .at_line(line)
     })
@@ -185,7 +186,7 @@ pub fn date_cell(cell: &str, field: &str, line: u64) -> Result<chrono::NaiveDate
         // Not in the usual shape: chrono's parser decides, as it always has
         // (`2019-4-5` is a date too).
         None => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
-            Violation::new(field, "invalid-date")
+            Violation::new(field, RuleCode::InvalidDate)
                 .with_detail(t)
                 .at_line(line)
         }),
@@ -214,7 +215,7 @@ pub fn bool_cell(cell: &str, field: &str, line: u64) -> Result<bool, Violation> 
     match cell.trim() {
         "true" => Ok(true),
         "false" => Ok(false),
-        other => Err(Violation::new(field, "not-a-boolean")
+        other => Err(Violation::new(field, RuleCode::NotABoolean)
             .with_detail(other)
             .at_line(line)),
     }
@@ -227,25 +228,35 @@ mod tests {
     #[test]
     fn row_violations_come_in_row_order() {
         let v = Violations(vec![
-            Violation::new("hours", "x").at_line(7),
-            Violation::new("codice_fiscale", "y").at_line(3),
-            Violation::new("hours", "z").at_line(3),
+            Violation::new("hours", RuleCode::TooLong).at_line(7),
+            Violation::new("codice_fiscale", RuleCode::Required).at_line(3),
+            Violation::new("hours", RuleCode::NotANumber).at_line(3),
         ]);
         let crate::error::ApiError::FileRejected(v) = RowAt::Line(1).rejection(v) else {
             panic!("a file is rejected");
         };
         let got: Vec<_> = v.0.iter().map(|v| (v.line, v.code)).collect();
-        assert_eq!(got, vec![(Some(3), "y"), (Some(3), "z"), (Some(7), "x")]);
+        assert_eq!(
+            got,
+            vec![
+                (Some(3), RuleCode::Required),
+                (Some(3), RuleCode::NotANumber),
+                (Some(7), RuleCode::TooLong)
+            ]
+        );
         let v = Violations(vec![
-            Violation::new("[10].hours", "a"),
-            Violation::new("[2].navigator_id", "b"),
-            Violation::new("body", "c"),
+            Violation::new("[10].hours", RuleCode::TooLong),
+            Violation::new("[2].navigator_id", RuleCode::Required),
+            Violation::new("body", RuleCode::NotANumber),
         ]);
         let crate::error::ApiError::Validation(v) = RowAt::Index(0).rejection(v) else {
             panic!("a list is invalid");
         };
         let got: Vec<_> = v.0.iter().map(|v| v.code).collect();
-        assert_eq!(got, vec!["c", "b", "a"]);
+        assert_eq!(
+            got,
+            vec![RuleCode::NotANumber, RuleCode::Required, RuleCode::TooLong]
+        );
     }
 
     #[test]
@@ -280,7 +291,10 @@ mod tests {
     #[test]
     fn header_must_match() {
         let e = records(b"code,nome\nA,B\n", &["code", "name"]).unwrap_err();
-        assert_eq!((e.0[0].code, e.0[0].line), ("wrong-header", Some(1)));
+        assert_eq!(
+            (e.0[0].code.as_str(), e.0[0].line),
+            ("wrong-header", Some(1))
+        );
     }
 
     #[test]

@@ -4,11 +4,49 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use domain::{Violation, Violations};
-use openapi::{Problem, ProblemFieldError};
+use domain::assignment::AssignmentRefusal;
+use domain::equipment::PairingRefusal;
+use domain::training::mandatory::MandatoryRefusal;
+use domain::training::ojt::LogRefusal;
+use domain::{Param, RuleCode, Violation, Violations};
+use openapi::{Problem, ProblemFieldError, ProblemType};
 use persistence::PersistenceError;
 
 use crate::i18n::{self, Lang};
+
+/// How a field of a JSON body does not fit its operation's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldProblem {
+    Missing,
+    /// Not a field of the body (bodies deny unknown fields).
+    Unknown,
+    UnknownEnumValue,
+    WrongType,
+    /// Any other misfit serde reports.
+    Invalid,
+}
+
+impl FieldProblem {
+    pub fn problem_type(self) -> ProblemType {
+        match self {
+            Self::Missing => ProblemType::MissingField,
+            Self::Unknown => ProblemType::UnknownField,
+            Self::UnknownEnumValue => ProblemType::UnknownEnumValue,
+            Self::WrongType => ProblemType::InvalidFieldType,
+            Self::Invalid => ProblemType::InvalidField,
+        }
+    }
+
+    pub fn rule_code(self) -> RuleCode {
+        match self {
+            Self::Missing => RuleCode::MissingField,
+            Self::Unknown => RuleCode::UnknownField,
+            Self::UnknownEnumValue => RuleCode::UnknownEnumValue,
+            Self::WrongType => RuleCode::InvalidFieldType,
+            Self::Invalid => RuleCode::InvalidField,
+        }
+    }
+}
 
 /// Why a bearer token was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +68,7 @@ pub enum ApiError {
     /// value, missing, or not expected.
     #[error("invalid field {field}: {detail}")]
     InvalidField {
-        code: &'static str,
+        problem: FieldProblem,
         field: String,
         detail: String,
     },
@@ -67,21 +105,21 @@ pub enum ApiError {
     #[error("method not allowed; allowed: {allowed}")]
     MethodNotAllowed { allowed: String },
     /// A state conflict on `subject` (an email, a code): `code` names it.
-    #[error("conflict {code}: {subject}")]
-    Conflict { code: &'static str, subject: String },
+    #[error("conflict {code}: {subject:?}")]
+    Conflict { code: ProblemType, subject: Param },
     /// A business rule refuses the operation (422); `code` names the rule.
-    #[error("rule {code}: {subject}")]
-    Rule { code: &'static str, subject: String },
+    #[error("rule {code}: {subject:?}")]
+    Rule { code: ProblemType, subject: Param },
     /// A CPI assignment the rules refuse; `region` is the name of the
     /// Navigator's Region, for the message.
     #[error("assignment refused: {refusal:?}")]
     Assignment {
-        refusal: domain::assignment::AssignmentRefusal,
+        refusal: AssignmentRefusal,
         region: String,
     },
     /// An on-the-job log the rules refuse.
     #[error("on-the-job log refused: {0:?}")]
-    OjtLog(domain::training::ojt::LogRefusal),
+    OjtLog(LogRefusal),
     #[error("too many attempts; retry in {retry_after}s")]
     Throttled { retry_after: i64 },
     #[error("database unavailable")]
@@ -91,14 +129,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn conflict(code: &'static str, subject: impl Into<String>) -> Self {
+    pub fn conflict(code: ProblemType, subject: impl Into<Param>) -> Self {
         Self::Conflict {
             code,
             subject: subject.into(),
         }
     }
 
-    pub fn rule(code: &'static str, subject: impl Into<String>) -> Self {
+    pub fn rule(code: ProblemType, subject: impl Into<Param>) -> Self {
         Self::Rule {
             code,
             subject: subject.into(),
@@ -109,40 +147,56 @@ impl ApiError {
         Self::Validation(v.into())
     }
 
-    pub fn violation(field: &str, code: &'static str) -> Self {
+    pub fn violation(field: &str, code: RuleCode) -> Self {
         Self::Validation(Violation::new(field, code).into())
     }
 
-    pub fn type_code(&self) -> &'static str {
+    /// A SIM that cannot go into a device (422); `subject` names the two.
+    pub fn pairing(refusal: PairingRefusal, subject: impl Into<Param>) -> Self {
+        Self::rule(pairing_type(refusal), subject)
+    }
+
+    /// A mandatory training item that cannot be recorded (422).
+    pub fn mandatory(refusal: MandatoryRefusal, subject: impl Into<Param>) -> Self {
+        Self::rule(
+            match refusal {
+                MandatoryRefusal::NoFinalAssessment => ProblemType::NoFinalAssessment,
+            },
+            subject,
+        )
+    }
+
+    pub fn type_code(&self) -> ProblemType {
+        use ProblemType as T;
         match self {
-            Self::MalformedJson(_) => "malformed-json",
-            Self::InvalidField { code, .. } => code,
-            Self::InvalidQuery { .. } => "invalid-query-parameter",
-            Self::UnsupportedMediaType { .. } => "unsupported-media-type",
-            Self::PayloadTooLarge { .. } => "payload-too-large",
-            Self::BodyUnreadable(_) => "body-unreadable",
-            Self::Validation(_) => "validation-failed",
-            Self::FileRejected(_) => "file-rejected",
-            Self::Unauthenticated(TokenProblem::Missing) => "token-missing",
-            Self::Unauthenticated(TokenProblem::Expired) => "token-expired",
-            Self::Unauthenticated(TokenProblem::WrongAudience) => "token-wrong-audience",
-            Self::Unauthenticated(TokenProblem::WrongIssuer) => "token-wrong-issuer",
-            Self::Unauthenticated(TokenProblem::Invalid) => "token-invalid",
-            Self::Unauthenticated(TokenProblem::Revoked) => "token-revoked",
-            Self::InvalidCredentials => "invalid-credentials",
-            Self::RefreshTokenInvalid => "refresh-token-invalid",
-            Self::RefreshTokenReused => "refresh-token-reused",
-            Self::OneTimeTokenInvalid => "one-time-token-invalid",
-            Self::Forbidden => "forbidden",
-            Self::OutOfScope => "out-of-scope",
-            Self::NotFound { .. } | Self::RouteNotFound => "not-found",
-            Self::MethodNotAllowed { .. } => "method-not-allowed",
-            Self::Conflict { code, .. } | Self::Rule { code, .. } => code,
-            Self::Assignment { refusal, .. } => refusal.code(),
-            Self::OjtLog(refusal) => refusal.code(),
-            Self::Throttled { .. } => "too-many-attempts",
-            Self::Unavailable => "service-unavailable",
-            Self::Internal => "internal-error",
+            Self::MalformedJson(_) => T::MalformedJson,
+            Self::InvalidField { problem, .. } => problem.problem_type(),
+            Self::InvalidQuery { .. } => T::InvalidQueryParameter,
+            Self::UnsupportedMediaType { .. } => T::UnsupportedMediaType,
+            Self::PayloadTooLarge { .. } => T::PayloadTooLarge,
+            Self::BodyUnreadable(_) => T::BodyUnreadable,
+            Self::Validation(_) => T::ValidationFailed,
+            Self::FileRejected(_) => T::FileRejected,
+            Self::Unauthenticated(TokenProblem::Missing) => T::TokenMissing,
+            Self::Unauthenticated(TokenProblem::Expired) => T::TokenExpired,
+            Self::Unauthenticated(TokenProblem::WrongAudience) => T::TokenWrongAudience,
+            Self::Unauthenticated(TokenProblem::WrongIssuer) => T::TokenWrongIssuer,
+            Self::Unauthenticated(TokenProblem::Invalid) => T::TokenInvalid,
+            Self::Unauthenticated(TokenProblem::Revoked) => T::TokenRevoked,
+            Self::InvalidCredentials => T::InvalidCredentials,
+            Self::RefreshTokenInvalid => T::RefreshTokenInvalid,
+            Self::RefreshTokenReused => T::RefreshTokenReused,
+            Self::OneTimeTokenInvalid => T::OneTimeTokenInvalid,
+            Self::Forbidden => T::Forbidden,
+            Self::OutOfScope => T::OutOfScope,
+            Self::NotFound { .. } | Self::RouteNotFound => T::NotFound,
+            Self::MethodNotAllowed { .. } => T::MethodNotAllowed,
+            Self::Conflict { code, .. } | Self::Rule { code, .. } => *code,
+            Self::Assignment { refusal, .. } => assignment_type(refusal),
+            Self::OjtLog(refusal) => log_type(refusal),
+            Self::Throttled { .. } => T::TooManyAttempts,
+            Self::Unavailable => T::ServiceUnavailable,
+            Self::Internal => T::InternalError,
         }
     }
 
@@ -182,38 +236,80 @@ impl ApiError {
                 v.0.iter()
                     .map(|v| ProblemFieldError {
                         field: v.field.clone(),
-                        code: v.code.to_owned(),
+                        code: v.code,
                         message: i18n::violation_message(v, lang),
                         line: v.line,
                     })
                     .collect()
             }
             Self::InvalidField {
-                code,
+                problem,
                 field,
                 detail,
             } => vec![ProblemFieldError {
                 field: field.clone(),
-                code: (*code).to_owned(),
-                message: i18n::field_message(code, field, detail, lang),
+                code: problem.rule_code(),
+                message: i18n::field_message(*problem, field, detail, lang),
                 line: None,
             }],
             Self::InvalidQuery { field, detail } => vec![ProblemFieldError {
                 field: field.clone(),
-                code: "invalid-query-parameter".to_owned(),
+                code: RuleCode::InvalidQueryParameter,
                 message: detail.clone(),
                 line: None,
             }],
             _ => Vec::new(),
         };
         Problem {
-            problem_type: code.to_owned(),
+            problem_type: code,
             title: i18n::title(code, lang).to_owned(),
             status: self.status().as_u16(),
             detail: i18n::detail(self, lang),
             request_id,
             errors,
         }
+    }
+}
+
+/// The problem type of each assignment refusal.
+fn assignment_type(refusal: &AssignmentRefusal) -> ProblemType {
+    use AssignmentRefusal as R;
+    match refusal {
+        R::CpiInAnotherRegion => ProblemType::CpiInAnotherRegion,
+        R::NoConvention | R::ConventionNotInForce { .. } => ProblemType::NoConventionInForce,
+        R::ConventionForbidsCpiAssignment { .. } => ProblemType::ConventionForbidsCpiAssignment,
+        R::ContractNotSigned => ProblemType::ContractNotSigned,
+        R::OutsideContract { .. } => ProblemType::OutsideContract,
+        R::BeforeOperationalStart { .. } => ProblemType::BeforeOperationalStart,
+        R::AlreadyAssigned { .. } => ProblemType::AlreadyAssigned,
+        R::NotAfterCurrent { .. } => ProblemType::AssignmentNotAfterCurrent,
+        R::CpiAtCapacity { .. } => ProblemType::CpiAtCapacity,
+    }
+}
+
+/// The problem type of each on-the-job log refusal.
+fn log_type(refusal: &LogRefusal) -> ProblemType {
+    use LogRefusal as R;
+    match refusal {
+        R::DayInFuture => ProblemType::DayInFuture,
+        R::OutsideActiveContract => ProblemType::OutsideActiveContract,
+        R::NoConventionInForce => ProblemType::NoConventionInForce,
+        R::BeforeOperationalStart { .. } => ProblemType::BeforeOperationalStart,
+        R::NoCpiAssignment => ProblemType::NoCpiAssignment,
+        R::NotAssignedCpi { .. } => ProblemType::NotAssignedCpi,
+        R::DailyHoursExceeded { .. } => ProblemType::DailyHoursExceeded,
+    }
+}
+
+/// The problem type of each SIM pairing refusal.
+fn pairing_type(refusal: PairingRefusal) -> ProblemType {
+    use PairingRefusal as R;
+    match refusal {
+        R::NotASim => ProblemType::NotASim,
+        R::NotADevice => ProblemType::NotADevice,
+        R::PlanMismatch { .. } => ProblemType::SimPlanMismatch,
+        R::OutOfService => ProblemType::ItemOutOfService,
+        R::DifferentHolders => ProblemType::DifferentHolders,
     }
 }
 
@@ -239,6 +335,9 @@ pub fn render(err: &ApiError, lang: Lang, request_id: Option<String>) -> HttpRes
     let mut res = HttpResponse::build(err.status());
     res.content_type("application/problem+json");
     res.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+    // The words depend on Accept-Language: a cache must not serve them to
+    // a caller who asked for the other language.
+    res.insert_header((header::VARY, HeaderValue::from_static("Accept-Language")));
     if let ApiError::Throttled { retry_after } = err {
         res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
     }

@@ -10,7 +10,7 @@ use persistence::audit::AuditContext;
 use serde::de::DeserializeOwned;
 
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldProblem};
 use crate::state::AppState;
 
 fn settings_limit(req: &HttpRequest, pick: fn(&crate::config::Settings) -> usize) -> usize {
@@ -104,7 +104,7 @@ fn parse_json_shaped<T: DeserializeOwned>(
         && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
     {
         return Err(ApiError::InvalidField {
-            code: "invalid-field-type",
+            problem: FieldProblem::WrongType,
             field: "body".into(),
             detail: expected.into(),
         });
@@ -154,32 +154,32 @@ fn json_error(path: &str, e: serde_json::Error) -> ApiError {
             if msg.starts_with("missing field") {
                 let name = quoted(&msg).unwrap_or("?");
                 ApiError::InvalidField {
-                    code: "missing-field",
+                    problem: FieldProblem::Missing,
                     field: join(path, name),
                     detail: msg.clone(),
                 }
             } else if msg.starts_with("unknown field") {
                 // The path already ends with the unexpected field.
                 ApiError::InvalidField {
-                    code: "unknown-field",
+                    problem: FieldProblem::Unknown,
                     field,
                     detail: msg,
                 }
             } else if msg.starts_with("unknown variant") {
                 ApiError::InvalidField {
-                    code: "unknown-enum-value",
+                    problem: FieldProblem::UnknownEnumValue,
                     field,
                     detail: msg,
                 }
             } else if msg.starts_with("invalid type") {
                 ApiError::InvalidField {
-                    code: "invalid-field-type",
+                    problem: FieldProblem::WrongType,
                     field,
                     detail: msg,
                 }
             } else {
                 ApiError::InvalidField {
-                    code: "invalid-field",
+                    problem: FieldProblem::Invalid,
                     field,
                     detail: msg,
                 }
@@ -327,7 +327,9 @@ mod tests {
 
     fn code_and_field(r: Result<Body, ApiError>) -> (String, String) {
         match r {
-            Err(ApiError::InvalidField { code, field, .. }) => (code.to_owned(), field),
+            Err(ApiError::InvalidField { problem, field, .. }) => {
+                (problem.problem_type().as_str().to_owned(), field)
+            }
             Err(ApiError::MalformedJson(_)) => ("malformed-json".into(), String::new()),
             other => panic!("unexpected {other:?}"),
         }

@@ -1,9 +1,19 @@
-//! The words of problems, in Italian (the default) and English.
+//! The words of problems, in Italian (the default) and English: the
+//! catalogue of every problem type and every rule code.
+//!
+//! Every `match` on a code here is exhaustive, with no catch-all arm: a code
+//! added to `ProblemType` or `RuleCode` without its words does not compile,
+//! and the tests below walk every code in both languages. Parameters arrive
+//! typed ([`Param`]) and each language writes them its own way: a day is
+//! 30/04/2021 in Italian and 2021-04-30 in English.
 
+use chrono::NaiveDate;
 use domain::assignment::AssignmentRefusal;
-use domain::Violation;
+use domain::training::ojt::LogRefusal;
+use domain::{Param, RuleCode, Violation};
+use openapi::ProblemType;
 
-use crate::error::{ApiError, TokenProblem};
+use crate::error::{ApiError, FieldProblem, TokenProblem};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -55,132 +65,196 @@ impl Lang {
     }
 }
 
-fn pick(lang: Lang, it: &'static str, en: &'static str) -> &'static str {
+fn pick<T>(lang: Lang, it: T, en: T) -> T {
     match lang {
         Lang::It => it,
         Lang::En => en,
     }
 }
 
+/// A day: 09/12/2019 in Italian, 2019-12-09 in English.
+pub fn day(d: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::It => d.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A decimal point in English, a decimal comma in Italian.
+fn decimal_text(text: String, lang: Lang) -> String {
+    match lang {
+        Lang::It => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// Whole minutes as hours: `7,5` in Italian, `7.5` in English.
+fn hours(minutes: i64, lang: Lang) -> String {
+    decimal_text(domain::training::hours::hours_text(minutes), lang)
+}
+
+/// A parameter written the caller's way.
+pub fn show(p: &Param, lang: Lang) -> String {
+    match p {
+        Param::Text(s) => s.clone(),
+        Param::Day(d) => day(*d, lang),
+        Param::Number(n) => n.to_string(),
+        Param::Decimal(x) => decimal_text(x.to_string(), lang),
+        Param::Minutes(m) => hours(*m, lang),
+        Param::Range(low, high) => pick(
+            lang,
+            format!("da {low} a {high}"),
+            format!("{low} to {high}"),
+        ),
+        Param::Period(first, Some(last)) => pick(
+            lang,
+            format!("dal {} al {}", day(*first, lang), day(*last, lang)),
+            format!("from {} to {}", day(*first, lang), day(*last, lang)),
+        ),
+        Param::Period(first, None) => pick(
+            lang,
+            format!("dal {}", day(*first, lang)),
+            format!("from {}", day(*first, lang)),
+        ),
+        Param::Sum { got, wanted } => pick(
+            lang,
+            format!("{got} su {wanted}"),
+            format!("{got} of {wanted}"),
+        ),
+        Param::Position(n) => pick(lang, format!("posizione {n}"), format!("position {n}")),
+        Param::TextOn(text, d) => pick(
+            lang,
+            format!("{text} del {}", day(*d, lang)),
+            format!("{text} on {}", day(*d, lang)),
+        ),
+    }
+}
+
 /// The title of a problem type: the same for every occurrence.
-pub fn title(code: &str, lang: Lang) -> &'static str {
+pub fn title(code: ProblemType, lang: Lang) -> &'static str {
+    use ProblemType as T;
     let (it, en) = match code {
-        "malformed-json" => ("JSON non valido", "Malformed JSON"),
-        "invalid-field-type" => ("Tipo di campo errato", "Wrong field type"),
-        "unknown-enum-value" => ("Valore non ammesso", "Value not allowed"),
-        "missing-field" => ("Campo obbligatorio mancante", "Required field missing"),
-        "unknown-field" => ("Campo non previsto", "Unexpected field"),
-        "invalid-field" => ("Campo non valido", "Invalid field"),
-        "invalid-query-parameter" => ("Parametro non valido", "Invalid query parameter"),
-        "unsupported-media-type" => ("Formato non supportato", "Unsupported media type"),
-        "payload-too-large" => ("Richiesta troppo grande", "Payload too large"),
-        "body-unreadable" => ("Richiesta illeggibile", "Request body unreadable"),
-        "validation-failed" => ("Dati non validi", "Validation failed"),
-        "file-rejected" => ("File rifiutato", "File rejected"),
-        "token-missing" => ("Autenticazione richiesta", "Authentication required"),
-        "token-expired" => ("Sessione scaduta", "Token expired"),
-        "token-wrong-audience" => (
+        T::MalformedJson => ("JSON non valido", "Malformed JSON"),
+        T::MissingField => ("Campo obbligatorio mancante", "Required field missing"),
+        T::UnknownField => ("Campo non previsto", "Unexpected field"),
+        T::UnknownEnumValue => ("Valore non ammesso", "Value not allowed"),
+        T::InvalidFieldType => ("Tipo di campo errato", "Wrong field type"),
+        T::InvalidField => ("Campo non valido", "Invalid field"),
+        T::InvalidQueryParameter => ("Parametro non valido", "Invalid query parameter"),
+        T::UnsupportedMediaType => ("Formato non supportato", "Unsupported media type"),
+        T::PayloadTooLarge => ("Richiesta troppo grande", "Payload too large"),
+        T::BodyUnreadable => ("Richiesta illeggibile", "Request body unreadable"),
+        T::ValidationFailed => ("Dati non validi", "Validation failed"),
+        T::FileRejected => ("File rifiutato", "File rejected"),
+        T::NotFound => ("Non trovato", "Not found"),
+        T::MethodNotAllowed => ("Metodo non consentito", "Method not allowed"),
+        T::TokenMissing => ("Autenticazione richiesta", "Authentication required"),
+        T::TokenExpired => ("Sessione scaduta", "Token expired"),
+        T::TokenWrongAudience => (
             "Token non destinato a questo servizio",
             "Token for another audience",
         ),
-        "token-wrong-issuer" => ("Token di un altro emittente", "Token from another issuer"),
-        "token-invalid" => ("Token non valido", "Invalid token"),
-        "token-revoked" => ("Accesso revocato", "Access revoked"),
-        "invalid-credentials" => ("Credenziali non valide", "Invalid credentials"),
-        "refresh-token-invalid" => ("Token di rinnovo non valido", "Invalid refresh token"),
-        "refresh-token-reused" => ("Token di rinnovo già usato", "Refresh token reused"),
-        "one-time-token-invalid" => ("Link non valido o scaduto", "Invalid or expired link"),
-        "forbidden" => ("Operazione non consentita", "Forbidden"),
-        "out-of-scope" => ("Fuori dalla propria Regione", "Outside your Region"),
-        "not-found" => ("Non trovato", "Not found"),
-        "method-not-allowed" => ("Metodo non consentito", "Method not allowed"),
-        "email-taken" => ("Email già registrata", "Email already registered"),
-        "navigator-has-account" => (
+        T::TokenWrongIssuer => ("Token di un altro emittente", "Token from another issuer"),
+        T::TokenInvalid => ("Token non valido", "Invalid token"),
+        T::TokenRevoked => ("Accesso revocato", "Access revoked"),
+        T::InvalidCredentials => ("Credenziali non valide", "Invalid credentials"),
+        T::RefreshTokenInvalid => ("Token di rinnovo non valido", "Invalid refresh token"),
+        T::RefreshTokenReused => ("Token di rinnovo già usato", "Refresh token reused"),
+        T::OneTimeTokenInvalid => ("Link non valido o scaduto", "Invalid or expired link"),
+        T::TooManyAttempts => ("Troppi tentativi", "Too many attempts"),
+        T::Forbidden => ("Operazione non consentita", "Forbidden"),
+        T::OutOfScope => ("Fuori dalla propria Regione", "Outside your Region"),
+        T::ServiceUnavailable => ("Servizio non disponibile", "Service unavailable"),
+        T::InternalError => ("Errore interno", "Internal error"),
+        T::EmailTaken => ("Email già registrata", "Email already registered"),
+        T::NavigatorHasAccount => (
             "Il navigator ha già un account",
             "Navigator already has an account",
         ),
-        "cpi-exists" => ("CPI già presente", "CPI already exists"),
-        "offer-not-accepted" => ("Offerta non accettata", "Offer not accepted"),
-        "contract-exists" => ("Contratto già presente", "Contract already exists"),
-        "contract-already-signed" => ("Contratto già firmato", "Contract already signed"),
-        "contract-changed" => ("Contratto modificato", "Contract changed"),
-        "contract-ended" => ("Cessazione già registrata", "Contract already ending"),
-        "candidate-has-contract" => ("Candidato con contratto", "Candidate has a contract"),
-        "selection-exists" => ("Selezione già presente", "Selection already exists"),
-        "admission-done" => ("Ammissione già calcolata", "Admission already computed"),
-        "admission-not-done" => ("Ammissione non calcolata", "Admission not computed"),
-        "rankings-published" => ("Graduatorie già pubblicate", "Rankings already published"),
-        "ranking-not-published" => ("Graduatoria non pubblicata", "Ranking not published"),
-        "no-vacant-seat" => ("Nessun posto vacante", "No vacant seat"),
-        "ranking-exhausted" => ("Graduatoria esaurita", "Ranking exhausted"),
-        "ranking-expired" => ("Graduatoria scaduta", "Ranking expired"),
-        "offer-not-pending" => ("Offerta non più in attesa", "Offer no longer pending"),
-        "candidate-action-not-allowed" => (
+        T::CpiExists => ("CPI già presente", "CPI already exists"),
+        T::SelectionExists => ("Selezione già presente", "Selection already exists"),
+        T::AdmissionDone => ("Ammissione già calcolata", "Admission already computed"),
+        T::AdmissionNotDone => ("Ammissione non calcolata", "Admission not computed"),
+        T::RankingsPublished => ("Graduatorie già pubblicate", "Rankings already published"),
+        T::RankingNotPublished => ("Graduatoria non pubblicata", "Ranking not published"),
+        T::PostsBelowTakenSeats => ("Posti insufficienti", "Posts below taken seats"),
+        T::NoVacantSeat => ("Nessun posto vacante", "No vacant seat"),
+        T::RankingExhausted => ("Graduatoria esaurita", "Ranking exhausted"),
+        T::RankingExpired => ("Graduatoria scaduta", "Ranking expired"),
+        T::OfferNotPending => ("Offerta non più in attesa", "Offer no longer pending"),
+        T::CandidateActionNotAllowed => (
             "Operazione non consentita sul candidato",
             "Candidate action not allowed",
         ),
-        "posts-below-taken-seats" => ("Posti insufficienti", "Posts below taken seats"),
-        "cpi-in-another-region" => ("CPI di un'altra Regione", "CPI in another Region"),
-        "no-convention-in-force" => ("Nessuna convenzione in vigore", "No convention in force"),
-        "convention-forbids-cpi-assignment" => (
+        T::CandidateHasContract => ("Candidato con contratto", "Candidate has a contract"),
+        T::OfferNotAccepted => ("Offerta non accettata", "Offer not accepted"),
+        T::ContractExists => ("Contratto già presente", "Contract already exists"),
+        T::ContractAlreadySigned => ("Contratto già firmato", "Contract already signed"),
+        T::ContractChanged => ("Contratto modificato", "Contract changed"),
+        T::ContractSigned => (
+            "Contratto firmato: non si annulla",
+            "Signed contract: not cancellable",
+        ),
+        T::ContractCancelled => ("Contratto annullato", "Contract cancelled"),
+        T::ContractEnded => ("Cessazione già registrata", "Contract already ending"),
+        T::CpiInAnotherRegion => ("CPI di un'altra Regione", "CPI in another Region"),
+        T::NoConventionInForce => ("Nessuna convenzione in vigore", "No convention in force"),
+        T::ConventionForbidsCpiAssignment => (
             "La convenzione non prevede l'assegnazione ai CPI",
             "The convention forbids CPI assignment",
         ),
-        "contract-not-signed" => ("Contratto non firmato", "Contract not signed"),
-        "outside-contract" => ("Data fuori dal contratto", "Date outside the contract"),
-        "before-operational-start" => (
+        T::ContractNotSigned => ("Contratto non firmato", "Contract not signed"),
+        T::OutsideContract => ("Data fuori dal contratto", "Date outside the contract"),
+        T::BeforeOperationalStart => (
             "Data precedente all'avvio operativo",
             "Before the operational start",
         ),
-        "already-assigned" => ("Già assegnato a questo CPI", "Already assigned to this CPI"),
-        "assignment-not-after-current" => (
+        T::AlreadyAssigned => ("Già assegnato a questo CPI", "Already assigned to this CPI"),
+        T::AssignmentNotAfterCurrent => (
             "Data precedente all'assegnazione in corso",
             "Not after the current assignment",
         ),
-        "cpi-at-capacity" => ("CPI al completo", "CPI at capacity"),
-        "training-path-exists" => (
+        T::CpiAtCapacity => ("CPI al completo", "CPI at capacity"),
+        T::AssignmentChanged => ("Assegnazioni modificate", "Assignments changed"),
+        T::TrainingPathExists => (
             "Percorso formativo già presente",
             "Training path already exists",
         ),
-        "module-exists" => ("Modulo già presente", "Module already exists"),
-        "no-distance-bucket" => (
+        T::ModuleExists => ("Modulo già presente", "Module already exists"),
+        T::NoDistanceBucket => (
             "Percorso senza formazione a distanza",
             "Path without distance learning",
         ),
-        "session-not-held-yet" => ("Sessione non ancora svolta", "Session not held yet"),
-        "no-final-assessment" => (
+        T::SessionNotHeldYet => ("Sessione non ancora svolta", "Session not held yet"),
+        T::NoFinalAssessment => (
             "Percorso senza valutazione finale",
             "Path without a final assessment",
         ),
-        "mandatory-training-recorded" => ("Formazione già registrata", "Training already recorded"),
-        "day-in-future" => ("Giorno futuro", "Day in the future"),
-        "forbidden-transition" => ("Passaggio di stato non consentito", "Forbidden transition"),
-        "kit-part-held" => ("Dotazione già assegnata", "Kit part already held"),
-        "contract-not-active" => (
+        T::MandatoryTrainingRecorded => ("Formazione già registrata", "Training already recorded"),
+        T::DayInFuture => ("Giorno futuro", "Day in the future"),
+        T::OutsideActiveContract => ("Fuori dal contratto attivo", "Outside an active contract"),
+        T::NoCpiAssignment => ("Nessun CPI assegnato", "No CPI assignment"),
+        T::NotAssignedCpi => ("CPI non assegnato", "Not the assigned CPI"),
+        T::DailyHoursExceeded => ("Ore giornaliere superate", "Daily hours exceeded"),
+        T::ClientIdReused => ("Identificativo già usato", "Client id reused"),
+        T::LogNotPending => ("Registrazione già decisa", "Log no longer pending"),
+        T::ForbiddenTransition => ("Passaggio di stato non consentito", "Forbidden transition"),
+        T::KitPartHeld => ("Dotazione già assegnata", "Kit part already held"),
+        T::ContractNotActive => (
             "Contratto non firmato o non attivo",
             "Contract not signed or active",
         ),
-        "sim-already-paired" => ("SIM già inserita", "SIM already paired"),
-        "device-already-paired" => ("Dispositivo con SIM", "Device already has a SIM"),
-        "not-a-sim" => ("Non è una SIM", "Not a SIM"),
-        "not-a-device" => ("Non è un dispositivo", "Not a device"),
-        "sim-plan-mismatch" => (
+        T::SimAlreadyPaired => ("SIM già inserita", "SIM already paired"),
+        T::DeviceAlreadyPaired => ("Dispositivo con SIM", "Device already has a SIM"),
+        T::NotASim => ("Non è una SIM", "Not a SIM"),
+        T::NotADevice => ("Non è un dispositivo", "Not a device"),
+        T::SimPlanMismatch => (
             "SIM non adatta al dispositivo",
             "SIM plan does not fit the device",
         ),
-        "item-out-of-service" => ("Dotazione fuori servizio", "Item out of service"),
-        "different-holders" => ("Assegnatari diversi", "Different holders"),
-        "nothing-to-acknowledge" => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
-        "outside-active-contract" => ("Fuori dal contratto attivo", "Outside an active contract"),
-        "no-cpi-assignment" => ("Nessun CPI assegnato", "No CPI assignment"),
-        "not-assigned-cpi" => ("CPI non assegnato", "Not the assigned CPI"),
-        "daily-hours-exceeded" => ("Ore giornaliere superate", "Daily hours exceeded"),
-        "client-id-reused" => ("Identificativo già usato", "Client id reused"),
-        "log-not-pending" => ("Registrazione già decisa", "Log no longer pending"),
-        "too-many-attempts" => ("Troppi tentativi", "Too many attempts"),
-        "service-unavailable" => ("Servizio non disponibile", "Service unavailable"),
-        "internal-error" => ("Errore interno", "Internal error"),
-        _ => ("Richiesta non valida", "Invalid request"),
+        T::ItemOutOfService => ("Dotazione fuori servizio", "Item out of service"),
+        T::DifferentHolders => ("Assegnatari diversi", "Different holders"),
+        T::NothingToAcknowledge => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
     };
     pick(lang, it, en)
 }
@@ -191,14 +265,15 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
     match (err, lang) {
         (E::MalformedJson(d), Lang::It) => format!("Il corpo della richiesta non è JSON valido: {d}."),
         (E::MalformedJson(d), Lang::En) => format!("The request body is not valid JSON: {d}."),
-        (E::InvalidField { code, field, detail }, lang) => field_message(code, field, detail, lang),
+        (E::InvalidField { problem, field, detail }, lang) => field_message(*problem, field, detail, lang),
         (E::InvalidQuery { field, detail }, Lang::It) => format!("Il parametro `{field}` non è valido: {detail}."),
         (E::InvalidQuery { field, detail }, Lang::En) => format!("Query parameter `{field}` is invalid: {detail}."),
         (E::UnsupportedMediaType { expected }, Lang::It) => format!("Il corpo deve essere {expected}."),
         (E::UnsupportedMediaType { expected }, Lang::En) => format!("The body must be {expected}."),
         (E::PayloadTooLarge { limit }, Lang::It) => format!("La richiesta supera il limite di {limit} byte."),
         (E::PayloadTooLarge { limit }, Lang::En) => format!("The request exceeds the limit of {limit} bytes."),
-        (E::BodyUnreadable(d), _) => d.clone(),
+        (E::BodyUnreadable(d), Lang::It) => format!("Il corpo della richiesta non si è potuto leggere: {d}."),
+        (E::BodyUnreadable(d), Lang::En) => format!("The request body could not be read: {d}."),
         (E::Validation(v), Lang::It) => format!("{} campi non rispettano le regole; vedi `errors`.", v.0.len()),
         (E::Validation(v), Lang::En) => format!("{} field(s) break a rule; see `errors`.", v.0.len()),
         (E::FileRejected(v), Lang::It) => format!(
@@ -267,7 +342,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::RouteNotFound, _) => pick(lang, "Indirizzo inesistente.", "No such endpoint.").to_owned(),
         (E::MethodNotAllowed { allowed }, Lang::It) => format!("Metodo non consentito qui; consentiti: {allowed}."),
         (E::MethodNotAllowed { allowed }, Lang::En) => format!("Method not allowed here; allowed: {allowed}."),
-        (E::Conflict { code, subject } | E::Rule { code, subject }, lang) => conflict_message(code, subject, lang),
+        (E::Conflict { code, subject } | E::Rule { code, subject }, lang) => state_detail(*code, subject, lang),
         (E::Assignment { refusal, region }, lang) => assignment_message(refusal, region, lang),
         (E::OjtLog(refusal), lang) => ojt_message(refusal, lang),
         (E::Throttled { retry_after }, Lang::It) => {
@@ -291,100 +366,232 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
     }
 }
 
-fn conflict_message(code: &str, subject: &str, lang: Lang) -> String {
-    match (code, lang) {
-        ("email-taken", Lang::It) => format!("L'indirizzo {subject} è già registrato."),
-        ("email-taken", Lang::En) => format!("{subject} is already registered."),
-        ("navigator-has-account", Lang::It) => format!("Il navigator {subject} ha già un account."),
-        ("navigator-has-account", Lang::En) => {
-            format!("Navigator {subject} already has an account.")
-        }
-        ("selection-exists", Lang::It) => format!("Esiste già una selezione con codice {subject}."),
-        ("selection-exists", Lang::En) => format!("A selection with code {subject} already exists."),
-        ("admission-done", Lang::It) => format!("L'ammissione alla prova è già stata calcolata ({subject}): le domande non si possono più importare."),
-        ("admission-done", Lang::En) => format!("Admission to the test was already computed ({subject}): applications can no longer be imported."),
-        ("admission-not-done", Lang::It) => format!("Prima va calcolata l'ammissione alla prova ({subject})."),
-        ("admission-not-done", Lang::En) => format!("Admission to the test must be computed first ({subject})."),
-        ("rankings-published", Lang::It) => format!("Le graduatorie sono già pubblicate ({subject}): si correggono con una rettifica."),
-        ("rankings-published", Lang::En) => format!("The rankings are already published ({subject}): change them with a correction."),
-        ("ranking-not-published", Lang::It) => format!("La graduatoria di {subject} non è ancora pubblicata."),
-        ("ranking-not-published", Lang::En) => format!("The ranking of {subject} is not published yet."),
-        ("no-vacant-seat", Lang::It) => format!("Nessun posto vacante in {subject}: posti coperti o offerte in attesa di risposta."),
-        ("no-vacant-seat", Lang::En) => format!("No vacant seat in {subject}: seats are filled or offers await an answer."),
-        ("ranking-exhausted", Lang::It) => format!("La graduatoria di {subject} non ha più candidati in attesa; si può chiamare dalle altre province della Regione con fallback."),
-        ("ranking-exhausted", Lang::En) => format!("The ranking of {subject} has no waiting candidate left; call from the Region's other provinces with fallback."),
-        ("ranking-expired", Lang::It) => format!("La graduatoria è scaduta il {subject}: non si possono fare altre chiamate."),
-        ("ranking-expired", Lang::En) => format!("The ranking expired on {subject}: no more calls can be made."),
-        ("offer-not-pending", Lang::It) => format!("L'offerta non è più in attesa di risposta (stato: {subject})."),
-        ("offer-not-pending", Lang::En) => format!("The offer no longer awaits an answer (status: {subject})."),
-        ("candidate-action-not-allowed", Lang::It) => format!("Operazione non consentita per un candidato in questo stato ({subject})."),
-        ("candidate-action-not-allowed", Lang::En) => format!("Not allowed for a candidate in this state ({subject})."),
-        ("posts-below-taken-seats", Lang::It) => format!("I posti di {subject} non possono scendere sotto quelli già coperti o offerti."),
-        ("posts-below-taken-seats", Lang::En) => format!("The posts of {subject} cannot go below the seats already filled or offered."),
-        ("offer-not-accepted", Lang::It) => format!("Il contratto si prepara solo da un'offerta accettata (stato: {subject})."),
-        ("offer-not-accepted", Lang::En) => format!("A contract is drafted only from an accepted offer (status: {subject})."),
-        ("contract-exists", Lang::It) => format!("Esiste già un contratto per l'offerta {subject}."),
-        ("contract-exists", Lang::En) => format!("Offer {subject} already has a contract."),
-        ("contract-already-signed", Lang::It) => format!("Il contratto {subject} è già firmato."),
-        ("contract-already-signed", Lang::En) => format!("Contract {subject} is already signed."),
-        ("contract-changed", Lang::It) => format!("Il contratto {subject} è cambiato nel frattempo: riprova."),
-        ("contract-changed", Lang::En) => format!("Contract {subject} changed meanwhile: try again."),
-        ("contract-ended", Lang::It) => format!("Il contratto {subject} ha già una cessazione registrata."),
-        ("contract-ended", Lang::En) => format!("Contract {subject} already has an ending registered."),
-        ("candidate-has-contract", Lang::It) => format!("Il candidato ha un contratto ({subject}): si chiude con recesso o esclusione dal contratto."),
-        ("candidate-has-contract", Lang::En) => format!("The candidate has a contract ({subject}): end it through the contract."),
-        ("cpi-exists", Lang::It) => format!("Il CPI {subject} esiste già."),
-        ("cpi-exists", Lang::En) => format!("CPI {subject} already exists."),
-        ("client-id-reused", Lang::It) => format!("L'identificativo {subject} è già stato usato per una registrazione diversa: il tablet deve generarne uno nuovo per ogni registrazione."),
-        ("client-id-reused", Lang::En) => format!("Client id {subject} was already used for a different log: the tablet must make a new one for each log."),
-        ("log-not-pending", Lang::It) => format!("La registrazione non è più in attesa di validazione (stato: {subject})."),
-        ("log-not-pending", Lang::En) => format!("The log no longer awaits validation (status: {subject})."),
-        ("forbidden-transition", Lang::It) => format!("La dotazione non può fare questo passaggio dal suo stato attuale ({subject}); il ciclo è: in magazzino → personalizzata → assegnata → restituita, smarrita, rubata o guasta → dismessa."),
-        ("forbidden-transition", Lang::En) => format!("The item cannot make this move from its current state ({subject}); the cycle is: in stock → personalised → assigned → returned, lost, stolen or broken → retired."),
-        ("kit-part-held", Lang::It) => format!("Il navigator ha già una dotazione di questo tipo ({subject}): va restituita o dichiarata smarrita prima di assegnarne un'altra."),
-        ("kit-part-held", Lang::En) => format!("The Navigator already holds an item of this kind ({subject}): return or write it off before assigning another."),
-        ("contract-not-active", Lang::It) => format!("Il {subject} il contratto del navigator non è firmato né attivo: non riceve dotazioni."),
-        ("contract-not-active", Lang::En) => format!("On {subject} the Navigator's contract is neither signed nor active: no items are issued."),
-        ("sim-already-paired", Lang::It) => format!("La SIM è già inserita in un dispositivo ({subject})."),
-        ("sim-already-paired", Lang::En) => format!("The SIM is already in a device ({subject})."),
-        ("device-already-paired", Lang::It) => format!("Il dispositivo ha già una SIM ({subject})."),
-        ("device-already-paired", Lang::En) => format!("The device already holds a SIM ({subject})."),
-        ("not-a-sim", Lang::It) => "Si inserisce in un dispositivo solo una SIM.".to_owned(),
-        ("not-a-sim", Lang::En) => "Only a SIM goes into a device.".to_owned(),
-        ("not-a-device", Lang::It) => "Una SIM va inserita in uno smartphone o in un tablet.".to_owned(),
-        ("not-a-device", Lang::En) => "A SIM goes into a smartphone or a tablet.".to_owned(),
-        ("sim-plan-mismatch", Lang::It) => "La SIM voce e dati va nello smartphone, la SIM dati nel tablet.".to_owned(),
-        ("sim-plan-mismatch", Lang::En) => "The voice and data SIM goes into the smartphone, the data SIM into the tablet.".to_owned(),
-        ("item-out-of-service", Lang::It) => "Una delle due dotazioni è fuori servizio (restituita, smarrita, rubata, guasta o dismessa).".to_owned(),
-        ("item-out-of-service", Lang::En) => "One of the two items is out of service (returned, lost, stolen, broken or retired).".to_owned(),
-        ("different-holders", Lang::It) => "SIM e dispositivo sono assegnati a navigator diversi.".to_owned(),
-        ("different-holders", Lang::En) => "The SIM and the device are held by different Navigators.".to_owned(),
-        ("nothing-to-acknowledge", Lang::It) => "Non hai dotazioni assegnate da confermare.".to_owned(),
-        ("nothing-to-acknowledge", Lang::En) => "You hold no items to acknowledge.".to_owned(),
-        ("assignment-changed", Lang::It) => format!("Le assegnazioni del navigator {subject} sono cambiate nel frattempo: riprova."),
-        ("assignment-changed", Lang::En) => format!("Navigator {subject}'s assignments changed meanwhile: try again."),
-        ("training-path-exists", Lang::It) => format!("Esiste già un percorso formativo con codice {subject}."),
-        ("training-path-exists", Lang::En) => format!("A training path with code {subject} already exists."),
-        ("module-exists", Lang::It) => format!("Il modulo {subject} esiste già."),
-        ("module-exists", Lang::En) => format!("Module {subject} already exists."),
-        ("no-distance-bucket", Lang::It) => format!("Il percorso {subject} non ha una quota di formazione a distanza: non può avere moduli."),
-        ("no-distance-bucket", Lang::En) => format!("Path {subject} has no distance-learning bucket: it cannot have modules."),
-        ("session-not-held-yet", Lang::It) => format!("La sessione si tiene il {subject}: le presenze si registrano da quel giorno."),
-        ("session-not-held-yet", Lang::En) => format!("The session is held on {subject}: attendance is recorded from that day on."),
-        ("no-final-assessment", Lang::It) => format!("Il percorso {subject} non prevede una valutazione finale."),
-        ("no-final-assessment", Lang::En) => format!("Path {subject} has no final assessment."),
-        ("mandatory-training-recorded", Lang::It) => format!("Questa formazione è già registrata ({subject})."),
-        ("mandatory-training-recorded", Lang::En) => format!("This training is already recorded ({subject})."),
-        (_, Lang::It) => format!("Conflitto con lo stato attuale ({subject})."),
-        (_, Lang::En) => format!("Conflict with the current state ({subject})."),
-    }
-}
-
-fn day(d: chrono::NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::It => d.format("%d/%m/%Y").to_string(),
-        Lang::En => d.format("%Y-%m-%d").to_string(),
-    }
+/// Why the current state refuses the operation (a conflict or a broken
+/// business rule); `subject` is what it concerns.
+fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
+    use ProblemType as T;
+    let s = show(subject, lang);
+    let (it, en) = match code {
+        T::EmailTaken => (
+            format!("L'indirizzo {s} è già registrato."),
+            format!("{s} is already registered."),
+        ),
+        T::NavigatorHasAccount => (
+            format!("Il navigator {s} ha già un account."),
+            format!("Navigator {s} already has an account."),
+        ),
+        T::CpiExists => (
+            format!("Il CPI {s} esiste già."),
+            format!("CPI {s} already exists."),
+        ),
+        T::SelectionExists => (
+            format!("Esiste già una selezione con codice {s}."),
+            format!("A selection with code {s} already exists."),
+        ),
+        T::AdmissionDone => (
+            format!("L'ammissione alla prova è già stata calcolata ({s}): le domande non si possono più importare."),
+            format!("Admission to the test was already computed ({s}): applications can no longer be imported."),
+        ),
+        T::AdmissionNotDone => (
+            format!("Prima va calcolata l'ammissione alla prova ({s})."),
+            format!("Admission to the test must be computed first ({s})."),
+        ),
+        T::RankingsPublished => (
+            format!("Le graduatorie sono già pubblicate ({s}): si correggono con una rettifica."),
+            format!("The rankings are already published ({s}): change them with a correction."),
+        ),
+        T::RankingNotPublished => (
+            format!("La graduatoria di {s} non è ancora pubblicata."),
+            format!("The ranking of {s} is not published yet."),
+        ),
+        T::PostsBelowTakenSeats => (
+            format!("I posti di {s} non possono scendere sotto quelli già coperti o offerti."),
+            format!("The posts of {s} cannot go below the seats already filled or offered."),
+        ),
+        T::NoVacantSeat => (
+            format!("Nessun posto vacante in {s}: posti coperti o offerte in attesa di risposta."),
+            format!("No vacant seat in {s}: seats are filled or offers await an answer."),
+        ),
+        T::RankingExhausted => (
+            format!("La graduatoria di {s} non ha più candidati in attesa; si può chiamare dalle altre province della Regione con fallback."),
+            format!("The ranking of {s} has no waiting candidate left; call from the Region's other provinces with fallback."),
+        ),
+        T::RankingExpired => (
+            format!("La graduatoria è scaduta il {s}: non si possono fare altre chiamate."),
+            format!("The ranking expired on {s}: no more calls can be made."),
+        ),
+        T::OfferNotPending => (
+            format!("L'offerta non è più in attesa di risposta (stato: {s})."),
+            format!("The offer no longer awaits an answer (status: {s})."),
+        ),
+        T::CandidateActionNotAllowed => (
+            format!("Operazione non consentita per un candidato in questo stato ({s})."),
+            format!("Not allowed for a candidate in this state ({s})."),
+        ),
+        T::CandidateHasContract => (
+            format!("Il candidato ha un contratto ({s}): si chiude con recesso o esclusione dal contratto."),
+            format!("The candidate has a contract ({s}): end it through the contract."),
+        ),
+        T::OfferNotAccepted => (
+            format!("Il contratto si prepara solo da un'offerta accettata (stato: {s})."),
+            format!("A contract is drafted only from an accepted offer (status: {s})."),
+        ),
+        T::ContractExists => (
+            format!("Esiste già un contratto per l'offerta {s}."),
+            format!("Offer {s} already has a contract."),
+        ),
+        T::ContractAlreadySigned => (
+            format!("Il contratto {s} è già firmato."),
+            format!("Contract {s} is already signed."),
+        ),
+        T::ContractChanged => (
+            format!("Il contratto {s} è cambiato nel frattempo: riprova."),
+            format!("Contract {s} changed meanwhile: try again."),
+        ),
+        T::ContractEnded => (
+            format!("Il contratto {s} ha già una cessazione registrata."),
+            format!("Contract {s} already has an ending registered."),
+        ),
+        T::ContractSigned => (
+            format!("Il contratto {s} è firmato: non si annulla, si chiude con dimissioni, recesso o esclusione."),
+            format!("Contract {s} is signed: it is not cancelled but ended by resignation, withdrawal or exclusion."),
+        ),
+        T::ContractCancelled => (
+            format!("Il contratto {s} è stato annullato: non si firma né si annulla di nuovo."),
+            format!("Contract {s} was cancelled: it can be neither signed nor cancelled again."),
+        ),
+        T::AssignmentChanged => (
+            format!("Le assegnazioni del navigator {s} sono cambiate nel frattempo: riprova."),
+            format!("Navigator {s}'s assignments changed meanwhile: try again."),
+        ),
+        T::TrainingPathExists => (
+            format!("Esiste già un percorso formativo con codice {s}."),
+            format!("A training path with code {s} already exists."),
+        ),
+        T::ModuleExists => (
+            format!("Il modulo {s} esiste già."),
+            format!("Module {s} already exists."),
+        ),
+        T::NoDistanceBucket => (
+            format!("Il percorso {s} non ha una quota di formazione a distanza: non può avere moduli."),
+            format!("Path {s} has no distance-learning bucket: it cannot have modules."),
+        ),
+        T::SessionNotHeldYet => (
+            format!("La sessione si tiene il {s}: le presenze si registrano da quel giorno."),
+            format!("The session is held on {s}: attendance is recorded from that day on."),
+        ),
+        T::NoFinalAssessment => (
+            format!("Il percorso {s} non prevede una valutazione finale."),
+            format!("Path {s} has no final assessment."),
+        ),
+        T::MandatoryTrainingRecorded => (
+            format!("Questa formazione è già registrata ({s})."),
+            format!("This training is already recorded ({s})."),
+        ),
+        T::ClientIdReused => (
+            format!("L'identificativo {s} è già stato usato per una registrazione diversa: il tablet deve generarne uno nuovo per ogni registrazione."),
+            format!("Client id {s} was already used for a different log: the tablet must make a new one for each log."),
+        ),
+        T::LogNotPending => (
+            format!("La registrazione non è più in attesa di validazione (stato: {s})."),
+            format!("The log no longer awaits validation (status: {s})."),
+        ),
+        T::ForbiddenTransition => (
+            format!("La dotazione non può fare questo passaggio dal suo stato attuale ({s}); il ciclo è: in magazzino → personalizzata → assegnata → restituita, smarrita, rubata o guasta → dismessa."),
+            format!("The item cannot make this move from its current state ({s}); the cycle is: in stock → personalised → assigned → returned, lost, stolen or broken → retired."),
+        ),
+        T::KitPartHeld => (
+            format!("Il navigator ha già una dotazione di questo tipo ({s}): va restituita o dichiarata smarrita prima di assegnarne un'altra."),
+            format!("The Navigator already holds an item of this kind ({s}): return or write it off before assigning another."),
+        ),
+        T::ContractNotActive => (
+            format!("Il {s} il contratto del navigator non è firmato né attivo: non riceve dotazioni."),
+            format!("On {s} the Navigator's contract is neither signed nor active: no items are issued."),
+        ),
+        T::SimAlreadyPaired => (
+            format!("La SIM è già inserita in un dispositivo ({s})."),
+            format!("The SIM is already in a device ({s})."),
+        ),
+        T::DeviceAlreadyPaired => (
+            format!("Il dispositivo ha già una SIM ({s})."),
+            format!("The device already holds a SIM ({s})."),
+        ),
+        T::NotASim => (
+            format!("Si inserisce in un dispositivo solo una SIM ({s})."),
+            format!("Only a SIM goes into a device ({s})."),
+        ),
+        T::NotADevice => (
+            format!("Una SIM va inserita in uno smartphone o in un tablet ({s})."),
+            format!("A SIM goes into a smartphone or a tablet ({s})."),
+        ),
+        T::SimPlanMismatch => (
+            format!("La SIM voce e dati va nello smartphone, la SIM dati nel tablet ({s})."),
+            format!("The voice and data SIM goes into the smartphone, the data SIM into the tablet ({s})."),
+        ),
+        T::ItemOutOfService => (
+            format!("Una delle due dotazioni è fuori servizio: restituita, smarrita, rubata, guasta o dismessa ({s})."),
+            format!("One of the two items is out of service: returned, lost, stolen, broken or retired ({s})."),
+        ),
+        T::DifferentHolders => (
+            format!("SIM e dispositivo sono assegnati a navigator diversi ({s})."),
+            format!("The SIM and the device are held by different Navigators ({s})."),
+        ),
+        T::NothingToAcknowledge => (
+            "Non hai dotazioni assegnate da confermare.".to_owned(),
+            "You hold no items to acknowledge.".to_owned(),
+        ),
+        // Never raised as a conflict or a rule: each has an `ApiError`
+        // variant of its own, whose words are in `detail`, with the data
+        // they need. Listed, not caught by `_`, so that a new code must be
+        // placed on one side or the other.
+        T::MalformedJson
+        | T::MissingField
+        | T::UnknownField
+        | T::UnknownEnumValue
+        | T::InvalidFieldType
+        | T::InvalidField
+        | T::InvalidQueryParameter
+        | T::UnsupportedMediaType
+        | T::PayloadTooLarge
+        | T::BodyUnreadable
+        | T::ValidationFailed
+        | T::FileRejected
+        | T::NotFound
+        | T::MethodNotAllowed
+        | T::TokenMissing
+        | T::TokenExpired
+        | T::TokenWrongAudience
+        | T::TokenWrongIssuer
+        | T::TokenInvalid
+        | T::TokenRevoked
+        | T::InvalidCredentials
+        | T::RefreshTokenInvalid
+        | T::RefreshTokenReused
+        | T::OneTimeTokenInvalid
+        | T::TooManyAttempts
+        | T::Forbidden
+        | T::OutOfScope
+        | T::ServiceUnavailable
+        | T::InternalError
+        | T::CpiInAnotherRegion
+        | T::NoConventionInForce
+        | T::ConventionForbidsCpiAssignment
+        | T::ContractNotSigned
+        | T::OutsideContract
+        | T::BeforeOperationalStart
+        | T::AlreadyAssigned
+        | T::AssignmentNotAfterCurrent
+        | T::CpiAtCapacity
+        | T::DayInFuture
+        | T::OutsideActiveContract
+        | T::NoCpiAssignment
+        | T::NotAssignedCpi
+        | T::DailyHoursExceeded => (
+            format!("{} ({s}).", title(code, Lang::It)),
+            format!("{} ({s}).", title(code, Lang::En)),
+        ),
+    };
+    pick(lang, it, en)
 }
 
 /// Why an assignment was refused, in words a coordinator acts on.
@@ -445,9 +652,8 @@ fn assignment_message(r: &AssignmentRefusal, region: &str, lang: Lang) -> String
 }
 
 /// Why an on-the-job log was refused.
-fn ojt_message(r: &domain::training::ojt::LogRefusal, lang: Lang) -> String {
-    use domain::training::hours::hours_text;
-    use domain::training::ojt::LogRefusal as R;
+fn ojt_message(r: &LogRefusal, lang: Lang) -> String {
+    use LogRefusal as R;
     match (r, lang) {
         (R::DayInFuture, Lang::It) => "Non si registrano ore per un giorno futuro.".to_owned(),
         (R::DayInFuture, Lang::En) => "Hours cannot be logged for a future day.".to_owned(),
@@ -468,311 +674,458 @@ fn ojt_message(r: &domain::training::ojt::LogRefusal, lang: Lang) -> String {
         (R::NotAssignedCpi { assigned: None }, Lang::En) => "Navigators of your Region work without a CPI: log the hours without one.".to_owned(),
         (R::DailyHoursExceeded { max_minutes, already_minutes }, Lang::It) => format!(
             "Un giorno ha al massimo {} ore; ne hai già registrate {}.",
-            hours_text(*max_minutes),
-            hours_text(*already_minutes)
+            hours(*max_minutes, lang),
+            hours(*already_minutes, lang)
         ),
         (R::DailyHoursExceeded { max_minutes, already_minutes }, Lang::En) => format!(
             "A day holds at most {} hours; {} are already logged.",
-            hours_text(*max_minutes),
-            hours_text(*already_minutes)
+            hours(*max_minutes, lang),
+            hours(*already_minutes, lang)
         ),
     }
 }
 
 /// A JSON field that does not fit, in words; serde's own text follows in
 /// brackets for the technically minded.
-pub fn field_message(code: &str, field: &str, detail: &str, lang: Lang) -> String {
-    match (code, lang) {
-        ("missing-field", Lang::It) => format!("Manca il campo obbligatorio `{field}`."),
-        ("missing-field", Lang::En) => format!("Required field `{field}` is missing."),
-        ("unknown-field", Lang::It) => format!("Il campo `{field}` non è previsto."),
-        ("unknown-field", Lang::En) => format!("Field `{field}` is not expected."),
-        ("unknown-enum-value", Lang::It) => {
-            format!("Il campo `{field}` ha un valore non ammesso ({detail}).")
-        }
-        ("unknown-enum-value", Lang::En) => {
-            format!("Field `{field}` has a value that is not allowed ({detail}).")
-        }
-        ("invalid-field-type", Lang::It) => {
-            format!("Il campo `{field}` ha un tipo errato ({detail}).")
-        }
-        ("invalid-field-type", Lang::En) => {
-            format!("Field `{field}` has the wrong type ({detail}).")
-        }
-        (_, Lang::It) => format!("Il campo `{field}` non è valido ({detail})."),
-        (_, Lang::En) => format!("Field `{field}` is invalid ({detail})."),
-    }
+pub fn field_message(problem: FieldProblem, field: &str, detail: &str, lang: Lang) -> String {
+    let (it, en) = match problem {
+        FieldProblem::Missing => (
+            format!("Manca il campo obbligatorio `{field}`."),
+            format!("Required field `{field}` is missing."),
+        ),
+        FieldProblem::Unknown => (
+            format!("Il campo `{field}` non è previsto."),
+            format!("Field `{field}` is not expected."),
+        ),
+        FieldProblem::UnknownEnumValue => (
+            format!("Il campo `{field}` ha un valore non ammesso ({detail})."),
+            format!("Field `{field}` has a value that is not allowed ({detail})."),
+        ),
+        FieldProblem::WrongType => (
+            format!("Il campo `{field}` ha un tipo errato ({detail})."),
+            format!("Field `{field}` has the wrong type ({detail})."),
+        ),
+        FieldProblem::Invalid => (
+            format!("Il campo `{field}` non è valido ({detail})."),
+            format!("Field `{field}` is invalid ({detail})."),
+        ),
+    };
+    pick(lang, it, en)
 }
 
 /// One broken rule, in words.
 pub fn violation_message(v: &Violation, lang: Lang) -> String {
-    let d = v.detail.as_deref().unwrap_or("");
+    use RuleCode as C;
+    let d = v.detail.as_ref().map(|p| show(p, lang)).unwrap_or_default();
+    // " (detail)" when there is one, nothing otherwise.
+    let paren = if d.is_empty() {
+        String::new()
+    } else {
+        format!(" ({d})")
+    };
     let (it, en): (String, String) = match v.code {
-        "required" => ("Campo obbligatorio.".into(), "Required.".into()),
-        "invalid-email" => (
-            "Indirizzo email non valido.".into(),
-            "Not a valid email address.".into(),
-        ),
-        "invalid-region-code" => (
-            format!("Codice Regione ISTAT non valido ({d}): va da 01 a 20."),
-            format!("Invalid ISTAT Region code ({d}): 01 to 20."),
-        ),
-        "unknown-region" => (
-            format!("Regione {d} inesistente."),
-            format!("No Region {d}."),
-        ),
-        "invalid-province-sigla" => (
-            format!("Sigla di provincia non valida ({d}): due lettere, es. NA."),
-            format!("Invalid province sigla ({d}): two letters, e.g. NA."),
-        ),
-        "unknown-province" => (
-            format!("Provincia {d} inesistente."),
-            format!("No province {d}."),
-        ),
-        "invalid-client-id" => (
-            format!(
-                "Identificativo non valido: lettere, cifre e - _ . :, al massimo {d} caratteri."
-            ),
-            format!("Invalid id: letters, digits and - _ . :, at most {d} characters."),
-        ),
-        "too-many" => (
-            format!("Al massimo {d} elementi per richiesta."),
-            format!("At most {d} items per request."),
-        ),
-        "invalid-imei" => (
-            format!("IMEI non valido: {d}."),
-            "Invalid IMEI: 15 digits.".to_owned(),
-        ),
-        "imei-check-digit" => (
-            format!("La cifra di controllo dell'IMEI {d} non torna."),
-            format!("The check digit of IMEI {d} is wrong."),
-        ),
-        "invalid-iccid" => (
-            format!("ICCID non valido: {d}."),
-            "Invalid ICCID: 19-20 digits starting with 89.".to_owned(),
-        ),
-        "iccid-check-digit" => (
-            format!("La cifra di controllo dell'ICCID {d} non torna."),
-            format!("The check digit of ICCID {d} is wrong."),
-        ),
-        "invalid-mobile-number" => (
-            format!("Numero di cellulare italiano non valido ({d})."),
-            format!("Invalid Italian mobile number ({d})."),
-        ),
-        "invalid-mailbox" => (
-            format!("Indirizzo di casella non valido ({d})."),
-            format!("Invalid mailbox address ({d})."),
-        ),
-        "not-for-kind" => (
-            format!("Campo non previsto per questo tipo di dotazione ({d})."),
-            format!("Not a field of this kind of item ({d})."),
-        ),
-        "unknown-kind" => (
-            format!("Tipo di dotazione sconosciuto ({d}): smartphone, tablet, sim o mailbox."),
-            format!("Unknown kind ({d}): smartphone, tablet, sim or mailbox."),
-        ),
-        "unknown-plan" => (
-            format!("Piano sconosciuto ({d}): voice_data o data."),
-            format!("Unknown plan ({d}): voice_data or data."),
-        ),
-        "serial-or-imei-required" => (
-            "Serve il numero di serie o l'IMEI.".to_owned(),
-            "A serial number or an IMEI is required.".to_owned(),
-        ),
-        "already-in-inventory" => (
-            format!("Già presente in inventario ({d})."),
-            format!("Already in the inventory ({d})."),
-        ),
-        "wipe-not-confirmed" => (
-            "Va confermata la cancellazione dei dati del dispositivo.".to_owned(),
-            "The device's data wipe must be confirmed.".to_owned(),
-        ),
-        "day-in-future" => (
-            format!("Data futura ({d})."),
-            format!("A future day ({d})."),
-        ),
-        "before-last-movement" => (
-            format!("Data precedente all'ultimo movimento ({d})."),
-            format!("Before the last movement ({d})."),
-        ),
-        "unknown-item" => (
-            format!("Nessuna dotazione con id {d}."),
-            format!("No item with id {d}."),
-        ),
-        "unknown-log" => (
-            format!("Nessuna registrazione con id {d}."),
-            format!("No log with id {d}."),
-        ),
-        "log-not-pending" => (
-            format!("Registrazione già decisa (stato: {d})."),
-            format!("Log already decided (status: {d})."),
-        ),
-        "not-quarter-hours" => (
-            format!("Le ore vanno indicate in quarti d'ora ({d})."),
-            format!("Hours are given in quarter hours ({d})."),
-        ),
-        "too-many-hours" => (
-            format!("Al massimo {d} ore."),
-            format!("At most {d} hours."),
-        ),
-        "unknown-navigator" => (
-            format!("Nessun navigator con id {d}."),
-            format!("No Navigator with id {d}."),
-        ),
-        "unknown-cpi" => (
-            format!("Nessun CPI con codice {d}."),
-            format!("No CPI with code {d}."),
-        ),
-        "invalid-cpi-code" => (
-            format!("Codice CPI non valido ({d}): lettere, cifre, - e _, al massimo 32."),
-            format!("Invalid CPI code ({d}): letters, digits, - and _, at most 32."),
-        ),
-        "duplicate" => (
-            format!("Valore ripetuto ({d})."),
-            format!("Duplicate value ({d})."),
-        ),
-        "duplicate-in-file" => (
-            format!("Codice già presente nel file alla riga {d}."),
-            format!("Code already in the file at line {d}."),
-        ),
-        "already-exists" => (
-            format!("Esiste già ({d})."),
-            format!("Already exists ({d})."),
-        ),
-        "too-long" => (
+        C::Required => ("Campo obbligatorio.".into(), "Required.".into()),
+        C::TooLong => (
             format!("Troppo lungo: al massimo {d} caratteri."),
             format!("Too long: at most {d} characters."),
         ),
-        "must-be-positive" => (
-            "Deve essere maggiore di zero.".into(),
-            "Must be greater than zero.".into(),
+        C::TooMany => (
+            format!("Al massimo {d} elementi per richiesta."),
+            format!("At most {d} items per request."),
         ),
-        "not-a-number" => (
-            format!("Non è un numero intero ({d})."),
-            format!("Not a whole number ({d})."),
+        C::EmptyList => ("L'elenco è vuoto.".into(), "The list is empty.".into()),
+        C::Duplicate => (
+            format!("Valore ripetuto{paren}."),
+            format!("Duplicate value{paren}."),
         ),
-        "ends-before-it-starts" => (
-            "La data di fine precede quella di inizio.".into(),
-            "The end date is before the start date.".into(),
+        C::AlreadyExists => (
+            format!("Esiste già{paren}."),
+            format!("Already exists{paren}."),
         ),
-        "password-too-short" => (
-            format!("Password troppo corta: almeno {d} caratteri."),
-            format!("Password too short: at least {d} characters."),
+        C::MustBePositive => (
+            format!("Deve essere maggiore di zero{paren}."),
+            format!("Must be greater than zero{paren}."),
         ),
-        "password-too-long" => (
-            format!("Password troppo lunga: al massimo {d} caratteri."),
-            format!("Password too long: at most {d} characters."),
+        C::MustNotBeNegative => (
+            "Non può essere negativo.".into(),
+            "Cannot be negative.".into(),
         ),
-        "password-is-email" => (
-            "La password non può essere l'indirizzo email.".into(),
-            "The password cannot be the email address.".into(),
+        C::OutOfRange => (
+            format!("Fuori dall'intervallo ammesso{paren}."),
+            format!("Outside the allowed range{paren}."),
         ),
-        "coordinator-needs-region" => (
-            "Un coordinatore deve avere almeno una Regione.".into(),
-            "A coordinator needs at least one Region.".into(),
+        C::TooManyDecimals => (
+            format!("Al massimo due cifre decimali{paren}."),
+            format!("At most two decimal places{paren}."),
         ),
-        "region-scope-only-for-coordinators" => (
-            "Solo i coordinatori hanno Regioni di competenza.".into(),
-            "Only coordinators have a Region scope.".into(),
+        C::EndsBeforeItStarts => (
+            format!("La data di fine precede quella di inizio{paren}."),
+            format!("The end date is before the start date{paren}."),
         ),
-        "navigator-account-needs-navigator" => (
-            "Un account navigator deve indicare il navigator (navigator_id).".into(),
-            "A navigator account must name its Navigator (navigator_id).".into(),
+        C::MissingField => (
+            format!("Campo obbligatorio mancante{paren}."),
+            format!("Required field missing{paren}."),
         ),
-        "navigator-id-only-for-navigators" => (
-            "Solo gli account navigator hanno un navigator_id.".into(),
-            "Only navigator accounts have a navigator_id.".into(),
+        C::UnknownField => (
+            format!("Campo non previsto{paren}."),
+            format!("Unexpected field{paren}."),
         ),
-        "wrong-header" => (
-            format!("Intestazione del file errata: attesa `{d}`."),
-            format!("Wrong file header: expected `{d}`."),
+        C::UnknownEnumValue => (
+            format!("Valore non ammesso{paren}."),
+            format!("Value not allowed{paren}."),
         ),
-        "wrong-column-count" => (
-            format!("Numero di colonne errato: attese {d}."),
-            format!("Wrong number of columns: expected {d}."),
+        C::InvalidFieldType => (
+            format!("Tipo di campo errato{paren}."),
+            format!("Wrong field type{paren}."),
         ),
-        "empty-file" => (
-            "Il file non contiene righe.".into(),
-            "The file has no rows.".into(),
+        C::InvalidField => (
+            format!("Campo non valido{paren}."),
+            format!("Invalid field{paren}."),
         ),
-        "not-utf8" => (
+        C::InvalidQueryParameter => (
+            format!("Parametro non valido{paren}."),
+            format!("Invalid query parameter{paren}."),
+        ),
+        C::NotUtf8 => (
             "Il file non è in UTF-8.".into(),
             "The file is not UTF-8.".into(),
         ),
-        "out-of-range" => (
-            format!("Fuori dall'intervallo ammesso ({d})."),
-            format!("Outside the allowed range ({d})."),
+        C::EmptyFile => (
+            "Il file non contiene righe.".into(),
+            "The file has no rows.".into(),
         ),
-        "invalid-date" => (
-            format!("Data non valida ({d}): usare AAAA-MM-GG."),
-            format!("Invalid date ({d}): use YYYY-MM-DD."),
+        C::WrongHeader => (
+            format!("Intestazione del file errata: attesa `{d}`."),
+            format!("Wrong file header: expected `{d}`."),
         ),
-        "not-a-boolean" => (
-            format!("Valore non ammesso ({d}): true o false."),
-            format!("Not allowed ({d}): true or false."),
+        C::WrongColumnCount => (
+            format!("Numero di colonne errato: attese {d}."),
+            format!("Wrong number of columns: expected {d}."),
         ),
-        "invalid-codice-fiscale-format" => (
-            format!("Codice fiscale non valido ({d})."),
-            format!("Invalid codice fiscale ({d})."),
+        C::Unreadable => (
+            format!("Riga illeggibile{paren}."),
+            format!("Unreadable row{paren}."),
         ),
-        "invalid-codice-fiscale-check" => (
+        C::DuplicateInFile if d.is_empty() => (
+            "Valore già presente nel file.".into(),
+            "Value already in the file.".into(),
+        ),
+        C::DuplicateInFile => (
+            format!("Già presente nel file alla riga {d}."),
+            format!("Already in the file at line {d}."),
+        ),
+        C::NotANumber => (
+            format!("Non è un numero intero{paren}."),
+            format!("Not a whole number{paren}."),
+        ),
+        C::InvalidDate => (
+            format!("Data non valida{paren}: usare AAAA-MM-GG."),
+            format!("Invalid date{paren}: use YYYY-MM-DD."),
+        ),
+        C::NotABoolean => (
+            format!("Valore non ammesso{paren}: true o false."),
+            format!("Not allowed{paren}: true or false."),
+        ),
+        C::InvalidEmail => (
+            "Indirizzo email non valido.".into(),
+            "Not a valid email address.".into(),
+        ),
+        C::PasswordTooShort => (
+            format!("Password troppo corta: almeno {d} caratteri."),
+            format!("Password too short: at least {d} characters."),
+        ),
+        C::PasswordTooLong => (
+            format!("Password troppo lunga: al massimo {d} caratteri."),
+            format!("Password too long: at most {d} characters."),
+        ),
+        C::PasswordIsEmail => (
+            "La password non può essere l'indirizzo email.".into(),
+            "The password cannot be the email address.".into(),
+        ),
+        C::CoordinatorNeedsRegion => (
+            "Un coordinatore deve avere almeno una Regione.".into(),
+            "A coordinator needs at least one Region.".into(),
+        ),
+        C::RegionScopeOnlyForCoordinators => (
+            "Solo i coordinatori hanno Regioni di competenza.".into(),
+            "Only coordinators have a Region scope.".into(),
+        ),
+        C::NavigatorAccountNeedsNavigator => (
+            "Un account navigator deve indicare il navigator (navigator_id).".into(),
+            "A navigator account must name its Navigator (navigator_id).".into(),
+        ),
+        C::NavigatorIdOnlyForNavigators => (
+            "Solo gli account navigator hanno un navigator_id.".into(),
+            "Only navigator accounts have a navigator_id.".into(),
+        ),
+        C::InvalidRegionCode => (
+            format!("Codice Regione ISTAT non valido{paren}: va da 01 a 20."),
+            format!("Invalid ISTAT Region code{paren}: 01 to 20."),
+        ),
+        C::UnknownRegion => (
+            format!("Regione {d} inesistente."),
+            format!("No Region {d}."),
+        ),
+        C::InvalidProvinceSigla => (
+            format!("Sigla di provincia non valida{paren}: due lettere, es. NA."),
+            format!("Invalid province sigla{paren}: two letters, e.g. NA."),
+        ),
+        C::UnknownProvince => (
+            format!("Provincia {d} inesistente."),
+            format!("No province {d}."),
+        ),
+        C::InvalidCpiCode => (
+            format!("Codice CPI non valido{paren}: lettere, cifre, - e _, al massimo 32."),
+            format!("Invalid CPI code{paren}: letters, digits, - and _, at most 32."),
+        ),
+        C::UnknownCpi => (
+            format!("Nessun CPI con codice {d}."),
+            format!("No CPI with code {d}."),
+        ),
+        C::UnknownNavigator => (
+            format!("Nessun navigator con id {d}."),
+            format!("No Navigator with id {d}."),
+        ),
+        C::InvalidSelectionCode => (
+            format!("Codice di selezione non valido{paren}: lettere, cifre, - _ /, al massimo 40."),
+            format!("Invalid selection code{paren}: letters, digits, - _ /, at most 40."),
+        ),
+        C::InvalidApplicationNo => (
+            format!("Numero di domanda non valido{paren}: lettere, cifre, - _ /."),
+            format!("Invalid application number{paren}: letters, digits, - _ /."),
+        ),
+        C::DuplicateApplicationNo => (
+            format!("Numero di domanda ripetuto in graduatoria{paren}."),
+            format!("Application number repeated in the ranking{paren}."),
+        ),
+        C::UnknownApplication => (
+            format!("Nessuna domanda con numero {d} in questa selezione."),
+            format!("No application number {d} in this selection."),
+        ),
+        C::AlreadyApplied => (
+            "Questo codice fiscale ha già una domanda nella selezione: una sola domanda per persona.".into(),
+            "This codice fiscale already has an application in the selection: one application per person.".into(),
+        ),
+        C::NeighbourIsTheProvince => (
+            format!("Una provincia non è vicina di sé stessa ({d})."),
+            format!("A province is not its own neighbour ({d})."),
+        ),
+        C::NeighbourInAnotherRegion => (
+            format!("La provincia {d} è di un'altra Regione: lo scorrimento chiama solo dalle province della stessa Regione."),
+            format!("Province {d} is in another Region: a fallback calls only from provinces of the same Region."),
+        ),
+        C::ProvinceWithoutPosts => (
+            format!("La provincia {d} non ha posti in questa selezione."),
+            format!("Province {d} has no posts in this selection."),
+        ),
+        C::InvalidCodiceFiscaleFormat => match &v.detail {
+            Some(Param::Position(_)) => (
+                format!("Codice fiscale non valido: carattere non ammesso in {d}."),
+                format!("Invalid codice fiscale: a character not allowed at {d}."),
+            ),
+            _ => (
+                format!("Codice fiscale non valido: servono {d} lettere e cifre."),
+                format!("Invalid codice fiscale: it takes {d} letters and digits."),
+            ),
+        },
+        C::InvalidCodiceFiscaleCheck => (
             "Codice fiscale non valido: il carattere di controllo non corrisponde.".into(),
             "Invalid codice fiscale: the check character does not match.".into(),
         ),
-        "empty-list" => ("L'elenco è vuoto.".into(), "The list is empty.".into()),
-        "shares-must-sum-to-100" => (
-            format!("Le quote devono sommare a 100 (ora {d})."),
-            format!("The shares must sum to 100 (now {d})."),
+        C::ImplausibleBirthDate => (
+            format!("Data di nascita non plausibile{paren}: il candidato deve essere maggiorenne alla data del bando."),
+            format!("Implausible birth date{paren}: the candidate must be of age on the notice's date."),
         ),
-        "hours-not-whole" => (
-            "Con questa quota le ore non sono un numero intero.".into(),
-            "This share does not give a whole number of hours.".into(),
+        C::InvalidPhone => (
+            format!("Numero di telefono non valido{paren}: da 6 a 15 cifre."),
+            format!("Invalid phone number{paren}: 6 to 15 digits."),
         ),
-        "modules-must-fill-bucket" => (
-            format!("I moduli sommano {d} ore: meno delle ore della quota."),
-            format!("The modules add up to {d} hours: fewer than the bucket's hours."),
+        C::HonoursNeed110 => (
+            format!("La lode si dà solo con 110 (voto indicato: {d})."),
+            format!("Honours come only with 110 (grade given: {d})."),
         ),
-        "modules-only-on-distance" => (
-            format!("Solo la formazione a distanza ha moduli, non {d}."),
-            format!("Only distance learning has modules, not {d}."),
+        C::AnswersMustSumToQuestions => (
+            format!("Risposte esatte, errate e non date devono sommare alle domande della prova ({d})."),
+            format!("Right, wrong and blank answers must add up to the test's questions ({d})."),
         ),
-        "unknown-codice-fiscale" => (
-            "Nessun navigator con questo codice fiscale.".into(),
-            "No Navigator with this codice fiscale.".into(),
+        C::NotAdmitted => (
+            format!("La domanda {d} non è stata ammessa alla prova."),
+            format!("Application {d} was not admitted to the test."),
         ),
-        "unknown-training-path" => (
-            format!("Nessun percorso formativo con codice {d}."),
-            format!("No training path with code {d}."),
+        C::BeforeTheNotice => (
+            format!("La data precede la pubblicazione del bando ({d})."),
+            format!("The date is before the notice was published ({d})."),
         ),
-        "unknown-module" => (
-            format!("Modulo inesistente nel percorso del navigator: {d}."),
-            format!("No such module in the Navigator's path: {d}."),
+        C::RequirementsNotVerified => (
+            "Prima di preparare il contratto vanno verificati i requisiti del candidato.".into(),
+            "The candidate's requirements must be verified before drafting the contract.".into(),
         ),
-        "contract-not-signed" => (
+        C::SignedBeforeRankingPublished => (
+            format!("Il contratto non si firma prima della pubblicazione della graduatoria ({d})."),
+            format!("The contract cannot be signed before the ranking was published ({d})."),
+        ),
+        C::StartsBeforeSignature => (
+            "Il contratto non può iniziare prima della firma.".into(),
+            "The contract cannot start before it is signed.".into(),
+        ),
+        C::ContractNotSigned => (
             "Il contratto del navigator non è firmato.".into(),
             "The Navigator's contract is not signed.".into(),
         ),
-        "outside-contract" => (
-            format!("La data è fuori dal contratto ({d})."),
-            format!("The date is outside the contract ({d})."),
+        C::ContractEnded => (
+            "Il contratto è cessato o ha già una cessazione registrata.".into(),
+            "The contract has ended or already has an ending registered.".into(),
         ),
-        "contract-suspended" => (
+        C::ContractSuspended => (
             format!("Il contratto è sospeso il {d}."),
             format!("The contract is suspended on {d}."),
         ),
-        "completed-in-future" => (
-            format!("La data ({d}) è successiva a oggi."),
-            format!("The date ({d}) is after today."),
+        C::OutsideContract => (
+            format!("La data è fuori dal contratto{paren}."),
+            format!("The date is outside the contract{paren}."),
         ),
-        other => (
-            format!("Regola violata: {other} {d}"),
-            format!("Rule broken: {other} {d}"),
+        C::ExtensionNotLater => (
+            format!("La proroga deve spostare la fine del contratto oltre quella attuale, il {d}."),
+            format!("An extension must move the contract's end past the current one, {d}."),
+        ),
+        C::BeforeNotice => (
+            format!("Con il preavviso le dimissioni hanno effetto non prima del {d}."),
+            format!("With the notice the resignation takes effect no earlier than {d}."),
+        ),
+        C::BeforeContractStart => (
+            "La data precede l'inizio del contratto.".into(),
+            "The date is before the contract starts.".into(),
+        ),
+        C::AfterContractEnd => (
+            "La data è successiva alla fine del contratto.".into(),
+            "The date is after the contract ends.".into(),
+        ),
+        C::BeforeSignature => (
+            "La data precede la firma del contratto.".into(),
+            "The date is before the contract was signed.".into(),
+        ),
+        C::TerminationCause => (
+            format!("Causa non ammessa{paren}: HR chiude un contratto per recesso (withdrawn) o esclusione (excluded)."),
+            format!("Cause not allowed{paren}: HR ends a contract by withdrawal (withdrawn) or exclusion (excluded)."),
+        ),
+        C::OverlapsSuspension => (
+            "Il periodo si sovrappone a una sospensione già registrata.".into(),
+            "The period overlaps a suspension already registered.".into(),
+        ),
+        C::SharesMustSumTo100 => (
+            format!("Le quote devono sommare a 100 (ora {d})."),
+            format!("The shares must sum to 100 (now {d})."),
+        ),
+        C::HoursNotWhole => (
+            "Con questa quota le ore non sono un numero intero.".into(),
+            "This share does not give a whole number of hours.".into(),
+        ),
+        C::ModulesMustFillBucket => (
+            format!("I moduli sommano {d} ore: meno delle ore della quota."),
+            format!("The modules add up to {d} hours: fewer than the bucket's hours."),
+        ),
+        C::ModulesOnlyOnDistance => (
+            format!("Solo la formazione a distanza ha moduli, non {d}."),
+            format!("Only distance learning has modules, not {d}."),
+        ),
+        C::NotQuarterHours => (
+            format!("Le ore vanno indicate in quarti d'ora{paren}."),
+            format!("Hours are given in quarter hours{paren}."),
+        ),
+        C::TooManyHours => (
+            format!("Al massimo {d} ore."),
+            format!("At most {d} hours."),
+        ),
+        C::CompletedInFuture => (
+            format!("La data{paren} è successiva a oggi."),
+            format!("The date{paren} is after today."),
+        ),
+        C::UnknownCodiceFiscale => (
+            "Nessun navigator con questo codice fiscale.".into(),
+            "No Navigator with this codice fiscale.".into(),
+        ),
+        C::UnknownTrainingPath => (
+            format!("Nessun percorso formativo con codice {d}."),
+            format!("No training path with code {d}."),
+        ),
+        C::UnknownModule => (
+            format!("Modulo inesistente nel percorso del navigator: {d}."),
+            format!("No such module in the Navigator's path: {d}."),
+        ),
+        C::InvalidClientId => (
+            format!("Identificativo non valido: lettere, cifre e - _ . :, al massimo {d} caratteri."),
+            format!("Invalid id: letters, digits and - _ . :, at most {d} characters."),
+        ),
+        C::UnknownLog => (
+            format!("Nessuna registrazione con id {d}."),
+            format!("No log with id {d}."),
+        ),
+        C::LogNotPending => (
+            format!("Registrazione già decisa (stato: {d})."),
+            format!("Log already decided (status: {d})."),
+        ),
+        C::UnknownKind => (
+            format!("Tipo di dotazione sconosciuto{paren}: smartphone, tablet, sim o mailbox."),
+            format!("Unknown kind{paren}: smartphone, tablet, sim or mailbox."),
+        ),
+        C::UnknownPlan => (
+            format!("Piano sconosciuto{paren}: voice_data o data."),
+            format!("Unknown plan{paren}: voice_data or data."),
+        ),
+        C::NotForKind => (
+            format!("Campo non previsto per questo tipo di dotazione{paren}."),
+            format!("Not a field of this kind of item{paren}."),
+        ),
+        C::InvalidImei => (
+            "IMEI non valido: 15 cifre.".into(),
+            "Invalid IMEI: 15 digits.".into(),
+        ),
+        C::ImeiCheckDigit => (
+            format!("La cifra di controllo dell'IMEI {d} non torna."),
+            format!("The check digit of IMEI {d} is wrong."),
+        ),
+        C::InvalidIccid => (
+            "ICCID non valido: 19-20 cifre, inizia con 89.".into(),
+            "Invalid ICCID: 19-20 digits starting with 89.".into(),
+        ),
+        C::IccidCheckDigit => (
+            format!("La cifra di controllo dell'ICCID {d} non torna."),
+            format!("The check digit of ICCID {d} is wrong."),
+        ),
+        C::InvalidMobileNumber => (
+            format!("Numero di cellulare italiano non valido{paren}."),
+            format!("Invalid Italian mobile number{paren}."),
+        ),
+        C::InvalidMailbox => (
+            format!("Indirizzo di casella non valido{paren}."),
+            format!("Invalid mailbox address{paren}."),
+        ),
+        C::SerialOrImeiRequired => (
+            "Serve il numero di serie o l'IMEI.".into(),
+            "A serial number or an IMEI is required.".into(),
+        ),
+        C::AlreadyInInventory => (
+            format!("Già presente in inventario{paren}."),
+            format!("Already in the inventory{paren}."),
+        ),
+        C::UnknownItem => (
+            format!("Nessuna dotazione con id {d}."),
+            format!("No item with id {d}."),
+        ),
+        C::WipeNotConfirmed => (
+            "Va confermata la cancellazione dei dati del dispositivo.".into(),
+            "The device's data wipe must be confirmed.".into(),
+        ),
+        C::DayInFuture => (
+            format!("Data futura{paren}."),
+            format!("A future day{paren}."),
+        ),
+        C::BeforeLastMovement => (
+            format!("Data precedente all'ultimo movimento{paren}."),
+            format!("Before the last movement{paren}."),
         ),
     };
-    match lang {
-        Lang::It => it,
-        Lang::En => en,
-    }
+    pick(lang, it, en)
 }
 
 #[cfg(test)]
@@ -791,5 +1144,267 @@ mod tests {
         assert_eq!(Lang::from_accept_language(Some("de,en;q=0.5")), Lang::En);
         assert_eq!(Lang::from_accept_language(Some("fr")), Lang::It);
         assert_eq!(Lang::from_accept_language(Some("en;q=0")), Lang::It);
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const LANGS: [Lang; 2] = [Lang::It, Lang::En];
+
+    /// A raw code is for machines: the words never show it.
+    fn assert_words(code: &str, it: &str, en: &str) {
+        for words in [it, en] {
+            assert!(!words.trim().is_empty(), "{code}: no words");
+            assert!(!words.contains(code), "{code} shows its raw code: {words}");
+        }
+        assert_ne!(it, en, "{code}: the same words in both languages");
+    }
+
+    /// One error of each problem type, as the service raises it. The match
+    /// is exhaustive, so a new type needs an example here too.
+    fn example(t: ProblemType) -> ApiError {
+        use ProblemType as T;
+        let today = d("2021-04-30");
+        let state = |code| ApiError::conflict(code, "RM");
+        let region = "Campania".to_owned();
+        let assignment = |refusal| ApiError::Assignment {
+            refusal,
+            region: region.clone(),
+        };
+        let field = |problem| ApiError::InvalidField {
+            problem,
+            field: "count".into(),
+            detail: "invalid type: string \"one\", expected i64".into(),
+        };
+        match t {
+            T::MalformedJson => ApiError::MalformedJson("EOF while parsing".into()),
+            T::MissingField => field(FieldProblem::Missing),
+            T::UnknownField => field(FieldProblem::Unknown),
+            T::UnknownEnumValue => field(FieldProblem::UnknownEnumValue),
+            T::InvalidFieldType => field(FieldProblem::WrongType),
+            T::InvalidField => field(FieldProblem::Invalid),
+            T::InvalidQueryParameter => ApiError::InvalidQuery {
+                field: "limit".into(),
+                detail: "1..=500".into(),
+            },
+            T::UnsupportedMediaType => ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            },
+            T::PayloadTooLarge => ApiError::PayloadTooLarge { limit: 262_144 },
+            T::BodyUnreadable => ApiError::BodyUnreadable("connection reset".into()),
+            T::ValidationFailed => ApiError::violation("email", RuleCode::InvalidEmail),
+            T::FileRejected => ApiError::FileRejected(
+                Violation::new("hours", RuleCode::NotANumber)
+                    .at_line(3)
+                    .into(),
+            ),
+            T::NotFound => ApiError::NotFound { entity: "contract" },
+            T::MethodNotAllowed => ApiError::MethodNotAllowed {
+                allowed: "GET, POST".into(),
+            },
+            T::TokenMissing => ApiError::Unauthenticated(TokenProblem::Missing),
+            T::TokenExpired => ApiError::Unauthenticated(TokenProblem::Expired),
+            T::TokenWrongAudience => ApiError::Unauthenticated(TokenProblem::WrongAudience),
+            T::TokenWrongIssuer => ApiError::Unauthenticated(TokenProblem::WrongIssuer),
+            T::TokenInvalid => ApiError::Unauthenticated(TokenProblem::Invalid),
+            T::TokenRevoked => ApiError::Unauthenticated(TokenProblem::Revoked),
+            T::InvalidCredentials => ApiError::InvalidCredentials,
+            T::RefreshTokenInvalid => ApiError::RefreshTokenInvalid,
+            T::RefreshTokenReused => ApiError::RefreshTokenReused,
+            T::OneTimeTokenInvalid => ApiError::OneTimeTokenInvalid,
+            T::TooManyAttempts => ApiError::Throttled { retry_after: 60 },
+            T::Forbidden => ApiError::Forbidden,
+            T::OutOfScope => ApiError::OutOfScope,
+            T::ServiceUnavailable => ApiError::Unavailable,
+            T::InternalError => ApiError::Internal,
+            T::CpiInAnotherRegion => assignment(AssignmentRefusal::CpiInAnotherRegion),
+            T::NoConventionInForce => assignment(AssignmentRefusal::NoConvention),
+            T::ConventionForbidsCpiAssignment => {
+                assignment(AssignmentRefusal::ConventionForbidsCpiAssignment {
+                    signed_on: d("2019-12-09"),
+                })
+            }
+            T::ContractNotSigned => assignment(AssignmentRefusal::ContractNotSigned),
+            T::OutsideContract => assignment(AssignmentRefusal::OutsideContract {
+                start: d("2019-08-01"),
+                last_day: Some(today),
+            }),
+            T::BeforeOperationalStart => assignment(AssignmentRefusal::BeforeOperationalStart {
+                operational_start: d("2019-07-17"),
+            }),
+            T::AlreadyAssigned => assignment(AssignmentRefusal::AlreadyAssigned {
+                cpi_code: "RM-EUR".into(),
+                from: d("2019-08-01"),
+            }),
+            T::AssignmentNotAfterCurrent => assignment(AssignmentRefusal::NotAfterCurrent {
+                cpi_code: "RM-EUR".into(),
+                earliest: d("2019-08-02"),
+            }),
+            T::CpiAtCapacity => assignment(AssignmentRefusal::CpiAtCapacity { capacity: 6 }),
+            T::DayInFuture => ApiError::OjtLog(LogRefusal::DayInFuture),
+            T::OutsideActiveContract => ApiError::OjtLog(LogRefusal::OutsideActiveContract),
+            T::NoCpiAssignment => ApiError::OjtLog(LogRefusal::NoCpiAssignment),
+            T::NotAssignedCpi => ApiError::OjtLog(LogRefusal::NotAssignedCpi {
+                assigned: Some("RM-EUR".into()),
+            }),
+            T::DailyHoursExceeded => ApiError::OjtLog(LogRefusal::DailyHoursExceeded {
+                max_minutes: 480,
+                already_minutes: 450,
+            }),
+            T::RankingExpired | T::SessionNotHeldYet | T::ContractNotActive => {
+                ApiError::rule(t, today)
+            }
+            T::NoFinalAssessment => ApiError::mandatory(
+                domain::training::mandatory::MandatoryRefusal::NoFinalAssessment,
+                "NAV-2019",
+            ),
+            T::NotASim => ApiError::pairing(domain::equipment::PairingRefusal::NotASim, "a → b"),
+            T::NotADevice => {
+                ApiError::pairing(domain::equipment::PairingRefusal::NotADevice, "a → b")
+            }
+            T::SimPlanMismatch => ApiError::pairing(
+                domain::equipment::PairingRefusal::PlanMismatch {
+                    plan: domain::equipment::Plan::Data,
+                    device: domain::equipment::ItemKind::Smartphone,
+                },
+                "a → b",
+            ),
+            T::ItemOutOfService => {
+                ApiError::pairing(domain::equipment::PairingRefusal::OutOfService, "a → b")
+            }
+            T::DifferentHolders => {
+                ApiError::pairing(domain::equipment::PairingRefusal::DifferentHolders, "a → b")
+            }
+            T::MandatoryTrainingRecorded => ApiError::conflict(
+                t,
+                Param::TextOn("health_and_safety".into(), d("2019-09-02")),
+            ),
+            T::EmailTaken
+            | T::NavigatorHasAccount
+            | T::CpiExists
+            | T::SelectionExists
+            | T::AdmissionDone
+            | T::AdmissionNotDone
+            | T::RankingsPublished
+            | T::RankingNotPublished
+            | T::PostsBelowTakenSeats
+            | T::NoVacantSeat
+            | T::RankingExhausted
+            | T::OfferNotPending
+            | T::CandidateActionNotAllowed
+            | T::CandidateHasContract
+            | T::OfferNotAccepted
+            | T::ContractExists
+            | T::ContractAlreadySigned
+            | T::ContractChanged
+            | T::ContractEnded
+            | T::ContractSigned
+            | T::ContractCancelled
+            | T::AssignmentChanged
+            | T::TrainingPathExists
+            | T::ModuleExists
+            | T::NoDistanceBucket
+            | T::ClientIdReused
+            | T::LogNotPending
+            | T::ForbiddenTransition
+            | T::KitPartHeld
+            | T::SimAlreadyPaired
+            | T::DeviceAlreadyPaired
+            | T::NothingToAcknowledge => state(t),
+        }
+    }
+
+    #[test]
+    fn every_problem_type_has_a_title_and_words_in_both_languages() {
+        for &t in ProblemType::ALL {
+            let err = example(t);
+            assert_eq!(
+                err.type_code(),
+                t,
+                "the example of {t} raises {}",
+                err.type_code()
+            );
+            let code = t.as_str();
+            assert_words(code, title(t, Lang::It), title(t, Lang::En));
+            assert_words(code, &detail(&err, Lang::It), &detail(&err, Lang::En));
+            for e in err.to_problem(Lang::It, None).errors {
+                assert!(
+                    !e.message.contains(e.code.as_str()),
+                    "{code}: {}",
+                    e.message
+                );
+            }
+            // Raised as a conflict by mistake, a type still reads as words.
+            let misplaced = ApiError::conflict(t, "RM");
+            assert_words(
+                code,
+                &detail(&misplaced, Lang::It),
+                &detail(&misplaced, Lang::En),
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_code_has_words_in_both_languages_whatever_its_parameter() {
+        let params = [
+            None,
+            Some(Param::from("RM-01")),
+            Some(Param::Day(d("2021-04-30"))),
+            Some(Param::Number(7)),
+            Some(Param::Decimal(7.125)),
+            Some(Param::Minutes(450)),
+            Some(Param::Range(1, 90)),
+            Some(Param::Period(d("2019-08-01"), None)),
+            Some(Param::Sum {
+                got: 99,
+                wanted: 100,
+            }),
+            Some(Param::Position(7)),
+        ];
+        for &c in RuleCode::ALL {
+            for p in &params {
+                let v = Violation {
+                    detail: p.clone(),
+                    ..Violation::new("field", c)
+                };
+                let [it, en] = LANGS.map(|l| violation_message(&v, l));
+                assert_words(c.as_str(), &it, &en);
+            }
+        }
+    }
+
+    #[test]
+    fn wire_names_are_what_serde_writes_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &t in ProblemType::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+            assert!(seen.insert(t.as_str()), "{t} twice");
+        }
+        for &c in RuleCode::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+    }
+
+    #[test]
+    fn each_language_writes_parameters_its_own_way() {
+        let v = Violation::new("new_end_date", RuleCode::ExtensionNotLater)
+            .with_detail(d("2021-04-30"));
+        assert!(violation_message(&v, Lang::It).contains("30/04/2021"));
+        assert!(violation_message(&v, Lang::En).contains("2021-04-30"));
+        assert_eq!(show(&Param::Decimal(7.5), Lang::It), "7,5");
+        assert_eq!(show(&Param::Decimal(7.5), Lang::En), "7.5");
+        assert_eq!(show(&Param::Minutes(450), Lang::It), "7,5");
+        assert_eq!(show(&Param::Minutes(480), Lang::En), "8");
+        assert_eq!(
+            show(
+                &Param::Period(d("2019-08-01"), Some(d("2019-11-30"))),
+                Lang::It
+            ),
+            "dal 01/08/2019 al 30/11/2019"
+        );
+        let expired = ApiError::rule(ProblemType::RankingExpired, d("2021-04-30"));
+        assert!(detail(&expired, Lang::It).contains("30/04/2021"));
+        assert!(detail(&expired, Lang::En).contains("2021-04-30"));
     }
 }

@@ -21,6 +21,7 @@ fn contract_dates(c: &ContractDays, suspensions: &[Suspension]) -> ApiResult<Con
         end_date: Some(c.end_date),
         early_end,
         suspensions: suspensions.to_vec(),
+        cancelled_on: c.cancelled_on,
     })
 }
 
@@ -76,13 +77,21 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
         let Some(called_on) = o.called_on else {
             continue;
         };
-        let outcome =
+        let mut outcome =
             offer_on(&o.status)?.map(|status| (status, o.decided_on.unwrap_or(called_on)));
+        // The offer of a cancelled draft was withdrawn at the cancellation,
+        // but accepted from its decision day: it filled the seat until then.
+        if let (Some(c), Some((OfferOn::Withdrawn, day))) = (&o.contract, outcome) {
+            if c.cancelled_on.is_some() {
+                outcome = Some((OfferOn::Accepted, day));
+            }
+        }
         // A signed contract gives the seat back when it ends; a draft keeps
-        // it whatever its provisional end, unless it was ended early.
+        // it whatever its provisional end, unless it was ended early or
+        // cancelled.
         let seat_released_on = match &o.contract {
             Some(c) if c.signed_on.is_some() => dates_of(c)?.ended_from(),
-            Some(c) => c.end_effective_on,
+            Some(c) => c.cancelled_on.or(c.end_effective_on),
             None => None,
         };
         offers.push(OfferFacts {
@@ -91,6 +100,7 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
                 province: o.province.clone(),
             },
             called_on,
+            deadline: o.deadline,
             outcome,
             seat_released_on,
         });

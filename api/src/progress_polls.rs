@@ -14,6 +14,7 @@ use persistence::{training, Database};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{ApiError, ApiResult};
+use crate::training::PROGRESS_BODY_VERSION;
 
 /// The stored progress of a Navigator: body and tag.
 pub type StoredProgress = (String, String);
@@ -42,7 +43,7 @@ impl ProgressPolls {
     }
 
     /// The stored progress of `navigator_id`, or `None` when none is stored
-    /// yet.
+    /// yet or the one stored has a body of another shape than the current.
     pub async fn stored(&self, navigator_id: &str) -> ApiResult<Option<StoredProgress>> {
         let (answer, answered) = oneshot::channel();
         self.polls
@@ -64,7 +65,9 @@ async fn read_in_turn(db: Database, mut queue: mpsc::UnboundedReceiver<Poll>) {
         let db = db.clone();
         let read = actix_web::web::block(move || -> Result<_, persistence::PersistenceError> {
             let mut conn = db.get()?;
-            training::stored_progresses(&mut conn, &ids)
+            // Of the current shape only: a stale body counts as none and is
+            // rebuilt, in the same read.
+            training::stored_progresses(&mut conn, &ids, PROGRESS_BODY_VERSION)
         })
         .await;
         let failure = match read {

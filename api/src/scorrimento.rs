@@ -4,12 +4,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::selection::merit::DegreeGrade;
+use domain::selection::neighbours::fallback_neighbours;
 use domain::selection::scorrimento::{
     self, next_from_neighbours, next_in_ranking, CandidateAction, CandidateState, OfferStatus,
     Outcome, RankedCandidate,
 };
 use domain::selection::settings::{offer_deadline, ranking_open_on};
 use domain::selection::{RankingEntry, Score};
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::offers::{self, NewOffer, OfferRow};
 use persistence::selection::{self, ApplicationRow, SelectionRow};
@@ -80,40 +82,44 @@ pub fn call(
 ) -> ApiResult<Called> {
     crate::contracts::settle(conn, now, today)?;
     let ranking = selection::ranking(conn, &sel.id, province, None)?
-        .ok_or_else(|| ApiError::conflict("ranking-not-published", province))?;
+        .ok_or_else(|| ApiError::conflict(ProblemType::RankingNotPublished, province))?;
     if !ranking_open_on(ranking.valid_until, today) {
         return Err(ApiError::rule(
-            "ranking-expired",
-            ranking.valid_until.format("%d/%m/%Y").to_string(),
+            ProblemType::RankingExpired,
+            ranking.valid_until,
         ));
     }
     // Holding the seat first also queues concurrent calls for this province
     // behind this transaction's lock on the seat row.
     if !selection::hold_seat(conn, &sel.id, province)? {
-        return Err(ApiError::conflict("no-vacant-seat", province));
+        return Err(ApiError::conflict(ProblemType::NoVacantSeat, province));
     }
     let own = ranked_candidates(conn, &sel.id, province)?;
     let mut chosen = next_in_ranking(&own).map(|c| (c.entry.application_no.clone(), false));
     if chosen.is_none() && fallback {
         let region = reference::get_province(conn, province)?
             .ok_or(ApiError::NotFound { entity: "province" })?;
+        let set = persistence::neighbours::of(conn, &sel.id, province)?;
+        let region_provinces: Vec<String> =
+            reference::list_provinces(conn, Some(&region.region_code))?
+                .into_iter()
+                .map(|p| p.sigla)
+                .collect();
         let mut neighbours = Vec::new();
-        for p in reference::list_provinces(conn, Some(&region.region_code))? {
-            if p.sigla != province {
-                neighbours.extend(ranked_candidates(conn, &sel.id, &p.sigla)?);
-            }
+        for p in fallback_neighbours(province, &set, &region_provinces) {
+            neighbours.extend(ranked_candidates(conn, &sel.id, &p)?);
         }
         chosen = next_from_neighbours(&neighbours).map(|c| (c.entry.application_no.clone(), true));
     }
     let Some((application_no, from_neighbours)) = chosen else {
-        return Err(ApiError::rule("ranking-exhausted", province));
+        return Err(ApiError::rule(ProblemType::RankingExhausted, province));
     };
     let application = selection::list_applications_by_no(conn, &sel.id, &application_no)?
         .ok_or(ApiError::Internal)?;
     // Conditional: a candidate of another province's list may be called by
     // that province at the same moment; only one call gets them.
     if !selection::change_candidate_state(conn, &application.id, "waiting", "offered", None)? {
-        return Err(ApiError::conflict("no-vacant-seat", province));
+        return Err(ApiError::conflict(ProblemType::NoVacantSeat, province));
     }
     let token = opaque_token();
     let deadline = offer_deadline(now, sel.offer_days);
@@ -181,7 +187,7 @@ pub fn apply_outcome(
     let current = offer_status(&offer.status)?;
     let (status, candidate, delta) =
         scorrimento::outcome(current, outcome, sel.decline_is_final)
-            .map_err(|e| ApiError::conflict("offer-not-pending", e.0.as_str()))?;
+            .map_err(|e| ApiError::conflict(ProblemType::OfferNotPending, e.0.as_str()))?;
     if !offers::change_status(
         conn,
         &offer.id,
@@ -193,7 +199,7 @@ pub fn apply_outcome(
         let now = offers::get_offer(conn, &offer.id)?
             .map(|o| o.status)
             .unwrap_or_default();
-        return Err(ApiError::conflict("offer-not-pending", now));
+        return Err(ApiError::conflict(ProblemType::OfferNotPending, now));
     }
     if !selection::change_candidate_state(
         conn,
@@ -250,7 +256,7 @@ pub fn lapse_overdue(
             Ok(_) => lapsed += 1,
             // Another process lapsed it first.
             Err(ApiError::Conflict {
-                code: "offer-not-pending",
+                code: ProblemType::OfferNotPending,
                 ..
             }) => {}
             Err(e) => return Err(e),
@@ -270,14 +276,18 @@ pub fn act_on_candidate(
     today: NaiveDate,
 ) -> ApiResult<ApplicationRow> {
     let state = candidate_state(&application.state)?;
-    // Once a contract exists, it is ended through the contract (recesso, esclusione).
+    // Once a contract exists, it is ended through the contract (recesso,
+    // esclusione); a cancelled draft no longer holds the candidate.
     if let Some(nav) = persistence::contracts::navigator_of_application(conn, &application.id)? {
         if let Some(c) = persistence::contracts::contract_of_navigator(conn, &nav.id)? {
-            return Err(ApiError::conflict("candidate-has-contract", c.id));
+            if c.cancelled_on.is_none() {
+                return Err(ApiError::conflict(ProblemType::CandidateHasContract, c.id));
+            }
         }
     }
-    let (next, delta) = scorrimento::candidate_action(state, action)
-        .map_err(|e| ApiError::conflict("candidate-action-not-allowed", e.state.as_str()))?;
+    let (next, delta) = scorrimento::candidate_action(state, action).map_err(|e| {
+        ApiError::conflict(ProblemType::CandidateActionNotAllowed, e.state.as_str())
+    })?;
     if !selection::change_candidate_state(
         conn,
         &application.id,
@@ -286,7 +296,7 @@ pub fn act_on_candidate(
         Some(reason),
     )? {
         return Err(ApiError::conflict(
-            "candidate-action-not-allowed",
+            ProblemType::CandidateActionNotAllowed,
             state.as_str(),
         ));
     }
@@ -300,7 +310,10 @@ pub fn act_on_candidate(
             Some(reason),
             today,
         )? {
-            return Err(ApiError::conflict("offer-not-pending", offer.status));
+            return Err(ApiError::conflict(
+                ProblemType::OfferNotPending,
+                offer.status,
+            ));
         }
         selection::move_seats(
             conn,
@@ -336,4 +349,62 @@ pub fn act_on_candidate(
         Some(&serde_json::json!({ "state": after.state, "reason": reason })),
     )?;
     Ok(after)
+}
+
+/// What the cancellation of a draft does to the offer it came from and to
+/// its candidate (DOMAIN.md §5), in the transaction that cancelled it: the
+/// accepted offer is withdrawn, the seat it filled is vacant at once, and
+/// the candidate leaves the list as after a renuncia.
+pub fn release_cancelled_draft(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    contract: &persistence::contracts::ContractRow,
+    reason: &str,
+) -> ApiResult<()> {
+    let sel = selection::get_selection(conn, &contract.selection_id)?.ok_or(ApiError::Internal)?;
+    let offer = offers::get_offer(conn, &contract.offer_id)?.ok_or(ApiError::Internal)?;
+    let (offer_status, candidate, delta) = scorrimento::draft_cancelled(sel.decline_is_final);
+    // A draft's offer stays accepted and its candidate too: neither can move
+    // while the contract exists, so a refusal here is a broken record.
+    if !offers::close_accepted(conn, &offer.id, offer_status.as_str(), reason)? {
+        return Err(ApiError::Internal);
+    }
+    let application =
+        selection::get_application(conn, &offer.application_id)?.ok_or(ApiError::Internal)?;
+    if !selection::change_candidate_state(
+        conn,
+        &application.id,
+        CandidateState::Accepted.as_str(),
+        candidate.as_str(),
+        Some(reason),
+    )? {
+        return Err(ApiError::Internal);
+    }
+    selection::move_seats(
+        conn,
+        &contract.selection_id,
+        &contract.province_sigla,
+        delta.filled,
+        delta.pending,
+    )?;
+    let after = offers::get_offer(conn, &offer.id)?;
+    audit::append(
+        conn,
+        ctx,
+        "offer.withdrawn",
+        "offer",
+        &offer.id,
+        Some(&offer),
+        after.as_ref(),
+    )?;
+    audit::append(
+        conn,
+        ctx,
+        "candidate.contract_cancelled",
+        "candidate",
+        &application.id,
+        Some(&serde_json::json!({ "state": application.state })),
+        Some(&serde_json::json!({ "state": candidate.as_str(), "reason": reason })),
+    )?;
+    Ok(())
 }

@@ -31,13 +31,53 @@ use crate::{handlers, state::AppState};
 /// The OpenAPI document: the base of the `openapi` crate plus every
 /// registered operation.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, doc) = App::new()
+    let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(openapi::BaseDoc::openapi())
         .service(scope::scope("/api/v1").configure(handlers::api_v1))
         .configure(handlers::operations)
         .split_for_parts();
+    describe_bare_responses(&mut doc);
     doc
+}
+
+/// OpenAPI 3.1 requires every response to have a description, and utoipa
+/// leaves an empty one out: a response documented without words gets the
+/// reason phrase of its status ("Not Found").
+fn describe_bare_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in doc.paths.paths.values_mut() {
+        let methods = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+            &mut item.query,
+        ];
+        let operations = methods
+            .into_iter()
+            .flatten()
+            .chain(item.additional_operations.values_mut());
+        for operation in operations {
+            for (status, response) in &mut operation.responses.responses {
+                if let RefOr::T(response) = response {
+                    if response.description.is_empty() {
+                        response.description = status
+                            .parse()
+                            .ok()
+                            .and_then(|code| actix_web::http::StatusCode::from_u16(code).ok())
+                            .and_then(|code| code.canonical_reason())
+                            .unwrap_or("Response")
+                            .to_owned();
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Connects, migrates and loads missing reference data.
@@ -284,5 +324,29 @@ impl Application {
         let result = self.server.await;
         let _ = self.stop_sender.send(true);
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_response_has_a_description() {
+        let doc = serde_json::to_value(openapi_document()).unwrap();
+        let mut bare = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    let described = response["description"]
+                        .as_str()
+                        .is_some_and(|d| !d.is_empty());
+                    if !described {
+                        bare.push(format!("{method} {path} {status}"));
+                    }
+                }
+            }
+        }
+        assert!(bare.is_empty(), "responses without a description: {bare:?}");
     }
 }

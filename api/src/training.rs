@@ -20,6 +20,11 @@ use persistence::{assignments, training, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::tag_of;
 
+/// The shape of the stored progress body ([`TrainingProgressView`] as JSON).
+/// Change it with the shape: reads serve only bodies of this shape, and a
+/// body of another one (stored before a deploy) is rebuilt and stored anew.
+pub const PROGRESS_BODY_VERSION: i32 = 1;
+
 /// Computes the progress of a Navigator from their records, with the days
 /// the buckets filled.
 pub fn compute(
@@ -119,7 +124,7 @@ pub fn refresh(conn: &mut DbConnection, nav: &NavigatorRow) -> ApiResult<(String
     let (view, days) = compute(conn, nav)?;
     let body = serde_json::to_string(&view).map_err(|_| ApiError::Internal)?;
     let tag = tag_of(body.as_bytes());
-    training::store_progress(conn, &nav.id, &body, &tag, days)?;
+    training::store_progress(conn, &nav.id, &body, &tag, PROGRESS_BODY_VERSION, days)?;
     Ok((body, tag))
 }
 

@@ -1,6 +1,7 @@
 //! People and rights (DOMAIN.md §10): roles, Region scopes, credentials and
 //! the life of refresh and one-time tokens.
 
+use crate::RuleCode;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -83,7 +84,7 @@ impl Email {
         if valid {
             Ok(Self(e))
         } else {
-            Err(Violation::new(field, "invalid-email"))
+            Err(Violation::new(field, RuleCode::InvalidEmail))
         }
     }
 
@@ -100,16 +101,16 @@ pub fn check_password(field: &str, password: &str, email: Option<&Email>) -> Res
     let n = password.chars().count();
     if n < PASSWORD_MIN_CHARS {
         return Err(
-            Violation::new(field, "password-too-short").with_detail(PASSWORD_MIN_CHARS.to_string())
+            Violation::new(field, RuleCode::PasswordTooShort).with_detail(PASSWORD_MIN_CHARS)
         );
     }
     if n > PASSWORD_MAX_CHARS {
         return Err(
-            Violation::new(field, "password-too-long").with_detail(PASSWORD_MAX_CHARS.to_string())
+            Violation::new(field, RuleCode::PasswordTooLong).with_detail(PASSWORD_MAX_CHARS)
         );
     }
     if email.is_some_and(|e| password.trim().eq_ignore_ascii_case(e.as_str())) {
-        return Err(Violation::new(field, "password-is-email"));
+        return Err(Violation::new(field, RuleCode::PasswordIsEmail));
     }
     Ok(())
 }
@@ -138,32 +139,32 @@ impl NewAccount {
         for (i, r) in regions.iter().enumerate() {
             match RegionCode::parse(&format!("regions[{i}]"), r) {
                 Ok(c) if !codes.contains(&c) => codes.push(c),
-                Ok(_) => {
-                    v.push(Violation::new(format!("regions[{i}]"), "duplicate").with_detail(r))
-                }
+                Ok(_) => v.push(
+                    Violation::new(format!("regions[{i}]"), RuleCode::Duplicate).with_detail(r),
+                ),
                 Err(e) => v.push(e),
             }
         }
         match role {
             Role::Coordinator if regions.is_empty() => {
-                v.push(Violation::new("regions", "coordinator-needs-region"))
+                v.push(Violation::new("regions", RuleCode::CoordinatorNeedsRegion))
             }
             Role::Coordinator => {}
             _ if !regions.is_empty() => v.push(Violation::new(
                 "regions",
-                "region-scope-only-for-coordinators",
+                RuleCode::RegionScopeOnlyForCoordinators,
             )),
             _ => {}
         }
         match (role, navigator_id) {
             (Role::Navigator, None) => v.push(Violation::new(
                 "navigator_id",
-                "navigator-account-needs-navigator",
+                RuleCode::NavigatorAccountNeedsNavigator,
             )),
             (Role::Navigator, Some(_)) | (_, None) => {}
             (_, Some(_)) => v.push(Violation::new(
                 "navigator_id",
-                "navigator-id-only-for-navigators",
+                RuleCode::NavigatorIdOnlyForNavigators,
             )),
         }
         match (v.is_empty(), email) {
@@ -276,7 +277,7 @@ mod tests {
         ] {
             let err = Email::parse("email", bad).unwrap_err();
             assert_eq!(
-                (err.field.as_str(), err.code),
+                (err.field.as_str(), err.code.as_str()),
                 ("email", "invalid-email"),
                 "{bad}"
             );
@@ -327,7 +328,7 @@ mod tests {
         let e =
             NewAccount::parse("c@anpal.it", Role::Coordinator, &["99".into()], None).unwrap_err();
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].code),
+            (e.0[0].field.as_str(), e.0[0].code.as_str()),
             ("regions[0]", "invalid-region-code")
         );
     }
@@ -347,7 +348,7 @@ mod tests {
     fn every_problem_is_reported_at_once() {
         let e =
             NewAccount::parse("bad", Role::Hr, &["12".into()], Some(Uuid::now_v7())).unwrap_err();
-        let codes: Vec<_> = e.0.iter().map(|v| v.code).collect();
+        let codes: Vec<_> = e.0.iter().map(|v| v.code.as_str()).collect();
         assert_eq!(
             codes,
             vec![

@@ -7,6 +7,7 @@
 //! dates, so a resignation dated in the future changes nothing before that
 //! day and everything after it, without anyone acting.
 
+use crate::RuleCode;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -20,15 +21,19 @@ pub enum ContractStatus {
     Active,
     Suspended,
     Ended,
+    /// A draft HR cancelled because its candidate never signed: it never
+    /// runs and holds no seat.
+    Cancelled,
 }
 
 impl ContractStatus {
-    pub const ALL: [ContractStatus; 5] = [
+    pub const ALL: [ContractStatus; 6] = [
         Self::Draft,
         Self::Signed,
         Self::Active,
         Self::Suspended,
         Self::Ended,
+        Self::Cancelled,
     ];
 
     pub fn parse(raw: &str) -> Option<Self> {
@@ -42,6 +47,33 @@ impl ContractStatus {
             Self::Active => "active",
             Self::Suspended => "suspended",
             Self::Ended => "ended",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The type of a contract (DOMAIN.md §6). The programme has one: every
+/// Navigator collaborates with ANPAL Servizi on a co.co.co.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    /// Collaborazione coordinata e continuativa.
+    Cococo,
+}
+
+impl ContractType {
+    pub const ALL: [ContractType; 1] = [Self::Cococo];
+
+    /// The type of every contract drafted from an accepted offer.
+    pub const OF_THE_PROGRAMME: ContractType = Self::Cococo;
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == raw)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cococo => "cococo",
         }
     }
 }
@@ -99,6 +131,8 @@ pub struct ContractDates {
     /// resignation effective on D ends it on D).
     pub early_end: Option<(EndCause, NaiveDate)>,
     pub suspensions: Vec<Suspension>,
+    /// The day HR cancelled the draft, which is then never signed.
+    pub cancelled_on: Option<NaiveDate>,
 }
 
 impl ContractDates {
@@ -121,7 +155,11 @@ impl ContractDates {
     /// The state on `day`.
     pub fn status_on(&self, day: NaiveDate) -> ContractStatus {
         let (Some(signed), Some(start)) = (self.signed_on, self.start_date) else {
-            return ContractStatus::Draft;
+            return if self.cancelled_on.is_some_and(|c| c <= day) {
+                ContractStatus::Cancelled
+            } else {
+                ContractStatus::Draft
+            };
         };
         if day < signed {
             return ContractStatus::Draft;
@@ -171,6 +209,30 @@ impl ContractDates {
     }
 }
 
+/// Why a contract cannot be cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CancellationRefused {
+    /// Signed: a signed contract ends by resignation, withdrawal or
+    /// exclusion, never by cancellation.
+    #[error("the contract is signed")]
+    Signed,
+    /// Cancelled already: a second cancellation would free the seat twice.
+    #[error("the contract is cancelled already")]
+    Cancelled,
+}
+
+/// Only a draft is cancelled: its candidate accepted the offer but never
+/// signed, and the seat they held goes back to the province.
+pub fn check_cancellation(contract: &ContractDates) -> Result<(), CancellationRefused> {
+    if contract.signed_on.is_some() {
+        Err(CancellationRefused::Signed)
+    } else if contract.cancelled_on.is_some() {
+        Err(CancellationRefused::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
 /// Signing a draft: dates in order, never before the ranking was published.
 pub fn check_signature(
     signed_on: NaiveDate,
@@ -181,15 +243,18 @@ pub fn check_signature(
     let mut v = Violations::new();
     if signed_on < ranking_published_on {
         v.push(
-            Violation::new("signed_on", "signed-before-ranking-published")
-                .with_detail(ranking_published_on.to_string()),
+            Violation::new("signed_on", RuleCode::SignedBeforeRankingPublished)
+                .with_detail(ranking_published_on),
         );
     }
     if start_date < signed_on {
-        v.push(Violation::new("start_date", "starts-before-signature"));
+        v.push(Violation::new(
+            "start_date",
+            RuleCode::StartsBeforeSignature,
+        ));
     }
     if end_date < start_date {
-        v.push(Violation::new("end_date", "ends-before-it-starts"));
+        v.push(Violation::new("end_date", RuleCode::EndsBeforeItStarts));
     }
     v.into_result(())
 }
@@ -202,14 +267,14 @@ pub fn check_extension(
     today: NaiveDate,
 ) -> Result<(), Violation> {
     if contract.signed_on.is_none() {
-        return Err(Violation::new("contract", "contract-not-signed"));
+        return Err(Violation::new("contract", RuleCode::ContractNotSigned));
     }
     if contract.status_on(today) == ContractStatus::Ended || contract.early_end.is_some() {
-        return Err(Violation::new("contract", "contract-ended"));
+        return Err(Violation::new("contract", RuleCode::ContractEnded));
     }
     match contract.end_date {
         Some(end) if new_end <= end => {
-            Err(Violation::new("new_end_date", "extension-not-later").with_detail(end.to_string()))
+            Err(Violation::new("new_end_date", RuleCode::ExtensionNotLater).with_detail(end))
         }
         _ => Ok(()),
     }
@@ -225,22 +290,25 @@ pub fn check_resignation(
 ) -> Result<(), Violations> {
     let mut v = Violations::new();
     if contract.signed_on.is_none() {
-        v.push(Violation::new("contract", "contract-not-signed"));
+        v.push(Violation::new("contract", RuleCode::ContractNotSigned));
     }
     if contract.early_end.is_some() || contract.status_on(submitted_on) == ContractStatus::Ended {
-        v.push(Violation::new("contract", "contract-ended"));
+        v.push(Violation::new("contract", RuleCode::ContractEnded));
     }
     let earliest = submitted_on
         .checked_add_days(Days::new(notice_days))
         .unwrap_or(submitted_on);
     if effective_on < earliest {
-        v.push(Violation::new("effective_on", "before-notice").with_detail(earliest.to_string()));
+        v.push(Violation::new("effective_on", RuleCode::BeforeNotice).with_detail(earliest));
     }
     if contract.start_date.is_some_and(|s| effective_on < s) {
-        v.push(Violation::new("effective_on", "before-contract-start"));
+        v.push(Violation::new(
+            "effective_on",
+            RuleCode::BeforeContractStart,
+        ));
     }
     if contract.end_date.is_some_and(|e| effective_on > e) {
-        v.push(Violation::new("effective_on", "after-contract-end"));
+        v.push(Violation::new("effective_on", RuleCode::AfterContractEnd));
     }
     v.into_result(())
 }
@@ -254,19 +322,19 @@ pub fn check_termination(
 ) -> Result<(), Violations> {
     let mut v = Violations::new();
     if !matches!(cause, EndCause::Withdrawn | EndCause::Excluded) {
-        v.push(Violation::new("cause", "termination-cause").with_detail(cause.as_str()));
+        v.push(Violation::new("cause", RuleCode::TerminationCause).with_detail(cause.as_str()));
     }
     if contract.signed_on.is_none() {
-        v.push(Violation::new("contract", "contract-not-signed"));
+        v.push(Violation::new("contract", RuleCode::ContractNotSigned));
     }
     if contract.early_end.is_some() {
-        v.push(Violation::new("contract", "contract-ended"));
+        v.push(Violation::new("contract", RuleCode::ContractEnded));
     }
     if contract.signed_on.is_some_and(|s| effective_on < s) {
-        v.push(Violation::new("effective_on", "before-signature"));
+        v.push(Violation::new("effective_on", RuleCode::BeforeSignature));
     }
     if contract.end_date.is_some_and(|e| effective_on > e) {
-        v.push(Violation::new("effective_on", "after-contract-end"));
+        v.push(Violation::new("effective_on", RuleCode::AfterContractEnd));
     }
     v.into_result(())
 }
@@ -275,20 +343,20 @@ pub fn check_termination(
 pub fn check_suspension(contract: &ContractDates, s: Suspension) -> Result<(), Violations> {
     let mut v = Violations::new();
     if s.to < s.from {
-        v.push(Violation::new("to", "ends-before-it-starts"));
+        v.push(Violation::new("to", RuleCode::EndsBeforeItStarts));
     }
     if contract.start_date.is_some_and(|start| s.from < start) {
-        v.push(Violation::new("from", "before-contract-start"));
+        v.push(Violation::new("from", RuleCode::BeforeContractStart));
     }
     if contract.last_day().is_some_and(|last| s.to > last) {
-        v.push(Violation::new("to", "after-contract-end"));
+        v.push(Violation::new("to", RuleCode::AfterContractEnd));
     }
     if contract
         .suspensions
         .iter()
         .any(|o| o.from <= s.to && s.from <= o.to)
     {
-        v.push(Violation::new("from", "overlaps-suspension"));
+        v.push(Violation::new("from", RuleCode::OverlapsSuspension));
     }
     v.into_result(())
 }
@@ -308,6 +376,7 @@ mod tests {
             end_date: Some(d("2021-04-30")),
             early_end: None,
             suspensions: vec![],
+            cancelled_on: None,
         }
     }
 
@@ -327,6 +396,48 @@ mod tests {
             ..contract_2019()
         };
         assert_eq!(draft.status_on(d("2020-01-01")), ContractStatus::Draft);
+    }
+
+    #[test]
+    fn only_a_draft_is_cancelled_and_once() {
+        let draft = ContractDates {
+            signed_on: None,
+            start_date: None,
+            ..contract_2019()
+        };
+        assert_eq!(check_cancellation(&draft), Ok(()));
+        assert_eq!(
+            check_cancellation(&contract_2019()),
+            Err(CancellationRefused::Signed)
+        );
+        let cancelled = ContractDates {
+            cancelled_on: Some(d("2019-08-01")),
+            ..draft
+        };
+        assert_eq!(
+            check_cancellation(&cancelled),
+            Err(CancellationRefused::Cancelled)
+        );
+        // A draft until the day of its cancellation, cancelled from then on;
+        // it never holds or gives back a seat by its dates.
+        assert_eq!(cancelled.status_on(d("2019-07-31")), ContractStatus::Draft);
+        assert_eq!(
+            cancelled.status_on(d("2019-08-01")),
+            ContractStatus::Cancelled
+        );
+        assert!(!cancelled.holds_seat_on(d("2019-08-01")));
+        assert_eq!(cancelled.end_cause_on(d("2019-08-01")), None);
+    }
+
+    #[test]
+    fn the_programme_has_one_contract_type() {
+        assert_eq!(ContractType::OF_THE_PROGRAMME, ContractType::Cococo);
+        for t in ContractType::ALL {
+            assert_eq!(ContractType::parse(t.as_str()), Some(t));
+        }
+        for s in ContractStatus::ALL {
+            assert_eq!(ContractStatus::parse(s.as_str()), Some(s));
+        }
     }
 
     #[test]
@@ -428,7 +539,7 @@ mod tests {
         assert!(check_resignation(&c, d("2020-03-01"), d("2020-03-01"), 0).is_ok());
         let e = check_resignation(&c, d("2020-03-01"), d("2020-03-10"), 15).unwrap_err();
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].code),
+            (e.0[0].field.as_str(), e.0[0].code.as_str()),
             ("effective_on", "before-notice")
         );
         assert!(check_resignation(&c, d("2020-03-01"), d("2020-03-16"), 15).is_ok());

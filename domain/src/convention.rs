@@ -1,6 +1,7 @@
 //! Regional conventions (DOMAIN.md §3): whether and how Navigators operate in
 //! a Region on a given day.
 
+use crate::RuleCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -52,8 +53,7 @@ impl Convention {
         if let Some(until) = valid_until {
             if until < signed_on {
                 v.push(
-                    Violation::new("valid_until", "ends-before-it-starts")
-                        .with_detail(until.to_string()),
+                    Violation::new("valid_until", RuleCode::EndsBeforeItStarts).with_detail(until),
                 );
             }
         }

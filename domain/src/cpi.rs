@@ -2,6 +2,7 @@
 
 use crate::reference::ProvinceSigla;
 use crate::violation::{Violation, Violations};
+use crate::RuleCode;
 
 /// A CPI ready to be stored: every field checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,13 +41,13 @@ impl NewCpi {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !code_ok {
-            v.push(Violation::new("code", "invalid-cpi-code").with_detail(input.code));
+            v.push(Violation::new("code", RuleCode::InvalidCpiCode).with_detail(input.code));
         }
         let name = input.name.trim();
         if name.is_empty() {
-            v.push(Violation::new("name", "required"));
+            v.push(Violation::new("name", RuleCode::Required));
         } else if name.chars().count() > MAX_NAME_LEN {
-            v.push(Violation::new("name", "too-long").with_detail(MAX_NAME_LEN.to_string()));
+            v.push(Violation::new("name", RuleCode::TooLong).with_detail(MAX_NAME_LEN));
         }
         let province = ProvinceSigla::parse("province_sigla", input.province_sigla);
         if let Err(e) = &province {
@@ -54,11 +55,11 @@ impl NewCpi {
         }
         let address = input.address.map(str::trim).filter(|a| !a.is_empty());
         if address.is_some_and(|a| a.chars().count() > MAX_ADDRESS_LEN) {
-            v.push(Violation::new("address", "too-long").with_detail(MAX_ADDRESS_LEN.to_string()));
+            v.push(Violation::new("address", RuleCode::TooLong).with_detail(MAX_ADDRESS_LEN));
         }
         if let Some(c) = input.capacity {
             if c < 1 {
-                v.push(Violation::new("capacity", "must-be-positive").with_detail(c.to_string()));
+                v.push(Violation::new("capacity", RuleCode::MustBePositive).with_detail(c));
             }
         }
         match (v.is_empty(), province) {
@@ -108,7 +109,11 @@ mod tests {
             capacity: Some(0),
         };
         let err = NewCpi::parse(&bad).unwrap_err();
-        let fields: Vec<_> = err.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        let fields: Vec<_> = err
+            .0
+            .iter()
+            .map(|v| (v.field.as_str(), v.code.as_str()))
+            .collect();
         assert_eq!(
             fields,
             vec![

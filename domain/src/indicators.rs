@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::contract::{ContractDates, ContractStatus, EndCause};
 use crate::equipment::KitPart;
@@ -44,14 +44,6 @@ pub fn active_on(c: &ContractDates, d: NaiveDate) -> bool {
     c.status_on(d) == ContractStatus::Active
 }
 
-/// Under contract on D: signed, active or suspended.
-pub fn running_on(c: &ContractDates, d: NaiveDate) -> bool {
-    matches!(
-        c.status_on(d),
-        ContractStatus::Signed | ContractStatus::Active | ContractStatus::Suspended
-    )
-}
-
 /// Resigned by D: ended by resignation with effect on or before D.
 pub fn resigned_by(c: &ContractDates, d: NaiveDate) -> bool {
     matches!(c.early_end, Some((EndCause::Resigned, on)) if on <= d) && c.signed_on.is_some()
@@ -67,10 +59,11 @@ pub fn reached_by(day: Option<NaiveDate>, d: NaiveDate) -> bool {
     day.is_some_and(|x| x <= d)
 }
 
-/// An assignment that starts on D makes its CPI count on D; one that ended
-/// the day before does not.
-pub fn assignment_covers(from: NaiveDate, to: Option<NaiveDate>, d: NaiveDate) -> bool {
-    from <= d && to.is_none_or(|t| d <= t)
+/// A CPI has had a Navigator on some day up to D once an assignment to it
+/// has started, on D or before, whether or not it is still open; one
+/// closed before it started never gave it one.
+pub fn assigned_by(from: NaiveDate, to: Option<NaiveDate>, d: NaiveDate) -> bool {
+    from <= d && to.is_none_or(|t| from <= t)
 }
 
 /// What became of an offer by D.
@@ -87,6 +80,8 @@ pub enum OfferOn {
 pub struct OfferFacts {
     pub place: Place,
     pub called_on: NaiveDate,
+    /// The moment it lapses unless answered.
+    pub deadline: DateTime<Utc>,
     /// The final status and its day, once decided.
     pub outcome: Option<(OfferOn, NaiveDate)>,
     /// For an accepted offer: the first day its contract no longer holds
@@ -95,20 +90,24 @@ pub struct OfferFacts {
 }
 
 impl OfferFacts {
-    /// Its state on D; `None` before the call.
-    pub fn on(&self, d: NaiveDate) -> Option<OfferOn> {
+    /// Its state on D, taken at `moment` (see [`compute`]); `None` before
+    /// the call. Pending means called by D, not decided by D, and its
+    /// deadline not passed by then; an undecided offer whose deadline has
+    /// passed counts as lapsed whether or not the lapse has been written.
+    pub fn on(&self, d: NaiveDate, moment: DateTime<Utc>) -> Option<OfferOn> {
         if self.called_on > d {
             return None;
         }
         match self.outcome {
             Some((status, day)) if day <= d => Some(status),
+            _ if self.deadline < moment => Some(OfferOn::Lapsed),
             _ => Some(OfferOn::Pending),
         }
     }
 
     /// Whether it fills a seat on D: accepted, its contract not ended.
-    pub fn fills_seat_on(&self, d: NaiveDate) -> bool {
-        self.on(d) == Some(OfferOn::Accepted) && !reached_by(self.seat_released_on, d)
+    pub fn fills_seat_on(&self, d: NaiveDate, moment: DateTime<Utc>) -> bool {
+        self.on(d, moment) == Some(OfferOn::Accepted) && !reached_by(self.seat_released_on, d)
     }
 }
 
@@ -256,9 +255,15 @@ impl Tally {
 /// The indicators on D of everything `keep` admits, in one total and, with
 /// `group_by`, one row per area (keyed by ISTAT code of the Region or sigla
 /// of the province).
+///
+/// `moment` is when D's figures are taken, excluded: the first moment of
+/// the day after D or, while D has not ended, the moment of asking (what
+/// may still happen later on D is not known yet). Offer deadlines before it
+/// have passed.
 pub fn compute(
     records: &Records,
     d: NaiveDate,
+    moment: DateTime<Utc>,
     keep: impl Fn(&Place) -> bool,
     group_by: Option<GroupBy>,
 ) -> (Indicators, BTreeMap<String, Indicators>) {
@@ -303,14 +308,16 @@ pub fn compute(
             n.path_completed += i64::from(reached_by(p.path_completed_on, d));
             n.equipped += i64::from(equipped);
             n.items_outstanding_after_end += outstanding;
-            if running_on(c, d) {
+            if active_on(c, d) {
                 t.regions.insert(p.place.region.clone());
             }
         });
     }
     for o in &records.offers {
-        let Some(state) = o.on(d) else { continue };
-        let fills = o.fills_seat_on(d);
+        let Some(state) = o.on(d, moment) else {
+            continue;
+        };
+        let fills = o.fills_seat_on(d, moment);
         each(&o.place, &mut |t: &mut Tally| {
             t.n.calls_made += 1;
             match state {
@@ -328,7 +335,7 @@ pub fn compute(
         }
     }
     for (cpi, place, from, to) in &records.assignments {
-        if assignment_covers(*from, *to, d) {
+        if assigned_by(*from, *to, d) {
             each(place, &mut |t: &mut Tally| {
                 t.cpis.insert(cpi.clone());
             });
@@ -356,6 +363,32 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    /// The moment a day's figures are taken once it has ended (in these
+    /// tests' clock, UTC).
+    fn end(s: &str) -> DateTime<Utc> {
+        d(s).succ_opt()
+            .unwrap()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+    }
+
+    /// A moment of a day, `hh:mm` UTC.
+    fn at(s: &str, hm: &str) -> DateTime<Utc> {
+        chrono::NaiveDateTime::parse_from_str(&format!("{s} {hm}"), "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+    }
+
+    /// On D, once it has ended.
+    fn compute_on(
+        r: &Records,
+        day: &str,
+        keep: impl Fn(&Place) -> bool,
+        group_by: Option<GroupBy>,
+    ) -> (Indicators, BTreeMap<String, Indicators>) {
+        compute(r, d(day), end(day), keep, group_by)
+    }
+
     fn place(region: &str, province: &str) -> Place {
         Place {
             region: region.into(),
@@ -370,6 +403,7 @@ mod tests {
             end_date: Some(d("2021-04-30")),
             early_end: None,
             suspensions: vec![],
+            cancelled_on: None,
         }
     }
 
@@ -391,7 +425,6 @@ mod tests {
         assert!(contracted_on(&c, d("2019-07-29")));
         assert!(!active_on(&c, d("2019-07-31")));
         assert!(active_on(&c, d("2019-08-01")));
-        assert!(running_on(&c, d("2019-07-29")));
     }
 
     #[test]
@@ -408,14 +441,14 @@ mod tests {
     }
 
     #[test]
-    fn a_suspended_contract_is_running_but_not_active() {
+    fn a_suspended_contract_is_not_active() {
         let mut c = contract("2019-07-29", "2019-08-01");
         c.suspensions.push(Suspension {
             from: d("2019-10-01"),
             to: d("2019-10-10"),
         });
         assert!(!active_on(&c, d("2019-10-05")));
-        assert!(running_on(&c, d("2019-10-05")));
+        assert!(active_on(&c, d("2019-10-11")));
     }
 
     #[test]
@@ -426,17 +459,24 @@ mod tests {
     }
 
     #[test]
-    fn an_assignment_that_starts_on_d_counts_on_d() {
-        assert!(!assignment_covers(d("2019-09-02"), None, d("2019-09-01")));
-        assert!(assignment_covers(d("2019-09-02"), None, d("2019-09-02")));
-        assert!(assignment_covers(
+    fn an_assignment_counts_from_its_first_day_on() {
+        assert!(!assigned_by(d("2019-09-02"), None, d("2019-09-01")));
+        assert!(assigned_by(d("2019-09-02"), None, d("2019-09-02")));
+        assert!(assigned_by(
             d("2019-09-02"),
             Some(d("2019-09-30")),
             d("2019-09-30")
         ));
-        assert!(!assignment_covers(
+        // Closed, it still counts: the CPI had a Navigator on some day up to D.
+        assert!(assigned_by(
             d("2019-09-02"),
             Some(d("2019-09-30")),
+            d("2019-10-01")
+        ));
+        // Closed before it started: never a day with a Navigator.
+        assert!(!assigned_by(
+            d("2019-09-02"),
+            Some(d("2019-09-01")),
             d("2019-10-01")
         ));
     }
@@ -446,14 +486,138 @@ mod tests {
         let o = OfferFacts {
             place: place("12", "RM"),
             called_on: d("2019-07-01"),
+            deadline: at("2019-07-08", "10:00"),
             outcome: Some((OfferOn::Accepted, d("2019-07-03"))),
             seat_released_on: Some(d("2019-11-15")),
         };
-        assert_eq!(o.on(d("2019-06-30")), None);
-        assert_eq!(o.on(d("2019-07-02")), Some(OfferOn::Pending));
-        assert_eq!(o.on(d("2019-07-03")), Some(OfferOn::Accepted));
-        assert!(o.fills_seat_on(d("2019-11-14")));
-        assert!(!o.fills_seat_on(d("2019-11-15")));
+        let on = |day: &str| o.on(d(day), end(day));
+        assert_eq!(on("2019-06-30"), None);
+        assert_eq!(on("2019-07-02"), Some(OfferOn::Pending));
+        assert_eq!(on("2019-07-03"), Some(OfferOn::Accepted));
+        // Answered in time: its deadline no longer matters.
+        assert_eq!(on("2019-07-10"), Some(OfferOn::Accepted));
+        assert!(o.fills_seat_on(d("2019-11-14"), end("2019-11-14")));
+        assert!(!o.fills_seat_on(d("2019-11-15"), end("2019-11-15")));
+    }
+
+    #[test]
+    fn an_offer_past_its_deadline_is_not_pending_whether_or_not_its_lapse_is_written() {
+        let unwritten = OfferFacts {
+            place: place("12", "RM"),
+            called_on: d("2019-07-01"),
+            deadline: at("2019-07-08", "10:00"),
+            outcome: None,
+            seat_released_on: None,
+        };
+        // The lapse written late, on the 12th, and the lapse written on time.
+        let late = OfferFacts {
+            outcome: Some((OfferOn::Lapsed, d("2019-07-12"))),
+            ..unwritten.clone()
+        };
+        let on_time = OfferFacts {
+            outcome: Some((OfferOn::Lapsed, d("2019-07-08"))),
+            ..unwritten.clone()
+        };
+        for o in [&unwritten, &late, &on_time] {
+            let on = |day: &str| o.on(d(day), end(day));
+            assert_eq!(on("2019-07-07"), Some(OfferOn::Pending), "{o:?}");
+            // The deadline passed during the 8th: lapsed on the 8th.
+            assert_eq!(on("2019-07-08"), Some(OfferOn::Lapsed), "{o:?}");
+            assert_eq!(on("2019-07-10"), Some(OfferOn::Lapsed), "{o:?}");
+            // Asked on the 8th before the deadline: still pending.
+            assert_eq!(
+                o.on(d("2019-07-08"), at("2019-07-08", "09:59")),
+                if o.outcome == on_time.outcome {
+                    Some(OfferOn::Lapsed)
+                } else {
+                    Some(OfferOn::Pending)
+                },
+                "{o:?}"
+            );
+        }
+
+        // In the figures: a call, a lapse, no pending offer and the seat vacant.
+        let r = Records {
+            posts: vec![(place("12", "RM"), 1, d("2019-04-18"))],
+            offers: vec![unwritten],
+            ..Records::default()
+        };
+        let (t, _) = compute_on(&r, "2019-07-10", |_| true, None);
+        assert_eq!(
+            (
+                t.calls_made,
+                t.offers_pending,
+                t.offers_lapsed,
+                t.seats_vacant
+            ),
+            (1, 0, 1, 1)
+        );
+        let (t, _) = compute_on(&r, "2019-07-07", |_| true, None);
+        assert_eq!(
+            (
+                t.calls_made,
+                t.offers_pending,
+                t.offers_lapsed,
+                t.seats_vacant
+            ),
+            (1, 1, 0, 0)
+        );
+    }
+
+    #[test]
+    fn a_cpi_counts_once_it_has_had_a_navigator_even_after_they_moved() {
+        // Moved from RM-01 to RM-02 on 1 October; an assignment to RM-03
+        // was closed before its first day.
+        let assignments = vec![
+            (
+                "RM-01".into(),
+                place("12", "RM"),
+                d("2019-09-02"),
+                Some(d("2019-09-30")),
+            ),
+            ("RM-02".into(), place("12", "RM"), d("2019-10-01"), None),
+            (
+                "RM-03".into(),
+                place("12", "RM"),
+                d("2019-11-01"),
+                Some(d("2019-10-31")),
+            ),
+        ];
+        let r = Records {
+            assignments,
+            ..Records::default()
+        };
+        let cpis = |day: &str| compute_on(&r, day, |_| true, None).0.cpis_with_navigators;
+        assert_eq!(cpis("2019-09-01"), 0);
+        assert_eq!(cpis("2019-09-02"), 1);
+        assert_eq!(cpis("2019-10-15"), 2, "RM-01 had a Navigator up to D");
+        assert_eq!(cpis("2019-12-31"), 2);
+    }
+
+    #[test]
+    fn a_region_counts_only_with_a_navigator_active_on_d() {
+        let mut r = Records::default();
+        // Lazio: signed on 29 July, not started before 1 August; suspended
+        // through October. Campania: one resigned on 15 November.
+        let mut a = person("12", "RM", contract("2019-07-29", "2019-08-01"));
+        a.contract.suspensions.push(Suspension {
+            from: d("2019-10-01"),
+            to: d("2019-10-31"),
+        });
+        let mut b = person("15", "NA", contract("2019-07-29", "2019-07-29"));
+        b.contract.early_end = Some((EndCause::Resigned, d("2019-11-15")));
+        r.people.insert("a".into(), a);
+        r.people.insert("b".into(), b);
+        let regions = |day: &str| {
+            compute_on(&r, day, |_| true, None)
+                .0
+                .regions_with_navigators
+        };
+        assert_eq!(regions("2019-07-30"), 1, "Lazio's contract has not started");
+        assert_eq!(regions("2019-08-01"), 2);
+        assert_eq!(regions("2019-10-15"), 1, "Lazio's Navigator is suspended");
+        assert_eq!(regions("2019-11-14"), 2);
+        assert_eq!(regions("2019-11-15"), 1, "Campania's resigned");
     }
 
     #[test]
@@ -495,6 +659,11 @@ mod tests {
                      released: Option<&str>| OfferFacts {
             place: p,
             called_on: d(called),
+            deadline: d(called)
+                .checked_add_days(chrono::Days::new(7))
+                .unwrap()
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc(),
             outcome: outcome.map(|(o, day)| (o, d(day))),
             seat_released_on: released.map(d),
         };
@@ -529,7 +698,7 @@ mod tests {
                 Some((OfferOn::Accepted, "2019-11-05")),
                 None,
             ),
-            offer(place("12", "LT"), "2019-12-01", None, None),
+            offer(place("12", "LT"), "2019-12-28", None, None),
         ];
         r.assignments = vec![("RM-01".into(), place("12", "RM"), d("2019-09-02"), None)];
         r.ojt_days = vec![("RM-01".into(), place("12", "RM"), d("2019-09-10"))];
@@ -554,7 +723,7 @@ mod tests {
     #[test]
     fn the_small_programme_on_31_december_2019() {
         let r = small_programme();
-        let (total, rows) = compute(&r, d("2019-12-31"), |_| true, Some(GroupBy::Region));
+        let (total, rows) = compute_on(&r, "2019-12-31", |_| true, Some(GroupBy::Region));
         assert_eq!(total.contracted, 3);
         assert_eq!(total.active, 2);
         assert_eq!(total.resigned, 1);
@@ -591,7 +760,7 @@ mod tests {
     #[test]
     fn before_the_first_call_only_the_posts_count() {
         let r = small_programme();
-        let (total, _) = compute(&r, d("2019-06-01"), |_| true, None);
+        let (total, _) = compute_on(&r, "2019-06-01", |_| true, None);
         assert_eq!(
             total,
             Indicators {
@@ -600,16 +769,16 @@ mod tests {
                 ..Indicators::default()
             }
         );
-        let (before, _) = compute(&r, d("2019-04-17"), |_| true, None);
+        let (before, _) = compute_on(&r, "2019-04-17", |_| true, None);
         assert_eq!(before, Indicators::default(), "before the selection, zeros");
     }
 
     #[test]
     fn an_area_keeps_only_its_facts() {
         let r = small_programme();
-        let (lt, rows) = compute(
+        let (lt, rows) = compute_on(
             &r,
-            d("2019-12-31"),
+            "2019-12-31",
             |p| p.province == "LT",
             Some(GroupBy::Province),
         );

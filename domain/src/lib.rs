@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod assignment;
+pub mod codes;
 pub mod contract;
 pub mod convention;
 pub mod cpi;
@@ -16,4 +17,4 @@ pub mod throttle;
 pub mod training;
 pub mod violation;
 
-pub use violation::{Violation, Violations};
+pub use violation::{Param, RuleCode, Violation, Violations};

@@ -1,6 +1,7 @@
 //! Regions and provinces: the codes every other record points at.
 
 use crate::violation::Violation;
+use crate::RuleCode;
 
 /// An ISTAT region code, `01`..`20`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14,7 +15,7 @@ impl RegionCode {
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(Violation::new(field, "invalid-region-code").with_detail(raw))
+            Err(Violation::new(field, RuleCode::InvalidRegionCode).with_detail(raw))
         }
     }
 
@@ -40,7 +41,7 @@ impl ProvinceSigla {
         if upper.len() == 2 && upper.bytes().all(|b| b.is_ascii_uppercase()) {
             Ok(Self(upper))
         } else {
-            Err(Violation::new(field, "invalid-province-sigla").with_detail(raw))
+            Err(Violation::new(field, RuleCode::InvalidProvinceSigla).with_detail(raw))
         }
     }
 

@@ -1,23 +1,101 @@
 //! A broken rule on one input field, named by a stable code.
 
+use chrono::NaiveDate;
 use serde::Serialize;
+
+pub use crate::codes::RuleCode;
+
+/// A value that the words of a rule or a problem show. Typed, so that each
+/// language writes it its own way (a day is 09/12/2019 in Italian and
+/// 2019-12-09 in English, a decimal 7,5 or 7.5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Param {
+    /// Shown as it is: a code, an id, a province sigla, a value as typed.
+    Text(String),
+    Day(NaiveDate),
+    Number(i64),
+    Decimal(f64),
+    /// Whole minutes, shown as hours.
+    Minutes(i64),
+    /// The allowed whole numbers, both ends included.
+    Range(i64, i64),
+    /// From a first day to a last one (open-ended when `None`).
+    Period(NaiveDate, Option<NaiveDate>),
+    /// What the values add up to, and what they must.
+    Sum {
+        got: i64,
+        wanted: i64,
+    },
+    /// The 1-based position of a character in a value.
+    Position(usize),
+    /// Something named, on a day: a training item and its completion.
+    TextOn(String, NaiveDate),
+}
+
+impl From<String> for Param {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+
+impl From<&String> for Param {
+    fn from(s: &String) -> Self {
+        Self::Text(s.clone())
+    }
+}
+
+impl From<NaiveDate> for Param {
+    fn from(d: NaiveDate) -> Self {
+        Self::Day(d)
+    }
+}
+
+impl From<i64> for Param {
+    fn from(n: i64) -> Self {
+        Self::Number(n)
+    }
+}
+
+impl From<u64> for Param {
+    fn from(n: u64) -> Self {
+        Self::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<usize> for Param {
+    fn from(n: usize) -> Self {
+        Self::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<f64> for Param {
+    fn from(x: f64) -> Self {
+        Self::Decimal(x)
+    }
+}
 
 /// One rule broken by one field of the input. `code` is stable and
 /// machine-readable; the HTTP layer turns it into words in the caller's language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Violation {
     /// Path of the field, e.g. `email`, `buckets[1].share_percent`.
     pub field: String,
     /// The rule, e.g. `invalid-email`.
-    pub code: &'static str,
+    pub code: RuleCode,
     /// The offending value or the limit, when it helps the reader.
-    pub detail: Option<String>,
+    pub detail: Option<Param>,
     /// The 1-based line of a CSV file the field came from.
     pub line: Option<u64>,
 }
 
 impl Violation {
-    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+    pub fn new(field: impl Into<String>, code: RuleCode) -> Self {
         Self {
             field: field.into(),
             code,
@@ -26,7 +104,7 @@ impl Violation {
         }
     }
 
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+    pub fn with_detail(mut self, detail: impl Into<Param>) -> Self {
         self.detail = Some(detail.into());
         self
     }
@@ -39,7 +117,7 @@ impl Violation {
 
 /// Collects every violation of an input before answering, so the caller can
 /// fix them all at once.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Violations(pub Vec<Violation>);
 
 impl Violations {
@@ -55,7 +133,7 @@ impl Violations {
         self.0.extend(other.0);
     }
 
-    pub fn check(&mut self, ok: bool, field: &str, code: &'static str) {
+    pub fn check(&mut self, ok: bool, field: &str, code: RuleCode) {
         if !ok {
             self.push(Violation::new(field, code));
         }

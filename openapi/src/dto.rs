@@ -556,6 +556,28 @@ pub struct PostsItem {
     pub posts: i64,
 }
 
+/// The provinces whose reserves a province's fallback calls from.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeighboursItem {
+    /// Province sigla, e.g. `RM`.
+    pub province: String,
+    /// Siglas of other provinces of the same Region, e.g. `["LT", "FR"]`;
+    /// an empty list gives the province back the default.
+    pub neighbours: Vec<String>,
+}
+
+/// A province's fallback neighbours in force.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NeighboursView {
+    pub province: String,
+    /// Siglas, in order.
+    pub neighbours: Vec<String>,
+    /// `true`: the default, every other province of the Region; `false`:
+    /// the list HR set.
+    pub default: bool,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AdmissionProvince {
     pub province: String,
@@ -671,9 +693,13 @@ pub struct SeatView {
     pub province: String,
     pub region: String,
     pub posts: i64,
-    /// Seats taken by accepted offers (and, from the contract on, by contracts).
+    /// Seats filled by signed or active contracts (DOMAIN.md §5).
     pub filled: i64,
+    /// Seats held by accepted offers whose contract is not signed yet (no
+    /// draft, or a draft).
+    pub accepted_unsigned: i64,
     pub pending_offers: i64,
+    /// Posts neither filled, nor accepted unsigned, nor held by a pending offer.
     pub vacant: i64,
 }
 
@@ -796,6 +822,30 @@ pub struct ScheduledEnd {
     pub reason: Option<String>,
 }
 
+/// The type of a contract (DOMAIN.md §6); the programme has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    /// Collaborazione coordinata e continuativa (co.co.co.) with ANPAL Servizi.
+    Cococo,
+}
+
+impl From<domain::contract::ContractType> for ContractType {
+    fn from(t: domain::contract::ContractType) -> Self {
+        match t {
+            domain::contract::ContractType::Cococo => Self::Cococo,
+        }
+    }
+}
+
+/// Why and when HR cancelled a draft whose candidate never signed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CancellationView {
+    /// From this day the contract is cancelled and its seat vacant.
+    pub cancelled_on: NaiveDate,
+    pub reason: String,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ContractView {
     pub id: Uuid,
@@ -804,7 +854,7 @@ pub struct ContractView {
     pub full_name: String,
     pub province: String,
     pub region: String,
-    /// `draft`, `signed`, `active`, `suspended` or `ended`, today.
+    /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`, today.
     pub status: String,
     /// `expired`, `resigned`, `withdrawn` or `excluded` once ended; null while running.
     pub end_cause: Option<String>,
@@ -813,11 +863,16 @@ pub struct ContractView {
     pub end_date: NaiveDate,
     /// max(start date, the Region's convention date): no CPI and no on-the-job hours before it.
     pub operational_start: Option<NaiveDate>,
+    pub contract_type: ContractType,
+    /// Copied from the selection when the contract is drafted.
     pub annual_pay_cents: i64,
+    /// Copied from the selection when the contract is drafted.
     pub monthly_expenses_cents: i64,
     /// A registered early end, also before it takes effect.
     pub scheduled_end: Option<ScheduledEnd>,
     pub suspensions: Vec<SuspensionView>,
+    /// Set once HR cancelled the draft.
+    pub cancellation: Option<CancellationView>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -825,7 +880,7 @@ pub struct ContractView {
 pub struct ContractQuery {
     pub region: Option<String>,
     pub province: Option<String>,
-    /// `draft`, `signed`, `active`, `suspended` or `ended`.
+    /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -922,7 +977,7 @@ pub struct NavigatorView {
     pub province: String,
     pub region: String,
     pub contract_id: Uuid,
-    /// The contract's state today: `draft`, `signed`, `active`, `suspended` or `ended`.
+    /// The contract's state today: `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
     pub status: String,
     /// The first day they may work: `max(contract start, convention signed_on)`.
     pub operational_start: Option<NaiveDate>,
@@ -942,7 +997,7 @@ pub struct NavigatorQuery {
     pub province: Option<String>,
     /// Only those working in this CPI today.
     pub cpi: Option<String>,
-    /// `draft`, `signed`, `active`, `suspended` or `ended`.
+    /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
     pub status: Option<String>,
     /// Only those with no CPI today.
     pub unassigned: Option<bool>,

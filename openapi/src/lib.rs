@@ -8,7 +8,7 @@ pub mod problem;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-pub use problem::{Problem, ProblemFieldError};
+pub use problem::{Problem, ProblemFieldError, ProblemType, RuleCodeSchema};
 
 pub const BEARER: &str = "bearer_auth";
 
@@ -21,7 +21,7 @@ pub const BEARER: &str = "bearer_auth";
                        in Italian, or in English with `Accept-Language: en`.",
         license(name = "EUPL-1.2")
     ),
-    components(schemas(Problem, ProblemFieldError)),
+    components(schemas(Problem, ProblemFieldError, ProblemType, RuleCodeSchema)),
     modifiers(&SecurityAddon),
     tags(
         (name = "auth", description = "Login, tokens, password reset and activation"),

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use domain::contract::ContractType;
 
 use crate::connection::DbConnection;
 use crate::error::{PersistenceError, Result};
@@ -100,6 +101,9 @@ pub struct ContractRow {
     pub seat_released_on: Option<NaiveDate>,
     #[serde(skip)]
     pub created_at: chrono::NaiveDateTime,
+    pub contract_type: String,
+    pub cancelled_on: Option<NaiveDate>,
+    pub cancellation_reason: Option<String>,
 }
 
 pub struct NewContract<'a> {
@@ -111,6 +115,7 @@ pub struct NewContract<'a> {
     pub end_date: NaiveDate,
     pub annual_pay_cents: i64,
     pub monthly_expenses_cents: i64,
+    pub contract_type: ContractType,
 }
 
 pub fn insert_contract(conn: &mut DbConnection, c: &NewContract<'_>) -> Result<ContractRow> {
@@ -127,6 +132,7 @@ pub fn insert_contract(conn: &mut DbConnection, c: &NewContract<'_>) -> Result<C
             contracts::end_date.eq(c.end_date),
             contracts::annual_pay_cents.eq(c.annual_pay_cents),
             contracts::monthly_expenses_cents.eq(c.monthly_expenses_cents),
+            contracts::contract_type.eq(c.contract_type.as_str()),
             contracts::created_at.eq(now()),
         ))
         .execute(conn)?;
@@ -163,7 +169,7 @@ pub fn contract_of_navigator(
         .optional()?)
 }
 
-/// Signs a draft; `false` when it was signed already.
+/// Signs a draft; `false` when it was signed or cancelled meanwhile.
 pub fn sign(
     conn: &mut DbConnection,
     id: &str,
@@ -174,12 +180,32 @@ pub fn sign(
     let n = diesel::update(
         contracts::table
             .filter(contracts::id.eq(id))
-            .filter(contracts::signed_on.is_null()),
+            .filter(contracts::signed_on.is_null())
+            .filter(contracts::cancelled_on.is_null()),
     )
     .set((
         contracts::signed_on.eq(Some(signed_on)),
         contracts::start_date.eq(Some(start)),
         contracts::end_date.eq(end),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Cancels a draft on `on`, the day its seat goes back to the province;
+/// `false` when it was signed or cancelled meanwhile, so of two requests
+/// cancelling at once one does it.
+pub fn cancel(conn: &mut DbConnection, id: &str, on: NaiveDate, reason: &str) -> Result<bool> {
+    let n = diesel::update(
+        contracts::table
+            .filter(contracts::id.eq(id))
+            .filter(contracts::signed_on.is_null())
+            .filter(contracts::cancelled_on.is_null()),
+    )
+    .set((
+        contracts::cancelled_on.eq(Some(on)),
+        contracts::cancellation_reason.eq(Some(reason)),
+        contracts::seat_released_on.eq(Some(on)),
     ))
     .execute(conn)?;
     Ok(n == 1)

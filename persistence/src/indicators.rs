@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
@@ -13,6 +13,7 @@ use crate::schema::{
     contract_suspensions, contracts, cpi_assignments, cpis, equipment_items, equipment_movements,
     navigators, offers, ojt_logs, provinces, selection_posts, selections,
 };
+use crate::time::from_db;
 use crate::training::{all_fill_days, FillDays};
 
 /// The days of a contract that the indicators count by.
@@ -25,6 +26,7 @@ pub struct ContractDays {
     pub end_date: NaiveDate,
     pub end_cause: Option<String>,
     pub end_effective_on: Option<NaiveDate>,
+    pub cancelled_on: Option<NaiveDate>,
 }
 
 /// A Navigator's place.
@@ -43,6 +45,7 @@ pub struct OfferRecord {
     pub status: String,
     pub called_on: Option<NaiveDate>,
     pub decided_on: Option<NaiveDate>,
+    pub deadline: DateTime<Utc>,
     pub contract: Option<ContractDays>,
 }
 
@@ -121,7 +124,14 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
         .iter()
         .map(|(_, offer, c)| (offer.as_str(), c))
         .collect();
-    type OfferRow = (String, String, String, Option<NaiveDate>, Option<NaiveDate>);
+    type OfferRow = (
+        String,
+        String,
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        NaiveDateTime,
+    );
     let offer_rows: Vec<OfferRow> = offers::table
         .select((
             offers::id,
@@ -129,11 +139,12 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
             offers::status,
             offers::called_on,
             offers::decided_on,
+            offers::deadline,
         ))
         .load(conn)?;
     let offers = offer_rows
         .into_iter()
-        .filter_map(|(id, province, status, called_on, decided_on)| {
+        .filter_map(|(id, province, status, called_on, decided_on, deadline)| {
             Some(OfferRecord {
                 region: region_of.get(&province)?.clone(),
                 contract: contract_of_offer.get(id.as_str()).map(|c| (*c).clone()),
@@ -141,6 +152,7 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
                 status,
                 called_on,
                 decided_on,
+                deadline: from_db(deadline),
             })
         })
         .collect();

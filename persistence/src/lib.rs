@@ -13,6 +13,7 @@ pub mod error;
 pub mod indicators;
 pub mod mandatory;
 pub mod migrations;
+pub mod neighbours;
 pub mod offers;
 pub mod ojt;
 pub mod outbox;

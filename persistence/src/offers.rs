@@ -116,6 +116,29 @@ pub fn change_status(
     Ok(n == 1)
 }
 
+/// Moves an accepted offer whose draft contract was cancelled to `to`;
+/// `false` when it was not accepted. The day and time of the decision stay
+/// those of the acceptance: the seat was filled from then until the
+/// cancellation.
+pub fn close_accepted(
+    conn: &mut DbConnection,
+    offer_id: &str,
+    to: &str,
+    reason: &str,
+) -> Result<bool> {
+    let n = diesel::update(
+        offers::table
+            .filter(offers::id.eq(offer_id))
+            .filter(offers::status.eq("accepted")),
+    )
+    .set((
+        offers::status.eq(to),
+        offers::outcome_reason.eq(Some(reason)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Pending offers whose deadline has passed.
 pub fn overdue(conn: &mut DbConnection, at: DateTime<Utc>) -> Result<Vec<OfferRow>> {
     Ok(offers::table

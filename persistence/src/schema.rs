@@ -197,6 +197,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    selection_neighbours (selection_id, province_sigla, neighbour_sigla) {
+        selection_id -> Text,
+        province_sigla -> Text,
+        neighbour_sigla -> Text,
+    }
+}
+
+diesel::table! {
     applications (id) {
         id -> Text,
         selection_id -> Text,
@@ -307,6 +315,9 @@ diesel::table! {
         end_reason -> Nullable<Text>,
         seat_released_on -> Nullable<Date>,
         created_at -> Timestamp,
+        contract_type -> Text,
+        cancelled_on -> Nullable<Date>,
+        cancellation_reason -> Nullable<Text>,
     }
 }
 
@@ -441,6 +452,7 @@ diesel::table! {
         on_the_job_filled_on -> Nullable<Date>,
         completed_on -> Nullable<Date>,
         updated_at -> Timestamp,
+        body_version -> Integer,
     }
 }
 
@@ -530,6 +542,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     selections,
     selection_posts,
+    selection_neighbours,
     applications,
     rankings,
     ranking_entries,

@@ -10,7 +10,8 @@ use domain::selection::settings::SelectionSettings;
 use crate::connection::DbConnection;
 use crate::error::{PersistenceError, Result};
 use crate::schema::{
-    applications, provinces, ranking_entries, rankings, selection_posts, selections,
+    applications, contracts, offers, provinces, ranking_entries, rankings, selection_posts,
+    selections,
 };
 use crate::time::{new_id, now};
 
@@ -134,6 +135,25 @@ pub fn posts(
         q = q.filter(provinces::region_code.eq(r.to_owned()));
     }
     Ok(q.order(selection_posts::province_sigla).load(conn)?)
+}
+
+/// The accepted offers of a selection whose contract is not signed (not
+/// drafted yet, or a draft) and still holds its seat, counted per province
+/// as `(province, count)`. They are part of the `filled` counter, which
+/// holds every accepted seat.
+pub fn accepted_unsigned(
+    conn: &mut DbConnection,
+    selection_id: &str,
+) -> Result<Vec<(String, i64)>> {
+    Ok(offers::table
+        .left_join(contracts::table.on(contracts::offer_id.eq(offers::id)))
+        .filter(offers::selection_id.eq(selection_id))
+        .filter(offers::status.eq("accepted"))
+        .filter(contracts::signed_on.is_null())
+        .filter(contracts::seat_released_on.is_null())
+        .group_by(offers::province_sigla)
+        .select((offers::province_sigla, diesel::dsl::count_star()))
+        .load(conn)?)
 }
 
 pub fn posts_of(

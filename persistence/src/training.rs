@@ -169,24 +169,29 @@ pub fn mandatory_of(conn: &mut DbConnection, navigator_id: &str) -> Result<Vec<M
         .load(conn)?)
 }
 
-/// The stored progress of a Navigator: `(body, etag)`. The tablets poll
-/// it, so it runs on the concrete connection: through the multi-backend
-/// one, diesel writes the query's SQL text anew on every run.
+/// The stored progress of a Navigator: `(body, etag)`, when one of body
+/// shape `version` is stored; one of another shape is as good as none. The
+/// tablets poll it, so it runs on the concrete connection: through the
+/// multi-backend one, diesel writes the query's SQL text anew on every run.
 pub fn stored_progress(
     conn: &mut DbConnection,
     navigator_id: &str,
+    version: i32,
 ) -> Result<Option<(String, String)>> {
     let query = training_progress::table
         .select((training_progress::body, training_progress::etag))
-        .filter(training_progress::navigator_id.eq(navigator_id));
+        .filter(training_progress::navigator_id.eq(navigator_id))
+        .filter(training_progress::body_version.eq(version));
     Ok(crate::per_engine!(conn, c => query.first(c).optional())?)
 }
 
 /// The stored progress of several Navigators at once, as
-/// `(navigator_id, body, etag)`; those with none stored are left out.
+/// `(navigator_id, body, etag)`; those with none stored of body shape
+/// `version` are left out.
 pub fn stored_progresses(
     conn: &mut DbConnection,
     navigator_ids: &[String],
+    version: i32,
 ) -> Result<Vec<(String, String, String)>> {
     let query = training_progress::table
         .select((
@@ -194,7 +199,8 @@ pub fn stored_progresses(
             training_progress::body,
             training_progress::etag,
         ))
-        .filter(training_progress::navigator_id.eq_any(navigator_ids));
+        .filter(training_progress::navigator_id.eq_any(navigator_ids))
+        .filter(training_progress::body_version.eq(version));
     Ok(crate::per_engine!(conn, c => query.load(c))?)
 }
 
@@ -207,13 +213,14 @@ pub struct FillDays {
     pub completed: Option<NaiveDate>,
 }
 
-/// Stores a Navigator's progress. Callers hold the Navigator's row lock,
-/// so the update-or-insert cannot race.
+/// Stores a Navigator's progress, its body of shape `version`. Callers
+/// hold the Navigator's row lock, so the update-or-insert cannot race.
 pub fn store_progress(
     conn: &mut DbConnection,
     navigator_id: &str,
     body: &str,
     etag: &str,
+    version: i32,
     days: FillDays,
 ) -> Result<()> {
     let n = diesel::update(
@@ -222,6 +229,7 @@ pub fn store_progress(
     .set((
         training_progress::body.eq(body),
         training_progress::etag.eq(etag),
+        training_progress::body_version.eq(version),
         training_progress::classroom_filled_on.eq(days.classroom),
         training_progress::distance_filled_on.eq(days.distance),
         training_progress::on_the_job_filled_on.eq(days.on_the_job),
@@ -235,6 +243,7 @@ pub fn store_progress(
                 training_progress::navigator_id.eq(navigator_id),
                 training_progress::body.eq(body),
                 training_progress::etag.eq(etag),
+                training_progress::body_version.eq(version),
                 training_progress::classroom_filled_on.eq(days.classroom),
                 training_progress::distance_filled_on.eq(days.distance),
                 training_progress::on_the_job_filled_on.eq(days.on_the_job),

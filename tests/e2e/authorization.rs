@@ -557,6 +557,30 @@ fn table() -> Vec<Entry> {
             },
         ),
         entry(
+            "GET /api/v1/selections/{id}/neighbours",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::get(v1(&format!("/selections/{}/neighbours", w.selection)))
+                })
+            },
+        ),
+        entry(
+            "PUT /api/v1/selections/{id}/neighbours",
+            Roles(HR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.selection_at(Stage::Created).await;
+                    Request::put(
+                        v1(&format!("/selections/{id}/neighbours")),
+                        json!([{ "province": "RM", "neighbours": ["LT", "FR"] }]),
+                    )
+                })
+            },
+        ),
+        entry(
             "POST /api/v1/selections/{id}/applications/import",
             Roles(HR),
             Nothing,
@@ -822,6 +846,28 @@ fn table() -> Vec<Entry> {
                         w.standing.drafts[side(c.variant)].clone()
                     };
                     Request::post(v1(&format!("/contracts/{id}/sign")), signature())
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/contracts/{id}/cancel",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    let id = if c.allowed {
+                        id_of(
+                            &w.app
+                                .drafted(&w.hr, &w.selection, province(c.variant))
+                                .await,
+                        )
+                    } else {
+                        w.standing.drafts[side(c.variant)].clone()
+                    };
+                    Request::post(
+                        v1(&format!("/contracts/{id}/cancel")),
+                        json!({ "reason": "il candidato non si è presentato alla firma" }),
+                    )
                 })
             },
         ),

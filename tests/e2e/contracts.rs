@@ -47,8 +47,8 @@ async fn contract_of(app: &TestApp, token: &str, id: &str) -> Value {
     json_of(app.contract(token, id).await, StatusCode::OK).await
 }
 
-/// `(filled, pending_offers, vacant)` of a province.
-async fn seats_of(app: &TestApp, hr: &str, sel: &str, sigla: &str) -> (i64, i64, i64) {
+/// `(filled, accepted_unsigned, pending_offers, vacant)` of a province.
+async fn seats_of(app: &TestApp, hr: &str, sel: &str, sigla: &str) -> (i64, i64, i64, i64) {
     let all = json_of(app.seats(hr, sel, "").await, StatusCode::OK).await;
     let seat = all["items"]
         .as_array()
@@ -59,6 +59,7 @@ async fn seats_of(app: &TestApp, hr: &str, sel: &str, sigla: &str) -> (i64, i64,
         .clone();
     (
         seat["filled"].as_i64().unwrap(),
+        seat["accepted_unsigned"].as_i64().unwrap(),
         seat["pending_offers"].as_i64().unwrap(),
         seat["vacant"].as_i64().unwrap(),
     )
@@ -166,12 +167,86 @@ async fn a_draft_keeps_the_seat_of_its_offer(app: TestApp) {
     let (sel, _) = app.published_selection(&hr, &[("RM", 1)], 3).await;
     let draft = app.drafted(&hr, &sel, "RM").await;
     assert_eq!(draft["status"], "draft");
-    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 0, 0));
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 1, 0, 0));
     let p = problem(app.call(&hr, &sel, "RM", &json!({})).await, 409).await;
     assert_eq!(p["type"], "no-vacant-seat", "{p}");
-    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 0, 0));
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 1, 0, 0));
 }
 both_engines!(a_draft_keeps_the_seat_of_its_offer);
+
+/// A contract is a co.co.co. (DOMAIN.md §6) with the pay of its selection,
+/// copied when it is drafted.
+async fn a_contract_records_its_type_and_the_pay_of_its_selection(app: TestApp) {
+    let hr = app.user_with_role("hr", &[]).await;
+    let (sel, _) = app
+        .selection_2019_with(
+            &hr,
+            &json!({ "annual_pay_cents": 3_012_345, "monthly_expenses_cents": 41_000 }),
+            &[("RM", 1)],
+            2,
+        )
+        .await;
+    let draft = app.drafted(&hr, &sel, "RM").await;
+    for c in [
+        draft.clone(),
+        contract_of(&app, &hr, &id_of(&draft)).await,
+        json_of(
+            app.sign_contract(&hr, &id_of(&draft), &sign("2019-07-29", "2019-07-31"))
+                .await,
+            StatusCode::OK,
+        )
+        .await,
+    ] {
+        assert_eq!(c["contract_type"], "cococo", "{c}");
+        assert_eq!(c["annual_pay_cents"], 3_012_345, "{c}");
+        assert_eq!(c["monthly_expenses_cents"], 41_000, "{c}");
+    }
+}
+both_engines!(
+    a_contract_records_its_type_and_the_pay_of_its_selection,
+    in_2019
+);
+
+/// The seats view tells a seat held by an accepted offer whose contract is
+/// not signed yet from a filled one: called, the seat is pending; accepted
+/// (drafted or not), accepted-unsigned; signed, filled.
+async fn an_accepted_seat_is_filled_once_its_contract_is_signed(app: TestApp) {
+    let hr = app.user_with_role("hr", &[]).await;
+    let (sel, _) = app.selection_2019(&hr, &[("RM", 2)], 3).await;
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 0, 2));
+    let offer = json_of(
+        app.call(&hr, &sel, "RM", &json!({})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 1, 1));
+    json_of(
+        app.offer_action(&hr, &id_of(&offer), "accept").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 1, 0, 1));
+    let draft = json_of(
+        app.draft_contract(&hr, &id_of(&offer), true).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 1, 0, 1));
+    json_of(
+        app.sign_contract(&hr, &id_of(&draft), &sign("2019-07-15", "2019-07-16"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 0, 0, 1));
+    // The second seat: accepted, not drafted, beside the filled one.
+    app.accepted_offer(&hr, &sel, "RM").await;
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 1, 0, 0));
+}
+both_engines!(
+    an_accepted_seat_is_filled_once_its_contract_is_signed,
+    in_2019
+);
 
 /// Signing: dates in order and not before the rankings' publication; the
 /// end defaults to the selection's (30 April 2021); once only.
@@ -369,7 +444,7 @@ async fn the_state_follows_today(app: TestApp) {
     let app = restart_on(app, "2019-09-01", 0).await;
     assert_eq!(contract_of(&app, &hr, &id).await["status"], "suspended");
     // A suspension keeps the seat.
-    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 0, 0));
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 0, 0, 0));
     let app = restart_on(app, "2019-09-11", 0).await;
     assert_eq!(contract_of(&app, &hr, &id).await["status"], "active");
     let app = restart_on(app, "2021-04-30", 0).await;
@@ -658,7 +733,7 @@ async fn a_future_resignation_acts_on_its_day(app: TestApp) {
     assert_eq!(mine["status"], "active");
     let later = app.login_ok(&email, PASSWORD).await;
     let refresh = later["refresh_token"].as_str().unwrap().to_owned();
-    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 0, 0));
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (1, 0, 0, 0));
     let p = problem(app.call(&hr, &sel, "RM", &json!({})).await, 409).await;
     assert_eq!(p["type"], "no-vacant-seat", "{p}");
     let open = json_of(app.offboarding(&hr, "?open=true").await, StatusCode::OK).await;
@@ -681,7 +756,7 @@ async fn a_future_resignation_acts_on_its_day(app: TestApp) {
     let ended = contract_of(&app, &hr, &id).await;
     assert_eq!(ended["status"], "ended");
     assert_eq!(ended["end_cause"], "resigned");
-    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 1));
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 0, 1));
     // The record opens on the day; holding no equipment, it closes at once.
     let all = json_of(app.offboarding(&hr, "").await, StatusCode::OK).await;
     let entry = all["items"]
@@ -786,7 +861,7 @@ async fn a_resignation_effective_today_ends_the_contract_today(app: TestApp) {
     .await;
     assert_eq!(r["status"], "ended");
     assert_eq!(r["end_cause"], "resigned");
-    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 1));
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 0, 1));
     json_of(
         app.call(&hr, &sel, "RM", &json!({})).await,
         StatusCode::CREATED,
@@ -841,7 +916,7 @@ async fn a_termination_is_a_withdrawal_or_an_exclusion(app: TestApp) {
     // Effective today: the token stops now, the seat is vacant now.
     let p = problem(app.my_contract(access).await, 401).await;
     assert_eq!(p["type"], "token-revoked", "{p}");
-    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 1));
+    assert_eq!(seats_of(&app, &hr, &sel, "RM").await, (0, 0, 0, 1));
     // Ended contracts cannot be ended again.
     let p = problem(
         app.terminate_contract(

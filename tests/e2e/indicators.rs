@@ -4,6 +4,7 @@
 //! CSV against JSON, scope and bad dates.
 
 use chrono::NaiveDate;
+use diesel::connection::SimpleConnection;
 use navigator_e2e::contracts::json_of;
 use navigator_e2e::endpoints::problem;
 use navigator_e2e::*;
@@ -171,10 +172,11 @@ async fn indicators_count_what_the_records_say(app: TestApp) {
     // Still contracted: ended or not.
     assert_eq!(t["contracted"], 3);
 
-    // Today: B's assignment was closed by the ending; the pending log's CPI
-    // is the same, and an unvalidated log never counts anyway.
+    // Today: B's assignment was closed by the ending, but RM-TIB had a
+    // Navigator on some day up to today, so it still counts; the pending
+    // log's CPI is RM-EUR, and an unvalidated log never counts anyway.
     let t = total(&app, hr, "").await;
-    assert_eq!(t["cpis_with_navigators"], 1);
+    assert_eq!(t["cpis_with_navigators"], 2);
     assert_eq!(t["cpis_with_on_the_job"], 1);
     // The calls of today: three accepted, one declined; B's seat is free.
     assert_eq!(
@@ -454,4 +456,171 @@ async fn training_equipment_and_offers_count_from_their_days(app: TestApp) {
 both_engines!(
     training_equipment_and_offers_count_from_their_days,
     on_a_working_day
+);
+
+/// No lapse written behind the test's back: the background task would lapse
+/// overdue offers every minute.
+fn on_a_working_day_settled_by_hand(s: &mut api::config::Settings) {
+    on_a_working_day(s);
+    s.offer_lapse_seconds = 3600;
+}
+
+/// `cpis_with_navigators` counts CPIs with a Navigator assigned on any day
+/// up to D, even after the Navigator moved on; `regions_with_navigators`
+/// counts Regions with a Navigator whose contract is active on D (not one
+/// signed but not started, nor one suspended).
+async fn cpis_count_every_assignment_up_to_d_and_regions_an_active_navigator(app: TestApp) {
+    let p = app.programme(&[("RM", 2), ("NA", 1)], &["RM", "NA"]).await;
+    let hr = p.hr.clone();
+    let (a, c) = (p.navigator(0), p.navigator(1));
+    app.cpi_in("RM-EUR", "RM", None).await;
+    app.cpi_in("RM-TIB", "RM", None).await;
+    // A at RM-EUR from 20 July, moved to RM-TIB from 1 August.
+    json_of(
+        app.assign(&hr, &a, "RM-EUR", "2019-07-20").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    json_of(
+        app.assign(&hr, &a, "RM-TIB", "2019-08-01").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // Campania's only Navigator is suspended 5-20 August.
+    json_of(
+        app.suspend_contract(
+            &hr,
+            p.contracts[1]["id"].as_str().unwrap(),
+            "2019-08-05",
+            "2019-08-20",
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let figures = |t: &Value| {
+        (
+            t["cpis_with_navigators"].as_i64().unwrap(),
+            t["regions_with_navigators"].as_i64().unwrap(),
+        )
+    };
+
+    // Signed on 15 July, started on the 16th: no one active yet.
+    let t = total(&app, &hr, "?as_of=2019-07-15").await;
+    assert_eq!(t["contracted"], 2);
+    assert_eq!(figures(&t), (0, 0), "signed is not active");
+    assert_eq!(
+        figures(&total(&app, &hr, "?as_of=2019-07-16").await),
+        (0, 2)
+    );
+    assert_eq!(
+        figures(&total(&app, &hr, "?as_of=2019-07-20").await),
+        (1, 2)
+    );
+    // After the move RM-EUR still counts; Campania's Navigator is suspended.
+    let t = total(&app, &hr, "?as_of=2019-08-10").await;
+    assert_eq!(figures(&t), (2, 1));
+    assert_eq!(t["active"], 1);
+    let rows = report(&app, &hr, "?as_of=2019-08-10&group_by=region").await["rows"].clone();
+    let row = |region: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["region"] == region)
+            .cloned()
+            .unwrap_or_else(|| panic!("no row for {region}: {rows}"))
+    };
+    assert_eq!(figures(&row("12")), (2, 1));
+    assert_eq!(figures(&row("15")), (0, 0));
+    // Back at work on the 21st.
+    assert_eq!(
+        figures(&total(&app, &hr, "?as_of=2019-08-21").await),
+        (2, 2)
+    );
+    assert_eq!(figures(&total(&app, &hr, "").await), (2, 2));
+    let _ = c;
+}
+both_engines!(
+    cpis_count_every_assignment_up_to_d_and_regions_an_active_navigator,
+    on_a_working_day
+);
+
+/// An offer's stored status, read from the database directly.
+async fn stored_status(app: &TestApp, offer: &str) -> String {
+    let (db, id) = (app.db.clone(), offer.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        persistence::offers::get_offer(&mut conn, &id)
+            .unwrap()
+            .unwrap()
+            .status
+    })
+    .await
+    .unwrap()
+}
+
+/// An offer past its deadline is not pending: on a past day whether or not
+/// its lapse has been written yet, and today because the report lapses it
+/// first, as every read of offers does.
+async fn an_offer_past_its_deadline_is_not_pending(app: TestApp) {
+    let p = app.programme(&[("RM", 2)], &["RM"]).await;
+    let hr = p.hr.clone();
+    // Called on 2 September, deadline 5 September at noon in Rome.
+    let offer = json_of(
+        app.call(&hr, &p.selection, "RM", &json!({})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let offer = id_of(&offer);
+    let (db, sql) = (
+        app.db.clone(),
+        format!("UPDATE offers SET deadline = '2019-09-05 10:00:00' WHERE id = '{offer}'"),
+    );
+    tokio::task::spawn_blocking(move || db.get().unwrap().batch_execute(&sql).unwrap())
+        .await
+        .unwrap();
+    // A week later, nothing has lapsed it yet.
+    let db = app.stop().await;
+    let app = start_on(db, |s| {
+        on_a_working_day_settled_by_hand(s);
+        s.today = NaiveDate::from_ymd_opt(2019, 9, 10);
+    })
+    .await;
+    let offers = |t: &Value| {
+        (
+            t["calls_made"].as_i64().unwrap(),
+            t["offers_pending"].as_i64().unwrap(),
+            t["offers_lapsed"].as_i64().unwrap(),
+            t["seats_vacant"].as_i64().unwrap(),
+        )
+    };
+
+    // Before the deadline: pending, holding the second seat.
+    let t = total(&app, &hr, "?as_of=2019-09-04").await;
+    assert_eq!(offers(&t), (2, 1, 0, 0));
+    // The deadline passed on the 5th: lapsed from that day, though the
+    // lapse is not written yet.
+    let t = total(&app, &hr, "?as_of=2019-09-05").await;
+    assert_eq!(offers(&t), (2, 0, 1, 1));
+    let t = total(&app, &hr, "?as_of=2019-09-06").await;
+    assert_eq!(offers(&t), (2, 0, 1, 1));
+    assert_eq!(
+        stored_status(&app, &offer).await,
+        "pending",
+        "a report of a past day writes nothing"
+    );
+
+    // Today's report lapses it first, and counts it lapsed.
+    let t = total(&app, &hr, "").await;
+    assert_eq!(offers(&t), (2, 0, 1, 1));
+    assert_eq!(stored_status(&app, &offer).await, "lapsed");
+    // Written on the 10th, it still lapsed on the 5th, not before.
+    let t = total(&app, &hr, "?as_of=2019-09-06").await;
+    assert_eq!(offers(&t), (2, 0, 1, 1));
+    let t = total(&app, &hr, "?as_of=2019-09-04").await;
+    assert_eq!(offers(&t), (2, 1, 0, 0));
+}
+both_engines!(
+    an_offer_past_its_deadline_is_not_pending,
+    on_a_working_day_settled_by_hand
 );

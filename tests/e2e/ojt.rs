@@ -5,6 +5,7 @@
 //! progress the tablet polls with its ETag, also by many tablets at once.
 
 use chrono::NaiveDate;
+use diesel::connection::SimpleConnection;
 use navigator_e2e::contracts::json_of;
 use navigator_e2e::endpoints::problem;
 use navigator_e2e::navigators::Programme;
@@ -440,6 +441,115 @@ async fn progress_counts_validated_hours_with_an_etag(app: TestApp) {
 }
 both_engines!(
     progress_counts_validated_hours_with_an_etag,
+    on("2019-09-02")
+);
+
+/// The stored progress of `navigator`, read as the tablets' poll reads it
+/// for body shape `version`.
+async fn stored_progress(app: &TestApp, navigator: &str, version: i32) -> Option<(String, String)> {
+    let (db, id) = (app.db.clone(), navigator.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        persistence::training::stored_progress(&mut conn, &id, version).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// Stores `body` as `navigator`'s progress, of body shape `version`, with
+/// its tag; the fill days are left empty.
+async fn store_progress(app: &TestApp, navigator: &str, body: &str, version: i32) -> String {
+    let tag = api::etag::tag_of(body.as_bytes());
+    let (db, id, body, stored) = (
+        app.db.clone(),
+        navigator.to_owned(),
+        body.to_owned(),
+        tag.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        persistence::training::store_progress(
+            &mut conn,
+            &id,
+            &body,
+            &stored,
+            version,
+            persistence::training::FillDays::default(),
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    tag
+}
+
+/// A stored body of an older shape (left by an earlier deploy) is never
+/// served: the next read, the tablet's batched poll or anyone else's,
+/// rebuilds it in the current shape and stores it, and its tag changes.
+async fn a_progress_body_of_an_older_shape_is_rebuilt(app: TestApp) {
+    use api::training::PROGRESS_BODY_VERSION;
+    let (p, tokens) = lazio(&app, 1).await;
+    let token = &tokens[0];
+    let nav = p.navigator(0);
+    let r = app.my_training(token, None).await;
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let current = r.text().await.unwrap();
+    assert_eq!(
+        stored_progress(&app, &nav, PROGRESS_BODY_VERSION).await,
+        Some((current.clone(), tag.clone()))
+    );
+
+    // An older shape, as a previous deploy stored it.
+    let old_body = r#"{"path":"navigator-2019","hours":0.0,"required":200.0}"#;
+    let old_tag = store_progress(&app, &nav, old_body, PROGRESS_BODY_VERSION - 1).await;
+    assert_eq!(
+        stored_progress(&app, &nav, PROGRESS_BODY_VERSION).await,
+        None,
+        "not of the current shape"
+    );
+    // The tablet holding the old answer gets the new one, not a 304.
+    let r = app.my_training(token, Some(&old_tag)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let new_tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_tag, old_tag);
+    assert_eq!(new_tag, tag, "the records did not change");
+    let text = r.text().await.unwrap();
+    assert_eq!(text, current);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["required_hours"], 200.0);
+    assert!(v["buckets"]["on_the_job"].is_object(), "{v}");
+    // Stored anew: the next polls are plain reads, and 304 on the new tag.
+    assert_eq!(
+        stored_progress(&app, &nav, PROGRESS_BODY_VERSION).await,
+        Some((current.clone(), tag.clone()))
+    );
+    let r = app.my_training(token, Some(&new_tag)).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+
+    // A body stored before the shape was recorded is shape 0: rebuilt
+    // too, here through HR's read, which is not batched.
+    let (db, sql) = (
+        app.db.clone(),
+        format!(
+            "DELETE FROM training_progress WHERE navigator_id = '{nav}'; \
+             INSERT INTO training_progress (navigator_id, body, etag, updated_at) \
+             VALUES ('{nav}', '{old_body}', '{old_tag}', '2019-09-01 00:00:00')"
+        ),
+    );
+    tokio::task::spawn_blocking(move || db.get().unwrap().batch_execute(&sql).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored_progress(&app, &nav, 0).await.unwrap().1, old_tag);
+    let r = app.navigator_training(&p.hr, &nav).await;
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), tag);
+    assert_eq!(r.text().await.unwrap(), current);
+    assert_eq!(
+        stored_progress(&app, &nav, PROGRESS_BODY_VERSION).await,
+        Some((current, tag))
+    );
+}
+both_engines!(
+    a_progress_body_of_an_older_shape_is_rebuilt,
     on("2019-09-02")
 );
 

@@ -81,7 +81,9 @@ async fn candidate_state(app: &TestApp, hr: &str, candidate: &str) -> String {
     s(&c, "state").to_owned()
 }
 
-/// `(posts, filled, pending_offers, vacant)` of a province.
+/// `(posts, taken, pending_offers, vacant)` of a province, `taken` being
+/// the seats accepted offers hold: filled (contract signed) or accepted
+/// and not signed yet.
 async fn seats_of(app: &TestApp, hr: &str, id: &str, sigla: &str) -> (i64, i64, i64, i64) {
     let all = body(app.seats(hr, id, "").await, StatusCode::OK).await;
     let seat = all["items"]
@@ -93,7 +95,7 @@ async fn seats_of(app: &TestApp, hr: &str, id: &str, sigla: &str) -> (i64, i64, 
         .clone();
     (
         seat["posts"].as_i64().unwrap(),
-        seat["filled"].as_i64().unwrap(),
+        seat["filled"].as_i64().unwrap() + seat["accepted_unsigned"].as_i64().unwrap(),
         seat["pending_offers"].as_i64().unwrap(),
         seat["vacant"].as_i64().unwrap(),
     )

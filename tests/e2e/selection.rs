@@ -62,13 +62,15 @@ async fn the_pipeline_from_applications_to_an_accepted_offer(app: TestApp) {
         .find(|s| s["province"] == "NA")
         .unwrap()
         .clone();
+    // Accepted, no contract signed yet: held, not filled.
     assert_eq!(
         (
             na["filled"].as_i64(),
+            na["accepted_unsigned"].as_i64(),
             na["pending_offers"].as_i64(),
             na["vacant"].as_i64()
         ),
-        (Some(1), Some(0), Some(1))
+        (Some(0), Some(1), Some(0), Some(1))
     );
 }
 both_engines!(the_pipeline_from_applications_to_an_accepted_offer);

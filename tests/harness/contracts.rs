@@ -37,6 +37,11 @@ impl TestApp {
             .await
     }
 
+    pub async fn cancel_contract(&self, token: &str, contract: &str, body: &Value) -> Response {
+        self.post(&format!("/contracts/{contract}/cancel"), Some(token), body)
+            .await
+    }
+
     pub async fn contract(&self, token: &str, contract: &str) -> Response {
         self.get(&format!("/contracts/{contract}"), Some(token))
             .await

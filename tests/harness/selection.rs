@@ -157,6 +157,20 @@ impl TestApp {
         .await
     }
 
+    pub async fn neighbours(&self, token: &str, selection: &str) -> Response {
+        self.get(&format!("/selections/{selection}/neighbours"), Some(token))
+            .await
+    }
+
+    pub async fn put_neighbours(&self, token: &str, selection: &str, body: &Value) -> Response {
+        self.put(
+            &format!("/selections/{selection}/neighbours"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
     pub async fn import_applications(&self, token: &str, selection: &str, csv: &str) -> Response {
         self.post_raw(
             &format!("/selections/{selection}/applications/import"),

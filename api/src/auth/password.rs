@@ -3,9 +3,7 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 
 fn hasher() -> Argon2<'static> {
     // The parameters are constants known to be valid; `default()` is never reached.
@@ -13,11 +11,9 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// A PHC string with a fresh 16-byte salt from the operating system.
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
-    let salt = SaltString::generate(&mut OsRng);
-    Ok(hasher()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
+    Ok(hasher().hash_password(password.as_bytes())?.to_string())
 }
 
 /// Verifies against `stored`, or against a dummy hash when there is none, so
@@ -54,6 +50,15 @@ mod tests {
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
         assert!(verify("una password lunga", Some(&h)));
         assert!(!verify("un'altra password", Some(&h)));
+    }
+
+    #[test]
+    fn a_hash_stored_before_the_argon2_upgrade_still_verifies() {
+        // Made by argon2 0.5 with the same parameters and a fixed salt: the
+        // PHC string carries its own parameters, so stored hashes stay valid.
+        let stored = "$argon2id$v=19$m=19456,t=2,p=1$bmF2aWdhdG9yLXNhbHQxNg$VJRWuQqxtS5ZpRr4/j3bQhHI842k9WSfVdEoyEUuzlQ";
+        assert!(verify("una password scelta nel 2024", Some(stored)));
+        assert!(!verify("una password scelta nel 2025", Some(stored)));
     }
 
     #[test]

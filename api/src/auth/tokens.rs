@@ -5,7 +5,9 @@ use base64::Engine as _;
 use chrono::{Duration, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
+use rand::rand_core::UnwrapErr;
+use rand::rngs::SysRng;
+use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -29,8 +31,9 @@ pub struct Claims {
 }
 
 pub struct JwtKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// `None` for an empty secret, which jsonwebtoken refuses: such keys sign
+    /// nothing and accept nothing. Startup never passes one (32 bytes or more).
+    keys: Option<(EncodingKey, DecodingKey)>,
     validation: Validation,
     issuer: String,
     audience: String,
@@ -46,8 +49,9 @@ impl JwtKeys {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
         Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            keys: EncodingKey::from_secret(secret)
+                .and_then(|e| Ok((e, DecodingKey::from_secret(secret)?)))
+                .ok(),
             validation,
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
@@ -74,11 +78,13 @@ impl JwtKeys {
             exp: (now + self.access_ttl).timestamp(),
             jti: uuid::Uuid::new_v4().to_string(),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        let (encoding, _) = self.keys.as_ref().ok_or(ErrorKind::InvalidKeyFormat)?;
+        encode(&Header::new(Algorithm::HS256), &claims, encoding)
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, TokenProblem> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
+        let (_, decoding) = self.keys.as_ref().ok_or(TokenProblem::Invalid)?;
+        decode::<Claims>(token, decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenProblem::Expired,
@@ -92,19 +98,22 @@ impl JwtKeys {
 /// 256 random bits, URL-safe: for refresh tokens and mailed links.
 pub fn opaque_token() -> String {
     let mut bytes = [0_u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    UnwrapErr(SysRng).fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Only this digest is stored: a leaked table holds no usable token.
 pub fn digest(token: &str) -> String {
-    format!("{:x}", Sha256::digest(token.as_bytes()))
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A fresh random signing key, for a start without `NAVIGATOR_JWT_SECRET`.
 pub fn random_secret() -> Vec<u8> {
     let mut bytes = vec![0_u8; 64];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    UnwrapErr(SysRng).fill_bytes(&mut bytes);
     bytes
 }
 
@@ -185,11 +194,28 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_key_signs_nothing_and_accepts_nothing() {
+        let empty = JwtKeys::new(b"", "iss-a", "aud-a", Duration::minutes(15));
+        assert!(empty.issue("u1", "hr", &[], None).is_err());
+        let t = keys().issue("u1", "hr", &[], None).unwrap();
+        assert_eq!(empty.verify(&t), Err(TokenProblem::Invalid));
+    }
+
+    #[test]
     fn opaque_tokens_are_unique_and_hashed() {
         let a = opaque_token();
         assert_ne!(a, opaque_token());
         assert_eq!(a.len(), 43);
         assert_eq!(digest(&a).len(), 64);
         assert_ne!(digest(&a), a);
+    }
+
+    #[test]
+    fn the_stored_digest_is_lowercase_hex_sha256() {
+        // Stored refresh and link tokens are looked up by this exact text.
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

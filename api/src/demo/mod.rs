@@ -8,7 +8,9 @@ use domain::account::{NewAccount, Role};
 use domain::cpi::{CpiInput, NewCpi};
 use persistence::audit::{self, AuditContext};
 use persistence::{accounts, reference, write_transaction, Database};
-use rand::distributions::{Alphanumeric, DistString};
+use rand::distr::{Alphanumeric, SampleString};
+use rand::rand_core::UnwrapErr;
+use rand::rngs::SysRng;
 
 use crate::accounts::{create_account, MailContext};
 use crate::auth::password;
@@ -63,7 +65,7 @@ pub fn seed_demo(db: &Database, settings: &Settings) -> anyhow::Result<DemoRepor
         let regions: Vec<String> = regions.iter().map(|r| (*r).to_owned()).collect();
         let new = NewAccount::parse(email, role, &regions, None)
             .map_err(|v| anyhow::anyhow!("{:?}", v.0))?;
-        let pw = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 16);
+        let pw = Alphanumeric.sample_string(&mut UnwrapErr(SysRng), 16);
         let hash = password::hash(&pw).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
         prepared.push((
             new,

@@ -14,7 +14,9 @@ use persistence::{accounts, write_transaction, Database};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use rand::distributions::{Alphanumeric, DistString};
+use rand::distr::{Alphanumeric, SampleString};
+use rand::rand_core::UnwrapErr;
+use rand::rngs::SysRng;
 
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
@@ -197,7 +199,7 @@ pub async fn seed_programme(
 ) -> anyhow::Result<Option<ProgrammeReport>> {
     let mut s = settings.clone();
     s.listen = "127.0.0.1:0".into();
-    s.jwt_secret = Some(Alphanumeric.sample_string(&mut rand::rngs::OsRng, 48));
+    s.jwt_secret = Some(Alphanumeric.sample_string(&mut UnwrapErr(SysRng), 48));
     // This short-lived server delivers no mail: the real one will.
     s.mail_sender = false;
     s.workers = 2;

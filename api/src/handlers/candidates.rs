@@ -2,6 +2,7 @@
 
 use actix_web::{get, post, web};
 use domain::selection::scorrimento::CandidateAction;
+use domain::RuleCode;
 use openapi::dto::{CandidateView, ReasonRequest};
 use openapi::Problem;
 use persistence::selection::{self, ApplicationRow};
@@ -63,7 +64,7 @@ async fn act(
 ) -> ApiResult<CandidateView> {
     let reason = reason.trim().to_owned();
     if reason.is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(caller));
     let today = state.today();

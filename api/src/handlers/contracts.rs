@@ -3,13 +3,15 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use domain::account::{NewAccount, Role};
-use domain::contract::{self, ContractStatus, EndCause, Suspension};
+use domain::contract::{self, ContractStatus, ContractType, EndCause, Suspension};
+use domain::RuleCode;
 use openapi::dto::{
     BulkExtendRequest, BulkExtendResult, ContractQuery, ContractView, DraftContractRequest,
-    ExtendRequest, MyResignationRequest, OffboardingQuery, OffboardingView, Page,
+    ExtendRequest, MyResignationRequest, OffboardingQuery, OffboardingView, Page, ReasonRequest,
     ResignationRequest, SignRequest, SuspensionRequest, TerminateRequest, TerminationCause,
 };
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::contracts::{
     self as store, ContractFilter, ContractRow, NewContract, NewNavigator,
@@ -29,6 +31,7 @@ fn state_of(c: &ContractRow) -> serde_json::Value {
     serde_json::json!({
         "signed_on": c.signed_on, "start_date": c.start_date, "end_date": c.end_date,
         "end_cause": c.end_cause, "end_effective_on": c.end_effective_on,
+        "cancelled_on": c.cancelled_on, "cancellation_reason": c.cancellation_reason,
     })
 }
 
@@ -73,7 +76,7 @@ pub async fn draft_contract(
     if !body.0.requirements_verified {
         return Err(ApiError::violation(
             "requirements_verified",
-            "requirements-not-verified",
+            RuleCode::RequirementsNotVerified,
         ));
     }
     let id = id.into_inner();
@@ -84,10 +87,16 @@ pub async fn draft_contract(
             let offer =
                 offers::get_offer(conn, &id)?.ok_or(ApiError::NotFound { entity: "offer" })?;
             if offer.status != "accepted" {
-                return Err(ApiError::conflict("offer-not-accepted", offer.status));
+                return Err(ApiError::conflict(
+                    ProblemType::OfferNotAccepted,
+                    offer.status,
+                ));
             }
             if store::contract_of_offer(conn, &offer.id)?.is_some() {
-                return Err(ApiError::conflict("contract-exists", offer.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractExists,
+                    offer.id.clone(),
+                ));
             }
             let sel =
                 selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
@@ -122,6 +131,7 @@ pub async fn draft_contract(
                     end_date: sel.contract_end,
                     annual_pay_cents: sel.annual_pay_cents,
                     monthly_expenses_cents: sel.monthly_expenses_cents,
+                    contract_type: ContractType::OF_THE_PROGRAMME,
                 },
             )?;
             audit::append::<(), _>(
@@ -150,7 +160,7 @@ pub async fn draft_contract(
     security(("bearer_auth" = [])),
     responses(
         (status = 200, body = ContractView),
-        (status = 409, description = "contract-already-signed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "contract-already-signed or contract-cancelled", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -171,15 +181,19 @@ pub async fn sign_contract(
     let (v, cutoff) = state
         .write(move |conn| {
             let (c, nav, application_no) = load(conn, &id)?;
-            if c.signed_on.is_some() {
-                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
-            }
+            refuse_signature(&c)?;
             let sel = selection::get_selection(conn, &c.selection_id)?.ok_or(ApiError::Internal)?;
             let published = sel.rankings_published_on.ok_or(ApiError::Internal)?;
             let end = req.end_date.unwrap_or(c.end_date);
             contract::check_signature(req.signed_on, req.start_date, end, published)?;
             if !store::sign(conn, &c.id, req.signed_on, req.start_date, end)? {
-                return Err(ApiError::conflict("contract-already-signed", c.id.clone()));
+                // Signed or cancelled by a request that committed first.
+                let now = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+                refuse_signature(&now)?;
+                return Err(ApiError::conflict(
+                    ProblemType::ContractChanged,
+                    c.id.clone(),
+                ));
             }
             if accounts::find_by_navigator(conn, &nav.id)?.is_none() {
                 let new = NewAccount::parse(
@@ -209,6 +223,92 @@ pub async fn sign_contract(
         })
         .await?;
     state.apply_cutoff(cutoff);
+    Ok(web::Json(v))
+}
+
+/// Only a draft is signed: not a signed one again, nor a cancelled one.
+fn refuse_signature(c: &ContractRow) -> ApiResult<()> {
+    if c.signed_on.is_some() {
+        Err(ApiError::conflict(
+            ProblemType::ContractAlreadySigned,
+            c.id.clone(),
+        ))
+    } else if c.cancelled_on.is_some() {
+        Err(ApiError::conflict(
+            ProblemType::ContractCancelled,
+            c.id.clone(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Cancels a draft whose candidate never signed, with the reason: the seat
+/// it held is vacant at once (the next call can be made), the accepted
+/// offer is withdrawn and the candidate leaves the list as after a renuncia
+/// (DOMAIN.md §5). A signed contract is not cancelled: it ends by
+/// resignation, withdrawal or exclusion.
+#[utoipa::path(
+    tag = "contracts",
+    params(("id" = String, Path, description = "Contract id")),
+    request_body = ReasonRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, body = ContractView),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "contract-signed or contract-cancelled", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "reason required", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contracts/{id}/cancel")]
+pub async fn cancel_contract(
+    state: web::Data<AppState>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: ValidJson<ReasonRequest>,
+) -> ApiResult<web::Json<ContractView>> {
+    let id = id.into_inner();
+    let reason = body.0.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::violation("reason", RuleCode::Required));
+    }
+    let ctx = meta.audit(Some(&caller));
+    let today = state.today();
+    let v = state
+        .write(move |conn| {
+            let (c, nav, no) = load(conn, &id)?;
+            let refused = |e: contract::CancellationRefused| {
+                let code = match e {
+                    contract::CancellationRefused::Signed => ProblemType::ContractSigned,
+                    contract::CancellationRefused::Cancelled => ProblemType::ContractCancelled,
+                };
+                ApiError::conflict(code, &c.id)
+            };
+            contract::check_cancellation(&dates(conn, &c)?).map_err(refused)?;
+            if !store::cancel(conn, &c.id, today, &reason)? {
+                // Signed or cancelled by a request that committed first.
+                let now = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+                contract::check_cancellation(&dates(conn, &now)?).map_err(refused)?;
+                return Err(ApiError::conflict(
+                    ProblemType::ContractChanged,
+                    c.id.clone(),
+                ));
+            }
+            let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
+            crate::scorrimento::release_cancelled_draft(conn, &ctx, &after, &reason)?;
+            audit::append(
+                conn,
+                &ctx,
+                "contract.cancelled",
+                "contract",
+                &c.id,
+                Some(&state_of(&c)),
+                Some(&state_of(&after)),
+            )?;
+            view(conn, &after, &nav, &no, today)
+        })
+        .await?;
     Ok(web::Json(v))
 }
 
@@ -242,7 +342,7 @@ pub async fn list_contracts(
         Some(s) => Some(
             ContractStatus::parse(s).ok_or_else(|| ApiError::InvalidQuery {
                 field: "status".into(),
-                detail: format!("{s}: draft, signed, active, suspended or ended"),
+                detail: format!("{s}: draft, signed, active, suspended, ended or cancelled"),
             })?,
         ),
     };
@@ -348,7 +448,7 @@ pub async fn extend_contract(
     let id = id.into_inner();
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -365,7 +465,10 @@ pub async fn extend_contract(
                 None,
                 ctx.actor.as_deref(),
             )? {
-                return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::ContractChanged,
+                    c.id.clone(),
+                ));
             }
             let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
             let cutoff = update_cutoff(conn, &after)?;
@@ -402,7 +505,7 @@ pub async fn extend_contracts(
 ) -> ApiResult<web::Json<BulkExtendResult>> {
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -440,7 +543,10 @@ pub async fn extend_contracts(
                     Some(&batch_id),
                     ctx.actor.as_deref(),
                 )? {
-                    return Err(ApiError::conflict("contract-changed", c.id.clone()));
+                    return Err(ApiError::conflict(
+                        ProblemType::ContractChanged,
+                        c.id.clone(),
+                    ));
                 }
                 let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
                 cutoffs.extend(update_cutoff(conn, &after)?);
@@ -535,7 +641,7 @@ fn end_contract(
         submitted_on,
         reason,
     )? {
-        return Err(ApiError::conflict("contract-ended", c.id.clone()));
+        return Err(ApiError::conflict(ProblemType::ContractEnded, c.id.clone()));
     }
     let after = store::get_contract(conn, &c.id)?.ok_or(ApiError::Internal)?;
     let cutoff = update_cutoff(conn, &after)?;
@@ -607,7 +713,7 @@ pub async fn terminate_contract(
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let cause = match req.cause {
         TerminationCause::Withdrawn => EndCause::Withdrawn,
@@ -645,7 +751,7 @@ pub async fn suspend_contract(
     let id = id.into_inner();
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -653,7 +759,7 @@ pub async fn suspend_contract(
         .write(move |conn| {
             let (c, nav, no) = load(conn, &id)?;
             if c.signed_on.is_none() {
-                return Err(ApiError::violation("contract", "contract-not-signed"));
+                return Err(ApiError::violation("contract", RuleCode::ContractNotSigned));
             }
             contract::check_suspension(&dates(conn, &c)?, Suspension { from: req.from, to: req.to })?;
             store::insert_suspension(conn, &c.id, req.from, req.to, req.reason.trim(), ctx.actor.as_deref())?;

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::Utc;
 use domain::indicators::{compute, GroupBy, Indicators};
 use openapi::dto::{
     IndicatorGroup, IndicatorQuery, IndicatorReport, IndicatorRow, IndicatorValues,
@@ -102,6 +103,20 @@ pub async fn indicators(
     });
     let caller = caller.caller.clone();
     let (asked_region, asked_province) = (q.region.clone(), province.clone());
+    let today = state.today();
+    // The records of today are brought up to now first, as every read of
+    // offers does: an overdue offer is lapsed, not left pending. Past days
+    // need no write: the rules count an overdue offer as lapsed anyway.
+    if as_of >= today {
+        state
+            .write(move |conn| {
+                crate::scorrimento::lapse_overdue(conn, Utc::now(), today)?;
+                Ok(())
+            })
+            .await?;
+    }
+    // D's figures as at its end, or as at now while it lasts.
+    let moment = crate::clock::end_of(as_of).min(Utc::now());
     let (total, rows) = state
         .read(move |conn| {
             if let Some(r) = &asked_region {
@@ -122,7 +137,7 @@ pub async fn indicators(
                 regions.as_ref().is_none_or(|r| r.contains(&p.region))
                     && asked_province.as_ref().is_none_or(|s| *s == p.province)
             };
-            Ok(compute(&records, as_of, keep, group_by))
+            Ok(compute(&records, as_of, moment, keep, group_by))
         })
         .await?;
     let rows: Vec<(String, Indicators)> = rows.into_iter().collect();

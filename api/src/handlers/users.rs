@@ -1,5 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::account::{check_password, NewAccount};
+use domain::RuleCode;
 use openapi::dto::{NewUserRequest, Page, PageQuery, UserView};
 use openapi::Problem;
 use persistence::accounts;
@@ -68,9 +69,11 @@ pub async fn create_user(
             };
             if let Some(nav) = new.navigator_id {
                 if persistence::contracts::get_navigator(conn, &nav.to_string())?.is_none() {
-                    return Err(domain::Violation::new("navigator_id", "unknown-navigator")
-                        .with_detail(nav.to_string())
-                        .into());
+                    return Err(
+                        domain::Violation::new("navigator_id", RuleCode::UnknownNavigator)
+                            .with_detail(nav.to_string())
+                            .into(),
+                    );
                 }
             }
             create_account(conn, &ctx, &new, hash.as_deref(), &mail)

@@ -2,6 +2,7 @@
 //! Italian mobile numbers, mailbox addresses.
 
 use crate::violation::Violation;
+use crate::RuleCode;
 
 /// Luhn (mod 10) over all digits, the last being the check digit.
 fn luhn_valid(digits: &str) -> bool {
@@ -31,10 +32,10 @@ fn digits_only(raw: &str) -> String {
 pub fn imei(field: &str, raw: &str) -> Result<String, Violation> {
     let d = digits_only(raw);
     if d.len() != 15 || !d.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Violation::new(field, "invalid-imei").with_detail("15 cifre"));
+        return Err(Violation::new(field, RuleCode::InvalidImei));
     }
     if !luhn_valid(&d) {
-        return Err(Violation::new(field, "imei-check-digit").with_detail(d));
+        return Err(Violation::new(field, RuleCode::ImeiCheckDigit).with_detail(d));
     }
     Ok(d)
 }
@@ -47,12 +48,10 @@ pub fn iccid(field: &str, raw: &str) -> Result<String, Violation> {
         || !d.chars().all(|c| c.is_ascii_digit())
         || !d.starts_with("89")
     {
-        return Err(
-            Violation::new(field, "invalid-iccid").with_detail("19-20 cifre, inizia con 89")
-        );
+        return Err(Violation::new(field, RuleCode::InvalidIccid));
     }
     if !luhn_valid(&d) {
-        return Err(Violation::new(field, "iccid-check-digit").with_detail(d));
+        return Err(Violation::new(field, RuleCode::IccidCheckDigit).with_detail(d));
     }
     Ok(d)
 }
@@ -70,7 +69,7 @@ pub fn mobile_number(field: &str, raw: &str) -> Result<String, Violation> {
     if ok {
         Ok(format!("+39{national}"))
     } else {
-        Err(Violation::new(field, "invalid-mobile-number").with_detail(raw.trim()))
+        Err(Violation::new(field, RuleCode::InvalidMobileNumber).with_detail(raw.trim()))
     }
 }
 
@@ -78,7 +77,7 @@ pub fn mobile_number(field: &str, raw: &str) -> Result<String, Violation> {
 pub fn mailbox(field: &str, raw: &str) -> Result<String, Violation> {
     crate::account::Email::parse(field, raw)
         .map(|e| e.as_str().to_owned())
-        .map_err(|_| Violation::new(field, "invalid-mailbox").with_detail(raw.trim()))
+        .map_err(|_| Violation::new(field, RuleCode::InvalidMailbox).with_detail(raw.trim()))
 }
 
 #[cfg(test)]

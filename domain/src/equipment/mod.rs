@@ -4,6 +4,7 @@
 pub mod identifiers;
 pub mod kit;
 
+use crate::RuleCode;
 use chrono::NaiveDate;
 
 use crate::contract::{ContractDates, ContractStatus};
@@ -265,10 +266,10 @@ pub fn check_movement_day(
     last: Option<NaiveDate>,
 ) -> Result<(), Violation> {
     if day > today {
-        return Err(Violation::new(field, "day-in-future").with_detail(day.to_string()));
+        return Err(Violation::new(field, RuleCode::DayInFuture).with_detail(day));
     }
     if let Some(last) = last.filter(|l| day < *l) {
-        return Err(Violation::new(field, "before-last-movement").with_detail(last.to_string()));
+        return Err(Violation::new(field, RuleCode::BeforeLastMovement).with_detail(last));
     }
     Ok(())
 }
@@ -276,7 +277,7 @@ pub fn check_movement_day(
 /// A device returned must have had its data wiped.
 pub fn check_return(kind: ItemKind, wiped: bool) -> Result<(), Violation> {
     if kind.is_device() && !wiped {
-        return Err(Violation::new("wiped", "wipe-not-confirmed"));
+        return Err(Violation::new("wiped", RuleCode::WipeNotConfirmed));
     }
     Ok(())
 }
@@ -295,18 +296,6 @@ pub enum PairingRefusal {
     OutOfService,
     /// Held by two different Navigators.
     DifferentHolders,
-}
-
-impl PairingRefusal {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::NotASim => "not-a-sim",
-            Self::NotADevice => "not-a-device",
-            Self::PlanMismatch { .. } => "sim-plan-mismatch",
-            Self::OutOfService => "item-out-of-service",
-            Self::DifferentHolders => "different-holders",
-        }
-    }
 }
 
 /// What pairing needs to know of an item.
@@ -397,17 +386,17 @@ impl NewItem {
     pub fn parse(input: &ItemInput<'_>) -> Result<Self, Violations> {
         let mut v = Violations::new();
         let Some(kind) = ItemKind::parse(input.kind.trim()) else {
-            v.push(Violation::new("kind", "unknown-kind").with_detail(input.kind.trim()));
+            v.push(Violation::new("kind", RuleCode::UnknownKind).with_detail(input.kind.trim()));
             return Err(v);
         };
         let mut take = |field: &str, value: Option<&str>, allowed: bool| -> Option<String> {
             let value = present(value)?;
             if !allowed {
-                v.push(Violation::new(field, "not-for-kind").with_detail(kind.as_str()));
+                v.push(Violation::new(field, RuleCode::NotForKind).with_detail(kind.as_str()));
                 return None;
             }
             if value.chars().count() > MAX_TEXT {
-                v.push(Violation::new(field, "too-long").with_detail(MAX_TEXT.to_string()));
+                v.push(Violation::new(field, RuleCode::TooLong).with_detail(MAX_TEXT));
                 return None;
             }
             Some(value.to_owned())
@@ -439,38 +428,42 @@ impl NewItem {
             Some(p) => match Plan::parse(p) {
                 Some(p) => Some(p),
                 None => {
-                    v.push(Violation::new("plan", "unknown-plan").with_detail(p));
+                    v.push(Violation::new("plan", RuleCode::UnknownPlan).with_detail(p));
                     None
                 }
             },
         };
         match kind {
             ItemKind::Smartphone => {
-                v.check(model.is_some(), "model", "required");
+                v.check(model.is_some(), "model", RuleCode::Required);
                 v.check(
                     input.imei.is_some_and(|i| !i.trim().is_empty()),
                     "imei",
-                    "required",
+                    RuleCode::Required,
                 );
             }
             ItemKind::Tablet => {
-                v.check(model.is_some(), "model", "required");
+                v.check(model.is_some(), "model", RuleCode::Required);
                 let has_id = serial.is_some() || present(input.imei).is_some();
-                v.check(has_id, "serial", "serial-or-imei-required");
+                v.check(has_id, "serial", RuleCode::SerialOrImeiRequired);
             }
             ItemKind::Sim => {
-                v.check(present(input.iccid).is_some(), "iccid", "required");
-                v.check(present(input.plan).is_some(), "plan", "required");
+                v.check(present(input.iccid).is_some(), "iccid", RuleCode::Required);
+                v.check(present(input.plan).is_some(), "plan", RuleCode::Required);
                 if plan == Some(Plan::VoiceData) {
                     v.check(
                         present(input.phone_number).is_some(),
                         "phone_number",
-                        "required",
+                        RuleCode::Required,
                     );
                 }
             }
             ItemKind::Mailbox => {
-                v.check(present(input.mailbox).is_some(), "mailbox", "required");
+                v.check(
+                    present(input.mailbox).is_some(),
+                    "mailbox",
+                    RuleCode::Required,
+                );
             }
         }
         let kit_part = KitPart::of(kind, plan);
@@ -587,6 +580,7 @@ mod tests {
             end_date: Some(d("2021-04-30")),
             early_end: None,
             suspensions: vec![],
+            cancelled_on: None,
         };
         assert!(!may_receive(&c, d("2019-07-28")));
         assert!(may_receive(&c, d("2019-07-29")));
@@ -690,7 +684,10 @@ mod tests {
         bad.imei = Some("490154203237517");
         bad.mailbox = Some("x@y.it");
         let e = NewItem::parse(&bad).unwrap_err();
-        let codes: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        let codes: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             codes,
             vec![("mailbox", "not-for-kind"), ("imei", "imei-check-digit")]

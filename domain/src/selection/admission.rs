@@ -2,6 +2,7 @@
 //! `multiplier x posts` candidates sit the test, chosen by degree grade with
 //! ties to the younger candidate.
 
+use crate::RuleCode;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -27,7 +28,7 @@ pub fn check_multiplier(field: &str, multiplier: i64) -> Result<(), Violation> {
     if multiplier >= 1 {
         Ok(())
     } else {
-        Err(Violation::new(field, "must-be-positive").with_detail(multiplier.to_string()))
+        Err(Violation::new(field, RuleCode::MustBePositive).with_detail(multiplier))
     }
 }
 
@@ -73,7 +74,7 @@ pub fn admit(
     for c in candidates {
         if !seen.insert(c.application_no.as_str()) && reported.insert(c.application_no.as_str()) {
             v.push(
-                Violation::new("application_no", "duplicate-application-no")
+                Violation::new("application_no", RuleCode::DuplicateApplicationNo)
                     .with_detail(c.application_no.clone()),
             );
         }
@@ -123,7 +124,7 @@ mod tests {
         assert!(check_multiplier("admission_multiplier", 1).is_ok());
         let e = check_multiplier("admission_multiplier", 0).unwrap_err();
         assert_eq!(
-            (e.field.as_str(), e.code),
+            (e.field.as_str(), e.code.as_str()),
             ("admission_multiplier", "must-be-positive")
         );
         assert!(check_multiplier("m", -20).is_err());

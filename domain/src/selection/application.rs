@@ -1,6 +1,10 @@
 //! An application to a selection (DOMAIN.md §4.1): one per codice fiscale,
 //! for one province, with a degree grade.
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use crate::RuleCode;
 use chrono::{Datelike, NaiveDate};
 
 use super::codice_fiscale::CodiceFiscale;
@@ -42,9 +46,9 @@ pub struct NewApplication {
 fn text(v: &mut Violations, field: &str, raw: &str, max: usize) -> String {
     let t = raw.trim();
     if t.is_empty() {
-        v.push(Violation::new(field, "required"));
+        v.push(Violation::new(field, RuleCode::Required));
     } else if t.chars().count() > max {
-        v.push(Violation::new(field, "too-long").with_detail(max.to_string()));
+        v.push(Violation::new(field, RuleCode::TooLong).with_detail(max));
     }
     t.to_owned()
 }
@@ -73,7 +77,7 @@ impl NewApplication {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
         {
             v.push(
-                Violation::new("application_no", "invalid-application-no")
+                Violation::new("application_no", RuleCode::InvalidApplicationNo)
                     .with_detail(&application_no),
             );
         }
@@ -84,8 +88,8 @@ impl NewApplication {
         let last_name = text(&mut v, "last_name", input.last_name, 100);
         if input.birth_date.year() < 1900 || age_on(input.birth_date, published_on) < MINIMUM_AGE {
             v.push(
-                Violation::new("birth_date", "implausible-birth-date")
-                    .with_detail(input.birth_date.to_string()),
+                Violation::new("birth_date", RuleCode::ImplausibleBirthDate)
+                    .with_detail(input.birth_date),
             );
         }
         let email = Email::parse("email", input.email)
@@ -102,7 +106,7 @@ impl NewApplication {
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '/'));
             if !shape || !(6..=15).contains(&digits) {
-                v.push(Violation::new("phone", "invalid-phone").with_detail(p));
+                v.push(Violation::new("phone", RuleCode::InvalidPhone).with_detail(p));
             }
         }
         let province = ProvinceSigla::parse("province_sigla", input.province_sigla)
@@ -133,9 +137,53 @@ impl NewApplication {
     }
 }
 
+/// One application per person (codice fiscale) per selection (DOMAIN.md
+/// §4.1), over the applications the selection already holds and those a
+/// file adds row by row. The database's unique key stays as a backstop.
+#[derive(Debug)]
+pub struct OnePerPerson<'a> {
+    /// The codici fiscali the selection already holds (upper case).
+    known: &'a HashSet<String>,
+    /// Those of the file so far, with the line each came on.
+    seen: HashMap<String, u64>,
+}
+
+impl<'a> OnePerPerson<'a> {
+    /// `rows`: how many applications are expected, to size the record once.
+    pub fn new(known: &'a HashSet<String>, rows: usize) -> Self {
+        Self {
+            known,
+            seen: HashMap::with_capacity(rows),
+        }
+    }
+
+    /// Admits the person's application on `line`, or says why not: they
+    /// applied earlier in the same file (`duplicate-in-file`, naming that
+    /// line) or to this selection already (`already-applied`).
+    pub fn admit(&mut self, codice_fiscale: &CodiceFiscale, line: u64) -> Result<(), Violation> {
+        match self.seen.entry(codice_fiscale.as_str().to_owned()) {
+            Entry::Occupied(first) => {
+                Err(Violation::new("codice_fiscale", RuleCode::DuplicateInFile)
+                    .with_detail(*first.get())
+                    .at_line(line))
+            }
+            Entry::Vacant(slot) => {
+                let known = self.known.contains(slot.key());
+                slot.insert(line);
+                if known {
+                    Err(Violation::new("codice_fiscale", RuleCode::AlreadyApplied).at_line(line))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Param;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -181,7 +229,7 @@ mod tests {
             .unwrap_err()
             .0
             .into_iter()
-            .map(|v| (v.field, v.code))
+            .map(|v| (v.field, v.code.as_str()))
             .collect();
         assert_eq!(
             codes,
@@ -205,6 +253,27 @@ mod tests {
         assert!(NewApplication::parse(&i, d("2019-04-18")).is_ok());
         i.birth_date = d("2001-04-19");
         assert!(NewApplication::parse(&i, d("2019-04-18")).is_err());
+    }
+
+    #[test]
+    fn one_application_per_person_per_selection() {
+        let cf = |raw: &str| CodiceFiscale::parse("codice_fiscale", raw).unwrap();
+        let known: HashSet<String> = ["BNCGLI90A41H501E".to_owned()].into();
+        let mut rule = OnePerPerson::new(&known, 3);
+        assert_eq!(rule.admit(&cf("RSSMRA85T10A562S"), 2), Ok(()));
+        // The same person again in the file: the line they first came on.
+        let again = rule.admit(&cf("rssmra85t10a562s"), 5).unwrap_err();
+        assert_eq!(
+            (again.code, again.detail, again.line),
+            (RuleCode::DuplicateInFile, Some(Param::Number(2)), Some(5))
+        );
+        // Someone the selection already holds.
+        let known_one = rule.admit(&cf("BNCGLI90A41H501E"), 6).unwrap_err();
+        assert_eq!(
+            (known_one.field.as_str(), known_one.code, known_one.line),
+            ("codice_fiscale", RuleCode::AlreadyApplied, Some(6))
+        );
+        assert_eq!(rule.admit(&cf("VRDGPP13R10B293P"), 7), Ok(()));
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! Entrate replaces digits in positions 7, 8, 10, 11, 13, 14, 15 with the
 //! letters `LMNPQRSTUV` (0 to 9) and recomputes the check character.
 
+use crate::{Param, RuleCode};
 use std::fmt;
 
 use crate::violation::Violation;
@@ -53,15 +54,16 @@ impl CodiceFiscale {
         let code = raw.trim().to_ascii_uppercase();
         let b = code.as_bytes();
         if b.len() != Self::LEN || !code.is_ascii() {
-            return Err(Violation::new(field, "invalid-codice-fiscale-format")
-                .with_detail(format!("{} characters", Self::LEN)));
+            return Err(
+                Violation::new(field, RuleCode::InvalidCodiceFiscaleFormat).with_detail(Self::LEN)
+            );
         }
         if let Some(pos) = first_layout_error(b) {
-            return Err(Violation::new(field, "invalid-codice-fiscale-format")
-                .with_detail(format!("position {pos}")));
+            return Err(Violation::new(field, RuleCode::InvalidCodiceFiscaleFormat)
+                .with_detail(Param::Position(pos)));
         }
         if check_character(&b[..15]) != b[15] {
-            return Err(Violation::new(field, "invalid-codice-fiscale-check"));
+            return Err(Violation::new(field, RuleCode::InvalidCodiceFiscaleCheck));
         }
         Ok(Self(code))
     }
@@ -154,7 +156,7 @@ fn check_character(first15: &[u8]) -> u8 {
 mod tests {
     use super::*;
 
-    fn code_of(raw: &str) -> &'static str {
+    fn code_of(raw: &str) -> RuleCode {
         CodiceFiscale::parse("codice_fiscale", raw)
             .unwrap_err()
             .code
@@ -247,7 +249,7 @@ mod tests {
         ] {
             let e = CodiceFiscale::parse("codice_fiscale", bad).unwrap_err();
             assert_eq!(
-                (e.field.as_str(), e.code),
+                (e.field.as_str(), e.code.as_str()),
                 ("codice_fiscale", "invalid-codice-fiscale-format"),
                 "{bad}"
             );
@@ -258,19 +260,14 @@ mod tests {
 
     #[test]
     fn layout_errors_name_the_position() {
-        let detail = |raw: &str| {
-            CodiceFiscale::parse("cf", raw)
-                .unwrap_err()
-                .detail
-                .unwrap_or_default()
-        };
-        assert_eq!(detail("R5SMRA85T10A562S"), "position 2"); // digit in the name
-        assert_eq!(detail("RSSMRAA5T10A562S"), "position 7"); // A is not an omocodia letter
-        assert_eq!(detail("RSSMRA85F10A562S"), "position 9"); // F is no month
-        assert_eq!(detail("RSSMRA85T10A5W2S"), "position 14");
-        assert_eq!(detail("RSSMRA85T10AX62S"), "position 13");
-        assert_eq!(detail("RSSMRA85T105562S"), "position 12"); // place starts with a letter
-        assert_eq!(detail("RSSMRA85T10A5627"), "position 16"); // check is a letter
+        let detail = |raw: &str| CodiceFiscale::parse("cf", raw).unwrap_err().detail;
+        assert_eq!(detail("R5SMRA85T10A562S"), Some(Param::Position(2))); // digit in the name
+        assert_eq!(detail("RSSMRAA5T10A562S"), Some(Param::Position(7))); // A is not an omocodia letter
+        assert_eq!(detail("RSSMRA85F10A562S"), Some(Param::Position(9))); // F is no month
+        assert_eq!(detail("RSSMRA85T10A5W2S"), Some(Param::Position(14)));
+        assert_eq!(detail("RSSMRA85T10AX62S"), Some(Param::Position(13)));
+        assert_eq!(detail("RSSMRA85T105562S"), Some(Param::Position(12))); // place starts with a letter
+        assert_eq!(detail("RSSMRA85T10A5627"), Some(Param::Position(16))); // check is a letter
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (DOMAIN.md §4.1, §4.2, §4.4) and, as the last tie-break, the application
 //! number.
 
+use crate::{Param, RuleCode};
 use std::cmp::Ordering;
 
 use crate::violation::Violation;
@@ -25,14 +26,11 @@ impl DegreeGrade {
     /// awarded with 110 (`honours-need-110`).
     pub fn parse(field: &str, grade: i64, honours: bool) -> Result<Self, Violation> {
         if !(Self::MIN..=Self::MAX).contains(&grade) {
-            return Err(Violation::new(field, "out-of-range").with_detail(format!(
-                "{}..{}",
-                Self::MIN,
-                Self::MAX
-            )));
+            return Err(Violation::new(field, RuleCode::OutOfRange)
+                .with_detail(Param::Range(Self::MIN, Self::MAX)));
         }
         if honours && grade != Self::MAX {
-            return Err(Violation::new(field, "honours-need-110").with_detail(grade.to_string()));
+            return Err(Violation::new(field, RuleCode::HonoursNeed110).with_detail(grade));
         }
         Ok(Self { grade, honours })
     }
@@ -96,7 +94,10 @@ mod tests {
         assert!(DegreeGrade::parse("g", 110, false).is_ok());
         for bad in [0, 65, 111, -110] {
             let e = DegreeGrade::parse("degree_grade", bad, false).unwrap_err();
-            assert_eq!((e.field.as_str(), e.code), ("degree_grade", "out-of-range"));
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                ("degree_grade", "out-of-range")
+            );
         }
     }
 

@@ -1,13 +1,14 @@
 //! Selection and ranking (DOMAIN.md §4) and the seats that scorrimento fills
 //! (§5): the codice fiscale that makes an application unique, admission to
 //! the test, scoring, the graduatoria of each province, its records-request
-//! extract and its seats.
+//! extract, its seats and the neighbours a province's fallback calls from.
 
 pub mod admission;
 pub mod application;
 pub mod codice_fiscale;
 pub mod extract;
 pub mod merit;
+pub mod neighbours;
 pub mod ranking;
 pub mod scoring;
 pub mod scorrimento;

@@ -4,6 +4,7 @@
 //! position records the criterion that put it ahead of the next one, so the
 //! ranking can be defended on appeal.
 
+use crate::RuleCode;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -158,7 +159,7 @@ pub fn rank(
     for e in entries {
         if !seen.insert(e.application_no.as_str()) && reported.insert(e.application_no.as_str()) {
             v.push(
-                Violation::new("application_no", "duplicate-application-no")
+                Violation::new("application_no", RuleCode::DuplicateApplicationNo)
                     .with_detail(e.application_no.clone()),
             );
         }
@@ -198,6 +199,7 @@ pub fn rank(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Param;
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -315,8 +317,12 @@ mod tests {
         let e = rank(&entries, 1, pass()).unwrap_err();
         assert_eq!(e.0.len(), 1, "one violation per repeated number");
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].code, e.0[0].detail.as_deref()),
-            ("application_no", "duplicate-application-no", Some("1"))
+            (e.0[0].field.as_str(), e.0[0].code, e.0[0].detail.clone()),
+            (
+                "application_no",
+                RuleCode::DuplicateApplicationNo,
+                Some(Param::from("1"))
+            )
         );
     }
 

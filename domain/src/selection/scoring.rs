@@ -5,6 +5,7 @@
 //! Scores are kept exactly, in hundredths of a point, so that no rounding can
 //! ever reorder a graduatoria.
 
+use crate::{Param, RuleCode};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -68,14 +69,17 @@ impl ScoringRules {
     /// between 0 and the number of questions, so that it can be reached.
     pub fn validate(self) -> Result<Self, Violations> {
         let mut v = Violations::new();
-        v.check(self.questions > 0, "questions", "must-be-positive");
+        v.check(self.questions > 0, "questions", RuleCode::MustBePositive);
         if !(0..=100).contains(&self.wrong_penalty) {
-            v.push(Violation::new("wrong_penalty", "out-of-range").with_detail("0..100"));
+            v.push(
+                Violation::new("wrong_penalty", RuleCode::OutOfRange)
+                    .with_detail(Param::Range(0, 100)),
+            );
         }
         if !(0..=self.questions.max(0)).contains(&self.pass_mark) {
             v.push(
-                Violation::new("pass_mark", "out-of-range")
-                    .with_detail(format!("0..{}", self.questions.max(0))),
+                Violation::new("pass_mark", RuleCode::OutOfRange)
+                    .with_detail(Param::Range(0, self.questions.max(0))),
             );
         }
         v.into_result(self)
@@ -122,13 +126,17 @@ impl TestResult {
     ) -> Result<Self, Violations> {
         let mut v = Violations::new();
         for (field, n) in [("right", right), ("wrong", wrong), ("blank", blank)] {
-            v.check(n >= 0, field, "must-not-be-negative");
+            v.check(n >= 0, field, RuleCode::MustNotBeNegative);
         }
         let sum = i128::from(right) + i128::from(wrong) + i128::from(blank);
         if v.is_empty() && sum != i128::from(rules.questions) {
             v.push(
-                Violation::new("answers", "answers-must-sum-to-questions")
-                    .with_detail(format!("{sum} of {}", rules.questions)),
+                Violation::new("answers", RuleCode::AnswersMustSumToQuestions).with_detail(
+                    Param::Sum {
+                        got: i64::try_from(sum).unwrap_or(i64::MAX),
+                        wanted: rules.questions,
+                    },
+                ),
             );
         }
         v.into_result(Self {
@@ -220,11 +228,14 @@ mod tests {
         let r = ScoringRules::default();
         let e = TestResult::parse(&r, 60, 20, 19).unwrap_err();
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].code, e.0[0].detail.as_deref()),
+            (e.0[0].field.as_str(), e.0[0].code, e.0[0].detail.clone()),
             (
                 "answers",
-                "answers-must-sum-to-questions",
-                Some("99 of 100")
+                RuleCode::AnswersMustSumToQuestions,
+                Some(Param::Sum {
+                    got: 99,
+                    wanted: 100
+                })
             )
         );
         assert!(TestResult::parse(&r, 60, 20, 21).is_err());
@@ -245,7 +256,7 @@ mod tests {
         let e = TestResult::parse(&r, 101, -1, 0).unwrap_err();
         assert_eq!(
             e.0.iter()
-                .map(|v| (v.field.as_str(), v.code))
+                .map(|v| (v.field.as_str(), v.code.as_str()))
                 .collect::<Vec<_>>(),
             vec![("wrong", "must-not-be-negative")]
         );
@@ -268,7 +279,10 @@ mod tests {
             pass_mark: 1,
         };
         let e = bad.validate().unwrap_err();
-        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        let got: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             got,
             vec![

@@ -155,6 +155,27 @@ pub fn outcome(
     })
 }
 
+/// What cancelling a draft contract does to the offer it came from, to its
+/// candidate and to the seat: the accepted offer is withdrawn, the seat it
+/// filled is vacant at once, and the candidate leaves the list as after a
+/// renuncia (DOMAIN.md §5: never called again in this selection, unless the
+/// selection's `decline_is_final` says otherwise).
+pub fn draft_cancelled(decline_is_final: bool) -> (OfferStatus, CandidateState, SeatDelta) {
+    let candidate = if decline_is_final {
+        CandidateState::Declined
+    } else {
+        CandidateState::Waiting
+    };
+    (
+        OfferStatus::Withdrawn,
+        candidate,
+        SeatDelta {
+            filled: -1,
+            pending: 0,
+        },
+    )
+}
+
 /// A call: the seat is held pending the answer.
 pub const CALL: SeatDelta = SeatDelta {
     filled: 0,
@@ -340,6 +361,30 @@ mod tests {
         assert_eq!(c, CandidateState::Waiting);
         let (_, c, _) = outcome(OfferStatus::Pending, Outcome::Lapse, false).unwrap();
         assert_eq!(c, CandidateState::Waiting);
+    }
+
+    #[test]
+    fn a_cancelled_draft_frees_its_seat_and_its_candidate_leaves_as_after_a_renuncia() {
+        assert_eq!(
+            draft_cancelled(true),
+            (
+                OfferStatus::Withdrawn,
+                CandidateState::Declined,
+                SeatDelta {
+                    filled: -1,
+                    pending: 0
+                }
+            )
+        );
+        // The same as a renuncia's outcome for the candidate, whatever the setting.
+        for is_final in [true, false] {
+            let (_, after_decline, _) =
+                outcome(OfferStatus::Pending, Outcome::Decline, is_final).unwrap();
+            assert_eq!(draft_cancelled(is_final).1, after_decline);
+        }
+        // Whoever waits is called; a candidate who left is not.
+        let (_, c, _) = draft_cancelled(true);
+        assert!(next_in_ranking(&[candidate("1", 90, 1, c, 1)]).is_none());
     }
 
     #[test]

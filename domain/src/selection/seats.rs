@@ -1,6 +1,6 @@
 //! The seats of a province (DOMAIN.md §5): its posts, the contracts that fill
-//! them and the offers pending. Scorrimento calls the next candidate only
-//! into a vacant seat.
+//! them, the accepted offers whose contract is not signed yet and the offers
+//! pending. Scorrimento calls the next candidate only into a vacant seat.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,9 @@ pub struct Seats {
     pub posts: i64,
     /// Contracts signed or active.
     pub filled: i64,
+    /// Offers accepted whose contract is not signed yet: they hold their
+    /// seat as well.
+    pub accepted_unsigned: i64,
     /// Offers awaiting an answer.
     pub pending_offers: i64,
 }
@@ -18,16 +21,18 @@ pub struct Seats {
 /// that must never happen, so callers treat it as an internal error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SeatViolation {
-    #[error("{filled} filled and {pending_offers} pending offers exceed {posts} posts")]
+    #[error("{filled} filled, {accepted_unsigned} accepted unsigned and {pending_offers} pending offers exceed {posts} posts")]
     Overcommitted {
         posts: i64,
         filled: i64,
+        accepted_unsigned: i64,
         pending_offers: i64,
     },
-    #[error("seat counts cannot be negative: {posts} posts, {filled} filled, {pending_offers} pending offers")]
+    #[error("seat counts cannot be negative: {posts} posts, {filled} filled, {accepted_unsigned} accepted unsigned, {pending_offers} pending offers")]
     NegativeCount {
         posts: i64,
         filled: i64,
+        accepted_unsigned: i64,
         pending_offers: i64,
     },
 }
@@ -43,13 +48,15 @@ impl SeatViolation {
 }
 
 impl Seats {
-    /// Seats neither filled nor held by a pending offer; never negative.
-    /// Negative counts (which [`Seats::check`] refuses) count as zero, so
-    /// they can never make more seats look vacant than there are posts.
+    /// Seats neither filled, nor held by an accepted offer whose contract
+    /// is not signed yet, nor by a pending offer; never negative. Negative
+    /// counts (which [`Seats::check`] refuses) count as zero, so they can
+    /// never make more seats look vacant than there are posts.
     pub fn vacant(&self) -> i64 {
         self.posts
             .max(0)
             .saturating_sub(self.filled.max(0))
+            .saturating_sub(self.accepted_unsigned.max(0))
             .saturating_sub(self.pending_offers.max(0))
             .max(0)
     }
@@ -59,24 +66,30 @@ impl Seats {
         self.vacant() > 0
     }
 
-    /// §5.4: never more filled plus pending than posts; counts never negative.
+    /// §5.4: never more seats held (filled, accepted or pending) than
+    /// posts; counts never negative.
     pub fn check(&self) -> Result<(), SeatViolation> {
         let Self {
             posts,
             filled,
+            accepted_unsigned,
             pending_offers,
         } = *self;
-        if posts < 0 || filled < 0 || pending_offers < 0 {
+        if posts < 0 || filled < 0 || accepted_unsigned < 0 || pending_offers < 0 {
             return Err(SeatViolation::NegativeCount {
                 posts,
                 filled,
+                accepted_unsigned,
                 pending_offers,
             });
         }
-        if i128::from(filled) + i128::from(pending_offers) > i128::from(posts) {
+        if i128::from(filled) + i128::from(accepted_unsigned) + i128::from(pending_offers)
+            > i128::from(posts)
+        {
             return Err(SeatViolation::Overcommitted {
                 posts,
                 filled,
+                accepted_unsigned,
                 pending_offers,
             });
         }
@@ -92,8 +105,36 @@ mod tests {
         Seats {
             posts,
             filled,
+            accepted_unsigned: 0,
             pending_offers,
         }
+    }
+
+    fn with_accepted(posts: i64, filled: i64, accepted_unsigned: i64, pending: i64) -> Seats {
+        Seats {
+            accepted_unsigned,
+            ..seats(posts, filled, pending)
+        }
+    }
+
+    #[test]
+    fn an_accepted_offer_not_yet_signed_holds_its_seat() {
+        assert_eq!(with_accepted(6, 3, 2, 1).vacant(), 0);
+        assert_eq!(with_accepted(6, 3, 1, 1).vacant(), 1);
+        assert!(!with_accepted(6, 0, 6, 0).can_call());
+        assert_eq!(with_accepted(6, 3, 2, 1).check(), Ok(()));
+        let e = with_accepted(6, 3, 2, 2).check().unwrap_err();
+        assert_eq!(e.code(), "seats-overcommitted");
+        assert_eq!(
+            e.to_string(),
+            "3 filled, 2 accepted unsigned and 2 pending offers exceed 6 posts"
+        );
+        assert_eq!(
+            with_accepted(6, 0, -1, 0).check().unwrap_err().code(),
+            "negative-seat-count"
+        );
+        // A negative count does not invent seats.
+        assert_eq!(with_accepted(6, 2, -4, 0).vacant(), 4);
     }
 
     #[test]
@@ -134,13 +175,14 @@ mod tests {
             SeatViolation::Overcommitted {
                 posts: 6,
                 filled: 5,
+                accepted_unsigned: 0,
                 pending_offers: 2
             }
         );
         assert_eq!(e.code(), "seats-overcommitted");
         assert_eq!(
             e.to_string(),
-            "5 filled and 2 pending offers exceed 6 posts"
+            "5 filled, 0 accepted unsigned and 2 pending offers exceed 6 posts"
         );
         assert!(seats(6, 7, 0).check().is_err());
         assert!(seats(6, 0, 7).check().is_err());

@@ -1,5 +1,6 @@
 //! A selection (avviso) and its configurable rules (DOMAIN.md §4, §5, §6).
 
+use crate::{Param, RuleCode};
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 
 use super::admission::check_multiplier;
@@ -44,9 +45,9 @@ impl SelectionSettings {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'));
         if !code_ok {
-            v.push(Violation::new("code", "invalid-selection-code").with_detail(&self.code));
+            v.push(Violation::new("code", RuleCode::InvalidSelectionCode).with_detail(&self.code));
         }
-        v.check(!self.title.trim().is_empty(), "title", "required");
+        v.check(!self.title.trim().is_empty(), "title", RuleCode::Required);
         if let Err(e) = self.scoring.validate() {
             v.extend(e);
         }
@@ -54,23 +55,28 @@ impl SelectionSettings {
             v.push(e);
         }
         if !(1..=90).contains(&self.offer_days) {
-            v.push(Violation::new("offer_days", "out-of-range").with_detail("1..90"));
+            v.push(
+                Violation::new("offer_days", RuleCode::OutOfRange).with_detail(Param::Range(1, 90)),
+            );
         }
         if !(1..=120).contains(&self.ranking_valid_months) {
-            v.push(Violation::new("ranking_valid_months", "out-of-range").with_detail("1..120"));
+            v.push(
+                Violation::new("ranking_valid_months", RuleCode::OutOfRange)
+                    .with_detail(Param::Range(1, 120)),
+            );
         }
         v.check(
             self.annual_pay_cents >= 0,
             "annual_pay_cents",
-            "must-not-be-negative",
+            RuleCode::MustNotBeNegative,
         );
         v.check(
             self.monthly_expenses_cents >= 0,
             "monthly_expenses_cents",
-            "must-not-be-negative",
+            RuleCode::MustNotBeNegative,
         );
         if self.contract_end <= self.published_on {
-            v.push(Violation::new("contract_end", "ends-before-it-starts"));
+            v.push(Violation::new("contract_end", RuleCode::EndsBeforeItStarts));
         }
         v.into_result(Self {
             code: code.to_owned(),

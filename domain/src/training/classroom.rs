@@ -1,6 +1,7 @@
 //! Classroom training (DOMAIN.md §8 rule 1): sessions with a day, hours, a
 //! place and a trainer, and who attended them for how long.
 
+use crate::{Param, RuleCode};
 use chrono::NaiveDate;
 
 use super::hours::minutes_from_hours;
@@ -38,9 +39,9 @@ impl NewSession {
         let mut text = |field: &str, raw: &str| {
             let t = raw.trim();
             if t.is_empty() {
-                v.push(Violation::new(field, "required"));
+                v.push(Violation::new(field, RuleCode::Required));
             } else if t.chars().count() > MAX_NAME_LEN {
-                v.push(Violation::new(field, "too-long").with_detail(MAX_NAME_LEN.to_string()));
+                v.push(Violation::new(field, RuleCode::TooLong).with_detail(MAX_NAME_LEN));
             }
             t.to_owned()
         };
@@ -78,22 +79,25 @@ pub fn check_under_contract(
     day: NaiveDate,
 ) -> Result<(), Violation> {
     let Some(c) = contract else {
-        return Err(Violation::new(field, "contract-not-signed"));
+        return Err(Violation::new(field, RuleCode::ContractNotSigned));
     };
     match c.status_on(day) {
         ContractStatus::Active => Ok(()),
         ContractStatus::Suspended => {
-            Err(Violation::new(field, "contract-suspended").with_detail(day.to_string()))
+            Err(Violation::new(field, RuleCode::ContractSuspended).with_detail(day))
         }
         // Signed later than the session, or never: either way the day is
         // not covered; say which.
         ContractStatus::Draft if c.signed_on.is_none() || c.start_date.is_none() => {
-            Err(Violation::new(field, "contract-not-signed"))
+            Err(Violation::new(field, RuleCode::ContractNotSigned))
         }
+        ContractStatus::Cancelled => Err(Violation::new(field, RuleCode::ContractNotSigned)),
         ContractStatus::Draft | ContractStatus::Signed | ContractStatus::Ended => {
-            let start = c.start_date.map(|d| d.to_string()).unwrap_or_default();
-            let last = c.last_day().map(|d| d.to_string()).unwrap_or_default();
-            Err(Violation::new(field, "outside-contract").with_detail(format!("{start}..{last}")))
+            let v = Violation::new(field, RuleCode::OutsideContract);
+            Err(match c.start_date {
+                Some(start) => v.with_detail(Param::Period(start, c.last_day())),
+                None => v,
+            })
         }
     }
 }
@@ -132,6 +136,7 @@ mod tests {
                 from: d("2019-10-01"),
                 to: d("2019-10-31"),
             }],
+            cancelled_on: None,
         }
     }
 
@@ -146,7 +151,10 @@ mod tests {
         assert_eq!(s.minutes, 450);
         assert_eq!(s.place, "Roma, via Guidubaldo del Monte");
         let e = NewSession::parse(&input(7.1, "", " ")).unwrap_err();
-        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        let got: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             got,
             vec![
@@ -174,7 +182,7 @@ mod tests {
         let code = |day: &str| {
             check_under_contract("[0].navigator_id", Some(&c), d(day))
                 .err()
-                .map(|v| v.code)
+                .map(|v| v.code.as_str())
         };
         assert_eq!(code("2019-07-31"), Some("outside-contract"));
         assert_eq!(code("2019-08-01"), None);
@@ -183,7 +191,10 @@ mod tests {
         assert_eq!(code("2019-11-30"), None, "the day before the resignation");
         assert_eq!(code("2019-12-01"), Some("outside-contract"));
         let e = check_under_contract("x", Some(&c), d("2019-12-01")).unwrap_err();
-        assert_eq!(e.detail.as_deref(), Some("2019-08-01..2019-11-30"));
+        assert_eq!(
+            e.detail,
+            Some(Param::Period(d("2019-08-01"), Some(d("2019-11-30"))))
+        );
     }
 
     #[test]

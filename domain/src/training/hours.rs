@@ -2,6 +2,7 @@
 //! whole minutes so that sums are exact.
 
 use crate::violation::Violation;
+use crate::{Param, RuleCode};
 
 pub const MINUTES_PER_HOUR: i64 = 60;
 
@@ -9,15 +10,17 @@ pub const MINUTES_PER_HOUR: i64 = 60;
 /// `max_minutes`, in quarter hours.
 pub fn minutes_from_hours(field: &str, hours: f64, max_minutes: i64) -> Result<i64, Violation> {
     if !hours.is_finite() || hours <= 0.0 {
-        return Err(Violation::new(field, "must-be-positive").with_detail(hours.to_string()));
+        return Err(Violation::new(field, RuleCode::MustBePositive).with_detail(hours));
     }
     let quarters = hours * 4.0;
     if (quarters - quarters.round()).abs() > 1e-9 {
-        return Err(Violation::new(field, "not-quarter-hours").with_detail(hours.to_string()));
+        return Err(Violation::new(field, RuleCode::NotQuarterHours).with_detail(hours));
     }
     // Checked as a float first: a huge number must not wrap when cast.
     if hours * MINUTES_PER_HOUR as f64 > max_minutes as f64 {
-        return Err(Violation::new(field, "too-many-hours").with_detail(hours_text(max_minutes)));
+        return Err(
+            Violation::new(field, RuleCode::TooManyHours).with_detail(Param::Minutes(max_minutes))
+        );
     }
     Ok(quarters.round() as i64 * 15)
 }

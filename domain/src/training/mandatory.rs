@@ -44,14 +44,6 @@ pub enum MandatoryRefusal {
     NoFinalAssessment,
 }
 
-impl MandatoryRefusal {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::NoFinalAssessment => "no-final-assessment",
-        }
-    }
-}
-
 /// Health and safety and data protection apply to everyone; the final
 /// assessment only on a path that requires one.
 pub fn check_item(

@@ -8,6 +8,7 @@ pub mod mandatory;
 pub mod ojt;
 pub mod progress;
 
+use crate::{Param, RuleCode};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -69,23 +70,20 @@ impl Module {
         let mut v = Violations::new();
         let field = |name: &str| format!("{prefix}{name}");
         if self.code.trim().is_empty() {
-            v.push(Violation::new(field("code"), "required"));
+            v.push(Violation::new(field("code"), RuleCode::Required));
         } else if self.code.trim().chars().count() > MAX_CODE_LEN {
-            v.push(Violation::new(field("code"), "too-long").with_detail(MAX_CODE_LEN.to_string()));
+            v.push(Violation::new(field("code"), RuleCode::TooLong).with_detail(MAX_CODE_LEN));
         }
         if self.title.trim().is_empty() {
-            v.push(Violation::new(field("title"), "required"));
+            v.push(Violation::new(field("title"), RuleCode::Required));
         } else if self.title.trim().chars().count() > MAX_NAME_LEN {
-            v.push(
-                Violation::new(field("title"), "too-long").with_detail(MAX_NAME_LEN.to_string()),
-            );
+            v.push(Violation::new(field("title"), RuleCode::TooLong).with_detail(MAX_NAME_LEN));
         }
         if self.hours <= 0 {
-            v.push(Violation::new(field("hours"), "must-be-positive"));
+            v.push(Violation::new(field("hours"), RuleCode::MustBePositive));
         } else if self.hours > MAX_PATH_HOURS {
             v.push(
-                Violation::new(field("hours"), "too-many-hours")
-                    .with_detail(MAX_PATH_HOURS.to_string()),
+                Violation::new(field("hours"), RuleCode::TooManyHours).with_detail(MAX_PATH_HOURS),
             );
         }
         v
@@ -101,7 +99,7 @@ pub fn module_code(raw: &str) -> String {
 /// after today: it has not happened yet.
 pub fn check_completed_by(field: &str, day: NaiveDate, today: NaiveDate) -> Result<(), Violation> {
     if day > today {
-        Err(Violation::new(field, "completed-in-future").with_detail(day.to_string()))
+        Err(Violation::new(field, RuleCode::CompletedInFuture).with_detail(day))
     } else {
         Ok(())
     }
@@ -129,56 +127,60 @@ impl TrainingPath {
     /// enough to fill their bucket (more may be offered to choose from).
     pub fn validate(self) -> Result<Self, Violations> {
         let mut v = Violations::new();
-        v.check(!self.code.trim().is_empty(), "code", "required");
+        v.check(!self.code.trim().is_empty(), "code", RuleCode::Required);
         if self.code.trim().chars().count() > MAX_CODE_LEN {
-            v.push(Violation::new("code", "too-long").with_detail(MAX_CODE_LEN.to_string()));
+            v.push(Violation::new("code", RuleCode::TooLong).with_detail(MAX_CODE_LEN));
         }
-        v.check(!self.name.trim().is_empty(), "name", "required");
+        v.check(!self.name.trim().is_empty(), "name", RuleCode::Required);
         if self.name.trim().chars().count() > MAX_NAME_LEN {
-            v.push(Violation::new("name", "too-long").with_detail(MAX_NAME_LEN.to_string()));
+            v.push(Violation::new("name", RuleCode::TooLong).with_detail(MAX_NAME_LEN));
         }
-        v.check(self.total_hours > 0, "total_hours", "must-be-positive");
+        v.check(
+            self.total_hours > 0,
+            "total_hours",
+            RuleCode::MustBePositive,
+        );
         if self.total_hours > MAX_PATH_HOURS {
             v.push(
-                Violation::new("total_hours", "too-many-hours")
-                    .with_detail(MAX_PATH_HOURS.to_string()),
+                Violation::new("total_hours", RuleCode::TooManyHours).with_detail(MAX_PATH_HOURS),
             );
         }
         // Bucket hours mean something (and their products fit) only then.
         let total_known = (1..=MAX_PATH_HOURS).contains(&self.total_hours);
-        v.check(!self.buckets.is_empty(), "buckets", "required");
+        v.check(!self.buckets.is_empty(), "buckets", RuleCode::Required);
         // Saturating: a share of i64::MAX must be refused, not wrap.
         let sum = self
             .buckets
             .iter()
             .fold(0_i64, |acc, b| acc.saturating_add(b.share_percent));
         if !self.buckets.is_empty() && sum != 100 {
-            v.push(
-                Violation::new("buckets", "shares-must-sum-to-100").with_detail(sum.to_string()),
-            );
+            v.push(Violation::new("buckets", RuleCode::SharesMustSumTo100).with_detail(sum));
         }
         for (i, b) in self.buckets.iter().enumerate() {
             if self.buckets[..i].iter().any(|o| o.kind == b.kind) {
                 v.push(
-                    Violation::new(format!("buckets[{i}].kind"), "duplicate")
+                    Violation::new(format!("buckets[{i}].kind"), RuleCode::Duplicate)
                         .with_detail(b.kind.as_str()),
                 );
             }
             if !(1..=100).contains(&b.share_percent) {
                 v.push(
-                    Violation::new(format!("buckets[{i}].share_percent"), "out-of-range")
-                        .with_detail("1..100"),
+                    Violation::new(format!("buckets[{i}].share_percent"), RuleCode::OutOfRange)
+                        .with_detail(Param::Range(1, 100)),
                 );
             } else if total_known && (self.total_hours * b.share_percent) % 100 != 0 {
                 v.push(Violation::new(
                     format!("buckets[{i}].share_percent"),
-                    "hours-not-whole",
+                    RuleCode::HoursNotWhole,
                 ));
             }
             if !b.modules.is_empty() && b.kind != BucketKind::Distance {
                 v.push(
-                    Violation::new(format!("buckets[{i}].modules"), "modules-only-on-distance")
-                        .with_detail(b.kind.as_str()),
+                    Violation::new(
+                        format!("buckets[{i}].modules"),
+                        RuleCode::ModulesOnlyOnDistance,
+                    )
+                    .with_detail(b.kind.as_str()),
                 );
                 continue;
             }
@@ -187,7 +189,7 @@ impl TrainingPath {
                 v.extend(m.check(&prefix));
                 if b.modules[..j].iter().any(|o| o.code == m.code) {
                     v.push(
-                        Violation::new(format!("{prefix}code"), "duplicate")
+                        Violation::new(format!("{prefix}code"), RuleCode::Duplicate)
                             .with_detail(m.code.clone()),
                     );
                 }
@@ -199,8 +201,11 @@ impl TrainingPath {
                     .fold(0_i64, |acc, m| acc.saturating_add(m.hours));
                 if module_hours < self.bucket_hours(b) {
                     v.push(
-                        Violation::new(format!("buckets[{i}].modules"), "modules-must-fill-bucket")
-                            .with_detail(module_hours.to_string()),
+                        Violation::new(
+                            format!("buckets[{i}].modules"),
+                            RuleCode::ModulesMustFillBucket,
+                        )
+                        .with_detail(module_hours),
                     );
                 }
             }
@@ -270,7 +275,7 @@ mod tests {
         p.buckets[1].kind = BucketKind::Classroom;
         let e = p.validate().unwrap_err();
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].code),
+            (e.0[0].field.as_str(), e.0[0].code.as_str()),
             ("buckets[1].kind", "duplicate")
         );
     }
@@ -307,7 +312,10 @@ mod tests {
         p.buckets[1].modules[5].title = " ".into();
         p.buckets[1].modules.push(Module::new("fad-09", "m", 5));
         let e = p.validate().unwrap_err();
-        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        let got: Vec<_> =
+            e.0.iter()
+                .map(|v| (v.field.as_str(), v.code.as_str()))
+                .collect();
         assert_eq!(
             got,
             vec![
@@ -324,7 +332,7 @@ mod tests {
         p.buckets[0].modules.push(Module::new("AULA-1", "m", 40));
         let e = p.validate().unwrap_err();
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].code),
+            (e.0[0].field.as_str(), e.0[0].code.as_str()),
             ("buckets[0].modules", "modules-only-on-distance")
         );
     }
@@ -336,7 +344,7 @@ mod tests {
         p.buckets[0].share_percent = i64::MAX;
         p.buckets[1].modules[0].hours = i64::MAX;
         let e = p.validate().unwrap_err();
-        let codes: Vec<_> = e.0.iter().map(|v| v.code).collect();
+        let codes: Vec<_> = e.0.iter().map(|v| v.code.as_str()).collect();
         assert!(codes.contains(&"too-many-hours"), "{codes:?}");
         assert!(codes.contains(&"shares-must-sum-to-100"), "{codes:?}");
         let mut p = path_2019();

@@ -74,20 +74,6 @@ pub enum LogRefusal {
     },
 }
 
-impl LogRefusal {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::DayInFuture => "day-in-future",
-            Self::OutsideActiveContract => "outside-active-contract",
-            Self::NoConventionInForce => "no-convention-in-force",
-            Self::BeforeOperationalStart { .. } => "before-operational-start",
-            Self::NoCpiAssignment => "no-cpi-assignment",
-            Self::NotAssignedCpi { .. } => "not-assigned-cpi",
-            Self::DailyHoursExceeded { .. } => "daily-hours-exceeded",
-        }
-    }
-}
-
 /// Checks a log; on success, the CPI to record it at (`None` in a `remote`
 /// Region, where Navigators work without a CPI).
 pub fn check_log(f: &LogFacts<'_>) -> Result<Option<String>, LogRefusal> {
@@ -159,6 +145,7 @@ mod tests {
                 from: d("2019-10-01"),
                 to: d("2019-10-31"),
             }],
+            cancelled_on: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! they hold; the time is recorded on each. Repeating it changes nothing.
 
 use domain::account::Role;
+use openapi::ProblemType;
 use persistence::{audit, equipment, DbConnection};
 
 use super::{kit_record, KitRecord};
@@ -18,7 +19,7 @@ impl UseCase for AcknowledgeKit {
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<KitRecord> {
         let id = own_navigator_id(act)?;
         if equipment::held_by(conn, id)?.is_empty() {
-            return Err(ApiError::conflict("nothing-to-acknowledge", id));
+            return Err(ApiError::conflict(ProblemType::NothingToAcknowledge, id));
         }
         let newly = equipment::acknowledge(conn, id)?;
         let kit = kit_record(conn, id)?;

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::equipment::{may_receive, transition, Movement};
+use domain::RuleCode;
 use domain::Violation;
+use openapi::ProblemType;
 use persistence::equipment::{self, MovementDetail};
 use persistence::{contracts, DbConnection};
 
@@ -30,7 +32,8 @@ impl UseCase for AssignItem {
         let day = self.on.unwrap_or(act.today);
         let nav = contracts::get_navigator(conn, &self.navigator_id)?.ok_or_else(|| {
             ApiError::from(
-                Violation::new("navigator_id", "unknown-navigator").with_detail(&self.navigator_id),
+                Violation::new("navigator_id", RuleCode::UnknownNavigator)
+                    .with_detail(&self.navigator_id),
             )
         })?;
         // The state first: an item already out is a conflict whoever asks.
@@ -39,11 +42,14 @@ impl UseCase for AssignItem {
         let contract =
             contracts::contract_of_navigator(conn, &nav.id)?.ok_or(ApiError::Internal)?;
         if !may_receive(&dates(conn, &contract)?, day) {
-            return Err(ApiError::rule("contract-not-active", day.to_string()));
+            return Err(ApiError::rule(ProblemType::ContractNotActive, day));
         }
         let held = equipment::held_by(conn, &nav.id)?;
         if held.iter().any(|h| h.kit_part == item.kit_part) {
-            return Err(ApiError::conflict("kit-part-held", item.kit_part.clone()));
+            return Err(ApiError::conflict(
+                ProblemType::KitPartHeld,
+                item.kit_part.clone(),
+            ));
         }
         let detail = MovementDetail {
             holder_id: Some(&nav.id),

@@ -31,7 +31,9 @@ use domain::equipment::kit::{kit_status, KitStatus};
 use domain::equipment::{
     check_movement_day, transition, ItemKind, ItemState, KitPart, Movement, NewItem,
 };
+use domain::RuleCode;
 use domain::{Violation, Violations};
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::equipment::{self, ItemRow, MovementDetail};
 use persistence::{contracts, DbConnection};
@@ -107,7 +109,7 @@ pub(crate) fn kind_of(item: &ItemRow) -> ApiResult<ItemKind> {
 
 pub(crate) fn forbidden(item: &ItemRow, movement: Movement) -> ApiError {
     ApiError::conflict(
-        "forbidden-transition",
+        ProblemType::ForbiddenTransition,
         format!("{} → {}", item.state, movement.as_str()),
     )
 }
@@ -142,7 +144,7 @@ pub(crate) fn apply_movement(
     )
     .map_err(|e| {
         if e.is_unique_violation() {
-            ApiError::conflict("kit-part-held", item.kit_part.clone())
+            ApiError::conflict(ProblemType::KitPartHeld, item.kit_part.clone())
         } else {
             e.into()
         }
@@ -273,7 +275,7 @@ fn check_unique(
             if seen.contains(&id) {
                 v.push(at(
                     i,
-                    Violation::new(id.0, "duplicate").with_detail(id.1.clone()),
+                    Violation::new(id.0, RuleCode::Duplicate).with_detail(id.1.clone()),
                 ));
             } else {
                 seen.push(id);
@@ -286,7 +288,7 @@ fn check_unique(
             if taken.iter().any(|(f, t)| *f == field && *t == value) {
                 v.push(at(
                     i,
-                    Violation::new(field, "already-in-inventory").with_detail(value),
+                    Violation::new(field, RuleCode::AlreadyInInventory).with_detail(value),
                 ));
             }
         }

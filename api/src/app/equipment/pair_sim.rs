@@ -4,7 +4,9 @@
 
 use domain::account::Role;
 use domain::equipment::{check_pairing, PairingSide, Plan};
+use domain::RuleCode;
 use domain::Violation;
+use openapi::ProblemType;
 use persistence::equipment::{self, ItemRow};
 use persistence::{audit, DbConnection};
 
@@ -35,20 +37,28 @@ impl UseCase for PairSim {
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<ItemRecord> {
         let sim = load_item(conn, &self.sim_id)?;
         let device = equipment::get(conn, &self.device_id)?.ok_or_else(|| {
-            ApiError::from(Violation::new("device_id", "unknown-item").with_detail(&self.device_id))
+            ApiError::from(
+                Violation::new("device_id", RuleCode::UnknownItem).with_detail(&self.device_id),
+            )
         })?;
         check_pairing(&side(&sim)?, &side(&device)?)
-            .map_err(|r| ApiError::rule(r.code(), format!("{} → {}", sim.id, device.id)))?;
+            .map_err(|r| ApiError::pairing(r, format!("{} → {}", sim.id, device.id)))?;
         if let Some(p) = equipment::open_pairing(conn, &sim.id)? {
-            return Err(ApiError::conflict("sim-already-paired", p.device_id));
+            return Err(ApiError::conflict(
+                ProblemType::SimAlreadyPaired,
+                p.device_id,
+            ));
         }
         if let Some(p) = equipment::open_pairing(conn, &device.id)? {
-            return Err(ApiError::conflict("device-already-paired", p.sim_id));
+            return Err(ApiError::conflict(
+                ProblemType::DeviceAlreadyPaired,
+                p.sim_id,
+            ));
         }
         let pairing = equipment::pair(conn, &sim.id, &device.id).map_err(|e| {
             // Two pairings at once: the unique indexes let one through.
             if e.is_unique_violation() {
-                ApiError::conflict("sim-already-paired", sim.id.clone())
+                ApiError::conflict(ProblemType::SimAlreadyPaired, sim.id.clone())
             } else {
                 e.into()
             }

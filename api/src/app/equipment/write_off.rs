@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::equipment::{ItemKind, Movement, WriteOff};
+use domain::RuleCode;
 use domain::Violation;
 use persistence::equipment::MovementDetail;
 use persistence::DbConnection;
@@ -26,8 +27,8 @@ impl UseCase for WriteOffItem {
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<ItemRecord> {
         let item = load_item(conn, &self.id)?;
         if self.reported_on > act.today {
-            return Err(Violation::new("reported_on", "day-in-future")
-                .with_detail(self.reported_on.to_string())
+            return Err(Violation::new("reported_on", RuleCode::DayInFuture)
+                .with_detail(self.reported_on)
                 .into());
         }
         let detail = MovementDetail {

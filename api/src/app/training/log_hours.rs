@@ -7,7 +7,8 @@ use domain::account::Role;
 use domain::assignment::assignment_on;
 use domain::training::hours::minutes_from_hours;
 use domain::training::ojt::{check_log, LogFacts};
-use domain::{Violation, Violations};
+use domain::{RuleCode, Violation, Violations};
+use openapi::ProblemType;
 use persistence::ojt::{self, NewLog, OjtLogRow};
 use persistence::{assignments, audit, contracts, reference, DbConnection};
 
@@ -51,8 +52,7 @@ impl LogHours {
                 .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
         if !id_ok {
             v.push(
-                Violation::new("client_id", "invalid-client-id")
-                    .with_detail(MAX_CLIENT_ID.to_string()),
+                Violation::new("client_id", RuleCode::InvalidClientId).with_detail(MAX_CLIENT_ID),
             );
         }
         let minutes = minutes_from_hours("hours", req.hours, max_day_minutes).unwrap_or_else(|e| {
@@ -61,9 +61,9 @@ impl LogHours {
         });
         let activity = req.activity.trim().to_owned();
         if activity.is_empty() {
-            v.push(Violation::new("activity", "required"));
+            v.push(Violation::new("activity", RuleCode::Required));
         } else if activity.chars().count() > MAX_ACTIVITY {
-            v.push(Violation::new("activity", "too-long").with_detail(MAX_ACTIVITY.to_string()));
+            v.push(Violation::new("activity", RuleCode::TooLong).with_detail(MAX_ACTIVITY));
         }
         let cpi_code = req
             .cpi_code
@@ -112,7 +112,10 @@ impl UseCase for LogHours {
             return if self.repeats(&existing) {
                 Ok(Logged::Replayed(existing))
             } else {
-                Err(ApiError::conflict("client-id-reused", self.client_id))
+                Err(ApiError::conflict(
+                    ProblemType::ClientIdReused,
+                    self.client_id,
+                ))
             };
         }
         let nav = contracts::get_navigator(conn, nav_id)?.ok_or(ApiError::Internal)?;

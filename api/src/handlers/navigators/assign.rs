@@ -2,8 +2,10 @@ use actix_web::{post, web, HttpResponse};
 use domain::assignment::{
     check_assignment, closes_on, AssignmentFacts, AssignmentRequest as Asked,
 };
+use domain::RuleCode;
 use openapi::dto::{AssignmentRequest, AssignmentView};
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::assignments::{self, ClosedBy, NewAssignment};
 use persistence::{audit, contracts, reference};
 
@@ -57,7 +59,7 @@ pub async fn assign_navigator(
             check_access(&caller, &nav)?;
             let cpi = reference::get_cpi(conn, &cpi_code)?.ok_or_else(|| {
                 ApiError::from(
-                    domain::Violation::new("cpi_code", "unknown-cpi").with_detail(&cpi_code),
+                    domain::Violation::new("cpi_code", RuleCode::UnknownCpi).with_detail(&cpi_code),
                 )
             })?;
             assignments::lock_cpi(conn, &cpi.cpi.code)?;
@@ -111,7 +113,7 @@ pub async fn assign_navigator(
             .map_err(|e| {
                 // The locks make this unreachable; the index is the backstop.
                 if e.is_unique_violation() {
-                    ApiError::conflict("assignment-changed", nav.id.clone())
+                    ApiError::conflict(ProblemType::AssignmentChanged, nav.id.clone())
                 } else {
                     e.into()
                 }

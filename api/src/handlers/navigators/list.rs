@@ -19,7 +19,7 @@ fn parse_status(raw: Option<&str>) -> ApiResult<Option<ContractStatus>> {
         .map(Some)
         .ok_or_else(|| ApiError::InvalidQuery {
             field: "status".into(),
-            detail: format!("{s}: draft, signed, active, suspended or ended"),
+            detail: format!("{s}: draft, signed, active, suspended, ended or cancelled"),
         })
 }
 

@@ -25,7 +25,8 @@ fn navigator_in_scope(
 }
 
 /// The stored progress of a Navigator the caller may see, made and stored
-/// on first read for a Navigator with no record yet.
+/// on first read for a Navigator with no record yet, and made anew when the
+/// one stored has a body of an older shape.
 async fn progress_of(
     state: &AppState,
     polls: &ProgressPolls,
@@ -41,7 +42,11 @@ async fn progress_of(
         state
             .read(move |conn| {
                 navigator_in_scope(conn, &reader, &id)?;
-                Ok(training::stored_progress(conn, &id)?)
+                Ok(training::stored_progress(
+                    conn,
+                    &id,
+                    crate::training::PROGRESS_BODY_VERSION,
+                )?)
             })
             .await?
     };

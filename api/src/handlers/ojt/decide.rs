@@ -1,10 +1,12 @@
 use actix_web::{get, post, web};
 use domain::training::ojt::LogStatus;
+use domain::RuleCode;
 use domain::{Violation, Violations};
 use openapi::dto::{
     OjtLogQuery, OjtLogView, Page, RejectLogRequest, ValidateLogsRequest, ValidateLogsResult,
 };
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
 use persistence::ojt::{self, LogFilter, OjtLogRow};
 use persistence::{assignments, DbConnection};
@@ -85,7 +87,7 @@ fn decide(
     assignments::lock_navigator(conn, &log.navigator_id)?;
     if !ojt::decide(conn, &log.id, status.as_str(), reason, ctx.actor.as_deref())? {
         let now = ojt::get(conn, &log.id)?.ok_or(ApiError::Internal)?;
-        return Err(ApiError::conflict("log-not-pending", now.status));
+        return Err(ApiError::conflict(ProblemType::LogNotPending, now.status));
     }
     let after = ojt::get(conn, &log.id)?.ok_or(ApiError::Internal)?;
     let action = match status {
@@ -161,7 +163,7 @@ pub async fn reject_log(
 ) -> ApiResult<web::Json<OjtLogView>> {
     let reason = body.0.reason.trim().to_owned();
     if reason.is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let id = id.into_inner();
     let ctx = meta.audit(Some(&caller));
@@ -199,11 +201,11 @@ pub async fn validate_logs(
 ) -> ApiResult<web::Json<ValidateLogsResult>> {
     let ids = body.0.ids;
     if ids.is_empty() {
-        return Err(ApiError::violation("ids", "required"));
+        return Err(ApiError::violation("ids", RuleCode::Required));
     }
     if ids.len() > MAX_BATCH {
-        return Err(Violation::new("ids", "too-many")
-            .with_detail(MAX_BATCH.to_string())
+        return Err(Violation::new("ids", RuleCode::TooMany)
+            .with_detail(MAX_BATCH)
             .into());
     }
     let ctx = meta.audit(Some(&caller));
@@ -215,16 +217,19 @@ pub async fn validate_logs(
             for (i, id) in ids.iter().enumerate() {
                 let field = format!("ids[{i}]");
                 if ids[..i].contains(id) {
-                    v.push(Violation::new(field, "duplicate").with_detail(id.clone()));
+                    v.push(Violation::new(field, RuleCode::Duplicate).with_detail(id.clone()));
                     continue;
                 }
                 match ojt::get(conn, id)? {
-                    None => v.push(Violation::new(field, "unknown-log").with_detail(id.clone())),
+                    None => {
+                        v.push(Violation::new(field, RuleCode::UnknownLog).with_detail(id.clone()))
+                    }
                     Some(log) if !caller.covers_region(&log.region_code) => {
                         return Err(ApiError::OutOfScope)
                     }
                     Some(log) if log.status != LogStatus::Pending.as_str() => v.push(
-                        Violation::new(field, "log-not-pending").with_detail(log.status.clone()),
+                        Violation::new(field, RuleCode::LogNotPending)
+                            .with_detail(log.status.clone()),
                     ),
                     Some(log) => logs.push(log),
                 }

@@ -1,3 +1,5 @@
+use domain::RuleCode;
+use openapi::ProblemType;
 use std::collections::{HashMap, HashSet};
 
 use actix_web::{get, post, web, HttpResponse};
@@ -100,8 +102,8 @@ fn insert_all(
         let row = reference::insert_cpi(conn, cpi, false).map_err(|e| {
             if e.is_unique_violation() {
                 ApiError::Conflict {
-                    code: "cpi-exists",
-                    subject: cpi.code.clone(),
+                    code: ProblemType::CpiExists,
+                    subject: cpi.code.as_str().into(),
                 }
             } else {
                 e.into()
@@ -149,7 +151,7 @@ pub async fn create_cpi(
     let mut rows = state
         .write(move |conn| {
             if reference::get_province(conn, cpi.province.as_str())?.is_none() {
-                return Err(Violation::new("province_sigla", "unknown-province")
+                return Err(Violation::new("province_sigla", RuleCode::UnknownProvince)
                     .with_detail(cpi.province.as_str())
                     .into());
             }
@@ -191,20 +193,20 @@ pub fn parse_cpi_file(
             Ok(cpi) => {
                 if !provinces.contains(cpi.province.as_str()) {
                     bad.push(
-                        Violation::new("province_sigla", "unknown-province")
+                        Violation::new("province_sigla", RuleCode::UnknownProvince)
                             .with_detail(cpi.province.as_str())
                             .at_line(line),
                     );
                 }
                 if let Some(first) = seen.get(&cpi.code) {
                     bad.push(
-                        Violation::new("code", "duplicate-in-file")
-                            .with_detail(first.to_string())
+                        Violation::new("code", RuleCode::DuplicateInFile)
+                            .with_detail(*first)
                             .at_line(line),
                     );
                 } else if existing.contains(&cpi.code) {
                     bad.push(
-                        Violation::new("code", "already-exists")
+                        Violation::new("code", RuleCode::AlreadyExists)
                             .with_detail(cpi.code.clone())
                             .at_line(line),
                     );
@@ -292,7 +294,7 @@ mod tests {
         let e = parse_cpi_file(f, &provinces(), &existing).unwrap_err();
         let got: Vec<_> =
             e.0.iter()
-                .map(|v| (v.line.unwrap_or(0), v.field.as_str(), v.code))
+                .map(|v| (v.line.unwrap_or(0), v.field.as_str(), v.code.as_str()))
                 .collect();
         assert_eq!(
             got,

@@ -1,3 +1,4 @@
+use openapi::ProblemType;
 use std::collections::BTreeMap;
 
 use actix_web::{post, web};
@@ -38,7 +39,10 @@ pub async fn compute_admission(
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
             if sel.rankings_published_on.is_some() {
-                return Err(ApiError::conflict("rankings-published", sel.code.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::RankingsPublished,
+                    sel.code.clone(),
+                ));
             }
             let posts = selection::posts(conn, &sel.id, None)?;
             let mut by_province: BTreeMap<String, Vec<(String, AdmissionCandidate)>> =

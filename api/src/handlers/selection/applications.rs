@@ -1,9 +1,11 @@
+use domain::RuleCode;
+use openapi::ProblemType;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use domain::selection::application::{ApplicationInput, NewApplication};
+use domain::selection::application::{ApplicationInput, NewApplication, OnePerPerson};
 use domain::{Violation, Violations};
 use openapi::dto::ImportResult;
 use openapi::Problem;
@@ -33,7 +35,7 @@ pub const CSV_HEADER: [&str; 11] = [
 
 pub fn parse_int(cell: &str, field: &str, line: u64) -> Result<i64, Violation> {
     cell.trim().parse::<i64>().map_err(|_| {
-        Violation::new(field, "not-a-number")
+        Violation::new(field, RuleCode::NotANumber)
             .with_detail(cell.trim())
             .at_line(line)
     })
@@ -58,7 +60,7 @@ pub fn parse_application_file(
     let rows = bytes.iter().filter(|&&b| b == b'\n').count();
     let mut bad = Violations::new();
     let mut out = Vec::with_capacity(rows);
-    let mut seen_cf: HashMap<String, u64> = HashMap::with_capacity(rows);
+    let mut one_per_person = OnePerPerson::new(&ctx.known_codici, rows);
     let mut seen_no: HashMap<String, u64> = HashMap::with_capacity(rows);
     csv_import::each_record(bytes, &CSV_HEADER, |line, r| {
         let birth = csv_import::date_cell(&r[4], "birth_date", line)
@@ -92,36 +94,24 @@ pub fn parse_application_file(
             Ok(a) => {
                 if !ctx.provinces_with_posts.contains(a.province.as_str()) {
                     bad.push(
-                        Violation::new("province_sigla", "province-without-posts")
+                        Violation::new("province_sigla", RuleCode::ProvinceWithoutPosts)
                             .with_detail(a.province.as_str())
                             .at_line(line),
                     );
                 }
-                match seen_cf.entry(a.codice_fiscale.as_str().to_owned()) {
-                    Entry::Occupied(first) => bad.push(
-                        Violation::new("codice_fiscale", "duplicate-in-file")
-                            .with_detail(first.get().to_string())
-                            .at_line(line),
-                    ),
-                    Entry::Vacant(slot) => {
-                        if ctx.known_codici.contains(slot.key()) {
-                            bad.push(
-                                Violation::new("codice_fiscale", "already-applied").at_line(line),
-                            );
-                        }
-                        slot.insert(line);
-                    }
+                if let Err(v) = one_per_person.admit(&a.codice_fiscale, line) {
+                    bad.push(v);
                 }
                 match seen_no.entry(a.application_no.clone()) {
                     Entry::Occupied(first) => bad.push(
-                        Violation::new("application_no", "duplicate-in-file")
-                            .with_detail(first.get().to_string())
+                        Violation::new("application_no", RuleCode::DuplicateInFile)
+                            .with_detail(*first.get())
                             .at_line(line),
                     ),
                     Entry::Vacant(slot) => {
                         if ctx.known_numbers.contains(slot.key()) {
                             bad.push(
-                                Violation::new("application_no", "already-exists")
+                                Violation::new("application_no", RuleCode::AlreadyExists)
                                     .with_detail(a.application_no.clone())
                                     .at_line(line),
                             );
@@ -165,7 +155,10 @@ pub async fn import_applications(
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
             if sel.admission_done_at.is_some() {
-                return Err(ApiError::conflict("admission-done", sel.code.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::AdmissionDone,
+                    sel.code.clone(),
+                ));
             }
             let provinces_with_posts = selection::posts(conn, &sel.id, None)?
                 .into_iter()
@@ -233,7 +226,7 @@ mod tests {
         let e = parse_application_file(f.as_bytes(), &context()).unwrap_err();
         let got: Vec<_> =
             e.0.iter()
-                .map(|v| (v.line.unwrap(), v.field.as_str(), v.code))
+                .map(|v| (v.line.unwrap(), v.field.as_str(), v.code.as_str()))
                 .collect();
         assert_eq!(
             got,

@@ -9,6 +9,7 @@ use domain::selection::extract::{extract, Answers, ExtractEntry, Person, Placeme
 use domain::selection::{DecidedBy, DegreeGrade, RankingStatus, Score};
 use openapi::dto::{ExtractEntryView, ExtractQuery, RankingExtractView};
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::selection::{self, ApplicationRow, EntryRow};
 use persistence::{audit, reference};
 
@@ -291,8 +292,9 @@ pub async fn ranking_extract(
             let sel = load_selection(conn, &id)?;
             reference::get_province(conn, &sigla)?
                 .ok_or(ApiError::NotFound { entity: "province" })?;
-            let ranking = selection::ranking(conn, &sel.id, &sigla, None)?
-                .ok_or_else(|| ApiError::conflict("ranking-not-published", sigla.clone()))?;
+            let ranking = selection::ranking(conn, &sel.id, &sigla, None)?.ok_or_else(|| {
+                ApiError::conflict(ProblemType::RankingNotPublished, sigla.clone())
+            })?;
             let ranked = selection::entries(conn, &ranking.id)?
                 .into_iter()
                 .map(|(e, a)| ranked_person(e, a))

@@ -3,6 +3,7 @@
 pub mod admission;
 pub mod applications;
 pub mod extract;
+pub mod neighbours;
 pub mod rankings;
 pub mod results;
 pub mod seats;

@@ -1,3 +1,5 @@
+use domain::RuleCode;
+use openapi::ProblemType;
 use std::collections::HashMap;
 
 use actix_web::{get, post, web, HttpResponse};
@@ -127,14 +129,14 @@ pub async fn publish_rankings(
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
             if sel.admission_done_at.is_none() {
-                return Err(ApiError::conflict("admission-not-done", sel.code.clone()));
+                return Err(ApiError::conflict(ProblemType::AdmissionNotDone, sel.code.clone()));
             }
             if sel.rankings_published_on.is_some() {
-                return Err(ApiError::conflict("rankings-published", sel.code.clone()));
+                return Err(ApiError::conflict(ProblemType::RankingsPublished, sel.code.clone()));
             }
             if published_on < sel.published_on {
-                return Err(domain::Violation::new("published_on", "before-the-notice")
-                    .with_detail(sel.published_on.to_string())
+                return Err(domain::Violation::new("published_on", RuleCode::BeforeTheNotice)
+                    .with_detail(sel.published_on)
                     .into());
             }
             let candidates = selection::ranked_candidates(conn, &sel.id, None)?;
@@ -314,7 +316,7 @@ pub async fn correct_ranking(
     let sigla = sigla.to_ascii_uppercase();
     let req = body.0;
     if req.reason.trim().is_empty() {
-        return Err(ApiError::violation("reason", "required"));
+        return Err(ApiError::violation("reason", RuleCode::Required));
     }
     let ctx = meta.audit(Some(&caller));
     let today = state.today();
@@ -322,7 +324,7 @@ pub async fn correct_ranking(
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
             let current = selection::ranking(conn, &sel.id, &sigla, None)?
-                .ok_or_else(|| ApiError::conflict("ranking-not-published", sigla.clone()))?;
+                .ok_or_else(|| ApiError::conflict(ProblemType::RankingNotPublished, sigla.clone()))?;
             let applications = selection::list_applications(conn, &sel.id, Some(&sigla))?;
             let by_no: HashMap<String, ApplicationRow> =
                 applications.into_iter().map(|a| (a.application_no.clone(), a)).collect();

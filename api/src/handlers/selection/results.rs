@@ -1,3 +1,5 @@
+use domain::RuleCode;
+use openapi::ProblemType;
 use std::collections::HashMap;
 
 use actix_web::{post, web, HttpResponse};
@@ -49,24 +51,25 @@ pub fn check_results(
         let Some(app) = applications.get(no) else {
             bad.push(at(Violation::new(
                 field("application_no"),
-                "unknown-application",
+                RuleCode::UnknownApplication,
             )
             .with_detail(no)));
             continue;
         };
         if !app.admitted {
-            bad.push(at(
-                Violation::new(field("application_no"), "not-admitted").with_detail(no)
-            ));
+            bad.push(at(Violation::new(
+                field("application_no"),
+                RuleCode::NotAdmitted,
+            )
+            .with_detail(no)));
             continue;
         }
         if let Some(first) = seen.get(no) {
-            let detail = first.map_or_else(String::new, |n| n.to_string());
-            bad.push(at(Violation::new(
-                field("application_no"),
-                "duplicate-in-file",
-            )
-            .with_detail(detail)));
+            let v = Violation::new(field("application_no"), RuleCode::DuplicateInFile);
+            bad.push(at(match first {
+                Some(n) => v.with_detail(*n),
+                None => v,
+            }));
             continue;
         }
         seen.insert(no, l.line);
@@ -118,10 +121,16 @@ pub async fn import_results(
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
             if sel.admission_done_at.is_none() {
-                return Err(ApiError::conflict("admission-not-done", sel.code.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::AdmissionNotDone,
+                    sel.code.clone(),
+                ));
             }
             if sel.rankings_published_on.is_some() {
-                return Err(ApiError::conflict("rankings-published", sel.code.clone()));
+                return Err(ApiError::conflict(
+                    ProblemType::RankingsPublished,
+                    sel.code.clone(),
+                ));
             }
             let records =
                 csv_import::records(&bytes, &CSV_HEADER).map_err(ApiError::FileRejected)?;

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use actix_web::{get, web};
 use chrono::Utc;
 use domain::selection::Seats;
@@ -13,9 +15,11 @@ use crate::extract::ValidQuery;
 use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
-/// Seats per province: posts, filled, pending offers, vacant. Overdue offers
-/// lapse and ended contracts release their seats first, so a vacant seat is
-/// never hidden behind a dead offer or a finished contract. By province sigla.
+/// Seats per province: posts, filled (signed or active contracts), accepted
+/// offers whose contract is not signed yet, pending offers, vacant. Overdue
+/// offers lapse and ended contracts release their seats first, so a vacant
+/// seat is never hidden behind a dead offer or a finished contract. By
+/// province sigla.
 #[utoipa::path(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id"), SeatsQuery),
@@ -44,11 +48,15 @@ pub async fn list_seats(
     }
     let caller = caller.caller.clone();
     let today = state.today();
-    let rows = state
+    let (rows, unsigned) = state
         .write(move |conn| {
             let sel = load_selection(conn, &id)?;
             crate::contracts::settle(conn, Utc::now(), today)?;
-            Ok(selection::posts(conn, &sel.id, region.as_deref())?)
+            let unsigned: HashMap<String, i64> = selection::accepted_unsigned(conn, &sel.id)?
+                .into_iter()
+                .collect();
+            let posts = selection::posts(conn, &sel.id, region.as_deref())?;
+            Ok((posts, unsigned))
         })
         .await?;
     let rows: Vec<_> = rows
@@ -67,16 +75,21 @@ pub async fn list_seats(
             .items
             .into_iter()
             .map(|(p, region)| {
+                // The `filled` counter holds every accepted seat: those
+                // not signed yet are told apart.
+                let accepted_unsigned = unsigned.get(&p.province_sigla).copied().unwrap_or(0);
                 let seats = Seats {
                     posts: p.posts,
-                    filled: p.filled,
+                    filled: p.filled - accepted_unsigned,
+                    accepted_unsigned,
                     pending_offers: p.pending,
                 };
                 SeatView {
                     province: p.province_sigla,
                     region,
                     posts: p.posts,
-                    filled: p.filled,
+                    filled: seats.filled,
+                    accepted_unsigned,
                     pending_offers: p.pending,
                     vacant: seats.vacant(),
                 }

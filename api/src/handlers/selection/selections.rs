@@ -4,9 +4,11 @@ use domain::selection::settings::{
     DEFAULT_MONTHLY_EXPENSES_CENTS, DEFAULT_OFFER_DAYS, DEFAULT_RANKING_VALID_MONTHS,
 };
 use domain::selection::{ScoringRules, DEFAULT_MULTIPLIER};
+use domain::RuleCode;
 use domain::{Violation, Violations};
 use openapi::dto::{Page, PageQuery, PostsItem, SelectionRequest, SelectionView};
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::selection::{self, SelectionRow};
 use persistence::{audit, reference, training};
 
@@ -54,7 +56,7 @@ fn hundredths(field: &str, value: f64) -> Result<i64, Violation> {
     let scaled = value * 100.0;
     let rounded = scaled.round();
     if !value.is_finite() || (scaled - rounded).abs() > 1e-6 || rounded.abs() > 1e12 {
-        return Err(Violation::new(field, "too-many-decimals").with_detail(value.to_string()));
+        return Err(Violation::new(field, RuleCode::TooManyDecimals).with_detail(value));
     }
     Ok(rounded as i64)
 }
@@ -130,13 +132,14 @@ pub async fn create_selection(
                 None => None,
                 Some(code) => Some(training::path_id_of_code(conn, code)?.ok_or_else(|| {
                     ApiError::from(
-                        Violation::new("training_path", "unknown-training-path").with_detail(code),
+                        Violation::new("training_path", RuleCode::UnknownTrainingPath)
+                            .with_detail(code),
                     )
                 })?),
             };
             let row = selection::insert_selection(conn, &s).map_err(|e| {
                 if e.is_unique_violation() {
-                    ApiError::conflict("selection-exists", s.code.clone())
+                    ApiError::conflict(ProblemType::SelectionExists, s.code.clone())
                 } else {
                     e.into()
                 }
@@ -268,10 +271,13 @@ pub async fn put_posts(
                 let field = format!("[{i}].province");
                 match domain::reference::ProvinceSigla::parse(&field, &item.province) {
                     Ok(p) if !known.iter().any(|k| k == p.as_str()) => {
-                        v.push(Violation::new(field, "unknown-province").with_detail(p.as_str()));
+                        v.push(
+                            Violation::new(field, RuleCode::UnknownProvince)
+                                .with_detail(p.as_str()),
+                        );
                     }
                     Ok(p) if parsed.iter().any(|(q, _)| q == p.as_str()) => {
-                        v.push(Violation::new(field, "duplicate").with_detail(p.as_str()));
+                        v.push(Violation::new(field, RuleCode::Duplicate).with_detail(p.as_str()));
                     }
                     Ok(p) => parsed.push((p.as_str().to_owned(), item.posts)),
                     Err(e) => v.push(e),
@@ -279,7 +285,7 @@ pub async fn put_posts(
                 if item.posts < 0 {
                     v.push(Violation::new(
                         format!("[{i}].posts"),
-                        "must-not-be-negative",
+                        RuleCode::MustNotBeNegative,
                     ));
                 }
             }
@@ -291,7 +297,7 @@ pub async fn put_posts(
                 if let Some((row, _)) = before.iter().find(|(r, _)| r.province_sigla == *province) {
                     if *n < row.filled + row.pending {
                         return Err(ApiError::conflict(
-                            "posts-below-taken-seats",
+                            ProblemType::PostsBelowTakenSeats,
                             province.clone(),
                         ));
                     }

@@ -1,3 +1,4 @@
+use domain::RuleCode;
 use std::collections::{BTreeSet, HashMap};
 
 use actix_web::{post, web};
@@ -41,7 +42,7 @@ fn reported_rows(body: RowsOrCsv<DistanceCompletionItem>) -> (Vec<Reported>, Vio
     match body {
         RowsOrCsv::Json(items) => {
             if items.is_empty() {
-                bad.push(Violation::new("body", "empty-list"));
+                bad.push(Violation::new("body", RuleCode::EmptyList));
             }
             for (i, item) in items.into_iter().enumerate() {
                 let at = RowAt::Index(i);
@@ -71,7 +72,7 @@ fn reported_rows(body: RowsOrCsv<DistanceCompletionItem>) -> (Vec<Reported>, Vio
                     .ok();
                 let code = module_code(&r[1]);
                 if code.is_empty() {
-                    bad.push(Violation::new("module_code", "required").at_line(line));
+                    bad.push(Violation::new("module_code", RuleCode::Required).at_line(line));
                 }
                 let day = csv_import::date_cell(&r[2], "completed_on", line)
                     .map_err(|v| bad.push(v))
@@ -127,7 +128,10 @@ fn check_rows(
         }
         let Some(nav) = navigators.get(row.codice.as_str()) else {
             // A codice fiscale is personal data: never echoed.
-            bad.push(row.at.violation("codice_fiscale", "unknown-codice-fiscale"));
+            bad.push(
+                row.at
+                    .violation("codice_fiscale", RuleCode::UnknownCodiceFiscale),
+            );
             continue;
         };
         if !paths.contains_key(&nav.selection_id) {
@@ -140,7 +144,7 @@ fn check_rows(
             let path_code = path.map_or("-", |p| p.path.code.as_str());
             bad.push(
                 row.at
-                    .violation("module_code", "unknown-module")
+                    .violation("module_code", RuleCode::UnknownModule)
                     .with_detail(format!("{} ({path_code})", row.module_code)),
             );
             continue;

@@ -3,6 +3,7 @@ use domain::training::check_completed_by;
 use domain::training::mandatory::{check_item, MandatoryItem};
 use openapi::dto::{MandatoryCompletionView, MandatoryTrainingRequest};
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::{assignments, audit, contracts, mandatory, training};
 
 use crate::accounts::parse_uuid;
@@ -59,11 +60,11 @@ pub async fn record_mandatory(
             let path =
                 training::path_of_selection(conn, &nav.selection_id)?.ok_or(ApiError::Internal)?;
             check_item(item, path.path.final_assessment_required)
-                .map_err(|r| ApiError::rule(r.code(), path.path.code.clone()))?;
+                .map_err(|r| ApiError::mandatory(r, path.path.code.clone()))?;
             if mandatory::recorded(conn, &nav.id, item.as_str(), completed_on)? {
                 return Err(ApiError::conflict(
-                    "mandatory-training-recorded",
-                    format!("{} {completed_on}", item.as_str()),
+                    ProblemType::MandatoryTrainingRecorded,
+                    domain::Param::TextOn(item.as_str().to_owned(), completed_on),
                 ));
             }
             let row = mandatory::insert(

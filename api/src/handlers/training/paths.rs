@@ -5,6 +5,7 @@ use openapi::dto::{
     TrainingModuleView, TrainingPathView,
 };
 use openapi::Problem;
+use openapi::ProblemType;
 use persistence::training::{self, ModuleRow, PathWithBuckets};
 use persistence::{audit, seed};
 
@@ -133,7 +134,7 @@ pub async fn create_path(
     let ctx = meta.audit(Some(&caller));
     let created = state
         .write(move |conn| {
-            let exists = || ApiError::conflict("training-path-exists", path.code.clone());
+            let exists = || ApiError::conflict(ProblemType::TrainingPathExists, path.code.clone());
             if training::path_code_taken(conn, &path.code)? {
                 return Err(exists());
             }
@@ -205,11 +206,14 @@ pub async fn add_module(
                 .iter()
                 .any(|b| b.kind == BucketKind::Distance.as_str())
             {
-                return Err(ApiError::rule("no-distance-bucket", path.path.code));
+                return Err(ApiError::rule(
+                    ProblemType::NoDistanceBucket,
+                    path.path.code,
+                ));
             }
             let exists = || {
                 ApiError::conflict(
-                    "module-exists",
+                    ProblemType::ModuleExists,
                     format!("{} ({})", module.code, path.path.code),
                 )
             };

@@ -1,3 +1,5 @@
+use domain::RuleCode;
+use openapi::ProblemType;
 use std::collections::{BTreeSet, HashMap};
 
 use actix_web::{post, web, HttpResponse};
@@ -118,7 +120,7 @@ fn register_rows(body: RowsOrCsv<AttendanceItem>) -> (Vec<RegisterRow>, Violatio
     match body {
         RowsOrCsv::Json(items) => {
             if items.is_empty() {
-                bad.push(Violation::new("body", "empty-list"));
+                bad.push(Violation::new("body", RuleCode::EmptyList));
             }
             let rows = items
                 .into_iter()
@@ -232,7 +234,7 @@ pub async fn record_attendance(
                 entity: "classroom session",
             })?;
             check_held(session.day, today)
-                .map_err(|day| ApiError::rule("session-not-held-yet", day.to_string()))?;
+                .map_err(|day| ApiError::rule(ProblemType::SessionNotHeldYet, day))?;
             let navs = resolve(conn, &rows)?;
             let known: BTreeSet<String> = navs.iter().flatten().map(|n| n.id.clone()).collect();
             // Locked before their contracts are read: what is checked stays
@@ -249,10 +251,10 @@ pub async fn record_attendance(
                     bad.push(match &row.person {
                         Person::Id(id) => row
                             .at
-                            .violation(who, "unknown-navigator")
+                            .violation(who, RuleCode::UnknownNavigator)
                             .with_detail(id.clone()),
                         // A codice fiscale is personal data: never echoed.
-                        Person::Codice(_) => row.at.violation(who, "unknown-codice-fiscale"),
+                        Person::Codice(_) => row.at.violation(who, RuleCode::UnknownCodiceFiscale),
                     });
                     continue;
                 };

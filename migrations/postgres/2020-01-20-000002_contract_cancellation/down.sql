@@ -1,0 +1,2 @@
+ALTER TABLE contracts DROP COLUMN cancellation_reason;
+ALTER TABLE contracts DROP COLUMN cancelled_on;

@@ -1,0 +1,1 @@
+ALTER TABLE training_progress DROP COLUMN body_version;

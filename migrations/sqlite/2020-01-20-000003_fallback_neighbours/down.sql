@@ -1,0 +1,1 @@
+DROP TABLE selection_neighbours;
