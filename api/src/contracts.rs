@@ -119,7 +119,7 @@ pub fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<usi
         let ended_on = d.ended_from().unwrap_or(today);
         if c.signed_on.is_some() {
             contracts::open_offboarding(conn, &c, ended_on)?;
-            crate::equipment::on_contract_end(conn, &c.navigator_id, ended_on)?;
+            crate::app::equipment::on_contract_end(conn, &c.navigator_id, ended_on)?;
         }
         if let Some(last) = d.last_day() {
             crate::navigators::end_assignment(conn, &c.navigator_id, last)?;

@@ -2,6 +2,7 @@
 //! extractors, handlers and the mail sender.
 
 pub mod accounts;
+pub mod app;
 pub mod auth;
 pub mod bootstrap;
 pub mod clock;
@@ -9,7 +10,6 @@ pub mod config;
 pub mod contracts;
 pub mod csv_import;
 pub mod demo;
-pub mod equipment;
 pub mod error;
 pub mod etag;
 pub mod extract;

@@ -230,6 +230,7 @@ impl Application {
         };
         let state = web::Data::new(AppState {
             db: db.clone(),
+            use_cases: crate::app::UseCases::new(db.clone()),
             settings: Arc::clone(&settings),
             jwt,
             metrics: Metrics::new()?,

@@ -8,13 +8,17 @@ use chrono::NaiveDate;
 use actix_web::web;
 use persistence::{write_transaction, Database, DbConnection};
 
+use crate::app::{Act, UseCase, UseCases};
+use crate::auth::caller::Caller;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::RequestMeta;
 use crate::metrics::Metrics;
 
 pub struct AppState {
     pub db: Database,
+    pub use_cases: UseCases,
     pub settings: Arc<Settings>,
     pub jwt: Arc<JwtKeys>,
     pub metrics: Metrics,
@@ -28,6 +32,28 @@ impl AppState {
     /// Today in Europe/Rome, or the day fixed by the settings.
     pub fn today(&self) -> NaiveDate {
         self.settings.today.unwrap_or_else(crate::clock::today)
+    }
+
+    /// `caller` acting now on the request `meta` describes.
+    pub fn act(&self, caller: &Caller, meta: &RequestMeta) -> Act {
+        Act {
+            today: self.today(),
+            ..Act::by(
+                caller.clone(),
+                meta.request_id.clone(),
+                Arc::clone(&self.settings),
+            )
+        }
+    }
+
+    /// Runs a use case as `caller`.
+    pub async fn run<U: UseCase>(
+        &self,
+        caller: &Caller,
+        meta: &RequestMeta,
+        case: U,
+    ) -> ApiResult<U::Outcome> {
+        self.use_cases.run(self.act(caller, meta), case).await
     }
 
     /// Whether `user_id` is cut off on `day`.

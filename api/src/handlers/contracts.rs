@@ -868,8 +868,11 @@ pub async fn list_offboarding(
                 // What the Navigator still holds, while the record is open.
                 let outstanding = if o.closed_at.is_none() {
                     persistence::equipment::held_by(conn, &o.navigator_id)?
-                        .iter()
-                        .map(|i| crate::equipment::item_view(conn, i))
+                        .into_iter()
+                        .map(|i| {
+                            let record = crate::app::equipment::item_record(conn, i)?;
+                            crate::handlers::equipment::views::item_view(&record)
+                        })
                         .collect::<ApiResult<_>>()?
                 } else {
                     Vec::new()

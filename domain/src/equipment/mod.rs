@@ -198,6 +198,32 @@ impl WriteOff {
     }
 }
 
+/// The condition an item comes back in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnCondition {
+    Good,
+    Damaged,
+    /// Unusable: the item becomes `broken`.
+    Broken,
+}
+
+impl ReturnCondition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Good => "good",
+            Self::Damaged => "damaged",
+            Self::Broken => "broken",
+        }
+    }
+
+    /// The movement that takes the item back in this condition.
+    pub fn movement(self) -> Movement {
+        Movement::Return {
+            broken: self == Self::Broken,
+        }
+    }
+}
+
 /// A movement the state machine does not allow from the item's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ForbiddenTransition {
@@ -475,6 +501,15 @@ mod tests {
             batch: Some("Consip 2019/1"),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn only_a_broken_return_makes_the_item_broken() {
+        use ItemState as S;
+        let back = |c: ReturnCondition| transition(S::Assigned, c.movement());
+        assert_eq!(back(ReturnCondition::Good), Ok(S::Returned));
+        assert_eq!(back(ReturnCondition::Damaged), Ok(S::Returned));
+        assert_eq!(back(ReturnCondition::Broken), Ok(S::Broken));
     }
 
     #[test]

@@ -1,20 +1,17 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::equipment::{ItemInput, ItemKind, ItemState, NewItem};
-use domain::RuleCode;
-use domain::{Violation, Violations};
+use domain::Violations;
 use openapi::dto::{
     EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PageQuery, PairingView,
 };
 use openapi::Problem;
-use persistence::audit;
-use persistence::equipment::{self, ItemFilter};
-use persistence::DbConnection;
+use persistence::equipment::ItemFilter;
 
-use crate::accounts::parse_uuid;
+use super::views::{item_view, pairing_view};
+use crate::app::equipment::{ImportBatch, ListItems, PairingHistory, ReadItem, ReceiveItem};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::csv_import::{optional, records};
-use crate::equipment::item_view;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidQuery};
 use crate::handlers::{page_in_memory, page_limit, KeyOrder};
@@ -31,66 +28,6 @@ pub const HEADER: [&str; 9] = [
     "mailbox",
     "batch",
 ];
-
-/// The unique identifiers of an item, as `(field, value)`.
-fn identifiers(item: &NewItem) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    if let Some(v) = &item.imei {
-        out.push(("imei", v.clone()));
-    }
-    if let Some(v) = &item.iccid {
-        out.push(("iccid", v.clone()));
-    }
-    if let Some(v) = &item.phone_number {
-        out.push(("phone_number", v.clone()));
-    }
-    if let Some(v) = &item.mailbox {
-        out.push(("mailbox", v.clone()));
-    }
-    if let Some(v) = &item.serial {
-        out.push(("serial", format!("{}:{v}", item.kind.as_str())));
-    }
-    out
-}
-
-/// Checks items against each other and the inventory: every identifier is
-/// unique. `lines` gives each item's line for an import.
-fn check_unique(
-    conn: &mut DbConnection,
-    items: &[NewItem],
-    lines: Option<&[u64]>,
-) -> ApiResult<Violations> {
-    let mut v = Violations::new();
-    let at = |i: usize, violation: Violation| match lines {
-        Some(l) => violation.at_line(l[i]),
-        None => violation,
-    };
-    let mut seen: Vec<(&'static str, String)> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        for id in identifiers(item) {
-            if seen.contains(&id) {
-                v.push(at(
-                    i,
-                    Violation::new(id.0, RuleCode::Duplicate).with_detail(id.1.clone()),
-                ));
-            } else {
-                seen.push(id);
-            }
-        }
-    }
-    let taken = equipment::identifiers_taken(conn, items)?;
-    for (i, item) in items.iter().enumerate() {
-        for (field, value) in identifiers(item) {
-            if taken.iter().any(|(f, t)| *f == field && *t == value) {
-                v.push(at(
-                    i,
-                    Violation::new(field, RuleCode::AlreadyInInventory).with_detail(value),
-                ));
-            }
-        }
-    }
-    Ok(v)
-}
 
 /// Adds one item to the inventory, in stock.
 #[utoipa::path(
@@ -122,34 +59,8 @@ pub async fn create_item(
         mailbox: r.mailbox.as_deref(),
         batch: r.batch.as_deref(),
     })?;
-    let ctx = meta.audit(Some(&caller));
-    let today = state.today();
-    let view = state
-        .write(move |conn| {
-            let clashes = check_unique(conn, std::slice::from_ref(&item), None)?;
-            if !clashes.is_empty() {
-                return Err(ApiError::Validation(clashes));
-            }
-            let ids = equipment::insert_items(
-                conn,
-                std::slice::from_ref(&item),
-                today,
-                ctx.actor.as_deref(),
-            )?;
-            let id = ids.first().ok_or(ApiError::Internal)?;
-            let row = equipment::must_get(conn, id)?;
-            audit::append::<(), _>(
-                conn,
-                &ctx,
-                "equipment.received",
-                "equipment",
-                id,
-                None,
-                Some(&row),
-            )?;
-            item_view(conn, &row)
-        })
-        .await?;
+    let record = state.run(&caller, &meta, ReceiveItem { item }).await?;
+    let view = item_view(&record)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/equipment/{}", view.id)))
         .json(view))
@@ -203,32 +114,12 @@ pub async fn import_items(
             }
         }
     }
-    let ctx = meta.audit(Some(&caller));
-    let today = state.today();
-    let imported = state
-        .write(move |conn| {
-            for clash in check_unique(conn, &items, Some(&lines))?.0 {
-                bad.push(clash);
-            }
-            if !bad.is_empty() {
-                bad.0.sort_by_key(|v| v.line);
-                return Err(ApiError::FileRejected(bad));
-            }
-            let ids = equipment::insert_items(conn, &items, today, ctx.actor.as_deref())?;
-            let batches: std::collections::BTreeSet<&str> =
-                items.iter().filter_map(|i| i.batch.as_deref()).collect();
-            audit::append::<(), _>(
-                conn,
-                &ctx,
-                "equipment.imported",
-                "equipment",
-                ids.first().map(String::as_str).unwrap_or_default(),
-                None,
-                Some(&serde_json::json!({ "items": ids.len(), "batches": batches })),
-            )?;
-            Ok(ids.len())
-        })
-        .await?;
+    let case = ImportBatch {
+        items,
+        lines,
+        rejected: bad,
+    };
+    let imported = state.run(&caller, &meta, case).await?;
     Ok(HttpResponse::Created().json(ImportedItems { imported }))
 }
 
@@ -246,7 +137,8 @@ pub async fn import_items(
 #[get("/equipment")]
 pub async fn list_items(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     query: ValidQuery<EquipmentQuery>,
 ) -> ApiResult<web::Json<Page<ItemView>>> {
     let q = query.0;
@@ -272,21 +164,11 @@ pub async fn list_items(
         after_id: q.cursor,
         limit: page_limit(q.limit)?,
     };
-    let limit = filter.limit;
-    let page = state
-        .read(move |conn| {
-            let rows = equipment::list(conn, &filter)?;
-            let next_cursor = (rows.len() as i64 == limit)
-                .then(|| rows.last().map(|r| r.id.clone()))
-                .flatten();
-            let items = rows
-                .iter()
-                .map(|r| item_view(conn, r))
-                .collect::<ApiResult<_>>()?;
-            Ok(Page { items, next_cursor })
-        })
-        .await?;
-    Ok(web::Json(page))
+    let page = state.run(&caller, &meta, ListItems { filter }).await?;
+    Ok(web::Json(Page {
+        items: page.items.iter().map(item_view).collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One item.
@@ -303,17 +185,16 @@ pub async fn list_items(
 #[get("/equipment/{id}")]
 pub async fn get_item(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<ItemView>> {
-    let id = id.into_inner();
-    let view = state
-        .read(move |conn| {
-            let row = equipment::get(conn, &id)?.ok_or(ApiError::NotFound { entity: "item" })?;
-            item_view(conn, &row)
-        })
-        .await?;
-    Ok(web::Json(view))
+    let case = ReadItem {
+        id: id.into_inner(),
+    };
+    Ok(web::Json(item_view(
+        &state.run(&caller, &meta, case).await?,
+    )?))
 }
 
 /// The pairing history of a SIM or a device, oldest first.
@@ -331,19 +212,17 @@ pub async fn get_item(
 #[get("/equipment/{id}/pairings")]
 pub async fn list_pairings(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     id: web::Path<String>,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<PairingView>>> {
-    let id = id.into_inner();
     let q = query.0;
     let limit = page_limit(q.limit)?;
-    let rows = state
-        .read(move |conn| {
-            equipment::get(conn, &id)?.ok_or(ApiError::NotFound { entity: "item" })?;
-            Ok(equipment::pairings_of(conn, &id)?)
-        })
-        .await?;
+    let case = PairingHistory {
+        id: id.into_inner(),
+    };
+    let rows = state.run(&caller, &meta, case).await?;
     // An item's pairings are few: read whole, keyed by the moment, then id.
     let page = page_in_memory(
         rows,
@@ -356,14 +235,7 @@ pub async fn list_pairings(
         items: page
             .items
             .iter()
-            .map(|p| {
-                Ok(PairingView {
-                    sim_id: parse_uuid(&p.sim_id)?,
-                    device_id: parse_uuid(&p.device_id)?,
-                    paired_at: persistence::time::from_db(p.paired_at),
-                    unpaired_at: p.unpaired_at.map(persistence::time::from_db),
-                })
-            })
+            .map(pairing_view)
             .collect::<ApiResult<_>>()?,
         next_cursor: page.next_cursor,
     }))

@@ -1,13 +1,12 @@
 use actix_web::{get, post, web};
 use openapi::dto::KitView;
 use openapi::Problem;
-use openapi::ProblemType;
-use persistence::{audit, contracts, equipment};
 
+use super::views::kit_view;
+use crate::app::equipment::{AcknowledgeKit, ReadKit, ReadOwnKit};
 use crate::auth::caller::{HrOnly, NavigatorOnly};
 use crate::auth::Authorized;
-use crate::equipment::kit_view;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::RequestMeta;
 use crate::state::AppState;
 
@@ -25,19 +24,15 @@ use crate::state::AppState;
 #[get("/navigators/{id}/kit")]
 pub async fn navigator_kit(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<KitView>> {
-    let id = id.into_inner();
-    let view = state
-        .read(move |conn| {
-            contracts::get_navigator(conn, &id)?.ok_or(ApiError::NotFound {
-                entity: "navigator",
-            })?;
-            kit_view(conn, &id)
-        })
-        .await?;
-    Ok(web::Json(view))
+    let case = ReadKit {
+        navigator_id: id.into_inner(),
+    };
+    let kit = state.run(&caller, &meta, case).await?;
+    Ok(web::Json(kit_view(&kit)?))
 }
 
 /// The caller's own kit.
@@ -50,13 +45,10 @@ pub async fn navigator_kit(
 pub async fn my_kit(
     state: web::Data<AppState>,
     caller: Authorized<NavigatorOnly>,
+    meta: RequestMeta,
 ) -> ApiResult<web::Json<KitView>> {
-    let id = caller.navigator_id.clone().ok_or(ApiError::NotFound {
-        entity: "navigator",
-    })?;
-    Ok(web::Json(
-        state.read(move |conn| kit_view(conn, &id)).await?,
-    ))
+    let kit = state.run(&caller, &meta, ReadOwnKit).await?;
+    Ok(web::Json(kit_view(&kit)?))
 }
 
 /// The Navigator confirms from the tablet that they received the items they
@@ -75,30 +67,6 @@ pub async fn acknowledge_kit(
     caller: Authorized<NavigatorOnly>,
     meta: RequestMeta,
 ) -> ApiResult<web::Json<KitView>> {
-    let id = caller.navigator_id.clone().ok_or(ApiError::NotFound {
-        entity: "navigator",
-    })?;
-    let ctx = meta.audit(Some(&caller));
-    let view = state
-        .write(move |conn| {
-            if equipment::held_by(conn, &id)?.is_empty() {
-                return Err(ApiError::conflict(ProblemType::NothingToAcknowledge, id.clone()));
-            }
-            let newly = equipment::acknowledge(conn, &id)?;
-            let view = kit_view(conn, &id)?;
-            if newly > 0 {
-                audit::append::<(), _>(
-                    conn,
-                    &ctx,
-                    "kit.acknowledged",
-                    "navigator",
-                    &id,
-                    None,
-                    Some(&serde_json::json!({ "items": view.items.iter().map(|i| i.id).collect::<Vec<_>>() })),
-                )?;
-            }
-            Ok(view)
-        })
-        .await?;
-    Ok(web::Json(view))
+    let kit = state.run(&caller, &meta, AcknowledgeKit).await?;
+    Ok(web::Json(kit_view(&kit)?))
 }

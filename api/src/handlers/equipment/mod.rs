@@ -4,3 +4,4 @@
 pub mod inventory;
 pub mod kit;
 pub mod movements;
+pub mod views;

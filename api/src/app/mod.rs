@@ -1,0 +1,145 @@
+//! Use cases: what the service does, one file per action under
+//! `app/<area>/`, called alike by the JSON handlers, the pages, the
+//! background tasks and the `navigator` command.
+//!
+//! A use case is a plain function of the transaction it runs in, the [`Act`]
+//! (who acts, when, on which request) and its command, returning an outcome
+//! or a typed error. It knows nothing of HTTP or HTML. This room is the only
+//! one that opens transactions ([`UseCases::run`]), appends audit and outbox
+//! entries, and refreshes derived tables; a change that ends someone's login
+//! returns the cut-off as data for the caller to apply once committed.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::account::Role;
+use persistence::audit::AuditContext;
+use persistence::{read_snapshot, write_transaction, Database, DbConnection};
+
+use crate::auth::caller::Caller;
+use crate::config::Settings;
+use crate::error::{ApiError, ApiResult};
+
+pub mod equipment;
+pub mod training;
+
+/// Who acts, when, and on which request: what every use case needs besides
+/// its command and its transaction.
+#[derive(Debug, Clone)]
+pub struct Act {
+    /// The authenticated caller; `None` when the system acts (background
+    /// tasks, the command line, the demo programme).
+    pub caller: Option<Caller>,
+    pub request_id: Option<String>,
+    pub now: DateTime<Utc>,
+    /// The calendar day in Europe/Rome (or the one the settings fix).
+    pub today: NaiveDate,
+    pub settings: Arc<Settings>,
+}
+
+impl Act {
+    /// The system acting now, outside any request.
+    pub fn system(settings: Arc<Settings>) -> Self {
+        let today = settings.today.unwrap_or_else(crate::clock::today);
+        Self {
+            caller: None,
+            request_id: None,
+            now: Utc::now(),
+            today,
+            settings,
+        }
+    }
+
+    /// `caller` acting now, on request `request_id`.
+    pub fn by(caller: Caller, request_id: String, settings: Arc<Settings>) -> Self {
+        Self {
+            caller: Some(caller),
+            request_id: Some(request_id),
+            ..Self::system(settings)
+        }
+    }
+
+    /// Who and which request, as the audit log records them.
+    pub fn audit(&self) -> AuditContext {
+        AuditContext {
+            actor: self.caller.as_ref().map(|c| c.user_id.clone()),
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+/// How a use case meets the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads, each statement on its own: a single lookup or list.
+    Read,
+    /// Reads that must agree with each other: one consistent snapshot.
+    Snapshot,
+    /// Changes: one write transaction, all of it lands or none.
+    Write,
+}
+
+/// One action of the service.
+pub trait UseCase: Send + 'static {
+    type Outcome: Send + 'static;
+    const ACCESS: Access;
+    /// The roles that may ask for it; the system may always.
+    const ROLES: &'static [Role];
+
+    fn run(self, tx: &mut DbConnection, act: &Act) -> ApiResult<Self::Outcome>;
+}
+
+/// Runs use cases against the database, each in the transaction its
+/// [`Access`] asks for, off the async threads (diesel is synchronous).
+#[derive(Clone)]
+pub struct UseCases {
+    db: Database,
+}
+
+impl UseCases {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+
+    pub async fn run<U: UseCase>(&self, act: Act, case: U) -> ApiResult<U::Outcome> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || run_on(&db, &act, case))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "use case task failed");
+                ApiError::Internal
+            })?
+    }
+
+    /// As [`UseCases::run`], on the calling thread: for the command line
+    /// and the background tasks that already run off the async threads.
+    pub fn run_blocking<U: UseCase>(&self, act: &Act, case: U) -> ApiResult<U::Outcome> {
+        run_on(&self.db, act, case)
+    }
+}
+
+fn run_on<U: UseCase>(db: &Database, act: &Act, case: U) -> ApiResult<U::Outcome> {
+    if act
+        .caller
+        .as_ref()
+        .is_some_and(|c| !U::ROLES.contains(&c.role))
+    {
+        return Err(ApiError::Forbidden);
+    }
+    let mut conn = db.get().map_err(ApiError::from)?;
+    match U::ACCESS {
+        Access::Read => case.run(&mut conn, act),
+        Access::Snapshot => read_snapshot(&mut conn, |tx| case.run(tx, act)),
+        Access::Write => write_transaction(&mut conn, |tx| case.run(tx, act)),
+    }
+}
+
+/// The calling Navigator's own record id.
+pub(crate) fn own_navigator_id(act: &Act) -> ApiResult<&str> {
+    act.caller
+        .as_ref()
+        .and_then(|c| c.navigator_id.as_deref())
+        .ok_or(ApiError::NotFound {
+            entity: "navigator",
+        })
+}
