@@ -1,24 +1,16 @@
-use domain::RuleCode;
-use openapi::ProblemType;
-use std::collections::{HashMap, HashSet};
-
 use actix_web::{get, post, web, HttpResponse};
 use domain::cpi::{CpiInput, NewCpi};
-use domain::{Violation, Violations};
 use openapi::dto::{CpiQuery, CpiView, ImportResult, NewCpiRequest, Page};
 use openapi::Problem;
-use persistence::reference::{self, CpiFilter, CpiWithRegion};
-use persistence::{audit, DbConnection};
+use persistence::reference::{CpiFilter, CpiWithRegion};
 
+use crate::app::reference::{CreateCpi, ImportCpis, ListCpis, ReadCpi};
 use crate::auth::caller::{AdminOnly, AnyRole};
 use crate::auth::Authorized;
-use crate::csv_import;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
-
-pub const CSV_HEADER: [&str; 5] = ["code", "name", "province_sigla", "address", "capacity"];
 
 fn view(c: CpiWithRegion) -> CpiView {
     CpiView {
@@ -45,7 +37,8 @@ fn view(c: CpiWithRegion) -> CpiView {
 #[get("/cpis")]
 pub async fn list_cpis(
     state: web::Data<AppState>,
-    _caller: Authorized<AnyRole>,
+    caller: Authorized<AnyRole>,
+    meta: RequestMeta,
     query: ValidQuery<CpiQuery>,
 ) -> ApiResult<web::Json<Page<CpiView>>> {
     let q = query.0;
@@ -56,9 +49,7 @@ pub async fn list_cpis(
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
-    let rows = state
-        .read(move |conn| Ok(reference::list_cpis(conn, &filter)?))
-        .await?;
+    let rows = state.run(&caller, &meta, ListCpis { filter }).await?;
     let next_cursor = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|c| c.cpi.code.clone()))
         .flatten();
@@ -81,44 +72,14 @@ pub async fn list_cpis(
 #[get("/cpis/{code}")]
 pub async fn get_cpi(
     state: web::Data<AppState>,
-    _caller: Authorized<AnyRole>,
+    caller: Authorized<AnyRole>,
+    meta: RequestMeta,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<CpiView>> {
-    let code = code.into_inner().to_ascii_uppercase();
-    let row = state
-        .read(move |conn| Ok(reference::get_cpi(conn, &code)?))
-        .await?
-        .ok_or(ApiError::NotFound { entity: "CPI" })?;
-    Ok(web::Json(view(row)))
-}
-
-fn insert_all(
-    conn: &mut DbConnection,
-    ctx: &audit::AuditContext,
-    cpis: &[NewCpi],
-) -> ApiResult<Vec<CpiWithRegion>> {
-    let mut out = Vec::with_capacity(cpis.len());
-    for cpi in cpis {
-        let row = reference::insert_cpi(conn, cpi, false).map_err(|e| {
-            if e.is_unique_violation() {
-                ApiError::Conflict {
-                    code: ProblemType::CpiExists,
-                    subject: cpi.code.as_str().into(),
-                }
-            } else {
-                e.into()
-            }
-        })?;
-        audit::append::<(), _>(conn, ctx, "cpi.created", "cpi", &row.code, None, Some(&row))?;
-        let region_code = reference::get_province(conn, &row.province_sigla)?
-            .map(|p| p.region_code)
-            .ok_or(ApiError::Internal)?;
-        out.push(CpiWithRegion {
-            cpi: row,
-            region_code,
-        });
-    }
-    Ok(out)
+    let case = ReadCpi {
+        code: code.into_inner(),
+    };
+    Ok(web::Json(view(state.run(&caller, &meta, case).await?)))
 }
 
 /// Adds one CPI.
@@ -147,76 +108,10 @@ pub async fn create_cpi(
         address: r.address.as_deref(),
         capacity: r.capacity,
     })?;
-    let ctx = meta.audit(Some(&caller));
-    let mut rows = state
-        .write(move |conn| {
-            if reference::get_province(conn, cpi.province.as_str())?.is_none() {
-                return Err(Violation::new("province_sigla", RuleCode::UnknownProvince)
-                    .with_detail(cpi.province.as_str())
-                    .into());
-            }
-            insert_all(conn, &ctx, std::slice::from_ref(&cpi))
-        })
-        .await?;
-    let row = rows.pop().ok_or(ApiError::Internal)?;
+    let row = state.run(&caller, &meta, CreateCpi { cpi }).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/cpis/{}", row.cpi.code)))
         .json(view(row)))
-}
-
-/// Checks every row of a CPI file against the rules and the known provinces
-/// and CPIs; all violations, each with its line.
-pub fn parse_cpi_file(
-    bytes: &[u8],
-    provinces: &HashSet<String>,
-    existing: &HashSet<String>,
-) -> Result<Vec<NewCpi>, Violations> {
-    let records = csv_import::records(bytes, &CSV_HEADER)?;
-    let mut bad = Violations::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut out = Vec::new();
-    for (line, r) in &records {
-        let line = *line;
-        let capacity = csv_import::optional_int(&r[4], "capacity", line)
-            .map_err(|v| bad.push(v))
-            .ok()
-            .flatten();
-        let parsed = NewCpi::parse(&CpiInput {
-            code: &r[0],
-            name: &r[1],
-            province_sigla: &r[2],
-            address: csv_import::optional(&r[3]),
-            capacity,
-        });
-        match parsed {
-            Err(v) => v.0.into_iter().for_each(|v| bad.push(v.at_line(line))),
-            Ok(cpi) => {
-                if !provinces.contains(cpi.province.as_str()) {
-                    bad.push(
-                        Violation::new("province_sigla", RuleCode::UnknownProvince)
-                            .with_detail(cpi.province.as_str())
-                            .at_line(line),
-                    );
-                }
-                if let Some(first) = seen.get(&cpi.code) {
-                    bad.push(
-                        Violation::new("code", RuleCode::DuplicateInFile)
-                            .with_detail(*first)
-                            .at_line(line),
-                    );
-                } else if existing.contains(&cpi.code) {
-                    bad.push(
-                        Violation::new("code", RuleCode::AlreadyExists)
-                            .with_detail(cpi.code.clone())
-                            .at_line(line),
-                    );
-                }
-                seen.entry(cpi.code.clone()).or_insert(line);
-                out.push(cpi);
-            }
-        }
-    }
-    bad.into_result(out)
 }
 
 /// Imports the CPI registry from CSV (`code,name,province_sigla,address,capacity`):
@@ -240,33 +135,23 @@ pub async fn import_cpis(
     meta: RequestMeta,
     file: CsvUpload,
 ) -> ApiResult<HttpResponse> {
-    let ctx = meta.audit(Some(&caller));
-    let bytes = file.0;
     let imported = state
-        .write(move |conn| {
-            let provinces: HashSet<String> =
-                reference::province_siglas(conn)?.into_iter().collect();
-            let codes = csv_import::records(&bytes, &CSV_HEADER)
-                .map(|rs| {
-                    rs.iter()
-                        .map(|(_, r)| r[0].trim().to_ascii_uppercase())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default();
-            let existing: HashSet<String> = reference::cpi_codes_existing(conn, &codes)?
-                .into_iter()
-                .collect();
-            let cpis =
-                parse_cpi_file(&bytes, &provinces, &existing).map_err(ApiError::FileRejected)?;
-            Ok(insert_all(conn, &ctx, &cpis)?.len())
-        })
+        .run(
+            &caller,
+            &meta,
+            ImportCpis {
+                file: file.0.to_vec(),
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(ImportResult { imported }))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::collections::HashSet;
+
+    use crate::app::reference::parse_cpi_file;
 
     fn provinces() -> HashSet<String> {
         ["NA", "RM"].into_iter().map(String::from).collect()

@@ -1,12 +1,12 @@
 use actix_web::{get, web};
 use openapi::dto::{Page, ProvinceQuery, ProvinceView};
 use openapi::Problem;
-use persistence::reference;
 
+use crate::app::reference::ListProvinces;
 use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::ValidQuery;
+use crate::extract::{RequestMeta, ValidQuery};
 use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
@@ -24,15 +24,14 @@ use crate::state::AppState;
 #[get("/provinces")]
 pub async fn list_provinces(
     state: web::Data<AppState>,
-    _caller: Authorized<AnyRole>,
+    caller: Authorized<AnyRole>,
+    meta: RequestMeta,
     query: ValidQuery<ProvinceQuery>,
 ) -> ApiResult<web::Json<Page<ProvinceView>>> {
     let q = query.0;
     let limit = whole_list_limit(q.limit)?;
-    let region = q.region;
-    let rows = state
-        .read(move |conn| Ok(reference::list_provinces(conn, region.as_deref())?))
-        .await?;
+    let case = ListProvinces { region: q.region };
+    let rows = state.run(&caller, &meta, case).await?;
     let page = page_in_memory(
         rows,
         |p| p.istat_code.clone(),

@@ -1,12 +1,13 @@
 use actix_web::{get, web};
 use openapi::dto::{ConventionView, Page, RegionView, WholeListPageQuery};
 use openapi::Problem;
-use persistence::reference::{self, ConventionRow, RegionSummary};
+use persistence::reference::{ConventionRow, RegionSummary};
 
+use crate::app::reference::{ListRegions, ReadRegion};
 use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidQuery;
+use crate::error::ApiResult;
+use crate::extract::{RequestMeta, ValidQuery};
 use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
@@ -60,14 +61,13 @@ fn region_view(r: &RegionSummary, today: chrono::NaiveDate) -> ApiResult<RegionV
 #[get("/regions")]
 pub async fn list_regions(
     state: web::Data<AppState>,
-    _caller: Authorized<AnyRole>,
+    caller: Authorized<AnyRole>,
+    meta: RequestMeta,
     query: ValidQuery<WholeListPageQuery>,
 ) -> ApiResult<web::Json<Page<RegionView>>> {
     let q = query.0;
     let limit = whole_list_limit(q.limit)?;
-    let rows = state
-        .read(|conn| Ok(reference::list_regions(conn)?))
-        .await?;
+    let rows = state.run(&caller, &meta, ListRegions).await?;
     let page = page_in_memory(
         rows,
         |r| r.region.code.clone(),
@@ -98,13 +98,13 @@ pub async fn list_regions(
 #[get("/regions/{code}")]
 pub async fn get_region(
     state: web::Data<AppState>,
-    _caller: Authorized<AnyRole>,
+    caller: Authorized<AnyRole>,
+    meta: RequestMeta,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<RegionView>> {
-    let code = code.into_inner();
-    let row = state
-        .read(move |conn| Ok(reference::get_region(conn, &code)?))
-        .await?
-        .ok_or(ApiError::NotFound { entity: "region" })?;
+    let case = ReadRegion {
+        code: code.into_inner(),
+    };
+    let row = state.run(&caller, &meta, case).await?;
     Ok(web::Json(region_view(&row, state.today())?))
 }
