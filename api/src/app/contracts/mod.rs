@@ -224,7 +224,7 @@ fn due_on(c: &ContractRow, today: NaiveDate) -> bool {
 
 /// Ends every contract whose ending's day has come and whose seat is not
 /// yet released; returns the login cut-offs.
-pub fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<Cutoff>> {
+fn release_ended(conn: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<Cutoff>> {
     let mut cutoffs = Vec::new();
     for c in contracts::due_for_release(conn, today)? {
         cutoffs.extend(end_contract(conn, &c, today)?);
