@@ -941,6 +941,96 @@ async fn a_termination_is_a_withdrawal_or_an_exclusion(app: TestApp) {
 }
 both_engines!(a_termination_is_a_withdrawal_or_an_exclusion, in_2019);
 
+/// Whatever ends a contract on the day (an exclusion, a resignation
+/// registered by HR, one from the app), the ending does all of DOMAIN.md
+/// §6.3 within the request: the CPI assignment closes on the last day, the
+/// offboarding record opens with the kit still held (the mailbox
+/// deprovisioned), the login stops, and the seat is vacant.
+async fn every_ending_on_the_day_does_the_whole_ending_at_once(app: TestApp) {
+    let p = app.programme(&[("RM", 3)], &["RM", "RM", "RM"]).await;
+    app.cpi_in("RM-EUR", "RM", None).await;
+    let hr = &p.hr;
+    let mut tokens = Vec::new();
+    for i in 0..3 {
+        json_of(
+            app.assign(hr, &p.navigator(i), "RM-EUR", "2019-07-17")
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        app.equip(hr, &p.navigator(i), i as u32).await;
+        let pair = app.activate_and_login(&p.email(i)).await;
+        tokens.push(pair["access_token"].as_str().unwrap().to_owned());
+    }
+    let ids: Vec<String> = p.contracts.iter().map(id_of).collect();
+
+    let ended = [
+        app.terminate_contract(
+            hr,
+            &ids[0],
+            &json!({ "cause": "excluded", "effective_on": "2019-07-20", "reason": "esclusione" }),
+        )
+        .await,
+        app.register_resignation(hr, &ids[1], "2019-07-20", "2019-07-20")
+            .await,
+        app.my_resignation(&tokens[2], "2019-07-20").await,
+    ];
+    let mut causes = Vec::new();
+    for r in ended {
+        let v = json_of(r, StatusCode::OK).await;
+        assert_eq!(v["status"], "ended", "{v}");
+        causes.push(v["end_cause"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(causes, ["excluded", "resigned", "resigned"]);
+
+    for i in 0..3 {
+        let nav = p.navigator(i);
+        // The assignment closed on the last day, read without settling.
+        let history = json_of(app.assignments(hr, &nav).await, StatusCode::OK).await;
+        let a = &history["items"][0];
+        assert_eq!(
+            (&a["from"], &a["to"], &a["closed_by"]),
+            (
+                &json!("2019-07-17"),
+                &json!("2019-07-19"),
+                &json!("contract-ended")
+            ),
+            "{history}"
+        );
+        let p401 = problem(app.my_contract(&tokens[i]).await, 401).await;
+        assert_eq!(p401["type"], "token-revoked", "{p401}");
+        problem(app.login(&p.email(i), PASSWORD).await, 401).await;
+        let actions = contract_actions(&app, hr, &ids[i]).await;
+        assert!(
+            actions.contains(&"contract.ended".to_owned()),
+            "{actions:?}"
+        );
+    }
+    let open = json_of(app.offboarding(hr, "?open=true").await, StatusCode::OK).await;
+    for id in &ids {
+        let entry = open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["contract_id"] == id.as_str())
+            .unwrap_or_else(|| panic!("no open offboarding for {id}: {open}"));
+        assert_eq!(entry["ended_on"], "2019-07-20");
+        let kinds: Vec<&str> = entry["outstanding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds.len(), 4, "{entry}");
+        assert!(!kinds.contains(&"mailbox"), "{entry}");
+    }
+    assert_eq!(seats_of(&app, hr, &p.selection, "RM").await, (0, 0, 0, 3));
+}
+both_engines!(
+    every_ending_on_the_day_does_the_whole_ending_at_once,
+    in_2019
+);
+
 // ------------------------------------------------------------------ scope
 
 /// HR filters the list; a coordinator sees their own Region's contracts
