@@ -20,6 +20,7 @@ use crate::auth::caller::Caller;
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 
+pub mod audit;
 pub mod contracts;
 pub mod equipment;
 pub mod reference;

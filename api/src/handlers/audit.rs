@@ -3,13 +3,14 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Rome;
 use openapi::dto::{AuditEntryView, AuditQuery, Page};
 use openapi::Problem;
-use persistence::audit::{self, AuditFilter};
+use persistence::audit::AuditFilter;
 
 use crate::accounts::parse_uuid;
+use crate::app::audit::ReadAuditLog;
 use crate::auth::caller::AdminOrHr;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidQuery;
+use crate::extract::{RequestMeta, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -55,7 +56,8 @@ fn json(raw: Option<String>) -> Option<serde_json::Value> {
 #[get("/audit")]
 pub async fn list_audit(
     state: web::Data<AppState>,
-    _caller: Authorized<AdminOrHr>,
+    caller: Authorized<AdminOrHr>,
+    meta: RequestMeta,
     query: ValidQuery<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEntryView>>> {
     let q = query.0;
@@ -70,9 +72,7 @@ pub async fn list_audit(
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
-    let rows = state
-        .read(move |conn| Ok(audit::list(conn, &filter)?))
-        .await?;
+    let rows = state.run(&caller, &meta, ReadAuditLog { filter }).await?;
     let next_cursor = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| r.id.clone()))
         .flatten();
