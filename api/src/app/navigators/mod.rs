@@ -209,3 +209,71 @@ pub fn end_assignment(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Settings;
+
+    fn act(caller: Option<Caller>) -> Act {
+        let settings = Arc::new(Settings::defaults_only().expect("default settings"));
+        Act {
+            caller,
+            ..Act::system(settings)
+        }
+    }
+
+    fn coordinator_of(region: &str) -> Caller {
+        Caller {
+            user_id: "c".into(),
+            role: Role::Coordinator,
+            regions: vec![region.into()],
+            navigator_id: None,
+        }
+    }
+
+    #[test]
+    fn a_coordinator_covers_their_region_and_the_system_every_one() {
+        let coordinator = act(Some(coordinator_of("12")));
+        assert!(covers_region(&coordinator, "12"));
+        assert!(!covers_region(&coordinator, "03"));
+        assert!(covers_region(&act(None), "03"));
+    }
+
+    #[test]
+    fn a_list_shows_the_regions_of_whoever_acts() {
+        let coordinator = act(Some(coordinator_of("12")));
+        assert_eq!(
+            regions_in_scope(&coordinator, None).ok(),
+            Some(Some(vec!["12".to_owned()]))
+        );
+        assert!(matches!(
+            regions_in_scope(&coordinator, Some("03".into())),
+            Err(ApiError::OutOfScope)
+        ));
+        let system = act(None);
+        assert_eq!(regions_in_scope(&system, None).ok(), Some(None));
+        assert_eq!(
+            regions_in_scope(&system, Some("03".into())).ok(),
+            Some(Some(vec!["03".to_owned()]))
+        );
+    }
+
+    #[test]
+    fn a_navigator_asking_for_another_is_not_found_and_the_system_may() {
+        let navigator = act(Some(Caller {
+            user_id: "n".into(),
+            role: Role::Navigator,
+            regions: Vec::new(),
+            navigator_id: Some("nav-1".into()),
+        }));
+        assert!(own_id_only(&navigator, "nav-1").is_ok());
+        assert!(matches!(
+            own_id_only(&navigator, "nav-2"),
+            Err(ApiError::NotFound { .. })
+        ));
+        assert!(own_id_only(&act(None), "nav-2").is_ok());
+    }
+}
