@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 pub mod audit;
 pub mod contracts;
 pub mod equipment;
+pub mod navigators;
 pub mod reference;
 pub mod training;
 

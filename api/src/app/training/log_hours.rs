@@ -154,7 +154,7 @@ impl UseCase for LogHours {
                 region_code: &nav.region_code,
             },
         )?;
-        crate::training::refresh(conn, &nav)?;
+        super::refresh(conn, &nav)?;
         audit::append::<(), _>(
             conn,
             &act.audit(),

@@ -2,15 +2,15 @@ use actix_web::{get, web};
 use domain::contract::ContractStatus;
 use openapi::dto::{NavigatorQuery, NavigatorView, Page, PageQuery};
 use openapi::Problem;
-use persistence::assignments::{self, NavigatorFilter};
-use persistence::{contracts, reference};
+use persistence::assignments::NavigatorFilter;
 
+use super::navigator_view;
+use crate::app::navigators::{CpiNavigators, ListNavigators, NavigatorPage, ReadNavigator};
 use crate::auth::caller::{HrCoordinatorOrNavigator, HrOrCoordinator};
-use crate::auth::{Authorized, Caller};
+use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidQuery;
-use crate::handlers::{page_limit, regions_in_scope};
-use crate::navigators::{check_access, check_own_id, navigator_view};
+use crate::extract::{RequestMeta, ValidQuery};
+use crate::handlers::page_limit;
 use crate::state::AppState;
 
 fn parse_status(raw: Option<&str>) -> ApiResult<Option<ContractStatus>> {
@@ -21,48 +21,6 @@ fn parse_status(raw: Option<&str>) -> ApiResult<Option<ContractStatus>> {
             field: "status".into(),
             detail: format!("{s}: draft, signed, active, suspended, ended or cancelled"),
         })
-}
-
-/// One page of Navigators: SQL filters first, then the contract's state on
-/// `today` (which depends on suspensions and endings), reading on until the
-/// page is full.
-async fn page_of(
-    state: &AppState,
-    caller: Caller,
-    mut filter: NavigatorFilter,
-    status: Option<ContractStatus>,
-) -> ApiResult<Page<NavigatorView>> {
-    let today = state.today();
-    let limit = filter.limit;
-    filter.day = Some(today);
-    state
-        .read(move |conn| {
-            if let Some(p) = &filter.province {
-                crate::handlers::check_province_filter(conn, &caller, p)?;
-            }
-            let mut items = Vec::new();
-            let mut next_cursor = None;
-            loop {
-                let rows = assignments::list_navigators(conn, &filter)?;
-                let exhausted = (rows.len() as i64) < filter.limit;
-                for (nav, contract, current) in &rows {
-                    let v = navigator_view(conn, nav, contract, current.as_ref(), today)?;
-                    if status.is_none_or(|s| v.status == s.as_str()) {
-                        items.push(v);
-                    }
-                    filter.after_id = Some(nav.id.clone());
-                    if items.len() as i64 == limit {
-                        next_cursor = filter.after_id.clone();
-                        break;
-                    }
-                }
-                if next_cursor.is_some() || exhausted {
-                    break;
-                }
-            }
-            Ok(Page { items, next_cursor })
-        })
-        .await
 }
 
 /// Navigators with their contract's state and CPI today; coordinators see
@@ -81,12 +39,14 @@ async fn page_of(
 pub async fn list_navigators(
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
+    meta: RequestMeta,
     query: ValidQuery<NavigatorQuery>,
 ) -> ApiResult<web::Json<Page<NavigatorView>>> {
     let q = query.0;
     let status = parse_status(q.status.as_deref())?;
     let filter = NavigatorFilter {
-        regions: regions_in_scope(&caller, q.region)?,
+        // The Regions in scope: the use case's to decide.
+        regions: None,
         province: q.province.map(|p| p.trim().to_ascii_uppercase()),
         cpi: q.cpi.map(|c| c.trim().to_ascii_uppercase()),
         unassigned: q.unassigned.unwrap_or(false),
@@ -94,9 +54,12 @@ pub async fn list_navigators(
         after_id: q.cursor,
         limit: page_limit(q.limit)?,
     };
-    Ok(web::Json(
-        page_of(&state, caller.caller.clone(), filter, status).await?,
-    ))
+    let case = ListNavigators {
+        region: q.region,
+        filter,
+        status,
+    };
+    page_view(state.run(&caller, &meta, case).await?)
 }
 
 /// One Navigator; a Navigator reads only their own record.
@@ -114,27 +77,13 @@ pub async fn list_navigators(
 pub async fn get_navigator(
     state: web::Data<AppState>,
     caller: Authorized<HrCoordinatorOrNavigator>,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<NavigatorView>> {
-    let id = id.into_inner();
-    check_own_id(&caller, &id)?;
-    let today = state.today();
-    let caller = caller.caller.clone();
-    let v = state
-        .read(move |conn| {
-            let nav = contracts::get_navigator(conn, &id)?.ok_or(ApiError::NotFound {
-                entity: "navigator",
-            })?;
-            check_access(&caller, &nav)?;
-            let contract =
-                contracts::contract_of_navigator(conn, &nav.id)?.ok_or(ApiError::Internal)?;
-            let history = assignments::history_of(conn, &nav.id)?;
-            let current = history
-                .iter()
-                .find(|a| a.from_day <= today && a.to_day.is_none_or(|t| t >= today));
-            navigator_view(conn, &nav, &contract, current, today)
-        })
-        .await?;
+    let case = ReadNavigator {
+        id: id.into_inner(),
+    };
+    let v = navigator_view(&state.run(&caller, &meta, case).await?)?;
     Ok(web::Json(v))
 }
 
@@ -153,28 +102,25 @@ pub async fn get_navigator(
 pub async fn cpi_navigators(
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
+    meta: RequestMeta,
     code: web::Path<String>,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<NavigatorView>>> {
-    let code = code.into_inner().trim().to_ascii_uppercase();
-    let lookup = code.clone();
-    let cpi = state
-        .read(move |conn| Ok(reference::get_cpi(conn, &lookup)?))
-        .await?
-        .ok_or(ApiError::NotFound { entity: "CPI" })?;
-    if !caller.covers_region(&cpi.region_code) {
-        return Err(ApiError::OutOfScope);
-    }
-    let filter = NavigatorFilter {
-        regions: Some(vec![cpi.region_code]),
-        province: None,
-        cpi: Some(code),
-        unassigned: false,
-        day: None,
+    let case = CpiNavigators {
+        code: code.into_inner().trim().to_ascii_uppercase(),
         after_id: query.0.cursor,
         limit: page_limit(query.0.limit)?,
     };
-    Ok(web::Json(
-        page_of(&state, caller.caller.clone(), filter, None).await?,
-    ))
+    page_view(state.run(&caller, &meta, case).await?)
+}
+
+fn page_view(page: NavigatorPage) -> ApiResult<web::Json<Page<NavigatorView>>> {
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .iter()
+            .map(navigator_view)
+            .collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    }))
 }

@@ -1,28 +1,15 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use openapi::dto::TrainingProgressView;
 use openapi::Problem;
-use persistence::contracts::NavigatorRow;
-use persistence::{contracts, training};
 
+use crate::app::navigators::{MakeProgress, ReadStoredProgress};
 use crate::auth::caller::{HrCoordinatorOrNavigator, NavigatorOnly};
 use crate::auth::{Authorized, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::stored_with_etag;
-use crate::navigators::{check_access, check_own_id};
+use crate::extract::RequestMeta;
 use crate::progress_polls::ProgressPolls;
 use crate::state::AppState;
-
-fn navigator_in_scope(
-    conn: &mut persistence::DbConnection,
-    caller: &Caller,
-    id: &str,
-) -> ApiResult<NavigatorRow> {
-    let nav = contracts::get_navigator(conn, id)?.ok_or(ApiError::NotFound {
-        entity: "navigator",
-    })?;
-    check_access(caller, &nav)?;
-    Ok(nav)
-}
 
 /// The stored progress of a Navigator the caller may see, made and stored
 /// on first read for a Navigator with no record yet, and made anew when the
@@ -30,7 +17,8 @@ fn navigator_in_scope(
 async fn progress_of(
     state: &AppState,
     polls: &ProgressPolls,
-    caller: Caller,
+    caller: &Caller,
+    meta: &RequestMeta,
     navigator_id: String,
 ) -> ApiResult<(String, String)> {
     // A Navigator reading their own needs no lookup: the token says who.
@@ -38,28 +26,15 @@ async fn progress_of(
     let stored = if caller.navigator_id.as_deref() == Some(navigator_id.as_str()) {
         polls.stored(&navigator_id).await?
     } else {
-        let (reader, id) = (caller.clone(), navigator_id.clone());
-        state
-            .read(move |conn| {
-                navigator_in_scope(conn, &reader, &id)?;
-                Ok(training::stored_progress(
-                    conn,
-                    &id,
-                    crate::training::PROGRESS_BODY_VERSION,
-                )?)
-            })
-            .await?
+        let case = ReadStoredProgress {
+            navigator_id: navigator_id.clone(),
+        };
+        state.run(caller, meta, case).await?
     };
     if let Some(found) = stored {
         return Ok(found);
     }
-    state
-        .write(move |conn| {
-            let nav = navigator_in_scope(conn, &caller, &navigator_id)?;
-            persistence::assignments::lock_navigator(conn, &nav.id)?;
-            crate::training::refresh(conn, &nav)
-        })
-        .await
+    state.run(caller, meta, MakeProgress { navigator_id }).await
 }
 
 /// The caller's training progress, per bucket, for the tablet: small, with
@@ -79,11 +54,12 @@ pub async fn my_training(
     state: web::Data<AppState>,
     polls: web::Data<ProgressPolls>,
     caller: Authorized<NavigatorOnly>,
+    meta: RequestMeta,
 ) -> ApiResult<HttpResponse> {
     let id = caller.navigator_id.clone().ok_or(ApiError::NotFound {
         entity: "navigator",
     })?;
-    let (body, tag) = progress_of(&state, &polls, caller.caller.clone(), id).await?;
+    let (body, tag) = progress_of(&state, &polls, &caller, &meta, id).await?;
     stored_with_etag(&req, body, &tag)
 }
 
@@ -106,10 +82,10 @@ pub async fn navigator_training(
     state: web::Data<AppState>,
     polls: web::Data<ProgressPolls>,
     caller: Authorized<HrCoordinatorOrNavigator>,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    check_own_id(&caller, &id)?;
-    let (body, tag) = progress_of(&state, &polls, caller.caller.clone(), id).await?;
+    let (body, tag) = progress_of(&state, &polls, &caller, &meta, id).await?;
     stored_with_etag(&req, body, &tag)
 }

@@ -1,13 +1,12 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use openapi::dto::{OjtLogRequest, OjtLogView, Page, PageQuery};
 use openapi::Problem;
-use persistence::ojt;
 
 use super::log_view;
-use crate::app::training::{LogHours, LogRequest, Logged};
+use crate::app::training::{LogHours, LogRequest, Logged, OwnLogs};
 use crate::auth::caller::NavigatorOnly;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::etag::json_with_etag;
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
 use crate::handlers::{cut_page, page_limit};
@@ -69,11 +68,9 @@ pub async fn my_logs(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized<NavigatorOnly>,
+    meta: RequestMeta,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let nav_id = caller.navigator_id.clone().ok_or(ApiError::NotFound {
-        entity: "navigator",
-    })?;
     let q = query.0;
     let limit = page_limit(q.limit)?;
     let after = match q.cursor.as_deref() {
@@ -90,12 +87,11 @@ pub async fn my_logs(
             }
         },
     };
-    let rows = state
-        .read(move |conn| {
-            let after = after.as_ref().map(|(day, id)| (*day, id.as_str()));
-            Ok(ojt::of_navigator(conn, &nav_id, after, limit + 1)?)
-        })
-        .await?;
+    let case = OwnLogs {
+        after,
+        limit: limit + 1,
+    };
+    let rows = state.run(&caller, &meta, case).await?;
     let page = cut_page(rows, limit, |l| format!("{}_{}", l.day, l.id));
     let page = Page {
         items: page

@@ -1,15 +1,12 @@
 use actix_web::{post, web, HttpResponse};
-use domain::training::check_completed_by;
-use domain::training::mandatory::{check_item, MandatoryItem};
 use openapi::dto::{MandatoryCompletionView, MandatoryTrainingRequest};
 use openapi::Problem;
-use openapi::ProblemType;
-use persistence::{assignments, audit, contracts, mandatory, training};
 
 use crate::accounts::parse_uuid;
+use crate::app::training::RecordMandatory;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson};
 use crate::state::AppState;
 
@@ -44,49 +41,12 @@ pub async fn record_mandatory(
     id: web::Path<String>,
     body: ValidJson<MandatoryTrainingRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    let item: MandatoryItem = body.0.item.into();
-    let completed_on = body.0.completed_on;
-    check_completed_by("completed_on", completed_on, state.today())?;
-    let ctx = meta.audit(Some(&caller));
-    let row = state
-        .write(move |conn| {
-            if !assignments::lock_navigator(conn, &id)? {
-                return Err(ApiError::NotFound {
-                    entity: "navigator",
-                });
-            }
-            let nav = contracts::get_navigator(conn, &id)?.ok_or(ApiError::Internal)?;
-            let path =
-                training::path_of_selection(conn, &nav.selection_id)?.ok_or(ApiError::Internal)?;
-            check_item(item, path.path.final_assessment_required)
-                .map_err(|r| ApiError::mandatory(r, path.path.code.clone()))?;
-            if mandatory::recorded(conn, &nav.id, item.as_str(), completed_on)? {
-                return Err(ApiError::conflict(
-                    ProblemType::MandatoryTrainingRecorded,
-                    domain::Param::TextOn(item.as_str().to_owned(), completed_on),
-                ));
-            }
-            let row = mandatory::insert(
-                conn,
-                &nav.id,
-                item.as_str(),
-                completed_on,
-                ctx.actor.as_deref(),
-            )?;
-            audit::append::<(), _>(
-                conn,
-                &ctx,
-                "mandatory_training.recorded",
-                "mandatory_training",
-                &row.id,
-                None,
-                Some(&row),
-            )?;
-            crate::training::refresh_locked(conn, &nav.id)?;
-            Ok(row)
-        })
-        .await?;
+    let case = RecordMandatory {
+        navigator_id: id.into_inner(),
+        item: body.0.item.into(),
+        completed_on: body.0.completed_on,
+    };
+    let row = state.run(&caller, &meta, case).await?;
     Ok(HttpResponse::Created().json(MandatoryCompletionView {
         id: parse_uuid(&row.id)?,
         navigator_id: parse_uuid(&row.navigator_id)?,

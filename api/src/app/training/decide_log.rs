@@ -1,0 +1,64 @@
+//! A coordinator's decision on one pending log of their Region: validated,
+//! its hours count; rejected with a reason, they never do.
+
+use domain::account::Role;
+use domain::training::ojt::LogStatus;
+use domain::{RuleCode, Violation, Violations};
+use persistence::ojt::OjtLogRow;
+use persistence::DbConnection;
+
+use super::{decidable, decide, refresh_locked};
+use crate::app::{Access, Act, UseCase};
+use crate::error::ApiResult;
+
+pub struct ValidateLog {
+    pub id: String,
+}
+
+impl UseCase for ValidateLog {
+    type Outcome = OjtLogRow;
+    const ACCESS: Access = Access::Write;
+    const ROLES: &'static [Role] = &[Role::Coordinator];
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<OjtLogRow> {
+        let log = decidable(conn, act, &self.id)?;
+        let row = decide(conn, &act.audit(), &log, LogStatus::Validated, None)?;
+        refresh_locked(conn, &row.navigator_id)?;
+        Ok(row)
+    }
+}
+
+/// A rejection with its reason, which cannot be blank.
+pub struct RejectLog {
+    id: String,
+    reason: String,
+}
+
+impl RejectLog {
+    pub fn new(id: String, reason: &str) -> Result<Self, Violations> {
+        let reason = reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(Violation::new("reason", RuleCode::Required).into());
+        }
+        Ok(Self { id, reason })
+    }
+}
+
+impl UseCase for RejectLog {
+    type Outcome = OjtLogRow;
+    const ACCESS: Access = Access::Write;
+    const ROLES: &'static [Role] = &[Role::Coordinator];
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<OjtLogRow> {
+        let log = decidable(conn, act, &self.id)?;
+        let row = decide(
+            conn,
+            &act.audit(),
+            &log,
+            LogStatus::Rejected,
+            Some(&self.reason),
+        )?;
+        refresh_locked(conn, &row.navigator_id)?;
+        Ok(row)
+    }
+}
