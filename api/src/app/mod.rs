@@ -26,6 +26,7 @@ pub mod equipment;
 pub mod navigators;
 pub mod reference;
 pub mod training;
+pub mod users;
 
 /// Who acts, when, and on which request: what every use case needs besides
 /// its command and its transaction.

@@ -1,12 +1,13 @@
 use actix_web::{get, web};
 use openapi::dto::MeView;
 use openapi::Problem;
-use persistence::accounts;
 
 use crate::accounts::user_view;
+use crate::app::users::ReadOwnAccount;
 use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::extract::RequestMeta;
 use crate::state::AppState;
 
 /// The caller's account; for a Navigator also their province and Region.
@@ -22,19 +23,9 @@ use crate::state::AppState;
 pub async fn me(
     state: web::Data<AppState>,
     caller: Authorized<AnyRole>,
+    meta: RequestMeta,
 ) -> ApiResult<web::Json<MeView>> {
-    let id = caller.user_id.clone();
-    let (account, navigator) = state
-        .read(move |conn| {
-            let account =
-                accounts::find_by_id(conn, &id)?.ok_or(ApiError::NotFound { entity: "user" })?;
-            let navigator = match &account.user.navigator_id {
-                Some(n) => persistence::contracts::get_navigator(conn, n)?,
-                None => None,
-            };
-            Ok((account, navigator))
-        })
-        .await?;
+    let (account, navigator) = state.run(&caller, &meta, ReadOwnAccount).await?;
     Ok(web::Json(MeView {
         user: user_view(&account)?,
         province: navigator.as_ref().map(|n| n.province_sigla.clone()),

@@ -1,11 +1,10 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::account::{check_password, NewAccount};
-use domain::RuleCode;
 use openapi::dto::{NewUserRequest, Page, PageQuery, UserView};
 use openapi::Problem;
-use persistence::accounts;
 
-use crate::accounts::{create_account, user_view, MailContext};
+use crate::accounts::user_view;
+use crate::app::users::{CreateUser, ListUsers};
 use crate::auth::caller::AdminOnly;
 use crate::auth::{password, Authorized};
 use crate::error::{ApiError, ApiResult};
@@ -58,27 +57,11 @@ pub async fn create_user(
         })?),
         None => None,
     };
-    let ctx = meta.audit(Some(&caller));
-    let public_url = state.settings.public_url.clone();
-    let domain = state.settings.public_host();
-    let account = state
-        .write(move |conn| {
-            let mail = MailContext {
-                public_url: &public_url,
-                message_domain: &domain,
-            };
-            if let Some(nav) = new.navigator_id {
-                if persistence::contracts::get_navigator(conn, &nav.to_string())?.is_none() {
-                    return Err(
-                        domain::Violation::new("navigator_id", RuleCode::UnknownNavigator)
-                            .with_detail(nav.to_string())
-                            .into(),
-                    );
-                }
-            }
-            create_account(conn, &ctx, &new, hash.as_deref(), &mail)
-        })
-        .await?;
+    let case = CreateUser {
+        new,
+        password_hash: hash,
+    };
+    let account = state.run(&caller, &meta, case).await?;
     let view = user_view(&account)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/users/{}", view.id)))
@@ -98,14 +81,16 @@ pub async fn create_user(
 #[get("/users")]
 pub async fn list_users(
     state: web::Data<AppState>,
-    _caller: Authorized<AdminOnly>,
+    caller: Authorized<AdminOnly>,
+    meta: RequestMeta,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let limit = page_limit(query.0.limit)?;
-    let after = query.0.cursor;
-    let rows = state
-        .read(move |conn| Ok(accounts::list(conn, after.as_deref(), limit)?))
-        .await?;
+    let case = ListUsers {
+        after: query.0.cursor,
+        limit,
+    };
+    let rows = state.run(&caller, &meta, case).await?;
     let next_cursor = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|a| a.user.id.clone()))
         .flatten();
