@@ -36,14 +36,11 @@ impl AppState {
 
     /// `caller` acting now on the request `meta` describes.
     pub fn act(&self, caller: &Caller, meta: &RequestMeta) -> Act {
-        Act {
-            today: self.today(),
-            ..Act::by(
-                caller.clone(),
-                meta.request_id.clone(),
-                Arc::clone(&self.settings),
-            )
-        }
+        Act::by(
+            caller.clone(),
+            meta.request_id.clone(),
+            Arc::clone(&self.settings),
+        )
     }
 
     /// Runs a use case as `caller`.
@@ -54,6 +51,16 @@ impl AppState {
         case: U,
     ) -> ApiResult<U::Outcome> {
         self.use_cases.run(self.act(caller, meta), case).await
+    }
+
+    /// Runs a use case for someone not signed in.
+    pub async fn run_public<U: UseCase>(
+        &self,
+        meta: &RequestMeta,
+        case: U,
+    ) -> ApiResult<U::Outcome> {
+        let act = Act::anonymous(meta.request_id.clone(), Arc::clone(&self.settings));
+        self.use_cases.run(act, case).await
     }
 
     /// Whether `user_id` is cut off on `day`.

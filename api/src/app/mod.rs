@@ -21,6 +21,7 @@ use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 
 pub mod audit;
+pub mod auth;
 pub mod contracts;
 pub mod equipment;
 pub mod navigators;
@@ -64,6 +65,15 @@ impl Act {
         }
     }
 
+    /// Someone not signed in (logging in, following a mailed link), on
+    /// request `request_id`.
+    pub fn anonymous(request_id: String, settings: Arc<Settings>) -> Self {
+        Self {
+            request_id: Some(request_id),
+            ..Self::system(settings)
+        }
+    }
+
     /// Who and which request, as the audit log records them.
     pub fn audit(&self) -> AuditContext {
         AuditContext {
@@ -82,6 +92,10 @@ pub enum Access {
     Snapshot,
     /// Changes: one write transaction, all of it lands or none.
     Write,
+    /// Steps that must not hold a transaction between them (a password is
+    /// checked or hashed in between): the use case opens its own short
+    /// transactions, each whole or absent.
+    Steps,
 }
 
 /// One action of the service.
@@ -133,7 +147,7 @@ fn run_on<U: UseCase>(db: &Database, act: &Act, case: U) -> ApiResult<U::Outcome
     }
     let mut conn = db.get().map_err(ApiError::from)?;
     match U::ACCESS {
-        Access::Read => case.run(&mut conn, act),
+        Access::Read | Access::Steps => case.run(&mut conn, act),
         Access::Snapshot => read_snapshot(&mut conn, |tx| case.run(tx, act)),
         Access::Write => write_transaction(&mut conn, |tx| case.run(tx, act)),
     }

@@ -1,10 +1,9 @@
 use actix_web::{post, web, HttpResponse};
 use openapi::dto::RefreshRequest;
 use openapi::Problem;
-use persistence::{accounts, audit};
 
+use crate::app::auth::LogOut;
 use crate::auth::caller::AnyRole;
-use crate::auth::tokens::digest;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson};
@@ -28,28 +27,9 @@ pub async fn logout(
     meta: RequestMeta,
     body: ValidJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let hash = digest(body.0.refresh_token.trim());
-    let ctx = meta.audit(Some(&caller));
-    let user_id = caller.user_id.clone();
-    state
-        .write(move |conn| {
-            // Only the caller's own sessions; someone else's token is ignored.
-            if let Some(token) =
-                accounts::find_refresh_token(conn, &hash)?.filter(|t| t.user_id == user_id)
-            {
-                accounts::revoke_family(conn, &token.family_id)?;
-                audit::append::<(), ()>(
-                    conn,
-                    &ctx,
-                    "session.closed",
-                    "user",
-                    &user_id,
-                    None,
-                    None,
-                )?;
-            }
-            Ok(())
-        })
-        .await?;
+    let case = LogOut {
+        refresh_token: body.0.refresh_token,
+    };
+    state.run(&caller, &meta, case).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,12 @@
+//! Sessions and passwords: logging in, refreshing and closing a session,
+//! and setting a password from a mailed link.
+
+mod log_in;
+mod log_out;
+mod password_reset;
+mod refresh;
+
+pub use log_in::LogIn;
+pub use log_out::LogOut;
+pub use password_reset::{ConfirmPasswordReset, RequestPasswordReset};
+pub use refresh::{Refresh, Refreshed};

@@ -1,0 +1,82 @@
+//! A refresh token for a new pair. The old token is spent; if a spent token
+//! comes back, every token of its family is revoked.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use domain::account::{decide_refresh, RefreshDecision, Role};
+use persistence::accounts::{self, Account};
+use persistence::{audit, DbConnection};
+
+use crate::accounts::{open_session, Session};
+use crate::app::{Access, Act, UseCase};
+use crate::auth::tokens::{digest, JwtKeys};
+use crate::error::{ApiError, ApiResult};
+
+pub struct Refresh {
+    pub refresh_token: String,
+    pub jwt: Arc<JwtKeys>,
+}
+
+/// What became of the token. A refusal is an outcome, not an error, so that
+/// the revocation it caused commits although the caller is refused.
+pub enum Refreshed {
+    Rotated(Box<(Session, Account)>),
+    Reused,
+    Refused,
+}
+
+impl UseCase for Refresh {
+    type Outcome = Refreshed;
+    const ACCESS: Access = Access::Write;
+    const ROLES: &'static [Role] = &Role::ALL;
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Refreshed> {
+        let hash = digest(self.refresh_token.trim());
+        let Some(token) = accounts::find_refresh_token(conn, &hash)? else {
+            return Ok(Refreshed::Refused);
+        };
+        let ctx = audit::AuditContext {
+            actor: Some(token.user_id.clone()),
+            ..act.audit()
+        };
+        let revoke = |conn: &mut DbConnection| -> ApiResult<Refreshed> {
+            let n = accounts::revoke_family(conn, &token.family_id)?;
+            audit::append::<(), _>(
+                conn,
+                &ctx,
+                "session.refresh-token-reused",
+                "user",
+                &token.user_id,
+                None,
+                Some(&serde_json::json!({ "family": token.family_id, "revoked": n })),
+            )?;
+            tracing::warn!(user = %token.user_id, family = %token.family_id, "refresh token reused: family revoked");
+            Ok(Refreshed::Reused)
+        };
+        match decide_refresh(token.state(), token.expires_at_utc(), Utc::now()) {
+            RefreshDecision::Refuse => Ok(Refreshed::Refused),
+            RefreshDecision::RevokeFamily => revoke(conn),
+            RefreshDecision::Rotate => {
+                if !accounts::spend_refresh_token(conn, &token.id)? {
+                    return revoke(conn);
+                }
+                let account = accounts::find_by_id(conn, &token.user_id)?
+                    .ok_or(ApiError::RefreshTokenInvalid)?;
+                if !account.user.can_log_in_on(act.today) {
+                    accounts::revoke_family(conn, &token.family_id)?;
+                    return Ok(Refreshed::Refused);
+                }
+                let refresh_days = act.settings.refresh_token_days;
+                let session = open_session(
+                    conn,
+                    &self.jwt,
+                    &account,
+                    refresh_days,
+                    Some(&token.family_id),
+                )?;
+                Ok(Refreshed::Rotated(Box::new((session, account))))
+            }
+        }
+    }
+}
