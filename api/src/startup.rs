@@ -16,6 +16,8 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::app::scorrimento::LapseOffers;
+use crate::app::Act;
 use crate::auth::tokens::{random_secret, JwtKeys};
 use crate::bootstrap::{self, BootstrapAdmin};
 use crate::config::Settings;
@@ -150,13 +152,17 @@ async fn settle_in_background(
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
+        let act = Act::system(Arc::clone(&state.settings));
+        if let Err(e) = state.use_cases.run(act, LapseOffers).await {
+            tracing::warn!(error = %e, "cannot lapse overdue offers");
+        }
         let s = state.clone();
         let done = tokio::task::spawn_blocking(
             move || -> Result<Vec<(String, chrono::NaiveDate)>, ApiError> {
                 let mut conn = s.db.get()?;
                 let today = s.today();
                 persistence::write_transaction(&mut conn, |conn| {
-                    crate::contracts::settle(conn, chrono::Utc::now(), today)
+                    crate::contracts::release_ended(conn, today)
                 })?;
                 Ok(persistence::accounts::cutoffs(&mut conn)?)
             },
@@ -168,7 +174,7 @@ async fn settle_in_background(
                     *m = cutoffs.into_iter().collect();
                 }
             }
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot settle offers and contracts"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot release the seats of ended contracts"),
             Err(e) => tracing::error!(error = %e, "settling task failed"),
         }
     }

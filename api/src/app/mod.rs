@@ -21,6 +21,7 @@ use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 
 pub mod equipment;
+pub mod scorrimento;
 pub mod training;
 
 /// Who acts, when, and on which request: what every use case needs besides
