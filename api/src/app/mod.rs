@@ -22,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 
 pub mod equipment;
 pub mod scorrimento;
+pub mod selection;
 pub mod training;
 
 /// Who acts, when, and on which request: what every use case needs besides

@@ -14,10 +14,10 @@ use persistence::selection::{self, ApplicationRow};
 use persistence::{outbox, reference, DbConnection};
 
 use super::ranked_candidates;
+use crate::app::selection::load_selection;
 use crate::app::{Access, Act, UseCase};
 use crate::auth::tokens::{digest, opaque_token};
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::selection::load_selection;
 use crate::mail::templates;
 
 pub struct CallNext {
