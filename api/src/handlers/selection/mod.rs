@@ -9,8 +9,6 @@ pub mod results;
 pub mod seats;
 pub mod selections;
 
-pub(crate) use crate::app::selection::load_selection;
-
 /// Points with two decimals from hundredths.
 pub fn points(hundredths: i64) -> f64 {
     hundredths as f64 / 100.0
