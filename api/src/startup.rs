@@ -16,6 +16,10 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::app::auth::LoginCutoffs;
+use crate::app::contracts::ReleaseEndedContracts;
+use crate::app::scorrimento::LapseOffers;
+use crate::app::Act;
 use crate::auth::tokens::{random_secret, JwtKeys};
 use crate::bootstrap::{self, BootstrapAdmin};
 use crate::config::Settings;
@@ -150,26 +154,22 @@ async fn settle_in_background(
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
-        let s = state.clone();
-        let done = tokio::task::spawn_blocking(
-            move || -> Result<Vec<(String, chrono::NaiveDate)>, ApiError> {
-                let mut conn = s.db.get()?;
-                let today = s.today();
-                persistence::write_transaction(&mut conn, |conn| {
-                    crate::contracts::settle(conn, chrono::Utc::now(), today)
-                })?;
-                Ok(persistence::accounts::cutoffs(&mut conn)?)
-            },
-        )
-        .await;
-        match done {
-            Ok(Ok(cutoffs)) => {
+        let act = Act::system(Arc::clone(&state.settings));
+        if let Err(e) = state.use_cases.run(act, LapseOffers).await {
+            tracing::warn!(error = %e, "cannot lapse overdue offers");
+        }
+        let act = Act::system(Arc::clone(&state.settings));
+        if let Err(e) = state.use_cases.run(act, ReleaseEndedContracts).await {
+            tracing::warn!(error = %e, "cannot release the seats of ended contracts");
+        }
+        let act = Act::system(Arc::clone(&state.settings));
+        match state.use_cases.run(act, LoginCutoffs).await {
+            Ok(cutoffs) => {
                 if let Ok(mut m) = state.cutoffs.write() {
                     *m = cutoffs.into_iter().collect();
                 }
             }
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot settle offers and contracts"),
-            Err(e) => tracing::error!(error = %e, "settling task failed"),
+            Err(e) => tracing::warn!(error = %e, "cannot read the login cut-offs"),
         }
     }
 }

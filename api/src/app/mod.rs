@@ -26,6 +26,8 @@ pub mod contracts;
 pub mod equipment;
 pub mod navigators;
 pub mod reference;
+pub mod scorrimento;
+pub mod selection;
 pub mod training;
 pub mod users;
 

@@ -2,17 +2,16 @@
 
 use actix_web::{get, post, web};
 use domain::selection::scorrimento::CandidateAction;
-use domain::RuleCode;
 use openapi::dto::{CandidateView, ReasonRequest};
 use openapi::Problem;
-use persistence::selection::{self, ApplicationRow};
+use persistence::selection::ApplicationRow;
 
 use crate::accounts::parse_uuid;
+use crate::app::scorrimento::{ActOnCandidate, ReadCandidate};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson};
-use crate::scorrimento;
 use crate::state::AppState;
 
 fn view(a: &ApplicationRow) -> ApiResult<CandidateView> {
@@ -37,20 +36,14 @@ fn view(a: &ApplicationRow) -> ApiResult<CandidateView> {
 #[get("/candidates/{id}")]
 pub async fn get_candidate(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<CandidateView>> {
-    let id = id.into_inner();
-    let today = state.today();
-    let a = state
-        .write(move |conn| {
-            // An overdue offer lapses before the candidate's state is shown.
-            scorrimento::lapse_overdue(conn, chrono::Utc::now(), today)?;
-            selection::get_application(conn, &id)?.ok_or(ApiError::NotFound {
-                entity: "candidate",
-            })
-        })
-        .await?;
+    let case = ReadCandidate {
+        id: id.into_inner(),
+    };
+    let a = state.run(&caller, &meta, case).await?;
     Ok(web::Json(view(&a)?))
 }
 
@@ -62,20 +55,8 @@ async fn act(
     action: CandidateAction,
     reason: String,
 ) -> ApiResult<CandidateView> {
-    let reason = reason.trim().to_owned();
-    if reason.is_empty() {
-        return Err(ApiError::violation("reason", RuleCode::Required));
-    }
-    let ctx = meta.audit(Some(caller));
-    let today = state.today();
-    let after = state
-        .write(move |conn| {
-            let a = selection::get_application(conn, &id)?.ok_or(ApiError::NotFound {
-                entity: "candidate",
-            })?;
-            scorrimento::act_on_candidate(conn, &ctx, &a, action, &reason, today)
-        })
-        .await?;
+    let case = ActOnCandidate::new(id, action, &reason)?;
+    let after = state.run(caller, meta, case).await?;
     view(&after)
 }
 

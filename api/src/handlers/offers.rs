@@ -1,22 +1,22 @@
 //! Calls, offers and their outcomes (scorrimento).
 
+use std::sync::Arc;
+
 use actix_web::{get, post, web, HttpResponse};
-use chrono::Utc;
 use domain::selection::scorrimento::Outcome;
 use openapi::dto::{CallRequest, Decision, OfferQuery, OfferResponse, OfferView, Page};
 use openapi::Problem;
-use persistence::offers::{self, OfferFilter, OfferRow};
+use persistence::offers::{OfferFilter, OfferRow};
 use persistence::time::from_db;
 
-use crate::accounts::{parse_uuid, MailContext};
+use crate::accounts::parse_uuid;
+use crate::app::scorrimento::{CallNext, DecideOffer, ListOffers, RespondToOffer};
+use crate::app::Act;
 use crate::auth::caller::HrOnly;
-use crate::auth::tokens::digest;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
 use crate::handlers::page_limit;
-use crate::handlers::selection::load_selection;
-use crate::scorrimento;
 use crate::state::AppState;
 
 pub fn offer_view(o: &OfferRow, application_no: &str) -> ApiResult<OfferView> {
@@ -57,35 +57,9 @@ pub async fn call_next(
     body: ValidJson<CallRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, sigla) = path.into_inner();
-    let sigla = sigla.to_ascii_uppercase();
     let req = body.0;
-    let ctx = meta.audit(Some(&caller));
-    let public_url = state.settings.public_url.clone();
-    let domain = state.settings.public_host();
-    let today = state.today();
-    let called = state
-        .write(move |conn| {
-            let sel = load_selection(conn, &id)?;
-            let mail = MailContext {
-                public_url: &public_url,
-                message_domain: &domain,
-            };
-            scorrimento::call(
-                conn,
-                &ctx,
-                &sel,
-                &sigla,
-                req.fallback.unwrap_or(false),
-                req.reason
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|r| !r.is_empty()),
-                today,
-                Utc::now(),
-                &mail,
-            )
-        })
-        .await?;
+    let case = CallNext::new(id, &sigla, req.fallback, req.reason);
+    let called = state.run(&caller, &meta, case).await?;
     let view = offer_view(&called.offer, &called.application.application_no)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/offers/{}", view.id)))
@@ -102,7 +76,8 @@ pub async fn call_next(
 #[get("/offers")]
 pub async fn list_offers(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     query: ValidQuery<OfferQuery>,
 ) -> ApiResult<web::Json<Page<OfferView>>> {
     let q = query.0;
@@ -122,19 +97,13 @@ pub async fn list_offers(
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
-    let today = state.today();
-    let rows = state
-        .write(move |conn| {
-            scorrimento::lapse_overdue(conn, Utc::now(), today)?;
-            Ok(offers::list(conn, &filter)?)
-        })
-        .await?;
+    let rows = state.run(&caller, &meta, ListOffers { filter }).await?;
     let next_cursor = (rows.len() as i64 == limit)
-        .then(|| rows.last().map(|(o, _)| o.id.clone()))
+        .then(|| rows.last().map(|r| r.offer.id.clone()))
         .flatten();
     let items = rows
         .iter()
-        .map(|(o, no)| offer_view(o, no))
+        .map(|r| offer_view(&r.offer, &r.application_no))
         .collect::<ApiResult<_>>()?;
     Ok(web::Json(Page { items, next_cursor }))
 }
@@ -146,26 +115,8 @@ async fn decide(
     id: String,
     outcome: Outcome,
 ) -> ApiResult<OfferView> {
-    let ctx = meta.audit(Some(caller));
-    let today = state.today();
-    state
-        .write(move |conn| {
-            scorrimento::lapse_overdue(conn, Utc::now(), today)?;
-            let offer =
-                offers::get_offer(conn, &id)?.ok_or(ApiError::NotFound { entity: "offer" })?;
-            let after = scorrimento::apply_outcome(
-                conn,
-                &ctx,
-                &offer,
-                outcome,
-                Some("registrato da HR"),
-                today,
-            )?;
-            let app = persistence::selection::get_application(conn, &after.application_id)?
-                .ok_or(ApiError::Internal)?;
-            offer_view(&after, &app.application_no)
-        })
-        .await
+    let record = state.run(caller, meta, DecideOffer { id, outcome }).await?;
+    offer_view(&record.offer, &record.application_no)
 }
 
 /// Records the candidate's acceptance on their behalf.
@@ -232,33 +183,20 @@ pub async fn respond_to_offer(
     body: ValidJson<OfferResponse>,
 ) -> ApiResult<web::Json<OfferView>> {
     let OfferResponse { token, decision } = body.0;
-    let hash = digest(token.trim());
-    let ctx = meta.audit(None);
-    let today = state.today();
-    let view = state
-        .write(move |conn| {
-            scorrimento::lapse_overdue(conn, Utc::now(), today)?;
-            let offer =
-                offers::offer_by_token(conn, &hash)?.ok_or(ApiError::OneTimeTokenInvalid)?;
-            if !offers::use_token(conn, &offer.id)? {
-                return Err(ApiError::OneTimeTokenInvalid);
-            }
-            let outcome = match decision {
-                Decision::Accept => Outcome::Accept,
-                Decision::Decline => Outcome::Decline,
-            };
-            let after = scorrimento::apply_outcome(
-                conn,
-                &ctx,
-                &offer,
-                outcome,
-                Some("risposta del candidato"),
-                today,
-            )?;
-            let app = persistence::selection::get_application(conn, &after.application_id)?
-                .ok_or(ApiError::Internal)?;
-            offer_view(&after, &app.application_no)
-        })
+    let outcome = match decision {
+        Decision::Accept => Outcome::Accept,
+        Decision::Decline => Outcome::Decline,
+    };
+    // Nobody is signed in: the token is the candidate's authority.
+    let act = Act {
+        request_id: Some(meta.request_id.clone()),
+        today: state.today(),
+        ..Act::system(Arc::clone(&state.settings))
+    };
+    let record = state
+        .use_cases
+        .run(act, RespondToOffer::new(&token, outcome))
         .await?;
+    let view = offer_view(&record.offer, &record.application_no)?;
     Ok(web::Json(view))
 }

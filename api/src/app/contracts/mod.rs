@@ -11,6 +11,7 @@ mod extend_contracts;
 mod list_contracts;
 mod list_offboarding;
 mod read_contract;
+mod release_ended;
 mod sign_contract;
 mod suspend_contract;
 
@@ -22,6 +23,7 @@ pub use extend_contracts::{BulkExtended, ExtendContracts};
 pub use list_contracts::{ContractPage, ListContracts};
 pub use list_offboarding::{ListOffboarding, OffboardingPage, OffboardingRecord};
 pub use read_contract::{ReadContract, ReadOwnContract};
+pub use release_ended::ReleaseEndedContracts;
 pub use sign_contract::SignContract;
 pub use suspend_contract::SuspendContract;
 

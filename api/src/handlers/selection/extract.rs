@@ -5,37 +5,21 @@
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use domain::selection::extract::{extract, Answers, ExtractEntry, Person, Placement, RankedPerson};
-use domain::selection::{DecidedBy, DegreeGrade, RankingStatus, Score};
+use domain::selection::extract::ExtractEntry;
 use openapi::dto::{ExtractEntryView, ExtractQuery, RankingExtractView};
 use openapi::Problem;
-use openapi::ProblemType;
-use persistence::selection::{self, ApplicationRow, EntryRow};
-use persistence::{audit, reference};
 
-use super::{load_selection, points};
+use super::points;
 use crate::accounts::parse_uuid;
+use crate::app::selection::{ExtractFormat as Format, ExtractRanking, RankingExtract};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidQuery};
 use crate::state::AppState;
 
-/// The two representations of an extract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Csv,
-}
-
+/// Which of the two representations `Accept` asks for.
 impl Format {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Json => "json",
-            Self::Csv => "csv",
-        }
-    }
-
     /// CSV when `Accept` prefers `text/csv` to JSON (by quality, then by the
     /// named type over a wildcard); JSON otherwise, also when it names
     /// neither: JSON is the default.
@@ -75,51 +59,6 @@ impl Format {
             Self::Json
         }
     }
-}
-
-/// A stored ranking entry and its application, in the domain's words. The
-/// ranking was checked when it was built, so a value that does not parse
-/// is a damaged database, not a bad request.
-fn ranked_person(entry: EntryRow, application: ApplicationRow) -> ApiResult<RankedPerson> {
-    let damaged = |what: &str| {
-        tracing::error!(ranking = %entry.ranking_id, position = entry.position, "stored ranking entry has an invalid {what}");
-        ApiError::Internal
-    };
-    let degree_grade = DegreeGrade::parse("degree_grade", entry.degree_grade, entry.degree_honours)
-        .map_err(|_| damaged("degree grade"))?;
-    let status = RankingStatus::parse(&entry.status).ok_or_else(|| damaged("status"))?;
-    let decided_by = DecidedBy::parse(&entry.decided_by).ok_or_else(|| damaged("decided_by"))?;
-    let answers = match (
-        application.answers_right,
-        application.answers_wrong,
-        application.answers_blank,
-    ) {
-        (Some(right), Some(wrong), Some(blank)) => Some(Answers {
-            right,
-            wrong,
-            blank,
-        }),
-        _ => None,
-    };
-    Ok(RankedPerson {
-        position: entry.position,
-        application_no: application.application_no,
-        person: Person {
-            first_name: application.first_name,
-            last_name: application.last_name,
-            codice_fiscale: application.codice_fiscale,
-            birth_date: application.birth_date,
-            email: application.email,
-            phone: application.phone,
-        },
-        placement: Placement {
-            score: Score::from_hundredths(entry.score_hundredths),
-            answers,
-            degree_grade,
-            status,
-            decided_by,
-        },
-    })
 }
 
 fn entry_view(entry: &ExtractEntry) -> ExtractEntryView {
@@ -284,53 +223,28 @@ pub async fn ranking_extract(
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok()),
     );
-    let ctx = meta.audit(Some(&caller));
-    // A write: the extract and its audit line are one transaction, so no
-    // extract leaves without its record.
-    let view = state
-        .write(move |conn| {
-            let sel = load_selection(conn, &id)?;
-            reference::get_province(conn, &sigla)?
-                .ok_or(ApiError::NotFound { entity: "province" })?;
-            let ranking = selection::ranking(conn, &sel.id, &sigla, None)?.ok_or_else(|| {
-                ApiError::conflict(ProblemType::RankingNotPublished, sigla.clone())
-            })?;
-            let ranked = selection::entries(conn, &ranking.id)?
-                .into_iter()
-                .map(|(e, a)| ranked_person(e, a))
-                .collect::<ApiResult<Vec<_>>>()?;
-            let lines = extract(&ranked, &application_no).map_err(|_| ApiError::NotFound {
-                entity: "ranking entry",
-            })?;
-            audit::append::<(), _>(
-                conn,
-                &ctx,
-                "ranking.extracted",
-                "ranking",
-                &format!("{}/{}", sel.id, sigla),
-                None,
-                Some(&serde_json::json!({
-                    "selection_id": sel.id,
-                    "province": sigla,
-                    "version": ranking.version,
-                    "application_no": application_no,
-                    "format": format.as_str(),
-                    "entries": lines.len(),
-                })),
-            )?;
-            Ok(RankingExtractView {
-                selection_id: parse_uuid(&ranking.selection_id)?,
-                province: ranking.province_sigla.clone(),
-                version: ranking.version,
-                published_on: ranking.published_on,
-                valid_until: ranking.valid_until,
-                posts: ranking.posts,
-                reason: ranking.reason.clone(),
-                application_no,
-                entries: lines.iter().map(entry_view).collect(),
-            })
-        })
-        .await?;
+    let case = ExtractRanking {
+        selection_id: id,
+        province: sigla,
+        application_no,
+        format,
+    };
+    let RankingExtract {
+        ranking,
+        application_no,
+        entries,
+    } = state.run(&caller, &meta, case).await?;
+    let view = RankingExtractView {
+        selection_id: parse_uuid(&ranking.selection_id)?,
+        province: ranking.province_sigla,
+        version: ranking.version,
+        published_on: ranking.published_on,
+        valid_until: ranking.valid_until,
+        posts: ranking.posts,
+        reason: ranking.reason,
+        application_no,
+        entries: entries.iter().map(entry_view).collect(),
+    };
     let mut res = HttpResponse::Ok();
     // Personal data, and the answer depends on `Accept`.
     res.insert_header((header::CACHE_CONTROL, "no-store"))

@@ -2,53 +2,23 @@
 //! provinces whose reserves an exhausted province calls from. By default
 //! every other province of its Region; HR may set a shorter list.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use actix_web::{get, put, web};
-use domain::selection::neighbours::{check_neighbours, fallback_neighbours, NeighboursInput};
 use openapi::dto::{NeighboursItem, NeighboursView};
 use openapi::Problem;
-use persistence::{audit, neighbours, reference, selection, DbConnection};
 
-use super::load_selection;
+use crate::app::selection::{NeighboursInForce, ReadNeighbours, SetNeighbours};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJsonList};
 use crate::state::AppState;
 
-/// The lists in force for every province with posts or a list of its own.
-fn lists_in_force(conn: &mut DbConnection, selection_id: &str) -> ApiResult<Vec<NeighboursView>> {
-    let region_of: BTreeMap<String, String> = reference::list_provinces(conn, None)?
-        .into_iter()
-        .map(|p| (p.sigla, p.region_code))
-        .collect();
-    let mut set: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (province, neighbour) in neighbours::all(conn, selection_id)? {
-        set.entry(province).or_default().push(neighbour);
+fn view(n: NeighboursInForce) -> NeighboursView {
+    NeighboursView {
+        province: n.province,
+        neighbours: n.neighbours,
+        default: n.default,
     }
-    let provinces: BTreeSet<String> = selection::posts(conn, selection_id, None)?
-        .into_iter()
-        .map(|(p, _)| p.province_sigla)
-        .chain(set.keys().cloned())
-        .collect();
-    provinces
-        .into_iter()
-        .map(|province| {
-            let region = region_of.get(&province).ok_or(ApiError::Internal)?;
-            let region_provinces: Vec<String> = region_of
-                .iter()
-                .filter(|(_, r)| *r == region)
-                .map(|(p, _)| p.clone())
-                .collect();
-            let own = set.get(&province).map(Vec::as_slice).unwrap_or_default();
-            Ok(NeighboursView {
-                neighbours: fallback_neighbours(&province, own, &region_provinces),
-                default: own.is_empty(),
-                province,
-            })
-        })
-        .collect()
 }
 
 /// The fallback neighbours in force for each province of the selection:
@@ -65,16 +35,15 @@ fn lists_in_force(conn: &mut DbConnection, selection_id: &str) -> ApiResult<Vec<
 #[get("/selections/{id}/neighbours")]
 pub async fn get_neighbours(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Vec<NeighboursView>>> {
-    let id = id.into_inner();
-    let views = state
-        .read(move |conn| {
-            let sel = load_selection(conn, &id)?;
-            lists_in_force(conn, &sel.id)
-        })
-        .await?;
+    let case = ReadNeighbours {
+        selection_id: id.into_inner(),
+    };
+    let lists = state.run(&caller, &meta, case).await?;
+    let views = lists.into_iter().map(view).collect();
     Ok(web::Json(views))
 }
 
@@ -101,46 +70,15 @@ pub async fn put_neighbours(
     id: web::Path<String>,
     body: ValidJsonList<NeighboursItem>,
 ) -> ApiResult<web::Json<Vec<NeighboursView>>> {
-    let id = id.into_inner();
-    let items = body.0;
-    let ctx = meta.audit(Some(&caller));
-    let views = state
-        .write(move |conn| {
-            let sel = load_selection(conn, &id)?;
-            let region_of: BTreeMap<String, String> = reference::list_provinces(conn, None)?
-                .into_iter()
-                .map(|p| (p.sigla, p.region_code))
-                .collect();
-            let inputs: Vec<NeighboursInput<'_>> = items
-                .iter()
-                .map(|i| NeighboursInput {
-                    province: &i.province,
-                    neighbours: &i.neighbours,
-                })
-                .collect();
-            let lists: Vec<(String, Vec<String>)> = check_neighbours(&inputs, &region_of)?
-                .into_iter()
-                .map(|l| {
-                    (
-                        l.province.as_str().to_owned(),
-                        l.neighbours.iter().map(|n| n.as_str().to_owned()).collect(),
-                    )
-                })
-                .collect();
-            let before = lists_in_force(conn, &sel.id)?;
-            neighbours::set(conn, &sel.id, &lists)?;
-            let after = lists_in_force(conn, &sel.id)?;
-            audit::append(
-                conn,
-                &ctx,
-                "selection.neighbours-set",
-                "selection",
-                &sel.id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
-        })
-        .await?;
+    let case = SetNeighbours {
+        selection_id: id.into_inner(),
+        lists: body
+            .0
+            .into_iter()
+            .map(|i| (i.province, i.neighbours))
+            .collect(),
+    };
+    let lists = state.run(&caller, &meta, case).await?;
+    let views = lists.into_iter().map(view).collect();
     Ok(web::Json(views))
 }

@@ -8,17 +8,18 @@ use domain::RuleCode;
 use domain::{Violation, Violations};
 use openapi::dto::{Page, PageQuery, PostsItem, SelectionRequest, SelectionView};
 use openapi::Problem;
-use openapi::ProblemType;
-use persistence::selection::{self, SelectionRow};
-use persistence::{audit, reference, training};
+use persistence::selection::SelectionRow;
 
-use super::{load_selection, points};
+use super::points;
 use crate::accounts::parse_uuid;
+use crate::app::selection::{
+    CreateSelection, ListSelections, PostsChange, ReadSelection, SelectionRecord, SetPosts,
+};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
-use crate::handlers::{cut_page, page_limit};
+use crate::handlers::page_limit;
 use crate::state::AppState;
 
 /// A selection with the code of the training path set for it, if any.
@@ -125,49 +126,14 @@ pub async fn create_selection(
     let mut request = body.0;
     let path_code = request.training_path.take().map(|c| c.trim().to_owned());
     let s = settings(request)?;
-    let ctx = meta.audit(Some(&caller));
-    let (row, path_code) = state
-        .write(move |conn| {
-            let path_id = match &path_code {
-                None => None,
-                Some(code) => Some(training::path_id_of_code(conn, code)?.ok_or_else(|| {
-                    ApiError::from(
-                        Violation::new("training_path", RuleCode::UnknownTrainingPath)
-                            .with_detail(code),
-                    )
-                })?),
-            };
-            let row = selection::insert_selection(conn, &s).map_err(|e| {
-                if e.is_unique_violation() {
-                    ApiError::conflict(ProblemType::SelectionExists, s.code.clone())
-                } else {
-                    e.into()
-                }
-            })?;
-            audit::append::<(), _>(
-                conn,
-                &ctx,
-                "selection.created",
-                "selection",
-                &row.id,
-                None,
-                Some(&row),
-            )?;
-            if let Some(path_id) = &path_id {
-                training::set_selection_path(conn, &row.id, path_id)?;
-                audit::append::<(), _>(
-                    conn,
-                    &ctx,
-                    "selection.training_path_set",
-                    "selection",
-                    &row.id,
-                    None,
-                    Some(&serde_json::json!({ "training_path": path_code })),
-                )?;
-            }
-            Ok((row, path_code))
-        })
-        .await?;
+    let case = CreateSelection {
+        settings: s,
+        training_path: path_code,
+    };
+    let SelectionRecord {
+        selection: row,
+        training_path: path_code,
+    } = state.run(&caller, &meta, case).await?;
     let v = view_with_path(&row, path_code)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/selections/{}", v.id)))
@@ -188,25 +154,22 @@ pub async fn create_selection(
 #[get("/selections")]
 pub async fn list_selections(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<SelectionView>>> {
     let q = query.0;
     let limit = page_limit(q.limit)?;
-    let (rows, mut paths) = state
-        .read(move |conn| {
-            Ok((
-                selection::list_selections(conn, q.cursor.as_deref(), limit + 1)?,
-                training::selection_path_codes(conn)?,
-            ))
-        })
-        .await?;
-    let page = cut_page(rows, limit, |s| s.id.clone());
+    let case = ListSelections {
+        cursor: q.cursor,
+        limit,
+    };
+    let page = state.run(&caller, &meta, case).await?;
     Ok(web::Json(Page {
         items: page
             .items
-            .iter()
-            .map(|s| view_with_path(s, paths.remove(&s.id)))
+            .into_iter()
+            .map(|r| view_with_path(&r.selection, r.training_path))
             .collect::<ApiResult<_>>()?,
         next_cursor: page.next_cursor,
     }))
@@ -222,19 +185,17 @@ pub async fn list_selections(
 #[get("/selections/{id}")]
 pub async fn get_selection(
     state: web::Data<AppState>,
-    _caller: Authorized<HrOnly>,
+    caller: Authorized<HrOnly>,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<SelectionView>> {
-    let id = id.into_inner();
-    let (row, mut paths) = state
-        .read(move |conn| {
-            Ok((
-                load_selection(conn, &id)?,
-                training::selection_path_codes(conn)?,
-            ))
-        })
-        .await?;
-    let path = paths.remove(&row.id);
+    let case = ReadSelection {
+        id: id.into_inner(),
+    };
+    let SelectionRecord {
+        selection: row,
+        training_path: path,
+    } = state.run(&caller, &meta, case).await?;
     Ok(web::Json(view_with_path(&row, path)?))
 }
 
@@ -258,70 +219,18 @@ pub async fn put_posts(
     id: web::Path<String>,
     body: crate::extract::ValidJsonList<PostsItem>,
 ) -> ApiResult<web::Json<Vec<PostsItem>>> {
-    let id = id.into_inner();
-    let items = body.0;
-    let ctx = meta.audit(Some(&caller));
-    let rows = state
-        .write(move |conn| {
-            let sel = load_selection(conn, &id)?;
-            let known = reference::province_siglas(conn)?;
-            let mut v = Violations::new();
-            let mut parsed: Vec<(String, i64)> = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                let field = format!("[{i}].province");
-                match domain::reference::ProvinceSigla::parse(&field, &item.province) {
-                    Ok(p) if !known.iter().any(|k| k == p.as_str()) => {
-                        v.push(
-                            Violation::new(field, RuleCode::UnknownProvince)
-                                .with_detail(p.as_str()),
-                        );
-                    }
-                    Ok(p) if parsed.iter().any(|(q, _)| q == p.as_str()) => {
-                        v.push(Violation::new(field, RuleCode::Duplicate).with_detail(p.as_str()));
-                    }
-                    Ok(p) => parsed.push((p.as_str().to_owned(), item.posts)),
-                    Err(e) => v.push(e),
-                }
-                if item.posts < 0 {
-                    v.push(Violation::new(
-                        format!("[{i}].posts"),
-                        RuleCode::MustNotBeNegative,
-                    ));
-                }
-            }
-            if !v.is_empty() {
-                return Err(ApiError::Validation(v));
-            }
-            let before = selection::posts(conn, &sel.id, None)?;
-            for (province, n) in &parsed {
-                if let Some((row, _)) = before.iter().find(|(r, _)| r.province_sigla == *province) {
-                    if *n < row.filled + row.pending {
-                        return Err(ApiError::conflict(
-                            ProblemType::PostsBelowTakenSeats,
-                            province.clone(),
-                        ));
-                    }
-                }
-            }
-            selection::set_posts(conn, &sel.id, &parsed)?;
-            let after = selection::posts(conn, &sel.id, None)?;
-            let state_of = |rows: &[(selection::PostsRow, String)]| {
-                rows.iter()
-                    .map(|(r, _)| (r.province_sigla.clone(), r.posts))
-                    .collect::<Vec<_>>()
-            };
-            audit::append(
-                conn,
-                &ctx,
-                "selection.posts-set",
-                "selection",
-                &sel.id,
-                Some(&state_of(&before)),
-                Some(&state_of(&after)),
-            )?;
-            Ok(after)
-        })
-        .await?;
+    let case = SetPosts {
+        selection_id: id.into_inner(),
+        changes: body
+            .0
+            .into_iter()
+            .map(|i| PostsChange {
+                province: i.province,
+                posts: i.posts,
+            })
+            .collect(),
+    };
+    let rows = state.run(&caller, &meta, case).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|(r, _)| PostsItem {

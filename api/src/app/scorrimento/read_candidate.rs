@@ -1,0 +1,27 @@
+//! A candidate (an application) and where they stand in scorrimento.
+
+use domain::account::Role;
+use persistence::selection::{self, ApplicationRow};
+use persistence::DbConnection;
+
+use super::lapse_overdue;
+use crate::app::{Access, Act, UseCase};
+use crate::error::{ApiError, ApiResult};
+
+pub struct ReadCandidate {
+    pub id: String,
+}
+
+impl UseCase for ReadCandidate {
+    type Outcome = ApplicationRow;
+    /// An overdue offer lapses before the candidate's state is shown.
+    const ACCESS: Access = Access::Write;
+    const ROLES: &'static [Role] = &[Role::Hr];
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<ApplicationRow> {
+        lapse_overdue(conn, act.now, act.today)?;
+        selection::get_application(conn, &self.id)?.ok_or(ApiError::NotFound {
+            entity: "candidate",
+        })
+    }
+}
