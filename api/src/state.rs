@@ -5,14 +5,13 @@ use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
-use actix_web::web;
-use persistence::{write_transaction, Database, DbConnection};
+use persistence::Database;
 
 use crate::app::{Act, UseCase, UseCases};
 use crate::auth::caller::Caller;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::RequestMeta;
 use crate::metrics::Metrics;
 
@@ -86,33 +85,5 @@ impl AppState {
                 None => m.remove(user_id),
             };
         }
-    }
-
-    /// Runs `f` with a connection on the blocking pool (diesel is synchronous).
-    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
-    where
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let db = self.db.clone();
-        web::block(move || {
-            let mut conn = db.get().map_err(ApiError::from)?;
-            f(&mut conn)
-        })
-        .await?
-    }
-
-    /// Runs `f` as one write transaction: all of it lands, or none.
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
-    where
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let db = self.db.clone();
-        web::block(move || {
-            let mut conn = db.get().map_err(ApiError::from)?;
-            write_transaction(&mut conn, f)
-        })
-        .await?
     }
 }

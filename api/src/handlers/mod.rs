@@ -200,42 +200,6 @@ pub fn page_in_memory<T>(
     cut_page(rows, limit, key)
 }
 
-/// A list's `province` filter: an unknown sigla is a bad query (400), and
-/// another Region's province is as far out of scope as its Region (403).
-pub fn check_province_filter(
-    conn: &mut persistence::DbConnection,
-    caller: &crate::auth::Caller,
-    sigla: &str,
-) -> Result<(), crate::error::ApiError> {
-    let province = persistence::reference::get_province(conn, sigla)?.ok_or_else(|| {
-        crate::error::ApiError::InvalidQuery {
-            field: "province".into(),
-            detail: format!("{sigla}: no such province"),
-        }
-    })?;
-    if caller.covers_region(&province.region_code) {
-        Ok(())
-    } else {
-        Err(crate::error::ApiError::OutOfScope)
-    }
-}
-
-/// The Regions a list may show: the one asked for, if the caller covers it,
-/// else all of the caller's (every Region for HR).
-pub fn regions_in_scope(
-    caller: &crate::auth::Caller,
-    asked: Option<String>,
-) -> Result<Option<Vec<String>>, crate::error::ApiError> {
-    match asked {
-        Some(r) if caller.covers_region(&r) => Ok(Some(vec![r])),
-        Some(_) => Err(crate::error::ApiError::OutOfScope),
-        None if caller.role == domain::account::Role::Coordinator => {
-            Ok(Some(caller.regions.clone()))
-        }
-        None => Ok(None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

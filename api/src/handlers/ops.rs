@@ -3,6 +3,10 @@
 use actix_web::{get, web, HttpResponse};
 use openapi::dto::HealthView;
 
+use std::sync::Arc;
+
+use crate::app::operations::OutboxBacklog;
+use crate::app::Act;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -42,9 +46,8 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<HealthVie
 #[utoipa::path(tag = "ops", responses((status = 200, content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let pending = state
-        .read(|conn| Ok(persistence::outbox::pending_count(conn)?))
-        .await;
+    let act = Act::system(Arc::clone(&state.settings));
+    let pending = state.use_cases.run(act, OutboxBacklog).await;
     if let Ok(n) = pending {
         state.metrics.outbox_pending.set(n);
     }

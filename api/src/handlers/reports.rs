@@ -2,19 +2,17 @@
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::Utc;
-use domain::indicators::{compute, GroupBy, Indicators};
+use domain::indicators::{GroupBy, Indicators};
 use openapi::dto::{
     IndicatorGroup, IndicatorQuery, IndicatorReport, IndicatorRow, IndicatorValues,
 };
 use openapi::Problem;
-use persistence::reference;
 
+use crate::app::reports::ReportIndicators;
 use crate::auth::caller::HrOrCoordinator;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidQuery;
-use crate::handlers::{check_province_filter, regions_in_scope};
+use crate::extract::{RequestMeta, ValidQuery};
 use crate::state::AppState;
 
 fn values(n: &Indicators) -> IndicatorValues {
@@ -91,56 +89,24 @@ pub async fn indicators(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
+    meta: RequestMeta,
     query: ValidQuery<IndicatorQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.0;
     let as_of = q.as_of.unwrap_or_else(|| state.today());
-    let regions = regions_in_scope(&caller, q.region.clone())?;
     let province = q.province.as_deref().map(|p| p.trim().to_ascii_uppercase());
     let group_by = q.group_by.map(|g| match g {
         IndicatorGroup::Region => GroupBy::Region,
         IndicatorGroup::Province => GroupBy::Province,
     });
-    let caller = caller.caller.clone();
-    let (asked_region, asked_province) = (q.region.clone(), province.clone());
-    let today = state.today();
-    // The records of today are brought up to now first, as every read of
-    // offers does: an overdue offer is lapsed, not left pending. Past days
-    // need no write: the rules count an overdue offer as lapsed anyway.
-    if as_of >= today {
-        state
-            .write(move |conn| {
-                crate::scorrimento::lapse_overdue(conn, Utc::now(), today)?;
-                Ok(())
-            })
-            .await?;
-    }
-    // D's figures as at its end, or as at now while it lasts.
-    let moment = crate::clock::end_of(as_of).min(Utc::now());
-    let (total, rows) = state
-        .read(move |conn| {
-            if let Some(r) = &asked_region {
-                if reference::get_region(conn, r)?.is_none() {
-                    return Err(ApiError::InvalidQuery {
-                        field: "region".into(),
-                        detail: format!("{r}: no such Region"),
-                    });
-                }
-            }
-            if let Some(p) = &asked_province {
-                check_province_filter(conn, &caller, p)?;
-            }
-            // One snapshot for the ten queries, so that they agree.
-            let rows = persistence::read_snapshot(conn, persistence::indicators::load)?;
-            let records = crate::indicators::records(rows)?;
-            let keep = |p: &domain::indicators::Place| {
-                regions.as_ref().is_none_or(|r| r.contains(&p.region))
-                    && asked_province.as_ref().is_none_or(|s| *s == p.province)
-            };
-            Ok(compute(&records, as_of, moment, keep, group_by))
-        })
-        .await?;
-    let rows: Vec<(String, Indicators)> = rows.into_iter().collect();
+    let case = ReportIndicators {
+        as_of,
+        region: q.region.clone(),
+        province: province.clone(),
+        group_by,
+    };
+    let report = state.run(&caller, &meta, case).await?;
+    let (total, rows) = (report.total, report.rows);
     if wants_csv(&req) {
         let key = match group_by {
             Some(GroupBy::Region) => "region",

@@ -3,11 +3,11 @@
 use domain::account::Role;
 use domain::contract::ContractStatus;
 use persistence::contracts::{self, ContractFilter};
-use persistence::{reference, DbConnection};
+use persistence::DbConnection;
 
 use super::{check_scope, covers, cut_page, dates, record, ContractRecord};
 use crate::app::{Access, Act, UseCase};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 pub struct ListContracts {
     pub region: Option<String>,
@@ -44,7 +44,7 @@ impl UseCase for ListContracts {
             limit: (limit + 1).max(100),
         };
         if let Some(p) = &filter.province {
-            check_province(conn, act, p)?;
+            crate::app::scope::province_filter(conn, act, p)?;
         }
         // A contract's state on a day is the domain's (signature,
         // suspensions, endings), so the status and the caller's Regions
@@ -76,14 +76,4 @@ impl UseCase for ListContracts {
         let (items, next_cursor) = cut_page(matching, limit, |r| r.contract.id.clone());
         Ok(ContractPage { items, next_cursor })
     }
-}
-
-/// A `province` filter: an unknown sigla is a bad query, and another
-/// Region's province is as far out of scope as its Region.
-fn check_province(conn: &mut DbConnection, act: &Act, sigla: &str) -> ApiResult<()> {
-    let province = reference::get_province(conn, sigla)?.ok_or_else(|| ApiError::InvalidQuery {
-        field: "province".into(),
-        detail: format!("{sigla}: no such province"),
-    })?;
-    check_scope(act, &province.region_code)
 }

@@ -139,19 +139,7 @@ pub(crate) fn audit_state(c: &ContractRow) -> serde_json::Value {
     })
 }
 
-/// Whoever acts may see the Region's records: the system, HR, or a
-/// coordinator of that Region.
-pub(crate) fn covers(act: &Act, region: &str) -> bool {
-    act.caller.as_ref().is_none_or(|c| c.covers_region(region))
-}
-
-pub(crate) fn check_scope(act: &Act, region: &str) -> ApiResult<()> {
-    if covers(act, region) {
-        Ok(())
-    } else {
-        Err(ApiError::OutOfScope)
-    }
-}
+pub(crate) use crate::app::scope::{check_region as check_scope, covers_region as covers};
 
 /// Moves the Navigator's login cut-off to the contract's first ended day
 /// (none while it has no end), if they have an account.

@@ -78,8 +78,8 @@ fn page_of(
     let today = act.today;
     let limit = filter.limit;
     filter.day = Some(today);
-    if let (Some(p), Some(caller)) = (&filter.province, &act.caller) {
-        crate::handlers::check_province_filter(conn, caller, p)?;
+    if let Some(p) = &filter.province {
+        crate::app::scope::province_filter(conn, act, p)?;
     }
     let mut items = Vec::new();
     let mut next_cursor = None;

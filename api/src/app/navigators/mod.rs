@@ -78,19 +78,7 @@ pub fn check_own_id(caller: &Caller, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Whether the one acting covers `region`: the system covers every one.
-pub(crate) fn covers_region(act: &Act, region: &str) -> bool {
-    act.caller.as_ref().is_none_or(|c| c.covers_region(region))
-}
-
-/// The Regions a list may show: the one asked for, if the one acting
-/// covers it, else all of theirs (every Region for HR and the system).
-pub(crate) fn regions_in_scope(act: &Act, asked: Option<String>) -> ApiResult<Option<Vec<String>>> {
-    match &act.caller {
-        Some(c) => crate::handlers::regions_in_scope(c, asked),
-        None => Ok(asked.map(|r| vec![r])),
-    }
-}
+pub(crate) use crate::app::scope::{covers_region, regions_in_scope};
 
 /// [`check_own_id`] for the one acting.
 pub(crate) fn own_id_only(act: &Act, id: &str) -> ApiResult<()> {

@@ -32,15 +32,7 @@ pub struct RankingRecord {
 fn check_province_scope(conn: &mut DbConnection, act: &Act, province: &str) -> ApiResult<()> {
     let p = reference::get_province(conn, province)?
         .ok_or(ApiError::NotFound { entity: "province" })?;
-    if act
-        .caller
-        .as_ref()
-        .is_none_or(|c| c.covers_region(&p.region_code))
-    {
-        Ok(())
-    } else {
-        Err(ApiError::OutOfScope)
-    }
+    crate::app::scope::check_region(act, &p.region_code)
 }
 
 impl UseCase for ReadRanking {

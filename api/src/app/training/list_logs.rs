@@ -4,7 +4,7 @@ use domain::account::Role;
 use persistence::ojt::{self, LogFilter, OjtLogRow};
 use persistence::DbConnection;
 
-use crate::app::navigators::regions_in_scope;
+use crate::app::scope::regions_in_scope;
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
