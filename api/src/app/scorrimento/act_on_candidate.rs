@@ -85,23 +85,7 @@ impl UseCase for ActOnCandidate {
                     offer.status,
                 ));
             }
-            selection::move_seats(
-                conn,
-                &offer.selection_id,
-                &offer.province_sigla,
-                delta.filled,
-                delta.pending,
-            )?;
-            let after = offers::get_offer(conn, &offer.id)?;
-            audit::append(
-                conn,
-                ctx,
-                "offer.withdrawn",
-                "offer",
-                &offer.id,
-                Some(&offer),
-                after.as_ref(),
-            )?;
+            super::seats_after_withdrawal(conn, ctx, &offer, delta)?;
         }
         let after = selection::get_application(conn, &application.id)?.ok_or(ApiError::Internal)?;
         let action_name = match action {

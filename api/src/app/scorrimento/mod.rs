@@ -183,6 +183,35 @@ pub fn lapse_overdue(
     Ok(lapsed)
 }
 
+/// After an offer is withdrawn (its candidate excluded or suspended, its
+/// draft cancelled): the seats of its province move by `delta`, and the
+/// withdrawal is in the audit log with the offer before and after.
+pub(crate) fn seats_after_withdrawal(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    offer: &OfferRow,
+    delta: scorrimento::SeatDelta,
+) -> ApiResult<()> {
+    selection::move_seats(
+        conn,
+        &offer.selection_id,
+        &offer.province_sigla,
+        delta.filled,
+        delta.pending,
+    )?;
+    let after = offers::get_offer(conn, &offer.id)?;
+    audit::append(
+        conn,
+        ctx,
+        "offer.withdrawn",
+        "offer",
+        &offer.id,
+        Some(offer),
+        after.as_ref(),
+    )?;
+    Ok(())
+}
+
 /// What the cancellation of a draft does to the offer it came from and to
 /// its candidate (DOMAIN.md §5), in the transaction that cancelled it: the
 /// accepted offer is withdrawn, the seat it filled is vacant at once, and
@@ -212,23 +241,7 @@ pub fn release_cancelled_draft(
     )? {
         return Err(ApiError::Internal);
     }
-    selection::move_seats(
-        conn,
-        &contract.selection_id,
-        &contract.province_sigla,
-        delta.filled,
-        delta.pending,
-    )?;
-    let after = offers::get_offer(conn, &offer.id)?;
-    audit::append(
-        conn,
-        ctx,
-        "offer.withdrawn",
-        "offer",
-        &offer.id,
-        Some(&offer),
-        after.as_ref(),
-    )?;
+    seats_after_withdrawal(conn, ctx, &offer, delta)?;
     audit::append(
         conn,
         ctx,
