@@ -1,0 +1,187 @@
+//! Contracts and HR events, and offboarding.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::*;
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftContractRequest {
+    /// HR confirms the requirements were checked (degree, declarations).
+    pub requirements_verified: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignRequest {
+    pub signed_on: NaiveDate,
+    pub start_date: NaiveDate,
+    /// The selection's contract end by default.
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SuspensionView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScheduledEnd {
+    /// `resigned`, `withdrawn` or `excluded`.
+    pub cause: String,
+    /// From this day the contract is ended.
+    pub effective_on: NaiveDate,
+    pub submitted_on: Option<NaiveDate>,
+    pub reason: Option<String>,
+}
+
+/// The type of a contract (DOMAIN.md §6); the programme has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    /// Collaborazione coordinata e continuativa (co.co.co.) with ANPAL Servizi.
+    Cococo,
+}
+
+impl From<domain::contract::ContractType> for ContractType {
+    fn from(t: domain::contract::ContractType) -> Self {
+        match t {
+            domain::contract::ContractType::Cococo => Self::Cococo,
+        }
+    }
+}
+
+/// Why and when HR cancelled a draft whose candidate never signed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CancellationView {
+    /// From this day the contract is cancelled and its seat vacant.
+    pub cancelled_on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ContractView {
+    pub id: Uuid,
+    pub navigator_id: Uuid,
+    pub application_no: String,
+    pub full_name: String,
+    pub province: String,
+    pub region: String,
+    /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`, today.
+    pub status: String,
+    /// `expired`, `resigned`, `withdrawn` or `excluded` once ended; null while running.
+    pub end_cause: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: NaiveDate,
+    /// max(start date, the Region's convention date): no CPI and no on-the-job hours before it.
+    pub operational_start: Option<NaiveDate>,
+    pub contract_type: ContractType,
+    /// Copied from the selection when the contract is drafted.
+    pub annual_pay_cents: i64,
+    /// Copied from the selection when the contract is drafted.
+    pub monthly_expenses_cents: i64,
+    /// A registered early end, also before it takes effect.
+    pub scheduled_end: Option<ScheduledEnd>,
+    pub suspensions: Vec<SuspensionView>,
+    /// Set once HR cancelled the draft.
+    pub cancellation: Option<CancellationView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContractQuery {
+    pub region: Option<String>,
+    pub province: Option<String>,
+    /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendRequest {
+    pub new_end_date: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkExtendRequest {
+    pub new_end_date: NaiveDate,
+    /// Only the contracts of this Region (ISTAT code).
+    #[serde(default)]
+    pub region: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BulkExtendResult {
+    pub extended: usize,
+    /// Groups the extensions of this call in the audit log.
+    pub batch_id: Uuid,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResignationRequest {
+    pub submitted_on: NaiveDate,
+    pub effective_on: NaiveDate,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyResignationRequest {
+    pub effective_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TerminationCause {
+    Withdrawn,
+    Excluded,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerminateRequest {
+    pub cause: TerminationCause,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OffboardingView {
+    pub navigator_id: Uuid,
+    pub contract_id: Uuid,
+    pub ended_on: NaiveDate,
+    /// Items still to return or write off.
+    pub outstanding: Vec<ItemView>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OffboardingQuery {
+    /// Only the records still open.
+    pub open: Option<bool>,
+    /// At most this many items (1-500, default 100).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

@@ -1,0 +1,47 @@
+//! The audit log and the health probes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryView {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// The acting user's id; null for the system itself.
+    pub actor: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// e.g. `user`, `cpi`, `convention`.
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    /// The acting user's id.
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// From this instant (RFC 3339) or day (`YYYY-MM-DD`), included.
+    pub from: Option<String>,
+    /// Up to this instant, or through this day.
+    pub to: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct HealthView {
+    /// `ok`, or `unavailable` when the database does not answer.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}

@@ -1,0 +1,72 @@
+//! The monitoring indicators.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorGroup {
+    Region,
+    Province,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorQuery {
+    /// The day the figures are as of (`YYYY-MM-DD`); today when absent.
+    pub as_of: Option<NaiveDate>,
+    /// ISTAT code of one Region.
+    pub region: Option<String>,
+    /// Sigla of one province.
+    pub province: Option<String>,
+    /// One row per Region or per province, besides the total.
+    pub group_by: Option<IndicatorGroup>,
+}
+
+/// The indicators of DOMAIN.md §11 for one area.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct IndicatorValues {
+    pub contracted: i64,
+    pub active: i64,
+    pub posts: i64,
+    pub seats_filled: i64,
+    pub seats_vacant: i64,
+    pub offers_pending: i64,
+    pub calls_made: i64,
+    pub offers_declined: i64,
+    pub offers_lapsed: i64,
+    pub resigned: i64,
+    pub classroom_completed: i64,
+    pub distance_completed: i64,
+    pub on_the_job_completed: i64,
+    pub path_completed: i64,
+    pub cpis_with_navigators: i64,
+    pub cpis_with_on_the_job: i64,
+    pub regions_with_navigators: i64,
+    pub equipped: i64,
+    pub items_outstanding_after_end: i64,
+}
+
+/// One area's row: `region` or `province` names it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IndicatorRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    #[serde(flatten)]
+    pub values: IndicatorValues,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IndicatorReport {
+    pub as_of: NaiveDate,
+    /// The Region or province the report is limited to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    pub total: IndicatorValues,
+    pub rows: Vec<IndicatorRow>,
+}
