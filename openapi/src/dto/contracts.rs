@@ -7,6 +7,33 @@ use uuid::Uuid;
 
 use super::*;
 
+/// A contract's state on a day (DOMAIN.md §6), from its dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractStatus {
+    Draft,
+    Signed,
+    Active,
+    Suspended,
+    Ended,
+    /// A draft cancelled because its candidate never signed.
+    Cancelled,
+}
+
+impl From<domain::contract::ContractStatus> for ContractStatus {
+    fn from(s: domain::contract::ContractStatus) -> Self {
+        use domain::contract::ContractStatus as S;
+        match s {
+            S::Draft => Self::Draft,
+            S::Signed => Self::Signed,
+            S::Active => Self::Active,
+            S::Suspended => Self::Suspended,
+            S::Ended => Self::Ended,
+            S::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DraftContractRequest {
@@ -73,8 +100,8 @@ pub struct ContractView {
     pub full_name: String,
     pub province: String,
     pub region: String,
-    /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`, today.
-    pub status: String,
+    /// Its state today.
+    pub status: ContractStatus,
     /// `expired`, `resigned`, `withdrawn` or `excluded` once ended; null while running.
     pub end_cause: Option<String>,
     pub signed_on: Option<NaiveDate>,

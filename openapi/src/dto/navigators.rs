@@ -17,8 +17,8 @@ pub struct NavigatorView {
     pub province: String,
     pub region: String,
     pub contract_id: Uuid,
-    /// The contract's state today: `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
-    pub status: String,
+    /// The contract's state today.
+    pub status: ContractStatus,
     /// The first day they may work: `max(contract start, convention signed_on)`.
     pub operational_start: Option<NaiveDate>,
     /// The CPI they work in today; null when unassigned.

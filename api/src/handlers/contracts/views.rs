@@ -17,7 +17,7 @@ pub fn contract_view(record: &ContractRecord) -> ApiResult<ContractView> {
         full_name: format!("{} {}", nav.first_name, nav.last_name),
         province: c.province_sigla.clone(),
         region: c.region_code.clone(),
-        status: record.status.as_str().to_owned(),
+        status: record.status.into(),
         end_cause: record.end_cause.map(|e| e.as_str().to_owned()),
         signed_on: c.signed_on,
         start_date: c.start_date,

@@ -33,7 +33,7 @@ pub fn navigator_view(r: &NavigatorRecord) -> ApiResult<NavigatorView> {
         province: nav.province_sigla.clone(),
         region: nav.region_code.clone(),
         contract_id: parse_uuid(&r.contract.id)?,
-        status: r.status.as_str().to_owned(),
+        status: r.status.into(),
         operational_start: r.operational_start,
         cpi_code: current.map(|a| a.cpi_code.clone()),
         cpi_name: r.cpi_name.clone(),
