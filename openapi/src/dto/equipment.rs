@@ -33,6 +33,36 @@ pub struct NewItemRequest {
     pub batch: Option<String>,
 }
 
+/// Where an item is in its cycle (DOMAIN.md §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    InStock,
+    Personalised,
+    Assigned,
+    Returned,
+    Lost,
+    Stolen,
+    Broken,
+    Retired,
+}
+
+impl From<domain::equipment::ItemState> for ItemState {
+    fn from(s: domain::equipment::ItemState) -> Self {
+        use domain::equipment::ItemState as S;
+        match s {
+            S::InStock => Self::InStock,
+            S::Personalised => Self::Personalised,
+            S::Assigned => Self::Assigned,
+            S::Returned => Self::Returned,
+            S::Lost => Self::Lost,
+            S::Stolen => Self::Stolen,
+            S::Broken => Self::Broken,
+            S::Retired => Self::Retired,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ItemView {
     pub id: Uuid,
@@ -48,8 +78,7 @@ pub struct ItemView {
     pub plan: Option<String>,
     pub mailbox: Option<String>,
     pub batch: Option<String>,
-    /// `in_stock`, `personalised`, `assigned`, `returned`, `lost`, `stolen`, `broken` or `retired`.
-    pub state: String,
+    pub state: ItemState,
     /// The holder, while assigned.
     pub navigator_id: Option<Uuid>,
     /// The device a SIM sits in, or the SIM a device holds.

@@ -72,6 +72,26 @@ pub struct OjtLogRequest {
     pub cpi_code: Option<String>,
 }
 
+/// Where an on-the-job log stands: it counts once validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LogStatus {
+    Pending,
+    Validated,
+    Rejected,
+}
+
+impl From<domain::training::ojt::LogStatus> for LogStatus {
+    fn from(s: domain::training::ojt::LogStatus) -> Self {
+        use domain::training::ojt::LogStatus as S;
+        match s {
+            S::Pending => Self::Pending,
+            S::Validated => Self::Validated,
+            S::Rejected => Self::Rejected,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OjtLogView {
     pub id: Uuid,
@@ -82,8 +102,7 @@ pub struct OjtLogView {
     pub activity: String,
     /// Null in a `remote` Region.
     pub cpi_code: Option<String>,
-    /// `pending`, `validated` or `rejected`.
-    pub status: String,
+    pub status: LogStatus,
     /// Why it was rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

@@ -248,6 +248,33 @@ pub struct CallRequest {
     pub reason: Option<String>,
 }
 
+/// Where an offer stands (DOMAIN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferStatus {
+    Pending,
+    Accepted,
+    /// Renuncia.
+    Declined,
+    /// The deadline passed without an answer.
+    Lapsed,
+    /// Withdrawn: the candidate was excluded or suspended, or their draft cancelled.
+    Withdrawn,
+}
+
+impl From<domain::selection::scorrimento::OfferStatus> for OfferStatus {
+    fn from(s: domain::selection::scorrimento::OfferStatus) -> Self {
+        use domain::selection::scorrimento::OfferStatus as S;
+        match s {
+            S::Pending => Self::Pending,
+            S::Accepted => Self::Accepted,
+            S::Declined => Self::Declined,
+            S::Lapsed => Self::Lapsed,
+            S::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OfferView {
     pub id: Uuid,
@@ -256,8 +283,7 @@ pub struct OfferView {
     pub candidate_id: Uuid,
     /// The province of the seat offered.
     pub province: String,
-    /// `pending`, `accepted`, `declined`, `lapsed` or `withdrawn`.
-    pub status: String,
+    pub status: OfferStatus,
     pub deadline: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,

@@ -8,7 +8,7 @@ use openapi::dto::OjtLogView;
 use persistence::ojt::OjtLogRow;
 
 use crate::accounts::parse_uuid;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 pub fn log_view(row: &OjtLogRow) -> ApiResult<OjtLogView> {
     Ok(OjtLogView {
@@ -19,7 +19,9 @@ pub fn log_view(row: &OjtLogRow) -> ApiResult<OjtLogView> {
         hours: domain::training::hours::hours_of(row.minutes),
         activity: row.activity.clone(),
         cpi_code: row.cpi_code.clone(),
-        status: row.status.clone(),
+        status: domain::training::ojt::LogStatus::parse(&row.status)
+            .ok_or(ApiError::Internal)?
+            .into(),
         reason: row.reason.clone(),
     })
 }
