@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use persistence::{training, Database};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::app::training::PROGRESS_BODY_VERSION;
 use crate::error::{ApiError, ApiResult};
-use crate::training::PROGRESS_BODY_VERSION;
 
 /// The stored progress of a Navigator: body and tag.
 pub type StoredProgress = (String, String);

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use domain::contract::ContractType;
+use domain::contract::{ContractDates, ContractType, EndCause, Suspension};
 
 use crate::connection::DbConnection;
 use crate::error::{PersistenceError, Result};
@@ -283,6 +283,39 @@ pub struct SuspensionRow {
     pub created_by: Option<String>,
     #[serde(skip)]
     pub created_at: chrono::NaiveDateTime,
+}
+
+impl ContractRow {
+    /// The contract's dates as the domain reads them, with its suspensions.
+    pub fn dates_with(&self, suspensions: &[SuspensionRow]) -> Result<ContractDates> {
+        let early_end = match (&self.end_cause, self.end_effective_on) {
+            (Some(cause), Some(on)) => Some((
+                EndCause::parse(cause)
+                    .ok_or_else(|| PersistenceError::Corrupt(format!("end cause {cause}")))?,
+                on,
+            )),
+            _ => None,
+        };
+        Ok(ContractDates {
+            signed_on: self.signed_on,
+            start_date: self.start_date,
+            end_date: Some(self.end_date),
+            early_end,
+            suspensions: suspensions
+                .iter()
+                .map(|s| Suspension {
+                    from: s.from_day,
+                    to: s.to_day,
+                })
+                .collect(),
+            cancelled_on: self.cancelled_on,
+        })
+    }
+}
+
+/// The contract's dates as the domain reads them, its suspensions read.
+pub fn dates_of(conn: &mut DbConnection, c: &ContractRow) -> Result<ContractDates> {
+    c.dates_with(&suspensions_of(conn, &c.id)?)
 }
 
 pub fn suspensions_of(conn: &mut DbConnection, contract_id: &str) -> Result<Vec<SuspensionRow>> {

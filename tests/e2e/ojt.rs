@@ -487,7 +487,7 @@ async fn store_progress(app: &TestApp, navigator: &str, body: &str, version: i32
 /// served: the next read, the tablet's batched poll or anyone else's,
 /// rebuilds it in the current shape and stores it, and its tag changes.
 async fn a_progress_body_of_an_older_shape_is_rebuilt(app: TestApp) {
-    use api::training::PROGRESS_BODY_VERSION;
+    use api::app::training::PROGRESS_BODY_VERSION;
     let (p, tokens) = lazio(&app, 1).await;
     let token = &tokens[0];
     let nav = p.navigator(0);

@@ -56,7 +56,7 @@ impl UseCase for CancelContract {
             ));
         }
         let after = reload(conn, &c.id)?;
-        crate::scorrimento::release_cancelled_draft(conn, &ctx, &after, &self.reason)?;
+        crate::app::scorrimento::release_cancelled_draft(conn, &ctx, &after, &self.reason)?;
         audit::append(
             conn,
             &ctx,

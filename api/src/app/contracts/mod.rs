@@ -28,7 +28,7 @@ pub use sign_contract::SignContract;
 pub use suspend_contract::SuspendContract;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::contract::{self, ContractDates, ContractStatus, ContractType, EndCause, Suspension};
+use domain::contract::{self, ContractDates, ContractStatus, ContractType, EndCause};
 use domain::convention::operational_start;
 use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
@@ -64,30 +64,9 @@ pub struct ContractChange {
     pub cutoff: Option<Cutoff>,
 }
 
-fn dates_with(c: &ContractRow, suspensions: &[SuspensionRow]) -> ApiResult<ContractDates> {
-    let early_end = match (&c.end_cause, c.end_effective_on) {
-        (Some(cause), Some(on)) => Some((EndCause::parse(cause).ok_or(ApiError::Internal)?, on)),
-        _ => None,
-    };
-    Ok(ContractDates {
-        signed_on: c.signed_on,
-        start_date: c.start_date,
-        end_date: Some(c.end_date),
-        early_end,
-        suspensions: suspensions
-            .iter()
-            .map(|s| Suspension {
-                from: s.from_day,
-                to: s.to_day,
-            })
-            .collect(),
-        cancelled_on: c.cancelled_on,
-    })
-}
-
 /// The contract's dates, as the domain reads them.
 pub fn dates(conn: &mut DbConnection, c: &ContractRow) -> ApiResult<ContractDates> {
-    dates_with(c, &contracts::suspensions_of(conn, &c.id)?)
+    Ok(contracts::dates_of(conn, c)?)
 }
 
 /// The contract as it stands on `today`.
@@ -99,7 +78,7 @@ pub(crate) fn record(
     today: NaiveDate,
 ) -> ApiResult<ContractRecord> {
     let suspensions = contracts::suspensions_of(conn, &contract.id)?;
-    let d = dates_with(&contract, &suspensions)?;
+    let d = contract.dates_with(&suspensions)?;
     let convention = reference::get_convention(conn, &contract.region_code)?
         .map(|r| r.to_domain())
         .transpose()?;
@@ -184,7 +163,7 @@ pub(crate) fn end_contract(
     contracts::open_offboarding(conn, c, ended_on)?;
     crate::app::equipment::on_contract_end(conn, &c.navigator_id, ended_on)?;
     if let Some(last) = d.last_day() {
-        crate::navigators::end_assignment(conn, &c.navigator_id, last)?;
+        crate::app::navigators::end_assignment(conn, &c.navigator_id, last)?;
     }
     audit::append::<(), _>(
         conn,
@@ -231,7 +210,7 @@ pub fn settle(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> ApiResult<Vec<Cutoff>> {
-    crate::scorrimento::lapse_overdue(conn, now, today)?;
+    crate::app::scorrimento::lapse_overdue(conn, now, today)?;
     release_ended(conn, today)
 }
 

@@ -12,7 +12,6 @@ use persistence::{contracts, DbConnection};
 
 use super::{apply_movement, forbidden, item_record, load_item, state_of, ItemRecord};
 use crate::app::{Access, Act, UseCase};
-use crate::contracts::dates;
 use crate::error::{ApiError, ApiResult};
 
 pub struct AssignItem {
@@ -41,7 +40,7 @@ impl UseCase for AssignItem {
             .map_err(|_| forbidden(&item, Movement::Assign))?;
         let contract =
             contracts::contract_of_navigator(conn, &nav.id)?.ok_or(ApiError::Internal)?;
-        if !may_receive(&dates(conn, &contract)?, day) {
+        if !may_receive(&contracts::dates_of(conn, &contract)?, day) {
             return Err(ApiError::rule(ProblemType::ContractNotActive, day));
         }
         let held = equipment::held_by(conn, &nav.id)?;

@@ -14,7 +14,6 @@ use persistence::{audit, contracts, reference, DbConnection};
 
 use super::{check_access, AssignmentRecord};
 use crate::app::{Access, Act, UseCase};
-use crate::contracts::dates;
 use crate::error::{ApiError, ApiResult};
 
 pub struct AssignNavigator {
@@ -51,7 +50,7 @@ impl UseCase for AssignNavigator {
         assignments::lock_cpi(conn, &cpi.cpi.code)?;
         let contract =
             contracts::contract_of_navigator(conn, &nav.id)?.ok_or(ApiError::Internal)?;
-        let contract_dates = dates(conn, &contract)?;
+        let contract_dates = contracts::dates_of(conn, &contract)?;
         let convention = reference::get_convention(conn, &nav.region_code)?
             .map(|r| r.to_domain())
             .transpose()?;

@@ -27,7 +27,6 @@ use persistence::{reference, DbConnection};
 
 use crate::app::Act;
 use crate::auth::Caller;
-use crate::contracts::dates;
 use crate::error::{ApiError, ApiResult};
 
 /// A Navigator on a day: their contract's state, and the assignment
@@ -138,7 +137,7 @@ pub(crate) fn navigator_record(
     current: Option<&AssignmentRow>,
     today: NaiveDate,
 ) -> ApiResult<NavigatorRecord> {
-    let d = dates(conn, contract)?;
+    let d = contracts::dates_of(conn, contract)?;
     let convention = reference::get_convention(conn, &nav.region_code)?
         .map(|r| r.to_domain())
         .transpose()?;

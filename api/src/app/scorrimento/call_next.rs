@@ -63,7 +63,7 @@ impl UseCase for CallNext {
         let sel = load_selection(conn, &self.selection_id)?;
         let province = self.province.as_str();
         let (now, today) = (act.now, act.today);
-        crate::contracts::settle(conn, now, today)?;
+        crate::app::contracts::settle(conn, now, today)?;
         let ranking = selection::ranking(conn, &sel.id, province, None)?
             .ok_or_else(|| ApiError::conflict(ProblemType::RankingNotPublished, province))?;
         if !ranking_open_on(ranking.valid_until, today) {

@@ -48,7 +48,7 @@ impl UseCase for ListSeats {
             }
         }
         let sel = load_selection(conn, &self.selection_id)?;
-        crate::contracts::settle(conn, act.now, act.today)?;
+        crate::app::contracts::settle(conn, act.now, act.today)?;
         let unsigned: HashMap<String, i64> = selection::accepted_unsigned(conn, &sel.id)?
             .into_iter()
             .collect();

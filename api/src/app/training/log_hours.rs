@@ -13,7 +13,6 @@ use persistence::ojt::{self, NewLog, OjtLogRow};
 use persistence::{assignments, audit, contracts, reference, DbConnection};
 
 use crate::app::{own_navigator_id, Access, Act, UseCase};
-use crate::contracts::dates;
 use crate::error::{ApiError, ApiResult};
 
 const MAX_CLIENT_ID: usize = 64;
@@ -121,7 +120,7 @@ impl UseCase for LogHours {
         let nav = contracts::get_navigator(conn, nav_id)?.ok_or(ApiError::Internal)?;
         let contract =
             contracts::contract_of_navigator(conn, &nav.id)?.ok_or(ApiError::Internal)?;
-        let contract_dates = dates(conn, &contract)?;
+        let contract_dates = contracts::dates_of(conn, &contract)?;
         let convention = reference::get_convention(conn, &nav.region_code)?
             .map(|r| r.to_domain())
             .transpose()?;

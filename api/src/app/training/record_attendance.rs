@@ -103,7 +103,7 @@ impl UseCase for RecordAttendance {
             }
             seen.insert(nav.id.clone(), row.at);
             let contract = match contracts::contract_of_navigator(conn, &nav.id)? {
-                Some(c) => Some(crate::contracts::dates(conn, &c)?),
+                Some(c) => Some(persistence::contracts::dates_of(conn, &c)?),
                 None => None,
             };
             if let Err(v) = check_under_contract(&row.at.field(who), contract.as_ref(), session.day)
