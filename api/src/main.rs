@@ -102,8 +102,7 @@ fn main() -> anyhow::Result<()> {
                     println!("(demo passwords are shown only now)");
                 }
                 let today = settings.today.unwrap_or_else(api::clock::today);
-                let programme = actix_web::rt::System::new()
-                    .block_on(demo::programme::seed_programme(&settings, today))?;
+                let programme = demo::programme::seed_programme(&db, &settings, today)?;
                 match programme {
                     Some(p) => println!(
                         "demo programme: {} applications, {} Navigators under contract, {} offers declined and {} lapsed, {} resignations, {} on-the-job logs, {} equipment items",
