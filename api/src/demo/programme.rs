@@ -124,12 +124,14 @@ struct Demo {
 }
 
 impl Demo {
-    /// Runs `case` as `caller`, now.
+    /// Runs `case` as `caller`, now, as one request of its own: the audit
+    /// log ties each step's entries together as it does a user's.
     fn run<U: UseCase>(&self, caller: &Caller, case: U) -> anyhow::Result<U::Outcome> {
-        let act = Act {
-            caller: Some(caller.clone()),
-            ..Act::system(self.settings.clone())
-        };
+        let act = Act::by(
+            caller.clone(),
+            uuid::Uuid::new_v4().to_string(),
+            self.settings.clone(),
+        );
         self.cases
             .run_blocking(&act, case)
             .map_err(|e| anyhow!("{}: {}", caller.role.as_str(), problem(e)))
