@@ -1,10 +1,11 @@
 //! The demo programme: a selection with a few thousand applications over
 //! Lazio, Lombardia and Campania, its rankings, calls with declines and
 //! lapses, contracts, CPI assignments, training at different stages,
-//! equipment and a few resignations. It is made through the service's own
-//! API, served for the occasion on a free local port, so every record goes
-//! through the same rules as a user's request; the tokens are minted with
-//! that server's key for the demo accounts. Everything is labelled as demo.
+//! equipment and a few resignations. It is made through the use cases
+//! every request goes through, each step run as the demo account whose job
+//! it is (or as the system, for the background task's step), so every
+//! record meets the same rules and role and Region checks as a user's
+//! request. Everything is labelled as demo.
 
 use std::sync::Arc;
 
