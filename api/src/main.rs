@@ -2,14 +2,15 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
+use api::app::users::CreateUser;
+use api::app::{Act, UseCases};
 use api::config::Settings;
 use api::{bootstrap, demo, startup, telemetry};
 use clap::{Parser, Subcommand};
 use domain::account::{check_password, NewAccount, Role};
-use persistence::audit::AuditContext;
-use persistence::write_transaction;
 
 #[derive(Parser)]
 #[command(
@@ -102,8 +103,7 @@ fn main() -> anyhow::Result<()> {
                     println!("(demo passwords are shown only now)");
                 }
                 let today = settings.today.unwrap_or_else(api::clock::today);
-                let programme = actix_web::rt::System::new()
-                    .block_on(demo::programme::seed_programme(&settings, today))?;
+                let programme = demo::programme::seed_programme(&db, &settings, today)?;
                 match programme {
                     Some(p) => println!(
                         "demo programme: {} applications, {} Navigators under contract, {} offers declined and {} lapsed, {} resignations, {} on-the-job logs, {} equipment items",
@@ -181,22 +181,21 @@ fn create_user(
     } else {
         None
     };
+    let activation = hash.is_none();
     let db = startup::prepare_database(settings)?;
-    let mut conn = db.get()?;
-    let domain = settings.public_host();
-    let account = write_transaction(&mut conn, |conn| {
-        let mail = api::accounts::MailContext {
-            public_url: &settings.public_url,
-            message_domain: &domain,
-        };
-        api::accounts::create_account(conn, &AuditContext::system(), &new, hash.as_deref(), &mail)
-    })
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let act = Act::system(Arc::new(settings.clone()));
+    let case = CreateUser {
+        new,
+        password_hash: hash,
+    };
+    let account = UseCases::new(db)
+        .run_blocking(&act, case)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "created {} ({}) id {}",
         account.user.email, account.user.role, account.user.id
     );
-    if hash.is_none() {
+    if activation {
         println!("an activation link is queued for {}", account.user.email);
     }
     Ok(())

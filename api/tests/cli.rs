@@ -175,6 +175,37 @@ fn user_create_reads_the_password_from_stdin_and_checks_the_rules() {
 }
 
 #[test]
+fn user_create_follows_the_same_rules_as_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(dir.path()) {
+        // A Navigator account for a Navigator that does not exist: refused,
+        // as the API refuses it.
+        let unknown = navigator(
+            dir.path(),
+            &url,
+            &[
+                "user",
+                "create",
+                "--email",
+                "nav@anpalservizi.it",
+                "--role",
+                "navigator",
+                "--navigator-id",
+                "7f1c1a52-2d7a-4c1e-9d8e-0a0b0c0d0e0f",
+                "--password-stdin",
+            ],
+            Some("una password abbastanza lunga"),
+        );
+        assert!(!unknown.status.success());
+        assert!(
+            String::from_utf8_lossy(&unknown.stderr).contains("unknown-navigator"),
+            "{}",
+            String::from_utf8_lossy(&unknown.stderr)
+        );
+    }
+}
+
+#[test]
 fn seed_demo_adds_labelled_demo_data_once() {
     let dir = tempfile::tempdir().unwrap();
     for url in databases(dir.path()) {

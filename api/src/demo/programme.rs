@@ -1,26 +1,52 @@
 //! The demo programme: a selection with a few thousand applications over
 //! Lazio, Lombardia and Campania, its rankings, calls with declines and
 //! lapses, contracts, CPI assignments, training at different stages,
-//! equipment and a few resignations. It is made through the service's own
-//! API, served for the occasion on a free local port, so every record goes
-//! through the same rules as a user's request; the tokens are minted with
-//! that server's key for the demo accounts. Everything is labelled as demo.
+//! equipment and a few resignations. It is made through the use cases
+//! every request goes through, each step run as the demo account whose job
+//! it is (or as the system, for the background task's step), so every
+//! record meets the same rules and role and Region checks as a user's
+//! request. Everything is labelled as demo.
 
-use anyhow::{anyhow, bail, Context};
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context};
 use chrono::{Days, NaiveDate, Utc};
 use domain::account::Role;
+use domain::equipment::ReturnCondition;
+use domain::equipment::{ItemInput, NewItem};
 use domain::selection::codice_fiscale::CodiceFiscale;
-use persistence::{accounts, write_transaction, Database};
-use reqwest::Method;
-use serde_json::{json, Value};
+use domain::selection::scorrimento::Outcome;
+use domain::selection::settings::{
+    SelectionSettings, DEFAULT_ANNUAL_PAY_CENTS, DEFAULT_MONTHLY_EXPENSES_CENTS,
+    DEFAULT_OFFER_DAYS, DEFAULT_RANKING_VALID_MONTHS,
+};
+use domain::selection::{ScoringRules, DEFAULT_MULTIPLIER};
+use domain::training::classroom::{NewSession, SessionInput};
+use domain::training::distance::Completion;
+use domain::Violations;
+use persistence::equipment::ItemFilter;
+use persistence::{accounts, Database};
 
-use rand::distr::{Alphanumeric, SampleString};
-use rand::rand_core::UnwrapErr;
-use rand::rngs::SysRng;
-
-use crate::auth::tokens::JwtKeys;
+use crate::app::contracts::{DraftContract, ListOffboarding, RegisterResignation, SignContract};
+use crate::app::equipment::{
+    AcknowledgeKit, AssignItem, ImportBatch, ItemRecord, ListItems, MoveItem, PairSim,
+    PlainMovement, ReadKit, ReturnItem,
+};
+use crate::app::navigators::AssignNavigator;
+use crate::app::scorrimento::{CallNext, DecideOffer, LapseOffers};
+use crate::app::selection::{
+    ComputeAdmission, CreateSelection, ImportApplications, ImportResults, ListSelections,
+    PostsChange, PublishRankings, SetPosts,
+};
+use crate::app::training::{
+    CreateSession, LogHours, LogRequest, Logged, Person, RecordAttendance, RecordCompletions,
+    RegisterRow, Reported, ValidateLogs,
+};
+use crate::app::{Act, UseCase, UseCases};
+use crate::auth::Caller;
 use crate::config::Settings;
-use crate::startup::Application;
+use crate::csv_import::RowAt;
+use crate::error::ApiError;
 
 pub const SELECTION_CODE: &str = "DEMO-NAV";
 
@@ -90,90 +116,67 @@ fn letters(mut n: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-struct Client {
-    http: reqwest::Client,
-    base: String,
-}
-
-enum Body {
-    Empty,
-    Json(Value),
-    Csv(String),
-}
-
-impl Client {
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        token: &str,
-        body: Body,
-    ) -> anyhow::Result<Value> {
-        let mut r = self
-            .http
-            .request(method.clone(), format!("{}/api/v1{path}", self.base))
-            .bearer_auth(token);
-        r = match body {
-            Body::Empty => r,
-            Body::Json(v) => r.json(&v),
-            Body::Csv(text) => r.header("content-type", "text/csv").body(text),
-        };
-        let response = r.send().await.with_context(|| format!("{method} {path}"))?;
-        let status = response.status();
-        let text = response.text().await?;
-        if !status.is_success() {
-            bail!("{method} {path}: {status} {text}");
-        }
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str, token: &str) -> anyhow::Result<Value> {
-        self.send(Method::GET, path, token, Body::Empty).await
-    }
-
-    async fn post(&self, path: &str, token: &str, body: Value) -> anyhow::Result<Value> {
-        self.send(Method::POST, path, token, Body::Json(body)).await
-    }
-
-    async fn csv(&self, path: &str, token: &str, text: String) -> anyhow::Result<Value> {
-        self.send(Method::POST, path, token, Body::Csv(text)).await
-    }
-}
-
-fn text(v: &Value, key: &str) -> anyhow::Result<String> {
-    v[key]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("no {key} in {v}"))
-}
-
-/// Tokens for the demo accounts, minted with the demo server's key.
-struct Tokens {
-    keys: JwtKeys,
+/// The demo's actors: the use cases, run as the demo accounts would run
+/// them, so each step meets the same role and scope checks as a request.
+struct Demo {
+    cases: UseCases,
     db: Database,
+    settings: Arc<Settings>,
 }
 
-impl Tokens {
-    fn of_email(&self, email: &str) -> anyhow::Result<String> {
+impl Demo {
+    /// Runs `case` as `caller`, now, as one request of its own: the audit
+    /// log ties each step's entries together as it does a user's.
+    fn run<U: UseCase>(&self, caller: &Caller, case: U) -> anyhow::Result<U::Outcome> {
+        let act = Act::by(
+            caller.clone(),
+            uuid::Uuid::new_v4().to_string(),
+            self.settings.clone(),
+        );
+        self.cases
+            .run_blocking(&act, case)
+            .map_err(|e| anyhow!("{}: {}", caller.role.as_str(), problem(e)))
+    }
+
+    /// The demo account with this email, as it would be signed in.
+    fn of_email(&self, email: &str) -> anyhow::Result<Caller> {
         let mut conn = self.db.get()?;
         let a = accounts::find_by_email(&mut conn, email)?
             .ok_or_else(|| anyhow!("demo account {email} missing"))?;
-        Ok(self
-            .keys
-            .issue(&a.user.id, &a.user.role, &a.regions, None)?)
+        let role =
+            Role::parse(&a.user.role).ok_or_else(|| anyhow!("role of demo account {email}"))?;
+        Ok(Caller {
+            user_id: a.user.id,
+            role,
+            regions: a.regions,
+            navigator_id: None,
+        })
     }
 
-    fn of_navigator(&self, navigator_id: &str) -> anyhow::Result<String> {
+    /// The Navigator's own account, as it would be signed in.
+    fn of_navigator(&self, navigator_id: &str) -> anyhow::Result<Caller> {
         let mut conn = self.db.get()?;
         let a = accounts::find_by_navigator(&mut conn, navigator_id)?
             .ok_or_else(|| anyhow!("no account for Navigator {navigator_id}"))?;
-        Ok(self.keys.issue(
-            &a.user.id,
-            Role::Navigator.as_str(),
-            &[],
-            Some(navigator_id),
-        )?)
+        Ok(Caller {
+            user_id: a.user.id,
+            role: Role::Navigator,
+            regions: Vec::new(),
+            navigator_id: Some(navigator_id.to_owned()),
+        })
     }
+}
+
+/// An error with what it names, for the operator.
+fn problem(e: ApiError) -> String {
+    match &e {
+        ApiError::Validation(v) => format!("{e}: {v:?}"),
+        _ => format!("{e:?}"),
+    }
+}
+
+fn invalid(v: Violations) -> anyhow::Error {
+    anyhow!("{}", problem(ApiError::from(v)))
 }
 
 struct Hired {
@@ -193,56 +196,43 @@ fn day(d: NaiveDate, offset: i64) -> NaiveDate {
 }
 
 /// Builds the demo programme unless it exists; `None` when it does.
-pub async fn seed_programme(
+pub fn seed_programme(
+    db: &Database,
     settings: &Settings,
     today: NaiveDate,
 ) -> anyhow::Result<Option<ProgrammeReport>> {
     let mut s = settings.clone();
-    s.listen = "127.0.0.1:0".into();
-    s.jwt_secret = Some(Alphanumeric.sample_string(&mut UnwrapErr(SysRng), 48));
-    // This short-lived server delivers no mail: the real one will.
-    s.mail_sender = false;
-    s.workers = 2;
-    s.admin_email = None;
-    s.admin_password = None;
     s.today = Some(today);
-    let key = s.jwt_secret.clone().unwrap_or_default();
-    let app = Application::build(s.clone()).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let db = app.database().clone();
-    let handle = app.handle();
-    let server = tokio::spawn(app.run_until_stopped());
-    let tokens = Tokens {
-        keys: JwtKeys::new(
-            key.as_bytes(),
-            &s.jwt_issuer,
-            &s.jwt_audience,
-            chrono::Duration::hours(2),
-        ),
+    let demo = Demo {
+        cases: UseCases::new(db.clone()),
         db: db.clone(),
+        settings: Arc::new(s),
     };
-    let client = Client {
-        http: reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(120))
-            .build()?,
-        base,
-    };
-    let result = build(&client, &tokens, &db, today).await;
-    handle.stop(true).await;
-    let _ = server.await;
-    result
+    build(&demo, today)
 }
 
-async fn build(
-    api: &Client,
-    tokens: &Tokens,
-    db: &Database,
-    today: NaiveDate,
-) -> anyhow::Result<Option<ProgrammeReport>> {
-    let hr = tokens.of_email("demo.hr@navigator-demo.it")?;
-    let existing = list_all(api, &hr, "/selections").await?;
-    if existing.iter().any(|s| s["code"] == SELECTION_CODE) {
-        return Ok(None);
+fn build(demo: &Demo, today: NaiveDate) -> anyhow::Result<Option<ProgrammeReport>> {
+    let hr = demo.of_email("demo.hr@navigator-demo.it")?;
+    let mut cursor = None;
+    loop {
+        let page = demo.run(
+            &hr,
+            ListSelections {
+                cursor: cursor.take(),
+                limit: 500,
+            },
+        )?;
+        if page
+            .items
+            .iter()
+            .any(|s| s.selection.code == SELECTION_CODE)
+        {
+            return Ok(None);
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
     }
     let mut rng = Lcg(2019);
     let notice = day(today, -240);
@@ -250,31 +240,46 @@ async fn build(
     let signed_on = day(today, -180);
     let start = day(today, -179);
 
-    // The selection, its posts, applications, admission, results, rankings.
-    let selection = api
-        .post(
-            "/selections",
-            &hr,
-            json!({
-                "code": SELECTION_CODE,
-                "title": "Selezione Navigator (dati demo)",
-                "published_on": notice,
-                "contract_end": day(today, 365),
-            }),
-        )
-        .await?;
-    let sel = text(&selection, "id")?;
-    let posts: Vec<Value> = PROVINCES
-        .iter()
-        .map(|(p, _, n, _)| json!({ "province": p, "posts": n }))
-        .collect();
-    api.send(
-        Method::PUT,
-        &format!("/selections/{sel}/posts"),
+    // The selection, its posts, applications, admission, results, rankings;
+    // the rules not named take the 2019 defaults, as for a request.
+    let scoring = ScoringRules::default();
+    let settings = SelectionSettings {
+        code: SELECTION_CODE.to_owned(),
+        title: "Selezione Navigator (dati demo)".to_owned(),
+        published_on: notice,
+        scoring,
+        admission_multiplier: DEFAULT_MULTIPLIER,
+        offer_days: DEFAULT_OFFER_DAYS,
+        ranking_valid_months: DEFAULT_RANKING_VALID_MONTHS,
+        annual_pay_cents: DEFAULT_ANNUAL_PAY_CENTS,
+        monthly_expenses_cents: DEFAULT_MONTHLY_EXPENSES_CENTS,
+        contract_end: day(today, 365),
+        decline_is_final: true,
+    }
+    .validate()
+    .map_err(invalid)?;
+    let selection = demo.run(
         &hr,
-        Body::Json(Value::Array(posts)),
-    )
-    .await?;
+        CreateSelection {
+            settings,
+            training_path: None,
+        },
+    )?;
+    let sel = selection.selection.id;
+    let changes = PROVINCES
+        .iter()
+        .map(|(p, _, n, _)| PostsChange {
+            province: (*p).to_owned(),
+            posts: *n,
+        })
+        .collect();
+    demo.run(
+        &hr,
+        SetPosts {
+            selection_id: sel.clone(),
+            changes,
+        },
+    )?;
     let mut csv = crate::handlers::selection::applications::CSV_HEADER.join(",");
     csv.push('\n');
     let mut results = String::from("application_no,right,wrong,blank\n");
@@ -310,156 +315,167 @@ async fn build(
             n += 1;
         }
     }
-    api.csv(&format!("/selections/{sel}/applications/import"), &hr, csv)
-        .await?;
-    api.post(&format!("/selections/{sel}/admission"), &hr, json!({}))
-        .await?;
-    api.csv(&format!("/selections/{sel}/results/import"), &hr, results)
-        .await?;
-    api.post(
-        &format!("/selections/{sel}/rankings/publish"),
+    demo.run(
         &hr,
-        json!({ "published_on": ranked_on }),
-    )
-    .await?;
+        ImportApplications {
+            selection_id: sel.clone(),
+            csv: csv.into_bytes(),
+        },
+    )?;
+    demo.run(
+        &hr,
+        ComputeAdmission {
+            selection_id: sel.clone(),
+        },
+    )?;
+    demo.run(
+        &hr,
+        ImportResults {
+            selection_id: sel.clone(),
+            csv: results.into_bytes(),
+        },
+    )?;
+    demo.run(
+        &hr,
+        PublishRankings {
+            selection_id: sel.clone(),
+            published_on: ranked_on,
+        },
+    )?;
 
     // Calls: in three provinces one declined offer and one left to lapse.
+    let call = |sigla: &str| demo.run(&hr, CallNext::new(sel.clone(), sigla, None, None));
     let mut declined = 0;
     for sigla in ["RM", "MI", "NA"] {
-        let first = api
-            .post(
-                &format!("/selections/{sel}/provinces/{sigla}/calls"),
-                &hr,
-                json!({}),
-            )
-            .await?;
-        api.post(
-            &format!("/offers/{}/decline", text(&first, "id")?),
+        let first = call(sigla)?;
+        demo.run(
             &hr,
-            json!({}),
-        )
-        .await?;
+            DecideOffer {
+                id: first.offer.id,
+                outcome: Outcome::Decline,
+            },
+        )?;
         declined += 1;
-        api.post(
-            &format!("/selections/{sel}/provinces/{sigla}/calls"),
-            &hr,
-            json!({}),
-        )
-        .await?;
+        call(sigla)?;
     }
-    // The deadlines pass: the background task's own code, a week ahead.
+    // The deadlines pass: the background task's own use case, a week ahead.
     let lapsed = {
-        let db = db.clone();
-        tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-            let mut conn = db.get()?;
-            write_transaction(&mut conn, |conn| {
-                crate::scorrimento::lapse_overdue(
-                    conn,
-                    Utc::now() + chrono::Duration::days(8),
-                    today,
-                )
-            })
-            .map_err(|e| anyhow!("lapsing the demo offers: {e}"))
-        })
-        .await??
+        let act = Act {
+            now: Utc::now() + chrono::Duration::days(8),
+            ..Act::system(demo.settings.clone())
+        };
+        demo.cases
+            .run_blocking(&act, LapseOffers)
+            .map_err(|e| anyhow!("lapsing the demo offers: {}", problem(e)))?
     };
 
     // The seats filled: accepted, drafted, signed.
     let mut hired = Vec::new();
     for (sigla, region, _, filled) in PROVINCES {
         for _ in 0..filled {
-            let offer = api
-                .post(
-                    &format!("/selections/{sel}/provinces/{sigla}/calls"),
-                    &hr,
-                    json!({}),
-                )
-                .await?;
-            let id = text(&offer, "id")?;
-            api.post(&format!("/offers/{id}/accept"), &hr, json!({}))
-                .await?;
-            let draft = api
-                .post(
-                    &format!("/offers/{id}/contract"),
-                    &hr,
-                    json!({ "requirements_verified": true }),
-                )
-                .await?;
-            let contract = text(&draft, "id")?;
-            let signed = api
-                .post(
-                    &format!("/contracts/{contract}/sign"),
-                    &hr,
-                    json!({ "signed_on": signed_on, "start_date": start }),
-                )
-                .await?;
-            let navigator = text(&signed, "navigator_id")?;
-            let mut conn = db.get()?;
-            let nav = persistence::contracts::get_navigator(&mut conn, &navigator)?
-                .ok_or_else(|| anyhow!("navigator {navigator}"))?;
+            let offer = call(sigla)?;
+            let id = offer.offer.id;
+            demo.run(
+                &hr,
+                DecideOffer {
+                    id: id.clone(),
+                    outcome: Outcome::Accept,
+                },
+            )?;
+            let draft = demo.run(
+                &hr,
+                DraftContract::new(id, true).map_err(|e| anyhow!("{}", problem(e)))?,
+            )?;
+            let contract = draft.contract.id;
+            let signed = demo.run(
+                &hr,
+                SignContract {
+                    id: contract.clone(),
+                    signed_on,
+                    start_date: start,
+                    end_date: None,
+                },
+            )?;
             hired.push(Hired {
-                navigator,
+                navigator: signed.contract.navigator.id,
                 contract,
                 province: sigla,
                 region,
-                codice_fiscale: nav.codice_fiscale,
+                codice_fiscale: signed.contract.navigator.codice_fiscale,
             });
         }
     }
 
     // CPI assignments in the `cpi` Regions: the province's two demo CPIs in turn.
     for (i, h) in hired.iter().enumerate().filter(|(_, h)| h.region != "15") {
-        let cpi = format!("DEMO-{}-{:02}", h.province, 1 + i % 2);
-        api.post(
-            &format!("/navigators/{}/assignment", h.navigator),
+        demo.run(
             &hr,
-            json!({ "cpi_code": cpi, "from": start }),
-        )
-        .await?;
+            AssignNavigator {
+                id: h.navigator.clone(),
+                cpi_code: format!("DEMO-{}-{:02}", h.province, 1 + i % 2),
+                from: start,
+            },
+        )?;
     }
 
     // Training at four stages: 0 nothing yet, 1 classroom, 2 classroom and
     // distance with part of the on-the-job hours, 3 the whole path.
     let stage = |i: usize| i % 4;
-    let trainer = tokens.of_email("demo.formatore@navigator-demo.it")?;
+    let trainer = demo.of_email("demo.formatore@navigator-demo.it")?;
     for k in 0..5i64 {
-        let session = api
-            .post(
-                "/training/sessions",
-                &trainer,
-                json!({ "day": day(start, 1 + k), "hours": 8, "place": "Aula demo, Roma", "trainer": "Formatore demo" }),
-            )
-            .await?;
-        let attendance: Vec<Value> = hired
+        let session = NewSession::parse(&SessionInput {
+            day: day(start, 1 + k),
+            hours: 8.0,
+            place: "Aula demo, Roma",
+            trainer: "Formatore demo",
+        })
+        .map_err(invalid)?;
+        let session = demo.run(&trainer, CreateSession { session })?;
+        let rows = hired
             .iter()
             .enumerate()
             .filter(|(i, _)| stage(*i) >= 1)
-            .map(|(_, h)| json!({ "navigator_id": h.navigator, "hours": 8 }))
+            .enumerate()
+            .map(|(at, (_, h))| RegisterRow {
+                at: RowAt::Index(at),
+                person: Person::Id(h.navigator.clone()),
+                hours: 8.0,
+            })
             .collect();
-        api.post(
-            &format!("/training/sessions/{}/attendance", text(&session, "id")?),
+        demo.run(
             &trainer,
-            Value::Array(attendance),
-        )
-        .await?;
+            RecordAttendance {
+                session_id: session.id,
+                rows,
+                rejected: Violations::new(),
+                kind: RowAt::Index(0),
+            },
+        )?;
     }
     let mut completions = Vec::new();
     for (i, h) in hired.iter().enumerate().filter(|(i, _)| stage(*i) >= 2) {
+        let codice = CodiceFiscale::parse("codice_fiscale", &h.codice_fiscale)
+            .map_err(|v| invalid(Violations::from(v)))?;
         for m in 1..=8i64 {
-            completions.push(json!({
-                "codice_fiscale": h.codice_fiscale,
-                "module_code": format!("FAD-{m:02}"),
-                "completed_on": day(start, 10 + m + (i % 5) as i64),
-                "test_passed": true,
-            }));
+            completions.push(Reported {
+                at: RowAt::Index(completions.len()),
+                codice: codice.clone(),
+                module_code: format!("FAD-{m:02}"),
+                completion: Completion {
+                    completed_on: day(start, 10 + m + (i % 5) as i64),
+                    test_passed: true,
+                },
+            });
         }
     }
-    api.post(
-        "/training/distance/completions",
+    demo.run(
         &hr,
-        Value::Array(completions),
-    )
-    .await?;
+        RecordCompletions {
+            rows: completions,
+            rejected: Violations::new(),
+            kind: RowAt::Index(0),
+        },
+    )?;
 
     let mut ojt_logs = 0;
     for (i, h) in hired.iter().enumerate() {
@@ -472,24 +488,26 @@ async fn build(
         if validated + pending == 0 {
             continue;
         }
-        let token = tokens.of_navigator(&h.navigator)?;
+        let navigator = demo.of_navigator(&h.navigator)?;
         let mut ids = Vec::new();
         for k in 0..(validated + pending) {
-            let log = api
-                .post(
-                    "/me/ojt-logs",
-                    &token,
-                    json!({
-                        "client_id": format!("demo-{i}-{k}"),
-                        "day": day(start, 20 + k),
-                        "hours": 8,
-                        "activity": "Affiancamento agli operatori del CPI (demo)",
-                    }),
-                )
-                .await?;
+            let case = LogHours::new(
+                LogRequest {
+                    client_id: format!("demo-{i}-{k}"),
+                    day: day(start, 20 + k),
+                    hours: 8.0,
+                    activity: "Affiancamento agli operatori del CPI (demo)".to_owned(),
+                    cpi_code: None,
+                },
+                demo.settings.ojt_max_day_hours,
+            )
+            .map_err(invalid)?;
+            let log = match demo.run(&navigator, case)? {
+                Logged::Created(row) | Logged::Replayed(row) => row,
+            };
             ojt_logs += 1;
             if k < validated {
-                ids.push(text(&log, "id")?);
+                ids.push(log.id);
             }
         }
         if !ids.is_empty() {
@@ -498,12 +516,10 @@ async fn build(
                 "03" => "demo.coordinatore.lombardia@navigator-demo.it",
                 _ => "demo.coordinatore.campania@navigator-demo.it",
             };
-            api.post(
-                "/ojt-logs/validate",
-                &tokens.of_email(coordinator)?,
-                json!({ "ids": ids }),
-            )
-            .await?;
+            demo.run(
+                &demo.of_email(coordinator)?,
+                ValidateLogs::new(ids).map_err(invalid)?,
+            )?;
         }
     }
 
@@ -513,41 +529,112 @@ async fn build(
         .enumerate()
         .filter(|(i, _)| i % 4 != 0)
         .collect();
-    let mut batch = crate::handlers::equipment::inventory::HEADER.join(",");
-    batch.push('\n');
+    let mut items = Vec::new();
     for (i, _) in &equipped {
         let n = *i as u64;
         let imei = |k: u64| luhn(&format!("35{:012}", 9_000_000 + n * 2 + k));
         let iccid = |k: u64| luhn(&format!("893910{:012}", 5_000_000 + n * 2 + k));
-        batch.push_str(&format!(
-            "smartphone,Samsung Galaxy A40 Enterprise Edition,,{},,,,,Consip demo\n",
-            imei(0)
-        ));
-        batch.push_str(&format!(
-            "sim,,,,{},347{:07},voice_data,,Consip demo\n",
-            iccid(0),
-            5_000_000 + n
-        ));
-        batch.push_str(&format!(
-            "tablet,Samsung Galaxy Tab A,DEMO{n:06},{},,,,,Consip demo\n",
-            imei(1)
-        ));
-        batch.push_str(&format!("sim,,,,{},,data,,Consip demo\n", iccid(1)));
-        batch.push_str(&format!(
-            "mailbox,,,,,,,navigator.demo{n}@navigator-demo.it,\n"
-        ));
+        let (imei0, imei1, iccid0, iccid1) = (imei(0), imei(1), iccid(0), iccid(1));
+        let number = format!("347{:07}", 5_000_000 + n);
+        let serial = format!("DEMO{n:06}");
+        let mailbox = format!("navigator.demo{n}@navigator-demo.it");
+        let none = ItemInput {
+            kind: "",
+            model: None,
+            serial: None,
+            imei: None,
+            iccid: None,
+            phone_number: None,
+            plan: None,
+            mailbox: None,
+            batch: Some("Consip demo"),
+        };
+        for input in [
+            ItemInput {
+                kind: "smartphone",
+                model: Some("Samsung Galaxy A40 Enterprise Edition"),
+                imei: Some(&imei0),
+                ..none
+            },
+            ItemInput {
+                kind: "sim",
+                iccid: Some(&iccid0),
+                phone_number: Some(&number),
+                plan: Some("voice_data"),
+                ..none
+            },
+            ItemInput {
+                kind: "tablet",
+                model: Some("Samsung Galaxy Tab A"),
+                serial: Some(&serial),
+                imei: Some(&imei1),
+                ..none
+            },
+            ItemInput {
+                kind: "sim",
+                iccid: Some(&iccid1),
+                plan: Some("data"),
+                ..none
+            },
+            ItemInput {
+                kind: "mailbox",
+                mailbox: Some(&mailbox),
+                batch: None,
+                ..none
+            },
+        ] {
+            items.push(NewItem::parse(&input).map_err(invalid)?);
+        }
     }
-    api.csv("/equipment/import", &hr, batch).await?;
-    let stock = list_all(api, &hr, "/equipment?state=in_stock&batch=Consip%20demo").await?;
-    let mailboxes = list_all(api, &hr, "/equipment?state=in_stock&kind=mailbox").await?;
+    // Numbered as the lines of the equivalent file, after its header.
+    let lines = (2..).take(items.len()).collect();
+    demo.run(
+        &hr,
+        ImportBatch {
+            items,
+            lines,
+            rejected: Violations::new(),
+        },
+    )?;
+    let in_stock = |kind: Option<&str>, batch: Option<&str>| -> anyhow::Result<Vec<ItemRecord>> {
+        let mut out = Vec::new();
+        let mut after_id = None;
+        loop {
+            let filter = ItemFilter {
+                kind: kind.map(str::to_owned),
+                state: Some("in_stock".to_owned()),
+                holder_id: None,
+                batch: batch.map(str::to_owned),
+                after_id: after_id.take(),
+                limit: 500,
+            };
+            let page = demo.run(&hr, ListItems { filter })?;
+            out.extend(page.items);
+            match page.next_cursor {
+                Some(c) => after_id = Some(c),
+                None => return Ok(out),
+            }
+        }
+    };
+    let stock = in_stock(None, Some("Consip demo"))?;
+    let mailboxes = in_stock(Some("mailbox"), None)?;
     let items = stock.len() + mailboxes.len();
     let mut by_part: std::collections::HashMap<String, Vec<String>> =
         std::collections::HashMap::new();
-    for item in stock.iter().chain(&mailboxes) {
-        let id = text(item, "id")?;
-        api.post(&format!("/equipment/{id}/personalise"), &hr, json!({}))
-            .await?;
-        by_part.entry(text(item, "kit_part")?).or_default().push(id);
+    for record in stock.iter().chain(&mailboxes) {
+        let id = record.item.id.clone();
+        demo.run(
+            &hr,
+            MoveItem {
+                id: id.clone(),
+                movement: PlainMovement::Personalise,
+                on: None,
+            },
+        )?;
+        by_part
+            .entry(record.item.kit_part.clone())
+            .or_default()
+            .push(id);
     }
     for (k, (i, h)) in equipped.iter().enumerate() {
         let mut kit = Vec::new();
@@ -563,33 +650,27 @@ async fn build(
                 .and_then(|ids| ids.get(k))
                 .cloned()
                 .ok_or_else(|| anyhow!("no {part} for kit {k}"))?;
-            api.post(
-                &format!("/equipment/{id}/assign"),
+            demo.run(
                 &hr,
-                json!({ "navigator_id": h.navigator }),
-            )
-            .await?;
+                AssignItem {
+                    id: id.clone(),
+                    navigator_id: h.navigator.clone(),
+                    on: None,
+                },
+            )?;
             kit.push(id);
         }
-        api.post(
-            &format!("/equipment/{}/pair", kit[1]),
-            &hr,
-            json!({ "device_id": kit[0] }),
-        )
-        .await?;
-        api.post(
-            &format!("/equipment/{}/pair", kit[3]),
-            &hr,
-            json!({ "device_id": kit[2] }),
-        )
-        .await?;
+        for (sim, device) in [(1, 0), (3, 2)] {
+            demo.run(
+                &hr,
+                PairSim {
+                    sim_id: kit[sim].clone(),
+                    device_id: kit[device].clone(),
+                },
+            )?;
+        }
         if i % 2 == 1 {
-            api.post(
-                "/me/kit/acknowledge",
-                &tokens.of_navigator(&h.navigator)?,
-                json!({}),
-            )
-            .await?;
+            demo.run(&demo.of_navigator(&h.navigator)?, AcknowledgeKit)?;
         }
     }
 
@@ -602,33 +683,49 @@ async fn build(
         .filter(|(i, _)| i % 10 == 3)
         .take(3)
     {
-        api.post(
-            &format!("/contracts/{}/resignation", h.contract),
+        demo.run(
             &hr,
-            json!({ "submitted_on": day(today, -20), "effective_on": today }),
-        )
-        .await?;
+            RegisterResignation {
+                id: h.contract.clone(),
+                submitted_on: day(today, -20),
+                effective_on: today,
+            },
+        )?;
         resigned += 1;
         if i % 4 != 0 {
-            let kit = api
-                .get(&format!("/navigators/{}/kit", h.navigator), &hr)
-                .await?;
-            for item in kit["items"].as_array().into_iter().flatten() {
-                let kind = text(item, "kind")?;
+            let kit = demo.run(
+                &hr,
+                ReadKit {
+                    navigator_id: h.navigator.clone(),
+                },
+            )?;
+            for record in kit.items {
+                let kind = record.item.kind.as_str();
                 if kind == "tablet" || kind == "mailbox" {
                     continue;
                 }
-                api.post(
-                    &format!("/equipment/{}/return", text(item, "id")?),
+                demo.run(
                     &hr,
-                    json!({ "condition": "good", "wiped": true }),
-                )
-                .await?;
+                    ReturnItem {
+                        id: record.item.id.clone(),
+                        condition: ReturnCondition::Good,
+                        wiped: true,
+                        on: None,
+                    },
+                )?;
             }
         }
     }
     // Reading the records settles today's endings: seats, mailboxes, offboarding.
-    api.get("/offboarding?open=true", &hr).await?;
+    demo.run(
+        &hr,
+        ListOffboarding {
+            open: true,
+            cursor: None,
+            limit: 100,
+        },
+    )
+    .context("settling today's endings")?;
 
     Ok(Some(ProgrammeReport {
         applications: n,
@@ -639,25 +736,6 @@ async fn build(
         ojt_logs,
         items,
     }))
-}
-
-/// Every page of a list.
-async fn list_all(api: &Client, token: &str, path: &str) -> anyhow::Result<Vec<Value>> {
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let page_path = match &cursor {
-            Some(c) => format!("{path}{sep}limit=500&cursor={c}"),
-            None => format!("{path}{sep}limit=500"),
-        };
-        let page = api.get(&page_path, token).await?;
-        out.extend(page["items"].as_array().cloned().unwrap_or_default());
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => return Ok(out),
-        }
-    }
 }
 
 /// `digits` followed by its Luhn check digit.
