@@ -1,18 +1,14 @@
 //! One closed set of errors, each rendered as an RFC 9457 problem with a
 //! stable `type`, in Italian by default and in English on request.
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
 use domain::assignment::AssignmentRefusal;
 use domain::equipment::PairingRefusal;
 use domain::training::mandatory::MandatoryRefusal;
 use domain::training::ojt::LogRefusal;
 use domain::{Param, RuleCode, Violation, Violations};
-use openapi::{Problem, ProblemFieldError, ProblemType};
+use openapi::ProblemType;
 use persistence::PersistenceError;
-
-use crate::i18n::{self, Lang};
 
 /// How a field of a JSON body does not fit its operation's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,48 +223,6 @@ impl ApiError {
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
-
-    /// The problem document in `lang`.
-    pub fn to_problem(&self, lang: Lang, request_id: Option<String>) -> Problem {
-        let code = self.type_code();
-        let errors = match self {
-            Self::Validation(v) | Self::FileRejected(v) => {
-                v.0.iter()
-                    .map(|v| ProblemFieldError {
-                        field: v.field.clone(),
-                        code: v.code,
-                        message: i18n::violation_message(v, lang),
-                        line: v.line,
-                    })
-                    .collect()
-            }
-            Self::InvalidField {
-                problem,
-                field,
-                detail,
-            } => vec![ProblemFieldError {
-                field: field.clone(),
-                code: problem.rule_code(),
-                message: i18n::field_message(*problem, field, detail, lang),
-                line: None,
-            }],
-            Self::InvalidQuery { field, detail } => vec![ProblemFieldError {
-                field: field.clone(),
-                code: RuleCode::InvalidQueryParameter,
-                message: detail.clone(),
-                line: None,
-            }],
-            _ => Vec::new(),
-        };
-        Problem {
-            problem_type: code,
-            title: i18n::title(code, lang).to_owned(),
-            status: self.status().as_u16(),
-            detail: i18n::detail(self, lang),
-            request_id,
-            errors,
-        }
-    }
 }
 
 /// The problem type of each assignment refusal.
@@ -311,43 +265,6 @@ fn pairing_type(refusal: PairingRefusal) -> ProblemType {
         R::OutOfService => ProblemType::ItemOutOfService,
         R::DifferentHolders => ProblemType::DifferentHolders,
     }
-}
-
-/// Marks a response as a problem so the language middleware can render it
-/// in the caller's language with the request id.
-#[derive(Debug, Clone)]
-pub struct ProblemSource(pub ApiError);
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status()
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let mut res = render(self, Lang::It, None);
-        res.extensions_mut().insert(ProblemSource(self.clone()));
-        res
-    }
-}
-
-pub fn render(err: &ApiError, lang: Lang, request_id: Option<String>) -> HttpResponse {
-    let problem = err.to_problem(lang, request_id);
-    let mut res = HttpResponse::build(err.status());
-    res.content_type("application/problem+json");
-    res.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
-    // The words depend on Accept-Language: a cache must not serve them to
-    // a caller who asked for the other language.
-    res.insert_header((header::VARY, HeaderValue::from_static("Accept-Language")));
-    if let ApiError::Throttled { retry_after } = err {
-        res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
-    }
-    if let ApiError::MethodNotAllowed { allowed } = err {
-        res.insert_header((header::ALLOW, allowed.as_str()));
-    }
-    if let ApiError::Unauthenticated(_) = err {
-        res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
-    }
-    res.json(problem)
 }
 
 impl From<PersistenceError> for ApiError {

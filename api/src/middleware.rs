@@ -8,8 +8,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT_LANGUAGE};
 use actix_web::{web, HttpMessage};
 
-use crate::error::{render, ApiError, ProblemSource};
+use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::problem::{render, ProblemSource};
 use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
