@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::*;
+use super::{ContractStatus, ConventionMode};
 
 /// A Navigator as HR and coordinators see them.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
