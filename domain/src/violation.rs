@@ -158,3 +158,29 @@ impl From<Violation> for Violations {
         Self(vec![v])
     }
 }
+/// The reason an HR or coordinator action records (DOMAIN.md §5.5: every
+/// call, skip and outcome with who and why): trimmed, and never blank.
+pub fn reason(raw: &str) -> Result<String, Violation> {
+    let reason = raw.trim();
+    if reason.is_empty() {
+        return Err(Violation::new("reason", RuleCode::Required));
+    }
+    Ok(reason.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_is_trimmed_and_never_blank() {
+        assert_eq!(
+            reason("  assente al colloquio "),
+            Ok("assente al colloquio".to_owned())
+        );
+        for blank in ["", "   ", "\t\n"] {
+            let v = reason(blank).unwrap_err();
+            assert_eq!((v.field.as_str(), v.code), ("reason", RuleCode::Required));
+        }
+    }
+}

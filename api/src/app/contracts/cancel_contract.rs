@@ -6,7 +6,6 @@
 
 use domain::account::Role;
 use domain::contract::{self, CancellationRefused};
-use domain::RuleCode;
 use openapi::ProblemType;
 use persistence::{audit, contracts, DbConnection};
 
@@ -22,10 +21,7 @@ pub struct CancelContract {
 impl CancelContract {
     /// The reason is required.
     pub fn new(id: String, reason: &str) -> ApiResult<Self> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(ApiError::violation("reason", RuleCode::Required));
-        }
+        let reason = domain::violation::reason(reason)?;
         Ok(Self { id, reason })
     }
 }

@@ -6,7 +6,6 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::contract::EndCause;
-use domain::RuleCode;
 use persistence::{contracts, DbConnection};
 
 use super::{register_ending, ContractChange, EarlyEnding};
@@ -92,10 +91,7 @@ impl TerminateContract {
         effective_on: NaiveDate,
         reason: &str,
     ) -> ApiResult<Self> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(ApiError::violation("reason", RuleCode::Required));
-        }
+        let reason = domain::violation::reason(reason)?;
         Ok(Self {
             id,
             cause,

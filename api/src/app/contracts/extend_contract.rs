@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::contract;
-use domain::RuleCode;
 use openapi::ProblemType;
 use persistence::{audit, contracts, DbConnection};
 
@@ -20,10 +19,7 @@ pub struct ExtendContract {
 impl ExtendContract {
     /// The reason is required.
     pub fn new(id: String, new_end_date: NaiveDate, reason: &str) -> ApiResult<Self> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(ApiError::violation("reason", RuleCode::Required));
-        }
+        let reason = domain::violation::reason(reason)?;
         Ok(Self {
             id,
             new_end_date,

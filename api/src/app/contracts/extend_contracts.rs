@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::contract::{self, ContractStatus};
-use domain::{RuleCode, Violation, Violations};
+use domain::{Violation, Violations};
 use openapi::ProblemType;
 use persistence::{audit, contracts, DbConnection};
 use uuid::Uuid;
@@ -22,10 +22,7 @@ pub struct ExtendContracts {
 impl ExtendContracts {
     /// The reason is required.
     pub fn new(region: Option<String>, new_end_date: NaiveDate, reason: &str) -> ApiResult<Self> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(ApiError::violation("reason", RuleCode::Required));
-        }
+        let reason = domain::violation::reason(reason)?;
         Ok(Self {
             region,
             new_end_date,

@@ -20,10 +20,7 @@ pub struct SuspendContract {
 impl SuspendContract {
     /// The reason is required.
     pub fn new(id: String, from: NaiveDate, to: NaiveDate, reason: &str) -> ApiResult<Self> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(ApiError::violation("reason", RuleCode::Required));
-        }
+        let reason = domain::violation::reason(reason)?;
         Ok(Self {
             id,
             from,

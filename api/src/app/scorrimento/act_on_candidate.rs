@@ -4,7 +4,6 @@
 
 use domain::account::Role;
 use domain::selection::scorrimento::{self, CandidateAction, OfferStatus};
-use domain::RuleCode;
 use openapi::ProblemType;
 use persistence::audit;
 use persistence::offers;
@@ -24,10 +23,7 @@ pub struct ActOnCandidate {
 impl ActOnCandidate {
     /// The reason is required: the candidate is told why.
     pub fn new(id: String, action: CandidateAction, reason: &str) -> ApiResult<Self> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(ApiError::violation("reason", RuleCode::Required));
-        }
+        let reason = domain::violation::reason(reason)?;
         Ok(Self { id, action, reason })
     }
 }

@@ -3,7 +3,7 @@
 
 use domain::account::Role;
 use domain::training::ojt::LogStatus;
-use domain::{RuleCode, Violation, Violations};
+use domain::Violations;
 use persistence::ojt::OjtLogRow;
 use persistence::DbConnection;
 
@@ -36,10 +36,7 @@ pub struct RejectLog {
 
 impl RejectLog {
     pub fn new(id: String, reason: &str) -> Result<Self, Violations> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(Violation::new("reason", RuleCode::Required).into());
-        }
+        let reason = domain::violation::reason(reason)?;
         Ok(Self { id, reason })
     }
 }
