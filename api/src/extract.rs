@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use persistence::audit::AuditContext;
 use serde::de::DeserializeOwned;
 
+use crate::app::IdempotencyClaim;
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldProblem};
 use crate::state::AppState;
@@ -274,6 +275,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for RowsOrCsv<T> {
 pub struct RequestMeta {
     pub request_id: String,
     pub client_addr: String,
+    /// The `Idempotency-Key` the request came with, when it may claim one.
+    pub idempotency: Option<IdempotencyClaim>,
 }
 
 impl RequestMeta {
@@ -305,9 +308,11 @@ impl FromRequest for RequestMeta {
             info.peer_addr()
         };
         let client_addr = addr.unwrap_or("unknown").to_owned();
+        let idempotency = req.extensions().get::<IdempotencyClaim>().cloned();
         std::future::ready(Ok(Self {
             request_id,
             client_addr,
+            idempotency,
         }))
     }
 }

@@ -255,6 +255,14 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::ItemOutOfService => ("Dotazione fuori servizio", "Item out of service"),
         T::DifferentHolders => ("Assegnatari diversi", "Different holders"),
         T::NothingToAcknowledge => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
+        T::IdempotencyKeyReused => (
+            "Chiave di idempotenza già usata per un'altra richiesta",
+            "Idempotency key used for another request",
+        ),
+        T::IdempotencyKeyInFlight => (
+            "Richiesta con questa chiave in corso",
+            "Request with this key in progress",
+        ),
     };
     pick(lang, it, en)
 }
@@ -539,6 +547,14 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
         T::NothingToAcknowledge => (
             "Non hai dotazioni assegnate da confermare.".to_owned(),
             "You hold no items to acknowledge.".to_owned(),
+        ),
+        T::IdempotencyKeyReused => (
+            format!("La chiave di idempotenza {s} è già stata usata per una richiesta diversa: per una nuova richiesta serve una nuova chiave."),
+            format!("Idempotency key {s} was already used for a different request: a new request needs a new key."),
+        ),
+        T::IdempotencyKeyInFlight => (
+            format!("Una richiesta con la chiave di idempotenza {s} è in corso o la sua risposta non è stata conservata: riprova tra poco, poi verifica l'esito prima di ripetere con una nuova chiave."),
+            format!("A request with idempotency key {s} is in progress or its answer was not kept: retry shortly, then check the outcome before repeating with a new key."),
         ),
         // Never raised as a conflict or a rule: each has an `ApiError`
         // variant of its own, whose words are in `detail`, with the data
@@ -1311,7 +1327,9 @@ mod tests {
             | T::KitPartHeld
             | T::SimAlreadyPaired
             | T::DeviceAlreadyPaired
-            | T::NothingToAcknowledge => state(t),
+            | T::NothingToAcknowledge
+            | T::IdempotencyKeyInFlight => state(t),
+            T::IdempotencyKeyReused => ApiError::rule(t, "3f2c…"),
         }
     }
 

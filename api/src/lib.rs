@@ -14,6 +14,7 @@ pub mod etag;
 pub mod extract;
 pub mod handlers;
 pub mod i18n;
+pub mod idempotency;
 pub mod indicators;
 pub mod mail;
 pub mod metrics;

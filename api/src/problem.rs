@@ -6,7 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use domain::RuleCode;
-use openapi::{Problem, ProblemFieldError};
+use openapi::{Problem, ProblemFieldError, ProblemType};
 
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
@@ -82,6 +82,15 @@ pub fn render(err: &ApiError, lang: Lang, request_id: Option<String>) -> HttpRes
     res.insert_header((header::VARY, HeaderValue::from_static("Accept-Language")));
     if let ApiError::Throttled { retry_after } = err {
         res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+    }
+    if let ApiError::Conflict {
+        code: ProblemType::IdempotencyKeyInFlight,
+        ..
+    } = err
+    {
+        // The first request is still running, most likely: a moment later
+        // its kept answer is there to replay.
+        res.insert_header((header::RETRY_AFTER, "1"));
     }
     if let ApiError::MethodNotAllowed { allowed } = err {
         res.insert_header((header::ALLOW, allowed.as_str()));

@@ -18,12 +18,14 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::auth::LoginCutoffs;
 use crate::app::contracts::ReleaseEndedContracts;
+use crate::app::operations::ForgetIdempotencyKeys;
 use crate::app::scorrimento::LapseOffers;
 use crate::app::Act;
 use crate::auth::tokens::{random_secret, JwtKeys};
 use crate::bootstrap::{self, BootstrapAdmin};
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::idempotency::idempotent_posts;
 use crate::mail::sender::Sender;
 use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
@@ -42,6 +44,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .configure(handlers::operations)
         .split_for_parts();
     describe_bare_responses(&mut doc);
+    crate::idempotency::document(&mut doc);
     doc
 }
 
@@ -163,6 +166,13 @@ async fn settle_in_background(
             tracing::warn!(error = %e, "cannot release the seats of ended contracts");
         }
         let act = Act::system(Arc::clone(&state.settings));
+        let forget = ForgetIdempotencyKeys {
+            kept_for: crate::idempotency::KEPT_FOR,
+        };
+        if let Err(e) = state.use_cases.run(act, forget).await {
+            tracing::warn!(error = %e, "cannot forget old idempotency keys");
+        }
+        let act = Act::system(Arc::clone(&state.settings));
         match state.use_cases.run(act, LoginCutoffs).await {
             Ok(cutoffs) => {
                 if let Ok(mut m) = state.cutoffs.write() {
@@ -257,6 +267,7 @@ impl Application {
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
             )
             .default_service(web::to(not_found))
+            .wrap(from_fn(idempotent_posts))
             .wrap(from_fn(finish_response))
             .wrap(TracingLogger::<RequestSpan>::new())
         })

@@ -35,11 +35,14 @@ impl AppState {
 
     /// `caller` acting now on the request `meta` describes.
     pub fn act(&self, caller: &Caller, meta: &RequestMeta) -> Act {
-        Act::by(
-            caller.clone(),
-            meta.request_id.clone(),
-            Arc::clone(&self.settings),
-        )
+        Act {
+            idempotency: meta.idempotency.clone(),
+            ..Act::by(
+                caller.clone(),
+                meta.request_id.clone(),
+                Arc::clone(&self.settings),
+            )
+        }
     }
 
     /// Runs a use case as `caller`.

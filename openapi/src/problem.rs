@@ -173,5 +173,9 @@ domain::codes! {
         ItemOutOfService = "item-out-of-service",
         DifferentHolders = "different-holders",
         NothingToAcknowledge = "nothing-to-acknowledge",
+
+        // Retries with an Idempotency-Key.
+        IdempotencyKeyReused = "idempotency-key-reused",
+        IdempotencyKeyInFlight = "idempotency-key-in-flight",
     }
 }

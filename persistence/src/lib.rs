@@ -10,6 +10,7 @@ pub mod contracts;
 pub mod distance;
 pub mod equipment;
 pub mod error;
+pub mod idempotency;
 pub mod indicators;
 pub mod mandatory;
 pub mod migrations;

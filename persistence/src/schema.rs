@@ -506,6 +506,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (caller_id, idempotency_key) {
+        caller_id -> Text,
+        idempotency_key -> Text,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+        status -> Nullable<BigInt>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(provinces -> regions (region_code));
 diesel::joinable!(conventions -> regions (region_code));
 diesel::joinable!(user_regions -> users (user_id));
@@ -539,6 +552,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_tokens,
     login_failures,
     mail_outbox,
+    idempotency_keys,
     audit_log,
     selections,
     selection_posts,

@@ -9,6 +9,7 @@
 //! entries, and refreshes derived tables; a change that ends someone's login
 //! returns the cut-off as data for the caller to apply once committed.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -46,6 +47,42 @@ pub struct Act {
     /// The calendar day in Europe/Rome (or the one the settings fix).
     pub today: NaiveDate,
     pub settings: Arc<Settings>,
+    /// The retry key the request came with, claimed by its first change.
+    pub idempotency: Option<IdempotencyClaim>,
+}
+
+/// A request's `Idempotency-Key`: claimed in the transaction of the first
+/// change the request makes, so that of any number of requests with one
+/// key (retries, or the same request sent twice at once) exactly one
+/// changes anything.
+#[derive(Debug, Clone)]
+pub struct IdempotencyClaim {
+    pub caller_id: String,
+    pub key: String,
+    /// What the key was sent with (method, path, query, body), so a key
+    /// reused for another request is recognised.
+    pub fingerprint: String,
+    claimed: Arc<AtomicBool>,
+}
+
+impl IdempotencyClaim {
+    pub fn new(caller_id: String, key: String, fingerprint: String) -> Self {
+        Self {
+            caller_id,
+            key,
+            fingerprint,
+            claimed: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Whether a change of this request has committed with the claim.
+    pub fn is_claimed(&self) -> bool {
+        self.claimed.load(Ordering::Acquire)
+    }
+
+    fn mark_claimed(&self) {
+        self.claimed.store(true, Ordering::Release);
+    }
 }
 
 impl Act {
@@ -58,6 +95,7 @@ impl Act {
             now: Utc::now(),
             today,
             settings,
+            idempotency: None,
         }
     }
 
@@ -154,7 +192,32 @@ fn run_on<U: UseCase>(db: &Database, act: &Act, case: U) -> ApiResult<U::Outcome
     match U::ACCESS {
         Access::Read | Access::Steps => case.run(&mut conn, act),
         Access::Snapshot => read_snapshot(&mut conn, |tx| case.run(tx, act)),
-        Access::Write => write_transaction(&mut conn, |tx| case.run(tx, act)),
+        Access::Write => {
+            let claim = act.idempotency.as_ref().filter(|c| !c.is_claimed());
+            let outcome = write_transaction(&mut conn, |tx| {
+                if let Some(claim) = claim {
+                    persistence::idempotency::claim(
+                        tx,
+                        &claim.caller_id,
+                        &claim.key,
+                        &claim.fingerprint,
+                    )
+                    .map_err(|e| match e.is_unique_violation() {
+                        // Another request with this key got there first.
+                        true => ApiError::conflict(
+                            openapi::ProblemType::IdempotencyKeyInFlight,
+                            claim.key.as_str(),
+                        ),
+                        false => ApiError::from(e),
+                    })?;
+                }
+                case.run(tx, act)
+            })?;
+            if let Some(claim) = claim {
+                claim.mark_claimed();
+            }
+            Ok(outcome)
+        }
     }
 }
 

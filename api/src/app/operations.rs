@@ -1,7 +1,8 @@
-//! What the operator's probes read: the mail still waiting in the outbox.
+//! What the operator's probes read (the mail still waiting in the outbox),
+//! and the housekeeping the background task does.
 
 use domain::account::Role;
-use persistence::{outbox, DbConnection};
+use persistence::{idempotency, outbox, DbConnection};
 
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
@@ -16,5 +17,20 @@ impl UseCase for OutboxBacklog {
 
     fn run(self, conn: &mut DbConnection, _act: &Act) -> ApiResult<i64> {
         Ok(outbox::pending_count(conn)?)
+    }
+}
+
+/// Forgets the idempotency keys, and their answers, older than `kept_for`.
+pub struct ForgetIdempotencyKeys {
+    pub kept_for: chrono::Duration,
+}
+
+impl UseCase for ForgetIdempotencyKeys {
+    type Outcome = usize;
+    const ACCESS: Access = Access::Write;
+    const ROLES: &'static [Role] = &[];
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<usize> {
+        Ok(idempotency::purge(conn, act.now - self.kept_for)?)
     }
 }

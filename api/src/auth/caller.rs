@@ -29,7 +29,7 @@ impl Caller {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
+pub(crate) fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     if let Some(c) = req.extensions().get::<Caller>() {
         return Ok(c.clone());
     }
