@@ -26,9 +26,7 @@ pub fn offer_view(o: &OfferRow, application_no: &str) -> ApiResult<OfferView> {
         application_no: application_no.to_owned(),
         candidate_id: parse_uuid(&o.application_id)?,
         province: o.province_sigla.clone(),
-        status: domain::selection::scorrimento::OfferStatus::parse(&o.status)
-            .ok_or(ApiError::Internal)?
-            .into(),
+        status: o.status()?.into(),
         deadline: from_db(o.deadline),
         created_at: from_db(o.created_at),
         decided_at: o.decided_at.map(from_db),

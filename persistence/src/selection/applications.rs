@@ -5,10 +5,12 @@ use std::collections::HashSet;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::selection::application::NewApplication;
+use domain::selection::merit::DegreeGrade;
+use domain::selection::scorrimento::CandidateState;
 
-use super::INSERT_CHUNK;
+use super::{stored_grade, INSERT_CHUNK};
 use crate::connection::DbConnection;
-use crate::error::Result;
+use crate::error::{stored, Result};
 use crate::schema::applications;
 use crate::time::{new_id, now};
 
@@ -37,6 +39,20 @@ pub struct ApplicationRow {
     pub state_reason: Option<String>,
     #[serde(skip)]
     pub created_at: chrono::NaiveDateTime,
+}
+
+impl ApplicationRow {
+    pub fn state(&self) -> Result<CandidateState> {
+        stored("applications.state", &self.state, CandidateState::parse)
+    }
+
+    pub fn degree_grade(&self) -> Result<DegreeGrade> {
+        stored_grade(
+            "applications.degree_grade",
+            self.degree_grade,
+            self.degree_honours,
+        )
+    }
 }
 
 /// The codici fiscali and application numbers a selection already holds.
@@ -148,6 +164,16 @@ pub struct RankedCandidate {
     pub degree_grade: i64,
     pub degree_honours: bool,
     pub score_hundredths: Option<i64>,
+}
+
+impl RankedCandidate {
+    pub fn degree_grade(&self) -> Result<DegreeGrade> {
+        stored_grade(
+            "applications.degree_grade",
+            self.degree_grade,
+            self.degree_honours,
+        )
+    }
 }
 
 /// A selection's admitted applications with a result, of one province or

@@ -2,10 +2,12 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use domain::selection::merit::DegreeGrade;
+use domain::selection::{DecidedBy, RankingStatus};
 
-use super::{ApplicationRow, INSERT_CHUNK};
+use super::{stored_grade, ApplicationRow, INSERT_CHUNK};
 use crate::connection::DbConnection;
-use crate::error::Result;
+use crate::error::{stored, Result};
 use crate::schema::{applications, ranking_entries, rankings};
 use crate::time::{new_id, now};
 
@@ -37,6 +39,28 @@ pub struct EntryRow {
     pub birth_date: NaiveDate,
     pub status: String,
     pub decided_by: String,
+}
+
+impl EntryRow {
+    pub fn status(&self) -> Result<RankingStatus> {
+        stored("ranking_entries.status", &self.status, RankingStatus::parse)
+    }
+
+    pub fn decided_by(&self) -> Result<DecidedBy> {
+        stored(
+            "ranking_entries.decided_by",
+            &self.decided_by,
+            DecidedBy::parse,
+        )
+    }
+
+    pub fn degree_grade(&self) -> Result<DegreeGrade> {
+        stored_grade(
+            "ranking_entries.degree_grade",
+            self.degree_grade,
+            self.degree_honours,
+        )
+    }
 }
 
 pub struct NewRanking<'a> {

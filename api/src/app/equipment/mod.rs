@@ -72,7 +72,7 @@ pub(crate) fn kit_record(conn: &mut DbConnection, navigator_id: &str) -> ApiResu
     let held = equipment::held_by(conn, navigator_id)?;
     let parts: Vec<KitPart> = held
         .iter()
-        .map(|i| KitPart::parse(&i.kit_part).ok_or(ApiError::Internal))
+        .map(|i| Ok(i.kit_part()?))
         .collect::<ApiResult<_>>()?;
     let status = kit_status(&parts);
     let acknowledged_at = if held.is_empty() {
@@ -100,11 +100,11 @@ pub(crate) fn load_item(conn: &mut DbConnection, id: &str) -> ApiResult<ItemRow>
 }
 
 pub(crate) fn state_of(item: &ItemRow) -> ApiResult<ItemState> {
-    ItemState::parse(&item.state).ok_or(ApiError::Internal)
+    Ok(item.state()?)
 }
 
 pub(crate) fn kind_of(item: &ItemRow) -> ApiResult<ItemKind> {
-    ItemKind::parse(&item.kind).ok_or(ApiError::Internal)
+    Ok(item.kind()?)
 }
 
 pub(crate) fn forbidden(item: &ItemRow, movement: Movement) -> ApiError {

@@ -10,7 +10,6 @@ use persistence::offers;
 use persistence::selection::{self, ApplicationRow};
 use persistence::DbConnection;
 
-use super::candidate_state;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
@@ -40,7 +39,7 @@ impl UseCase for ActOnCandidate {
             })?;
         let (action, reason, today, ctx) =
             (self.action, self.reason.as_str(), act.today, &act.audit());
-        let state = candidate_state(&application.state)?;
+        let state = application.state()?;
         // Once a contract exists, it is ended through the contract (recesso,
         // esclusione); a cancelled draft no longer holds the candidate.
         if let Some(nav) = persistence::contracts::navigator_of_application(conn, &application.id)?
