@@ -31,6 +31,7 @@ use domain::equipment::kit::{kit_status, KitStatus};
 use domain::equipment::{
     check_movement_day, transition, ItemKind, ItemState, KitPart, Movement, NewItem,
 };
+use domain::ids::NavigatorId;
 use domain::RuleCode;
 use domain::{Violation, Violations};
 use openapi::ProblemType;
@@ -50,7 +51,7 @@ pub struct ItemRecord {
 /// What a Navigator holds, and what their kit lacks.
 #[derive(Debug, Clone)]
 pub struct KitRecord {
-    pub navigator_id: String,
+    pub navigator_id: NavigatorId,
     pub items: Vec<ItemRecord>,
     pub status: KitStatus,
     /// When the Navigator confirmed receipt of every item they hold.
@@ -88,7 +89,7 @@ pub(crate) fn kit_record(conn: &mut DbConnection, navigator_id: &str) -> ApiResu
         .map(|i| item_record(conn, i))
         .collect::<ApiResult<_>>()?;
     Ok(KitRecord {
-        navigator_id: navigator_id.to_owned(),
+        navigator_id: NavigatorId::from_stored(navigator_id.to_owned()),
         items,
         status,
         acknowledged_at,

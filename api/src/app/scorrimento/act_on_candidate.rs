@@ -3,6 +3,7 @@
 //! offer is withdrawn and the seat it held freed where the rule says so.
 
 use domain::account::Role;
+use domain::ids::ApplicationId;
 use domain::selection::scorrimento::{self, CandidateAction, OfferStatus};
 use openapi::ProblemType;
 use persistence::audit;
@@ -14,14 +15,14 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct ActOnCandidate {
-    id: String,
+    id: ApplicationId,
     action: CandidateAction,
     reason: String,
 }
 
 impl ActOnCandidate {
     /// The reason is required: the candidate is told why.
-    pub fn new(id: String, action: CandidateAction, reason: &str) -> ApiResult<Self> {
+    pub fn new(id: ApplicationId, action: CandidateAction, reason: &str) -> ApiResult<Self> {
         let reason = domain::violation::reason(reason)?;
         Ok(Self { id, action, reason })
     }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::{admission_quota, admit, AdmissionCandidate};
 use openapi::ProblemType;
 use persistence::{audit, selection, DbConnection};
@@ -31,7 +32,7 @@ pub struct ProvinceAdmission {
 }
 
 pub struct ComputeAdmission {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
 }
 
 impl UseCase for ComputeAdmission {

@@ -5,6 +5,7 @@
 //! record.
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::extract::{extract, Answers, ExtractEntry, Person, Placement, RankedPerson};
 use domain::selection::Score;
 use openapi::ProblemType;
@@ -32,7 +33,7 @@ impl ExtractFormat {
 }
 
 pub struct ExtractRanking {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// The province's sigla, in capitals.
     pub province: String,
     /// The requester's application number, trimmed.

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::account::Role;
+use domain::ids::TrainingSessionId;
 use domain::selection::CodiceFiscale;
 use domain::training::classroom::{attended_minutes, check_held, check_under_contract};
 use domain::{RuleCode, Violations};
@@ -42,7 +43,7 @@ pub struct RegisterRow {
 }
 
 pub struct RecordAttendance {
-    pub session_id: String,
+    pub session_id: TrainingSessionId,
     pub rows: Vec<RegisterRow>,
     /// What is wrong in the rows on their own, named with the others'.
     pub rejected: Violations,

@@ -3,6 +3,7 @@
 
 use anyhow::anyhow;
 use domain::equipment::{ItemInput, NewItem};
+use domain::ids::{EquipmentItemId, NavigatorId};
 use domain::Violations;
 use persistence::equipment::ItemFilter;
 
@@ -118,7 +119,7 @@ pub(super) fn equip(demo: &Demo, hr: &Caller, hired: &[Hired]) -> anyhow::Result
         demo.run(
             hr,
             MoveItem {
-                id: id.clone(),
+                id: EquipmentItemId::from_stored(id.clone()),
                 movement: PlainMovement::Personalise,
                 on: None,
             },
@@ -145,8 +146,8 @@ pub(super) fn equip(demo: &Demo, hr: &Caller, hired: &[Hired]) -> anyhow::Result
             demo.run(
                 hr,
                 AssignItem {
-                    id: id.clone(),
-                    navigator_id: h.navigator.clone(),
+                    id: EquipmentItemId::from_stored(id.clone()),
+                    navigator_id: NavigatorId::from_stored(h.navigator.clone()),
                     on: None,
                 },
             )?;
@@ -156,8 +157,8 @@ pub(super) fn equip(demo: &Demo, hr: &Caller, hired: &[Hired]) -> anyhow::Result
             demo.run(
                 hr,
                 PairSim {
-                    sim_id: kit[sim].clone(),
-                    device_id: kit[device].clone(),
+                    sim_id: EquipmentItemId::from_stored(kit[sim].clone()),
+                    device_id: EquipmentItemId::from_stored(kit[device].clone()),
                 },
             )?;
         }

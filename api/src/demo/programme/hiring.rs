@@ -2,6 +2,7 @@
 
 use anyhow::anyhow;
 use chrono::{NaiveDate, Utc};
+use domain::ids::{ContractId, NavigatorId, OfferId, SelectionId};
 use domain::selection::scorrimento::Outcome;
 
 use crate::app::contracts::{DraftContract, SignContract};
@@ -13,7 +14,10 @@ use crate::auth::Caller;
 use super::{problem, Demo, Hired, PROVINCES};
 
 fn call(demo: &Demo, hr: &Caller, sel: &str, sigla: &str) -> anyhow::Result<Called> {
-    demo.run(hr, CallNext::new(sel.to_owned(), sigla, None, None))
+    demo.run(
+        hr,
+        CallNext::new(SelectionId::from_stored(sel.to_owned()), sigla, None, None),
+    )
 }
 
 /// In three provinces one declined offer and one left to lapse; how many
@@ -30,7 +34,7 @@ pub(super) fn decline_and_lapse(
         demo.run(
             hr,
             DecideOffer {
-                id: first.offer.id,
+                id: OfferId::from_stored(first.offer.id),
                 outcome: Outcome::Decline,
             },
         )?;
@@ -67,19 +71,20 @@ pub(super) fn hire(
             demo.run(
                 hr,
                 DecideOffer {
-                    id: id.clone(),
+                    id: OfferId::from_stored(id.clone()),
                     outcome: Outcome::Accept,
                 },
             )?;
             let draft = demo.run(
                 hr,
-                DraftContract::new(id, true).map_err(|e| anyhow!("{}", problem(e)))?,
+                DraftContract::new(OfferId::from_stored(id), true)
+                    .map_err(|e| anyhow!("{}", problem(e)))?,
             )?;
             let contract = draft.contract.id;
             let signed = demo.run(
                 hr,
                 SignContract {
-                    id: contract.clone(),
+                    id: ContractId::from_stored(contract.clone()),
                     signed_on,
                     start_date: start,
                     end_date: None,
@@ -108,7 +113,7 @@ pub(super) fn assign(
         demo.run(
             hr,
             AssignNavigator {
-                id: h.navigator.clone(),
+                id: NavigatorId::from_stored(h.navigator.clone()),
                 cpi_code: format!("DEMO-{}-{:02}", h.province, 1 + i % 2),
                 from: start,
             },

@@ -4,6 +4,7 @@
 use anyhow::Context;
 use chrono::NaiveDate;
 use domain::equipment::ReturnCondition;
+use domain::ids::{ContractId, EquipmentItemId, NavigatorId};
 
 use crate::app::contracts::{ListOffboarding, RegisterResignation};
 use crate::app::equipment::{ReadKit, ReturnItem};
@@ -28,7 +29,7 @@ pub(super) fn resign(
         demo.run(
             hr,
             RegisterResignation {
-                id: h.contract.clone(),
+                id: ContractId::from_stored(h.contract.clone()),
                 submitted_on: day(today, -20),
                 effective_on: today,
             },
@@ -38,7 +39,7 @@ pub(super) fn resign(
             let kit = demo.run(
                 hr,
                 ReadKit {
-                    navigator_id: h.navigator.clone(),
+                    navigator_id: NavigatorId::from_stored(h.navigator.clone()),
                 },
             )?;
             for record in kit.items {
@@ -49,7 +50,7 @@ pub(super) fn resign(
                 demo.run(
                     hr,
                     ReturnItem {
-                        id: record.item.id.clone(),
+                        id: EquipmentItemId::from_stored(record.item.id.clone()),
                         condition: ReturnCondition::Good,
                         wiped: true,
                         on: None,

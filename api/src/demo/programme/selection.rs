@@ -2,6 +2,7 @@
 
 use anyhow::anyhow;
 use chrono::NaiveDate;
+use domain::ids::SelectionId;
 use domain::selection::codice_fiscale::CodiceFiscale;
 use domain::selection::settings::{
     SelectionSettings, DEFAULT_ANNUAL_PAY_CENTS, DEFAULT_MONTHLY_EXPENSES_CENTS,
@@ -90,7 +91,7 @@ pub(super) fn select(
     demo.run(
         hr,
         SetPosts {
-            selection_id: sel.clone(),
+            selection_id: SelectionId::from_stored(sel.clone()),
             changes,
         },
     )?;
@@ -132,27 +133,27 @@ pub(super) fn select(
     demo.run(
         hr,
         ImportApplications {
-            selection_id: sel.clone(),
+            selection_id: SelectionId::from_stored(sel.clone()),
             csv: csv.into_bytes(),
         },
     )?;
     demo.run(
         hr,
         ComputeAdmission {
-            selection_id: sel.clone(),
+            selection_id: SelectionId::from_stored(sel.clone()),
         },
     )?;
     demo.run(
         hr,
         ImportResults {
-            selection_id: sel.clone(),
+            selection_id: SelectionId::from_stored(sel.clone()),
             csv: results.into_bytes(),
         },
     )?;
     demo.run(
         hr,
         PublishRankings {
-            selection_id: sel.clone(),
+            selection_id: SelectionId::from_stored(sel.clone()),
             published_on: ranked_on,
         },
     )?;

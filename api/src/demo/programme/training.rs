@@ -2,6 +2,7 @@
 //! distance with part of the on-the-job hours, 3 the whole path.
 
 use chrono::NaiveDate;
+use domain::ids::{OjtLogId, TrainingSessionId};
 use domain::selection::codice_fiscale::CodiceFiscale;
 use domain::training::classroom::{NewSession, SessionInput};
 use domain::training::distance::Completion;
@@ -49,7 +50,7 @@ pub(super) fn train(
         demo.run(
             &trainer,
             RecordAttendance {
-                session_id: session.id,
+                session_id: TrainingSessionId::from_stored(session.id),
                 rows,
                 rejected: Violations::new(),
                 kind: RowAt::Index(0),
@@ -111,7 +112,7 @@ pub(super) fn train(
             };
             ojt_logs += 1;
             if k < validated {
-                ids.push(log.id);
+                ids.push(OjtLogId::from_stored(log.id));
             }
         }
         if !ids.is_empty() {

@@ -1,4 +1,5 @@
 use actix_web::{post, web, HttpResponse};
+use domain::ids::TrainingSessionId;
 use domain::selection::CodiceFiscale;
 use domain::training::classroom::{NewSession, SessionInput};
 use domain::training::hours::hours_of;
@@ -147,7 +148,7 @@ pub async fn record_attendance(
 ) -> ApiResult<web::Json<AttendanceResult>> {
     let (rows, rejected, kind) = register_rows(body);
     let case = RecordAttendance {
-        session_id: id.into_inner(),
+        session_id: TrainingSessionId::from_stored(id.into_inner()),
         rows,
         rejected,
         kind,
