@@ -3,7 +3,7 @@
 
 use anyhow::anyhow;
 use domain::equipment::{ItemInput, NewItem};
-use domain::ids::{EquipmentItemId, NavigatorId};
+use domain::ids::EquipmentItemId;
 use domain::Violations;
 use persistence::equipment::ItemFilter;
 
@@ -147,7 +147,7 @@ pub(super) fn equip(demo: &Demo, hr: &Caller, hired: &[Hired]) -> anyhow::Result
                 hr,
                 AssignItem {
                     id: EquipmentItemId::from_stored(id.clone()),
-                    navigator_id: NavigatorId::from_stored(h.navigator.clone()),
+                    navigator_id: h.navigator.clone(),
                     on: None,
                 },
             )?;

@@ -13,11 +13,8 @@ use crate::auth::Caller;
 
 use super::{problem, Demo, Hired, PROVINCES};
 
-fn call(demo: &Demo, hr: &Caller, sel: &str, sigla: &str) -> anyhow::Result<Called> {
-    demo.run(
-        hr,
-        CallNext::new(SelectionId::from_stored(sel.to_owned()), sigla, None, None),
-    )
+fn call(demo: &Demo, hr: &Caller, sel: &SelectionId, sigla: &str) -> anyhow::Result<Called> {
+    demo.run(hr, CallNext::new(sel.clone(), sigla, None, None))
 }
 
 /// In three provinces one declined offer and one left to lapse; how many
@@ -25,7 +22,7 @@ fn call(demo: &Demo, hr: &Caller, sel: &str, sigla: &str) -> anyhow::Result<Call
 pub(super) fn decline_and_lapse(
     demo: &Demo,
     hr: &Caller,
-    sel: &str,
+    sel: &SelectionId,
 ) -> anyhow::Result<(usize, usize)> {
     let call = |sigla: &str| call(demo, hr, sel, sigla);
     let mut declined = 0;
@@ -58,7 +55,7 @@ pub(super) fn decline_and_lapse(
 pub(super) fn hire(
     demo: &Demo,
     hr: &Caller,
-    sel: &str,
+    sel: &SelectionId,
     signed_on: NaiveDate,
     start: NaiveDate,
 ) -> anyhow::Result<Vec<Hired>> {
@@ -80,18 +77,18 @@ pub(super) fn hire(
                 DraftContract::new(OfferId::from_stored(id), true)
                     .map_err(|e| anyhow!("{}", problem(e)))?,
             )?;
-            let contract = draft.contract.id;
+            let contract = ContractId::from_stored(draft.contract.id);
             let signed = demo.run(
                 hr,
                 SignContract {
-                    id: ContractId::from_stored(contract.clone()),
+                    id: contract.clone(),
                     signed_on,
                     start_date: start,
                     end_date: None,
                 },
             )?;
             hired.push(Hired {
-                navigator: signed.contract.navigator.id,
+                navigator: NavigatorId::from_stored(signed.contract.navigator.id),
                 contract,
                 province: sigla,
                 region,
@@ -113,7 +110,7 @@ pub(super) fn assign(
         demo.run(
             hr,
             AssignNavigator {
-                id: NavigatorId::from_stored(h.navigator.clone()),
+                id: h.navigator.clone(),
                 cpi_code: format!("DEMO-{}-{:02}", h.province, 1 + i % 2),
                 from: start,
             },

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use anyhow::anyhow;
 use chrono::{Days, NaiveDate};
 use domain::account::Role;
+use domain::ids::{ContractId, NavigatorId};
 use domain::Violations;
 use persistence::{accounts, Database};
 
@@ -157,8 +158,8 @@ fn invalid(v: Violations) -> anyhow::Error {
 }
 
 struct Hired {
-    navigator: String,
-    contract: String,
+    navigator: NavigatorId,
+    contract: ContractId,
     province: &'static str,
     region: &'static str,
     codice_fiscale: String,

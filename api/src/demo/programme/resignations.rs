@@ -4,7 +4,7 @@
 use anyhow::Context;
 use chrono::NaiveDate;
 use domain::equipment::ReturnCondition;
-use domain::ids::{ContractId, EquipmentItemId, NavigatorId};
+use domain::ids::EquipmentItemId;
 
 use crate::app::contracts::{ListOffboarding, RegisterResignation};
 use crate::app::equipment::{ReadKit, ReturnItem};
@@ -29,7 +29,7 @@ pub(super) fn resign(
         demo.run(
             hr,
             RegisterResignation {
-                id: ContractId::from_stored(h.contract.clone()),
+                id: h.contract.clone(),
                 submitted_on: day(today, -20),
                 effective_on: today,
             },
@@ -39,7 +39,7 @@ pub(super) fn resign(
             let kit = demo.run(
                 hr,
                 ReadKit {
-                    navigator_id: NavigatorId::from_stored(h.navigator.clone()),
+                    navigator_id: h.navigator.clone(),
                 },
             )?;
             for record in kit.items {

@@ -52,7 +52,7 @@ pub(super) fn select(
     hr: &Caller,
     rng: &mut Lcg,
     today: NaiveDate,
-) -> anyhow::Result<(String, usize)> {
+) -> anyhow::Result<(SelectionId, usize)> {
     let notice = day(today, -240);
     let ranked_on = day(today, -200);
     // The selection, its posts, applications, admission, results, rankings;
@@ -80,7 +80,7 @@ pub(super) fn select(
             training_path: None,
         },
     )?;
-    let sel = selection.selection.id;
+    let sel = SelectionId::from_stored(selection.selection.id);
     let changes = PROVINCES
         .iter()
         .map(|(p, _, n, _)| PostsChange {
@@ -91,7 +91,7 @@ pub(super) fn select(
     demo.run(
         hr,
         SetPosts {
-            selection_id: SelectionId::from_stored(sel.clone()),
+            selection_id: sel.clone(),
             changes,
         },
     )?;
@@ -133,27 +133,27 @@ pub(super) fn select(
     demo.run(
         hr,
         ImportApplications {
-            selection_id: SelectionId::from_stored(sel.clone()),
+            selection_id: sel.clone(),
             csv: csv.into_bytes(),
         },
     )?;
     demo.run(
         hr,
         ComputeAdmission {
-            selection_id: SelectionId::from_stored(sel.clone()),
+            selection_id: sel.clone(),
         },
     )?;
     demo.run(
         hr,
         ImportResults {
-            selection_id: SelectionId::from_stored(sel.clone()),
+            selection_id: sel.clone(),
             csv: results.into_bytes(),
         },
     )?;
     demo.run(
         hr,
         PublishRankings {
-            selection_id: SelectionId::from_stored(sel.clone()),
+            selection_id: sel.clone(),
             published_on: ranked_on,
         },
     )?;
