@@ -3,7 +3,7 @@
 //! sessions.
 
 use chrono::{Duration, Utc};
-use domain::account::{NewAccount, OneTimePurpose, Role};
+use domain::account::{NewAccount, OneTimePurpose};
 use openapi::dto::{TokenPair, UserView};
 use openapi::ProblemType;
 use persistence::accounts::{self, Account};
@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::mail::templates;
 
 pub fn user_view(a: &Account) -> ApiResult<UserView> {
-    let role = Role::parse(&a.user.role).ok_or(ApiError::Internal)?;
+    let role = a.user.role()?;
     Ok(UserView {
         id: parse_uuid(&a.user.id)?,
         email: a.user.email.clone(),

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use domain::contract::{ContractDates, EndCause, Suspension};
+use domain::contract::{ContractDates, Suspension};
 use domain::equipment::KitPart;
 use domain::indicators::{Holding, OfferFacts, OfferOn, PersonFacts, Place, Records};
 use persistence::indicators::{ContractDays, IndicatorRecords};
@@ -11,10 +11,7 @@ use persistence::indicators::{ContractDays, IndicatorRecords};
 use crate::error::{ApiError, ApiResult};
 
 fn contract_dates(c: &ContractDays, suspensions: &[Suspension]) -> ApiResult<ContractDates> {
-    let early_end = match (&c.end_cause, c.end_effective_on) {
-        (Some(cause), Some(on)) => Some((EndCause::parse(cause).ok_or(ApiError::Internal)?, on)),
-        _ => None,
-    };
+    let early_end = c.early_end()?;
     Ok(ContractDates {
         signed_on: c.signed_on,
         start_date: c.start_date,
@@ -116,7 +113,7 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
         }
         match m.movement.as_str() {
             "assign" => {
-                let part = KitPart::parse(&m.kit_part).ok_or(ApiError::Internal)?;
+                let part = m.kit_part()?;
                 let navigator = m.navigator_id.clone().ok_or(ApiError::Internal)?;
                 open = Some((m.item_id.clone(), navigator, part, m.day));
             }
@@ -136,7 +133,7 @@ pub fn records(rows: IndicatorRecords) -> ApiResult<Records> {
     for (navigator, part, from) in rows.current_holdings {
         holdings.push(Holding {
             navigator,
-            part: KitPart::parse(&part).ok_or(ApiError::Internal)?,
+            part,
             from,
             until: None,
         });
@@ -188,7 +185,7 @@ mod tests {
     fn past_holdings_come_from_movements_and_the_current_one_from_the_item() {
         let rows = IndicatorRecords {
             // The tablet went from A to B; B holds it today.
-            current_holdings: vec![("B".to_owned(), "tablet".to_owned(), day(12))],
+            current_holdings: vec![("B".to_owned(), KitPart::Tablet, day(12))],
             movements: vec![
                 movement("t1", "assign", 1, Some("A")),
                 movement("t1", "return", 10, Some("A")),

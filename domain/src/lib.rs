@@ -10,6 +10,7 @@ pub mod contract;
 pub mod convention;
 pub mod cpi;
 pub mod equipment;
+pub mod ids;
 pub mod indicators;
 pub mod reference;
 pub mod selection;

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use domain::account::{NewAccount, OneTimePurpose, RefreshTokenState};
+use domain::account::{NewAccount, OneTimePurpose, RefreshTokenState, Role};
 use domain::throttle::FailureRecord;
 
 use crate::connection::DbConnection;
-use crate::error::{PersistenceError, Result};
+use crate::error::{stored, PersistenceError, Result};
 use crate::schema::{login_failures, one_time_tokens, refresh_tokens, user_regions, users};
 use crate::time::{from_db, new_id, now, to_db};
 
@@ -29,6 +29,10 @@ pub struct UserRow {
 }
 
 impl UserRow {
+    pub fn role(&self) -> Result<Role> {
+        stored("users.role", &self.role, Role::parse)
+    }
+
     /// Whether the account may log in and refresh on `today`.
     pub fn can_log_in_on(&self, today: NaiveDate) -> bool {
         self.active && self.password_hash.is_some() && self.disabled_from.is_none_or(|d| today < d)

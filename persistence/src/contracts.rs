@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use domain::contract::{ContractDates, ContractType, EndCause, Suspension};
 
 use crate::connection::DbConnection;
-use crate::error::{PersistenceError, Result};
+use crate::error::{stored, PersistenceError, Result};
 use crate::schema::{
     applications, contract_extensions, contract_suspensions, contracts, navigators, offboardings,
 };
@@ -286,6 +286,14 @@ pub struct SuspensionRow {
 }
 
 impl ContractRow {
+    pub fn contract_type(&self) -> Result<ContractType> {
+        stored(
+            "contracts.contract_type",
+            &self.contract_type,
+            ContractType::parse,
+        )
+    }
+
     /// The contract's dates as the domain reads them, with its suspensions.
     pub fn dates_with(&self, suspensions: &[SuspensionRow]) -> Result<ContractDates> {
         let early_end = match (&self.end_cause, self.end_effective_on) {

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use domain::equipment::NewItem;
+use domain::equipment::{ItemKind, ItemState, KitPart, NewItem};
 
 use crate::connection::DbConnection;
-use crate::error::{PersistenceError, Result};
+use crate::error::{stored, PersistenceError, Result};
 use crate::schema::{equipment_items, equipment_movements, sim_pairings};
 use crate::time::{new_id, now};
 
@@ -35,6 +35,20 @@ pub struct ItemRow {
     pub deprovisioned_on: Option<NaiveDate>,
     #[serde(skip)]
     pub created_at: chrono::NaiveDateTime,
+}
+
+impl ItemRow {
+    pub fn kind(&self) -> Result<ItemKind> {
+        stored("equipment_items.kind", &self.kind, ItemKind::parse)
+    }
+
+    pub fn kit_part(&self) -> Result<KitPart> {
+        stored("equipment_items.kit_part", &self.kit_part, KitPart::parse)
+    }
+
+    pub fn state(&self) -> Result<ItemState> {
+        stored("equipment_items.state", &self.state, ItemState::parse)
+    }
 }
 
 /// The identifier values of these items already in the inventory, as

@@ -54,3 +54,13 @@ impl PersistenceError {
 }
 
 pub type Result<T, E = PersistenceError> = std::result::Result<T, E>;
+
+/// A stored value read back as its domain type: a value no write puts
+/// there is a damaged database, named by its column.
+pub(crate) fn stored<T>(
+    column: &str,
+    raw: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T> {
+    parse(raw).ok_or_else(|| PersistenceError::Corrupt(format!("{column} {raw:?}")))
+}

@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::contract::EndCause;
+use domain::equipment::KitPart;
 
 use crate::connection::DbConnection;
 use crate::contracts::SuspensionRow;
-use crate::error::Result;
+use crate::error::{stored, Result};
 use crate::schema::{
     contract_suspensions, contracts, cpi_assignments, cpis, equipment_items, equipment_movements,
     navigators, offers, ojt_logs, provinces, selection_posts, selections,
@@ -27,6 +29,19 @@ pub struct ContractDays {
     pub end_cause: Option<String>,
     pub end_effective_on: Option<NaiveDate>,
     pub cancelled_on: Option<NaiveDate>,
+}
+
+impl ContractDays {
+    /// The early end, when the contract has one.
+    pub fn early_end(&self) -> Result<Option<(EndCause, NaiveDate)>> {
+        match (&self.end_cause, self.end_effective_on) {
+            (Some(cause), Some(on)) => Ok(Some((
+                stored("contracts.end_cause", cause, EndCause::parse)?,
+                on,
+            ))),
+            _ => Ok(None),
+        }
+    }
 }
 
 /// A Navigator's place.
@@ -58,6 +73,12 @@ pub struct MovementRecord {
     pub kit_part: String,
 }
 
+impl MovementRecord {
+    pub fn kit_part(&self) -> Result<KitPart> {
+        stored("equipment_items.kit_part", &self.kit_part, KitPart::parse)
+    }
+}
+
 #[derive(Default)]
 pub struct IndicatorRecords {
     /// Each Navigator with their newest contract.
@@ -72,7 +93,7 @@ pub struct IndicatorRecords {
     /// `(cpi, region, province, first day with validated hours)`.
     pub ojt_first_days: Vec<(String, String, String, NaiveDate)>,
     /// Every item held now: `(its holder, its kit part, held since)`.
-    pub current_holdings: Vec<(String, String, NaiveDate)>,
+    pub current_holdings: Vec<(String, KitPart, NaiveDate)>,
     /// The movements of the items that were ever given back, which hold
     /// the holdings that ended; ordered by item, then time.
     pub movements: Vec<MovementRecord>,
@@ -214,7 +235,14 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
     let current_holdings = held
         .into_iter()
         .filter_map(|(holder, part, since)| Some((holder?, part, since?)))
-        .collect();
+        .map(|(holder, part, since)| {
+            Ok((
+                holder,
+                stored("equipment_items.kit_part", &part, KitPart::parse)?,
+                since,
+            ))
+        })
+        .collect::<Result<_>>()?;
     let ends = diesel::alias!(equipment_movements as ends);
     let given_back = ends
         .filter(

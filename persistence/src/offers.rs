@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
-use crate::error::{PersistenceError, Result};
+use domain::selection::scorrimento::OfferStatus;
+
+use crate::error::{stored, PersistenceError, Result};
 use crate::schema::{applications, offers};
 use crate::time::{new_id, now, to_db};
 
@@ -27,6 +29,12 @@ pub struct OfferRow {
     pub created_at: chrono::NaiveDateTime,
     pub decided_at: Option<chrono::NaiveDateTime>,
     pub outcome_reason: Option<String>,
+}
+
+impl OfferRow {
+    pub fn status(&self) -> Result<OfferStatus> {
+        stored("offers.status", &self.status, OfferStatus::parse)
+    }
 }
 
 pub struct NewOffer<'a> {

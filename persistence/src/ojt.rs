@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
-use crate::error::{PersistenceError, Result};
+use domain::training::ojt::LogStatus;
+
+use crate::error::{stored, PersistenceError, Result};
 use crate::schema::ojt_logs;
 use crate::time::{new_id, now};
 
@@ -25,6 +27,12 @@ pub struct OjtLogRow {
     pub decided_at: Option<chrono::NaiveDateTime>,
     #[serde(skip)]
     pub created_at: chrono::NaiveDateTime,
+}
+
+impl OjtLogRow {
+    pub fn status(&self) -> Result<LogStatus> {
+        stored("ojt_logs.status", &self.status, LogStatus::parse)
+    }
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<OjtLogRow>> {

@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
-use crate::error::Result;
+use domain::training::BucketKind;
+
+use crate::error::{stored, Result};
 use crate::schema::{
     classroom_attendance, classroom_sessions, distance_completions, mandatory_training, ojt_logs,
     selection_training_paths, training_buckets, training_modules, training_paths,
@@ -30,6 +32,12 @@ pub struct BucketRow {
     pub kind: String,
     pub share_percent: i64,
     pub hours: i64,
+}
+
+impl BucketRow {
+    pub fn kind(&self) -> Result<BucketKind> {
+        stored("training_buckets.kind", &self.kind, BucketKind::parse)
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

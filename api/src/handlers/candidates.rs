@@ -1,6 +1,7 @@
 //! HR actions on a candidate of a ranking: exclusion, suspension, reinstatement.
 
 use actix_web::{get, post, web};
+use domain::ids::ApplicationId;
 use domain::selection::scorrimento::CandidateAction;
 use openapi::dto::{CandidateView, ReasonRequest};
 use openapi::Problem;
@@ -41,7 +42,7 @@ pub async fn get_candidate(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<CandidateView>> {
     let case = ReadCandidate {
-        id: id.into_inner(),
+        id: ApplicationId::from_stored(id.into_inner()),
     };
     let a = state.run(&caller, &meta, case).await?;
     Ok(web::Json(view(&a)?))
@@ -55,7 +56,7 @@ async fn act(
     action: CandidateAction,
     reason: String,
 ) -> ApiResult<CandidateView> {
-    let case = ActOnCandidate::new(id, action, &reason)?;
+    let case = ActOnCandidate::new(ApplicationId::from_stored(id), action, &reason)?;
     let after = state.run(caller, meta, case).await?;
     view(&after)
 }

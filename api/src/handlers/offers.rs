@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use actix_web::{get, post, web, HttpResponse};
+use domain::ids::{OfferId, SelectionId};
 use domain::selection::scorrimento::Outcome;
 use openapi::dto::{CallRequest, Decision, OfferQuery, OfferResponse, OfferView, Page};
 use openapi::Problem;
@@ -26,9 +27,7 @@ pub fn offer_view(o: &OfferRow, application_no: &str) -> ApiResult<OfferView> {
         application_no: application_no.to_owned(),
         candidate_id: parse_uuid(&o.application_id)?,
         province: o.province_sigla.clone(),
-        status: domain::selection::scorrimento::OfferStatus::parse(&o.status)
-            .ok_or(ApiError::Internal)?
-            .into(),
+        status: o.status()?.into(),
         deadline: from_db(o.deadline),
         created_at: from_db(o.created_at),
         decided_at: o.decided_at.map(from_db),
@@ -60,7 +59,12 @@ pub async fn call_next(
 ) -> ApiResult<HttpResponse> {
     let (id, sigla) = path.into_inner();
     let req = body.0;
-    let case = CallNext::new(id, &sigla, req.fallback, req.reason);
+    let case = CallNext::new(
+        SelectionId::from_stored(id),
+        &sigla,
+        req.fallback,
+        req.reason,
+    );
     let called = state.run(&caller, &meta, case).await?;
     let view = offer_view(&called.offer, &called.application.application_no)?;
     Ok(HttpResponse::Created()
@@ -117,7 +121,16 @@ async fn decide(
     id: String,
     outcome: Outcome,
 ) -> ApiResult<OfferView> {
-    let record = state.run(caller, meta, DecideOffer { id, outcome }).await?;
+    let record = state
+        .run(
+            caller,
+            meta,
+            DecideOffer {
+                id: OfferId::from_stored(id),
+                outcome,
+            },
+        )
+        .await?;
     offer_view(&record.offer, &record.application_no)
 }
 

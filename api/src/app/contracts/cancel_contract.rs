@@ -6,6 +6,7 @@
 
 use domain::account::Role;
 use domain::contract::{self, CancellationRefused};
+use domain::ids::ContractId;
 use openapi::ProblemType;
 use persistence::{audit, contracts, DbConnection};
 
@@ -14,13 +15,13 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct CancelContract {
-    id: String,
+    id: ContractId,
     reason: String,
 }
 
 impl CancelContract {
     /// The reason is required.
-    pub fn new(id: String, reason: &str) -> ApiResult<Self> {
+    pub fn new(id: ContractId, reason: &str) -> ApiResult<Self> {
         let reason = domain::violation::reason(reason)?;
         Ok(Self { id, reason })
     }

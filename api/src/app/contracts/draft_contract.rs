@@ -3,6 +3,7 @@
 
 use domain::account::Role;
 use domain::contract::ContractType;
+use domain::ids::OfferId;
 use domain::RuleCode;
 use openapi::ProblemType;
 use persistence::contracts::{self, NewContract, NewNavigator};
@@ -13,12 +14,12 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct DraftContract {
-    offer_id: String,
+    offer_id: OfferId,
 }
 
 impl DraftContract {
     /// Refused unless HR states the requirements are verified.
-    pub fn new(offer_id: String, requirements_verified: bool) -> ApiResult<Self> {
+    pub fn new(offer_id: OfferId, requirements_verified: bool) -> ApiResult<Self> {
         if !requirements_verified {
             return Err(ApiError::violation(
                 "requirements_verified",

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::contract::EndCause;
+use domain::ids::ContractId;
 use persistence::{contracts, DbConnection};
 
 use super::{register_ending, ContractChange, EarlyEnding};
@@ -14,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// A resignation registered by HR on the Navigator's behalf.
 pub struct RegisterResignation {
-    pub id: String,
+    pub id: ContractId,
     pub submitted_on: NaiveDate,
     pub effective_on: NaiveDate,
 }
@@ -77,7 +78,7 @@ pub enum Termination {
 
 /// A withdrawal or exclusion by HR, with its reason, submitted today.
 pub struct TerminateContract {
-    id: String,
+    id: ContractId,
     cause: Termination,
     effective_on: NaiveDate,
     reason: String,
@@ -86,7 +87,7 @@ pub struct TerminateContract {
 impl TerminateContract {
     /// The reason is required.
     pub fn new(
-        id: String,
+        id: ContractId,
         cause: Termination,
         effective_on: NaiveDate,
         reason: &str,

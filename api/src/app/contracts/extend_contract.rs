@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::contract;
+use domain::ids::ContractId;
 use openapi::ProblemType;
 use persistence::{audit, contracts, DbConnection};
 
@@ -11,14 +12,14 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct ExtendContract {
-    id: String,
+    id: ContractId,
     new_end_date: NaiveDate,
     reason: String,
 }
 
 impl ExtendContract {
     /// The reason is required.
-    pub fn new(id: String, new_end_date: NaiveDate, reason: &str) -> ApiResult<Self> {
+    pub fn new(id: ContractId, new_end_date: NaiveDate, reason: &str) -> ApiResult<Self> {
         let reason = domain::violation::reason(reason)?;
         Ok(Self {
             id,

@@ -83,7 +83,7 @@ pub(crate) fn record(
         .map(|r| r.to_domain())
         .transpose()?;
     Ok(ContractRecord {
-        contract_type: ContractType::parse(&contract.contract_type).ok_or(ApiError::Internal)?,
+        contract_type: contract.contract_type()?,
         status: d.status_on(today),
         end_cause: d.end_cause_on(today),
         operational_start: contract

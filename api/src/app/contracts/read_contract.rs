@@ -2,6 +2,7 @@
 //! Navigator their own.
 
 use domain::account::Role;
+use domain::ids::ContractId;
 use persistence::{contracts, DbConnection};
 
 use super::{check_scope, load, record, ContractRecord};
@@ -9,7 +10,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct ReadContract {
-    pub id: String,
+    pub id: ContractId,
 }
 
 impl UseCase for ReadContract {

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use domain::account::{NewAccount, Role};
 use domain::contract;
+use domain::ids::ContractId;
 use openapi::ProblemType;
 use persistence::contracts::{self, ContractRow};
 use persistence::{accounts, audit, selection, DbConnection};
@@ -14,7 +15,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct SignContract {
-    pub id: String,
+    pub id: ContractId,
     pub signed_on: NaiveDate,
     pub start_date: NaiveDate,
     /// The draft's when not given.

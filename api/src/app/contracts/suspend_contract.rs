@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::contract::{self, Suspension};
+use domain::ids::ContractId;
 use domain::RuleCode;
 use persistence::{audit, contracts, DbConnection};
 
@@ -11,7 +12,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct SuspendContract {
-    id: String,
+    id: ContractId,
     from: NaiveDate,
     to: NaiveDate,
     reason: String,
@@ -19,7 +20,7 @@ pub struct SuspendContract {
 
 impl SuspendContract {
     /// The reason is required.
-    pub fn new(id: String, from: NaiveDate, to: NaiveDate, reason: &str) -> ApiResult<Self> {
+    pub fn new(id: ContractId, from: NaiveDate, to: NaiveDate, reason: &str) -> ApiResult<Self> {
         let reason = domain::violation::reason(reason)?;
         Ok(Self {
             id,

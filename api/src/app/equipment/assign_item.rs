@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::equipment::{may_receive, transition, Movement};
+use domain::ids::{EquipmentItemId, NavigatorId};
 use domain::RuleCode;
 use domain::Violation;
 use openapi::ProblemType;
@@ -15,8 +16,8 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct AssignItem {
-    pub id: String,
-    pub navigator_id: String,
+    pub id: EquipmentItemId,
+    pub navigator_id: NavigatorId,
     /// Today when not given.
     pub on: Option<NaiveDate>,
 }

@@ -31,6 +31,7 @@ use domain::equipment::kit::{kit_status, KitStatus};
 use domain::equipment::{
     check_movement_day, transition, ItemKind, ItemState, KitPart, Movement, NewItem,
 };
+use domain::ids::NavigatorId;
 use domain::RuleCode;
 use domain::{Violation, Violations};
 use openapi::ProblemType;
@@ -50,7 +51,7 @@ pub struct ItemRecord {
 /// What a Navigator holds, and what their kit lacks.
 #[derive(Debug, Clone)]
 pub struct KitRecord {
-    pub navigator_id: String,
+    pub navigator_id: NavigatorId,
     pub items: Vec<ItemRecord>,
     pub status: KitStatus,
     /// When the Navigator confirmed receipt of every item they hold.
@@ -72,7 +73,7 @@ pub(crate) fn kit_record(conn: &mut DbConnection, navigator_id: &str) -> ApiResu
     let held = equipment::held_by(conn, navigator_id)?;
     let parts: Vec<KitPart> = held
         .iter()
-        .map(|i| KitPart::parse(&i.kit_part).ok_or(ApiError::Internal))
+        .map(|i| Ok(i.kit_part()?))
         .collect::<ApiResult<_>>()?;
     let status = kit_status(&parts);
     let acknowledged_at = if held.is_empty() {
@@ -88,7 +89,7 @@ pub(crate) fn kit_record(conn: &mut DbConnection, navigator_id: &str) -> ApiResu
         .map(|i| item_record(conn, i))
         .collect::<ApiResult<_>>()?;
     Ok(KitRecord {
-        navigator_id: navigator_id.to_owned(),
+        navigator_id: NavigatorId::from_stored(navigator_id.to_owned()),
         items,
         status,
         acknowledged_at,
@@ -100,11 +101,11 @@ pub(crate) fn load_item(conn: &mut DbConnection, id: &str) -> ApiResult<ItemRow>
 }
 
 pub(crate) fn state_of(item: &ItemRow) -> ApiResult<ItemState> {
-    ItemState::parse(&item.state).ok_or(ApiError::Internal)
+    Ok(item.state()?)
 }
 
 pub(crate) fn kind_of(item: &ItemRow) -> ApiResult<ItemKind> {
-    ItemKind::parse(&item.kind).ok_or(ApiError::Internal)
+    Ok(item.kind()?)
 }
 
 pub(crate) fn forbidden(item: &ItemRow, movement: Movement) -> ApiError {

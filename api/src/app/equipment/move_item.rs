@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::equipment::Movement;
+use domain::ids::EquipmentItemId;
 use persistence::equipment::MovementDetail;
 use persistence::DbConnection;
 
@@ -20,7 +21,7 @@ pub enum PlainMovement {
 }
 
 pub struct MoveItem {
-    pub id: String,
+    pub id: EquipmentItemId,
     pub movement: PlainMovement,
     /// Today when not given.
     pub on: Option<NaiveDate>,

@@ -4,6 +4,7 @@
 
 use domain::account::Role;
 use domain::equipment::{check_pairing, PairingSide, Plan};
+use domain::ids::EquipmentItemId;
 use domain::RuleCode;
 use domain::Violation;
 use openapi::ProblemType;
@@ -15,8 +16,8 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct PairSim {
-    pub sim_id: String,
-    pub device_id: String,
+    pub sim_id: EquipmentItemId,
+    pub device_id: EquipmentItemId,
 }
 
 fn side(item: &ItemRow) -> ApiResult<PairingSide<'_>> {

@@ -1,6 +1,7 @@
 //! One item, and the pairing history of a SIM or a device.
 
 use domain::account::Role;
+use domain::ids::EquipmentItemId;
 use persistence::equipment::{self, PairingRow};
 use persistence::DbConnection;
 
@@ -9,7 +10,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 pub struct ReadItem {
-    pub id: String,
+    pub id: EquipmentItemId,
 }
 
 impl UseCase for ReadItem {
@@ -25,7 +26,7 @@ impl UseCase for ReadItem {
 
 /// The pairings an item has been in, oldest first.
 pub struct PairingHistory {
-    pub id: String,
+    pub id: EquipmentItemId,
 }
 
 impl UseCase for PairingHistory {

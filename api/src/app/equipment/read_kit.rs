@@ -1,6 +1,7 @@
 //! A Navigator's kit: what they hold and which parts are missing.
 
 use domain::account::Role;
+use domain::ids::NavigatorId;
 use persistence::{contracts, DbConnection};
 
 use super::{kit_record, KitRecord};
@@ -9,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// Any Navigator's kit, for HR.
 pub struct ReadKit {
-    pub navigator_id: String,
+    pub navigator_id: NavigatorId,
 }
 
 impl UseCase for ReadKit {

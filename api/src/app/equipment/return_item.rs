@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::equipment::{check_return, transition, ReturnCondition};
+use domain::ids::EquipmentItemId;
 use persistence::equipment::MovementDetail;
 use persistence::DbConnection;
 
@@ -12,7 +13,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 pub struct ReturnItem {
-    pub id: String,
+    pub id: EquipmentItemId,
     pub condition: ReturnCondition,
     pub wiped: bool,
     /// Today when not given.

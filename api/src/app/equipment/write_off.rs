@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::equipment::{ItemKind, Movement, WriteOff};
+use domain::ids::EquipmentItemId;
 use domain::RuleCode;
 use domain::Violation;
 use persistence::equipment::MovementDetail;
@@ -14,7 +15,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 pub struct WriteOffItem {
-    pub id: String,
+    pub id: EquipmentItemId,
     pub how: WriteOff,
     pub reported_on: NaiveDate,
 }

@@ -7,6 +7,7 @@ use domain::account::Role;
 use domain::assignment::{
     check_assignment, closes_on, AssignmentFacts, AssignmentRequest as Asked,
 };
+use domain::ids::NavigatorId;
 use domain::RuleCode;
 use openapi::ProblemType;
 use persistence::assignments::{self, ClosedBy, NewAssignment};
@@ -17,7 +18,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct AssignNavigator {
-    pub id: String,
+    pub id: NavigatorId,
     /// As asked: trimmed and upper-cased here.
     pub cpi_code: String,
     pub from: NaiveDate,

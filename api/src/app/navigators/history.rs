@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::convention::ConventionMode;
+use domain::ids::NavigatorId;
 use persistence::{assignments, contracts, reference, DbConnection};
 
 use super::{assignment_records, navigator_in_scope, own_id_only, AssignmentRecord};
@@ -12,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 /// Every assignment of a Navigator, as stored (the caller orders and pages
 /// them: a Navigator has a handful).
 pub struct AssignmentHistory {
-    pub id: String,
+    pub id: NavigatorId,
 }
 
 impl UseCase for AssignmentHistory {

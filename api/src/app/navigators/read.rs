@@ -1,6 +1,7 @@
 //! One Navigator; a Navigator reads only their own record.
 
 use domain::account::Role;
+use domain::ids::NavigatorId;
 use persistence::{assignments, contracts, DbConnection};
 
 use super::{covering, navigator_in_scope, navigator_record, own_id_only, NavigatorRecord};
@@ -8,7 +9,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct ReadNavigator {
-    pub id: String,
+    pub id: NavigatorId,
 }
 
 impl UseCase for ReadNavigator {

@@ -3,6 +3,7 @@
 //! polls go together instead (`progress_polls`).
 
 use domain::account::Role;
+use domain::ids::NavigatorId;
 use persistence::{assignments, training, DbConnection};
 
 use super::{navigator_in_scope, own_id_only};
@@ -13,7 +14,7 @@ use crate::error::ApiResult;
 /// The stored progress `(body, etag)` of a Navigator the one acting may
 /// see; `None` when none of the current shape is stored yet.
 pub struct ReadStoredProgress {
-    pub navigator_id: String,
+    pub navigator_id: NavigatorId,
 }
 
 impl UseCase for ReadStoredProgress {
@@ -36,7 +37,7 @@ impl UseCase for ReadStoredProgress {
 /// on first read for a Navigator with no record yet, or when the one
 /// stored has a body of an older shape. Returns `(body, etag)`.
 pub struct MakeProgress {
-    pub navigator_id: String,
+    pub navigator_id: NavigatorId,
 }
 
 impl UseCase for MakeProgress {

@@ -3,6 +3,7 @@
 //! offer is withdrawn and the seat it held freed where the rule says so.
 
 use domain::account::Role;
+use domain::ids::ApplicationId;
 use domain::selection::scorrimento::{self, CandidateAction, OfferStatus};
 use openapi::ProblemType;
 use persistence::audit;
@@ -10,19 +11,18 @@ use persistence::offers;
 use persistence::selection::{self, ApplicationRow};
 use persistence::DbConnection;
 
-use super::candidate_state;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct ActOnCandidate {
-    id: String,
+    id: ApplicationId,
     action: CandidateAction,
     reason: String,
 }
 
 impl ActOnCandidate {
     /// The reason is required: the candidate is told why.
-    pub fn new(id: String, action: CandidateAction, reason: &str) -> ApiResult<Self> {
+    pub fn new(id: ApplicationId, action: CandidateAction, reason: &str) -> ApiResult<Self> {
         let reason = domain::violation::reason(reason)?;
         Ok(Self { id, action, reason })
     }
@@ -40,7 +40,7 @@ impl UseCase for ActOnCandidate {
             })?;
         let (action, reason, today, ctx) =
             (self.action, self.reason.as_str(), act.today, &act.audit());
-        let state = candidate_state(&application.state)?;
+        let state = application.state()?;
         // Once a contract exists, it is ended through the contract (recesso,
         // esclusione); a cancelled draft no longer holds the candidate.
         if let Some(nav) = persistence::contracts::navigator_of_application(conn, &application.id)?

@@ -4,6 +4,7 @@
 //! from the neighbouring provinces' lists.
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::neighbours::fallback_neighbours;
 use domain::selection::scorrimento::{next_from_neighbours, next_in_ranking};
 use domain::selection::settings::{offer_deadline, ranking_open_on};
@@ -21,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::mail::templates;
 
 pub struct CallNext {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// The province's sigla, in capitals.
     pub province: String,
     /// Whether to call from the neighbouring provinces once the
@@ -33,7 +34,7 @@ pub struct CallNext {
 
 impl CallNext {
     pub fn new(
-        selection_id: String,
+        selection_id: SelectionId,
         province: &str,
         fallback: Option<bool>,
         reason: Option<String>,

@@ -2,6 +2,7 @@
 //! renuncia that frees the seat at once.
 
 use domain::account::Role;
+use domain::ids::OfferId;
 use domain::selection::scorrimento::Outcome;
 use persistence::offers;
 use persistence::DbConnection;
@@ -11,7 +12,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct DecideOffer {
-    pub id: String,
+    pub id: OfferId,
     pub outcome: Outcome,
 }
 

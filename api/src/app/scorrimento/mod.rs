@@ -22,8 +22,7 @@ pub use read_candidate::ReadCandidate;
 pub use respond_to_offer::RespondToOffer;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::selection::merit::DegreeGrade;
-use domain::selection::scorrimento::{self, CandidateState, OfferStatus, Outcome, RankedCandidate};
+use domain::selection::scorrimento::{self, CandidateState, Outcome, RankedCandidate};
 use domain::selection::{RankingEntry, Score};
 use openapi::ProblemType;
 use persistence::audit::{self, AuditContext};
@@ -51,14 +50,6 @@ pub(crate) fn offer_record(conn: &mut DbConnection, offer: OfferRow) -> ApiResul
     })
 }
 
-pub(crate) fn candidate_state(raw: &str) -> ApiResult<CandidateState> {
-    CandidateState::parse(raw).ok_or(ApiError::Internal)
-}
-
-pub(crate) fn offer_status(raw: &str) -> ApiResult<OfferStatus> {
-    OfferStatus::parse(raw).ok_or(ApiError::Internal)
-}
-
 /// The candidates of a province's newest ranking, as scorrimento sees them.
 pub(crate) fn ranked_candidates(
     conn: &mut DbConnection,
@@ -75,16 +66,11 @@ pub(crate) fn ranked_candidates(
                 entry: RankingEntry {
                     application_no: a.application_no.clone(),
                     score: Score::from_hundredths(e.score_hundredths),
-                    degree_grade: DegreeGrade::parse(
-                        "degree_grade",
-                        e.degree_grade,
-                        e.degree_honours,
-                    )
-                    .map_err(|_| ApiError::Internal)?,
+                    degree_grade: e.degree_grade()?,
                     birth_date: e.birth_date,
                 },
                 position: e.position,
-                state: candidate_state(&a.state)?,
+                state: a.state()?,
                 own_posts: ranking.posts,
             })
         })
@@ -102,7 +88,7 @@ pub fn apply_outcome(
     today: NaiveDate,
 ) -> ApiResult<OfferRow> {
     let sel = selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
-    let current = offer_status(&offer.status)?;
+    let current = offer.status()?;
     let (status, candidate, delta) =
         scorrimento::outcome(current, outcome, sel.decline_is_final)
             .map_err(|e| ApiError::conflict(ProblemType::OfferNotPending, e.0.as_str()))?;

@@ -1,6 +1,7 @@
 //! A candidate (an application) and where they stand in scorrimento.
 
 use domain::account::Role;
+use domain::ids::ApplicationId;
 use persistence::selection::{self, ApplicationRow};
 use persistence::DbConnection;
 
@@ -9,7 +10,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct ReadCandidate {
-    pub id: String,
+    pub id: ApplicationId,
 }
 
 impl UseCase for ReadCandidate {

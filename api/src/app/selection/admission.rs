@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use domain::account::Role;
-use domain::selection::{admission_quota, admit, AdmissionCandidate, DegreeGrade};
+use domain::ids::SelectionId;
+use domain::selection::{admission_quota, admit, AdmissionCandidate};
 use openapi::ProblemType;
 use persistence::{audit, selection, DbConnection};
 use serde::Serialize;
@@ -31,7 +32,7 @@ pub struct ProvinceAdmission {
 }
 
 pub struct ComputeAdmission {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
 }
 
 impl UseCase for ComputeAdmission {
@@ -50,8 +51,7 @@ impl UseCase for ComputeAdmission {
         let posts = selection::posts(conn, &sel.id, None)?;
         let mut by_province: BTreeMap<String, Vec<(String, AdmissionCandidate)>> = BTreeMap::new();
         for a in selection::list_applications(conn, &sel.id, None)? {
-            let degree_grade = DegreeGrade::parse("degree_grade", a.degree_grade, a.degree_honours)
-                .map_err(|_| ApiError::Internal)?;
+            let degree_grade = a.degree_grade()?;
             let candidate = AdmissionCandidate {
                 application_no: a.application_no.clone(),
                 degree_grade,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::RuleCode;
 use openapi::ProblemType;
 use persistence::selection::{self, ApplicationRow, NewRanking, RankedCandidate};
@@ -26,7 +27,7 @@ pub struct CorrectedResult {
 }
 
 pub struct CorrectRanking {
-    selection_id: String,
+    selection_id: SelectionId,
     province: String,
     reason: String,
     results: Vec<CorrectedResult>,
@@ -36,7 +37,7 @@ pub struct CorrectRanking {
 impl CorrectRanking {
     /// The reason is required: a correction says why.
     pub fn new(
-        selection_id: String,
+        selection_id: SelectionId,
         province: &str,
         reason: &str,
         results: Vec<CorrectedResult>,

@@ -5,11 +5,12 @@
 //! record.
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::extract::{extract, Answers, ExtractEntry, Person, Placement, RankedPerson};
-use domain::selection::{DecidedBy, DegreeGrade, RankingStatus, Score};
+use domain::selection::Score;
 use openapi::ProblemType;
 use persistence::selection::{self, ApplicationRow, EntryRow, RankingRow};
-use persistence::{audit, reference, DbConnection};
+use persistence::{audit, reference, DbConnection, PersistenceError};
 
 use super::load_selection;
 use crate::app::{Access, Act, UseCase};
@@ -32,7 +33,7 @@ impl ExtractFormat {
 }
 
 pub struct ExtractRanking {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// The province's sigla, in capitals.
     pub province: String,
     /// The requester's application number, trimmed.
@@ -52,14 +53,13 @@ pub struct RankingExtract {
 /// ranking was checked when it was built, so a value that does not parse
 /// is a damaged database, not a bad request.
 fn ranked_person(entry: EntryRow, application: ApplicationRow) -> ApiResult<RankedPerson> {
-    let damaged = |what: &str| {
-        tracing::error!(ranking = %entry.ranking_id, position = entry.position, "stored ranking entry has an invalid {what}");
-        ApiError::Internal
+    let damaged = |e: PersistenceError| {
+        tracing::error!(ranking = %entry.ranking_id, position = entry.position, "stored ranking entry is damaged");
+        ApiError::from(e)
     };
-    let degree_grade = DegreeGrade::parse("degree_grade", entry.degree_grade, entry.degree_honours)
-        .map_err(|_| damaged("degree grade"))?;
-    let status = RankingStatus::parse(&entry.status).ok_or_else(|| damaged("status"))?;
-    let decided_by = DecidedBy::parse(&entry.decided_by).ok_or_else(|| damaged("decided_by"))?;
+    let degree_grade = entry.degree_grade().map_err(damaged)?;
+    let status = entry.status().map_err(damaged)?;
+    let decided_by = entry.decided_by().map_err(damaged)?;
     let answers = match (
         application.answers_right,
         application.answers_wrong,

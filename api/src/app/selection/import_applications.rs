@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::application::{ApplicationInput, NewApplication, OnePerPerson};
 use domain::RuleCode;
 use domain::{Violation, Violations};
@@ -126,7 +127,7 @@ pub fn parse_application_file(
 }
 
 pub struct ImportApplications {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// The CSV file as sent.
     pub csv: Vec<u8>,
 }

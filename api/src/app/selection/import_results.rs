@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::{ScoringRules, TestResult};
 use domain::RuleCode;
 use domain::{Violation, Violations};
@@ -103,7 +104,7 @@ pub struct ResultsImported {
 }
 
 pub struct ImportResults {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// The CSV file as sent.
     pub csv: Vec<u8>,
 }

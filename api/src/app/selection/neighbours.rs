@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::neighbours::{check_neighbours, fallback_neighbours, NeighboursInput};
 use persistence::{audit, neighbours, reference, selection, DbConnection};
 use serde::Serialize;
@@ -62,7 +63,7 @@ fn lists_in_force(
 
 /// The lists in force for each province of the selection.
 pub struct ReadNeighbours {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
 }
 
 impl UseCase for ReadNeighbours {
@@ -80,7 +81,7 @@ impl UseCase for ReadNeighbours {
 /// provinces of the same Region, each once; an empty list gives a province
 /// back the default.
 pub struct SetNeighbours {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// `(province, neighbours)` as HR sends them.
     pub lists: Vec<(String, Vec<String>)>,
 }

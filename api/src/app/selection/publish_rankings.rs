@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::settings::ranking_valid_until;
 use domain::RuleCode;
 use openapi::ProblemType;
@@ -16,7 +17,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct PublishRankings {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     pub published_on: NaiveDate,
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::selection::{rank, DegreeGrade, RankingEntry, Score};
+use domain::selection::{rank, RankingEntry, Score};
 use persistence::selection::{self, NewEntry, NewRanking, RankedCandidate, SelectionRow};
 use persistence::DbConnection;
 
@@ -45,8 +45,7 @@ pub(crate) fn build_ranking<'a>(
         entries.push(RankingEntry {
             application_no: a.application_no.clone(),
             score: Score::from_hundredths(score),
-            degree_grade: DegreeGrade::parse("degree_grade", a.degree_grade, a.degree_honours)
-                .map_err(|_| ApiError::Internal)?,
+            degree_grade: a.degree_grade()?,
             birth_date: a.birth_date,
         });
         by_no.insert(a.application_no.as_str(), a);

@@ -3,6 +3,7 @@
 //! Candidate states are shown after overdue offers lapse.
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use persistence::selection::{self, ApplicationRow, EntryRow, RankingRow};
 use persistence::{reference, DbConnection};
 
@@ -12,7 +13,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct ReadRanking {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// The province's sigla, in capitals.
     pub province: String,
     pub version: Option<i64>,

@@ -1,6 +1,7 @@
 //! One selection.
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use persistence::{training, DbConnection};
 
 use super::{load_selection, SelectionRecord};
@@ -8,7 +9,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 pub struct ReadSelection {
-    pub id: String,
+    pub id: SelectionId,
 }
 
 impl UseCase for ReadSelection {

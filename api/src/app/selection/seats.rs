@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::selection::Seats;
 use openapi::dto::Page;
 use persistence::{selection, DbConnection};
@@ -24,7 +25,7 @@ pub struct SeatRecord {
 }
 
 pub struct ListSeats {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     /// Only this Region's provinces.
     pub region: Option<String>,
     pub cursor: Option<String>,

@@ -2,6 +2,7 @@
 //! below the seats already taken.
 
 use domain::account::Role;
+use domain::ids::SelectionId;
 use domain::{RuleCode, Violation, Violations};
 use openapi::ProblemType;
 use persistence::selection::{self, PostsRow};
@@ -18,7 +19,7 @@ pub struct PostsChange {
 }
 
 pub struct SetPosts {
-    pub selection_id: String,
+    pub selection_id: SelectionId,
     pub changes: Vec<PostsChange>,
 }
 

@@ -3,6 +3,7 @@
 //! test is passed.
 
 use domain::account::Role;
+use domain::ids::TrainingPathId;
 use domain::training::{BucketKind, Module};
 use domain::Violations;
 use openapi::ProblemType;
@@ -14,13 +15,13 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct AddModule {
-    path_id: String,
+    path_id: TrainingPathId,
     module: Module,
 }
 
 impl AddModule {
     /// Checks the module's own fields.
-    pub fn new(path_id: String, module: Module) -> Result<Self, Violations> {
+    pub fn new(path_id: TrainingPathId, module: Module) -> Result<Self, Violations> {
         let checked = module.check("");
         if !checked.is_empty() {
             return Err(checked);

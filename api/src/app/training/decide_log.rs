@@ -2,6 +2,7 @@
 //! its hours count; rejected with a reason, they never do.
 
 use domain::account::Role;
+use domain::ids::OjtLogId;
 use domain::training::ojt::LogStatus;
 use domain::Violations;
 use persistence::ojt::OjtLogRow;
@@ -12,7 +13,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 pub struct ValidateLog {
-    pub id: String,
+    pub id: OjtLogId,
 }
 
 impl UseCase for ValidateLog {
@@ -30,12 +31,12 @@ impl UseCase for ValidateLog {
 
 /// A rejection with its reason, which cannot be blank.
 pub struct RejectLog {
-    id: String,
+    id: OjtLogId,
     reason: String,
 }
 
 impl RejectLog {
-    pub fn new(id: String, reason: &str) -> Result<Self, Violations> {
+    pub fn new(id: OjtLogId, reason: &str) -> Result<Self, Violations> {
         let reason = domain::violation::reason(reason)?;
         Ok(Self { id, reason })
     }

@@ -34,7 +34,7 @@ pub fn compute(
     let path = training::path_of_selection(conn, &nav.selection_id)?.ok_or(ApiError::Internal)?;
     let mut records = Vec::new();
     for b in &path.buckets {
-        let kind = BucketKind::parse(&b.kind).ok_or(ApiError::Internal)?;
+        let kind = b.kind()?;
         let mut pending_minutes = 0;
         let counted: Vec<Dated> = match kind {
             BucketKind::Classroom => training::attended(conn, &nav.id)?

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::account::Role;
+use domain::ids::{NavigatorId, TrainingSessionId};
 use domain::selection::CodiceFiscale;
 use domain::training::classroom::{attended_minutes, check_held, check_under_contract};
 use domain::{RuleCode, Violations};
@@ -21,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// Who a register row names: a Navigator id (JSON) or a codice fiscale (CSV).
 pub enum Person {
-    Id(String),
+    Id(NavigatorId),
     Codice(CodiceFiscale),
 }
 
@@ -42,7 +43,7 @@ pub struct RegisterRow {
 }
 
 pub struct RecordAttendance {
-    pub session_id: String,
+    pub session_id: TrainingSessionId,
     pub rows: Vec<RegisterRow>,
     /// What is wrong in the rows on their own, named with the others'.
     pub rejected: Violations,
@@ -161,7 +162,7 @@ fn resolve(conn: &mut DbConnection, rows: &[RegisterRow]) -> ApiResult<Vec<Optio
         })
         .collect();
     let by_codice = navigators_by_codice(conn, &codici)?;
-    let mut by_id: HashMap<String, Option<NavigatorRow>> = HashMap::new();
+    let mut by_id: HashMap<NavigatorId, Option<NavigatorRow>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(match &r.person {

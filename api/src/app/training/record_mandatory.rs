@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use domain::account::Role;
+use domain::ids::NavigatorId;
 use domain::training::check_completed_by;
 use domain::training::mandatory::{check_item, MandatoryItem};
 use openapi::ProblemType;
@@ -16,7 +17,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 pub struct RecordMandatory {
-    pub navigator_id: String,
+    pub navigator_id: NavigatorId,
     pub item: MandatoryItem,
     pub completed_on: NaiveDate,
 }

@@ -3,6 +3,7 @@
 //! the whole batch out of scope.
 
 use domain::account::Role;
+use domain::ids::OjtLogId;
 use domain::training::ojt::LogStatus;
 use domain::{RuleCode, Violation, Violations};
 use persistence::{assignments, ojt, DbConnection};
@@ -15,12 +16,12 @@ use crate::error::{ApiError, ApiResult};
 const MAX_BATCH: usize = 500;
 
 pub struct ValidateLogs {
-    ids: Vec<String>,
+    ids: Vec<OjtLogId>,
 }
 
 impl ValidateLogs {
     /// At least one log, at most [`MAX_BATCH`].
-    pub fn new(ids: Vec<String>) -> Result<Self, Violations> {
+    pub fn new(ids: Vec<OjtLogId>) -> Result<Self, Violations> {
         if ids.is_empty() {
             return Err(Violation::new("ids", RuleCode::Required).into());
         }

@@ -2,6 +2,7 @@
 //! never signed.
 
 use actix_web::{post, web, HttpResponse};
+use domain::ids::{ContractId, OfferId};
 use openapi::dto::{ContractView, DraftContractRequest, ReasonRequest, SignRequest};
 use openapi::Problem;
 
@@ -33,7 +34,10 @@ pub async fn draft_contract(
     id: web::Path<String>,
     body: ValidJson<DraftContractRequest>,
 ) -> ApiResult<HttpResponse> {
-    let case = DraftContract::new(id.into_inner(), body.0.requirements_verified)?;
+    let case = DraftContract::new(
+        OfferId::from_stored(id.into_inner()),
+        body.0.requirements_verified,
+    )?;
     let v = contract_view(&state.run(&caller, &meta, case).await?)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/contracts/{}", v.id)))
@@ -63,7 +67,7 @@ pub async fn sign_contract(
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
     let case = SignContract {
-        id: id.into_inner(),
+        id: ContractId::from_stored(id.into_inner()),
         signed_on: req.signed_on,
         start_date: req.start_date,
         end_date: req.end_date,
@@ -98,7 +102,7 @@ pub async fn cancel_contract(
     id: web::Path<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
-    let case = CancelContract::new(id.into_inner(), &body.0.reason)?;
+    let case = CancelContract::new(ContractId::from_stored(id.into_inner()), &body.0.reason)?;
     Ok(web::Json(contract_view(
         &state.run(&caller, &meta, case).await?,
     )?))

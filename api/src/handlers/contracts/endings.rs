@@ -3,6 +3,7 @@
 //! moves is applied once it has committed.
 
 use actix_web::{post, web};
+use domain::ids::ContractId;
 use openapi::dto::{
     ContractView, MyResignationRequest, ResignationRequest, TerminateRequest, TerminationCause,
 };
@@ -42,7 +43,7 @@ pub async fn register_resignation(
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
     let case = RegisterResignation {
-        id: id.into_inner(),
+        id: ContractId::from_stored(id.into_inner()),
         submitted_on: req.submitted_on,
         effective_on: req.effective_on,
     };
@@ -70,7 +71,12 @@ pub async fn terminate_contract(
         TerminationCause::Withdrawn => Termination::Withdrawn,
         TerminationCause::Excluded => Termination::Excluded,
     };
-    let case = TerminateContract::new(id.into_inner(), cause, req.effective_on, &req.reason)?;
+    let case = TerminateContract::new(
+        ContractId::from_stored(id.into_inner()),
+        cause,
+        req.effective_on,
+        &req.reason,
+    )?;
     ended(&state, state.run(&caller, &meta, case).await?)
 }
 

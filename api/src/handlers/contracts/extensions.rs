@@ -1,6 +1,7 @@
 //! Extensions (proroghe): of one contract, or of many at once.
 
 use actix_web::{post, web};
+use domain::ids::ContractId;
 use openapi::dto::{BulkExtendRequest, BulkExtendResult, ContractView, ExtendRequest};
 use openapi::Problem;
 
@@ -29,7 +30,11 @@ pub async fn extend_contract(
     body: ValidJson<ExtendRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
-    let case = ExtendContract::new(id.into_inner(), req.new_end_date, &req.reason)?;
+    let case = ExtendContract::new(
+        ContractId::from_stored(id.into_inner()),
+        req.new_end_date,
+        &req.reason,
+    )?;
     let extended = state.run(&caller, &meta, case).await?;
     state.apply_cutoff(extended.cutoff);
     Ok(web::Json(contract_view(&extended.contract)?))

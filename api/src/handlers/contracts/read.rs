@@ -2,6 +2,7 @@
 
 use actix_web::{get, web};
 use domain::contract::ContractStatus;
+use domain::ids::ContractId;
 use openapi::dto::{ContractQuery, ContractView, Page};
 use openapi::Problem;
 
@@ -75,7 +76,7 @@ pub async fn get_contract(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<ContractView>> {
     let case = ReadContract {
-        id: id.into_inner(),
+        id: ContractId::from_stored(id.into_inner()),
     };
     Ok(web::Json(contract_view(
         &state.run(&caller, &meta, case).await?,

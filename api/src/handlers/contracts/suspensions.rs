@@ -1,6 +1,7 @@
 //! Suspension periods.
 
 use actix_web::{post, web};
+use domain::ids::ContractId;
 use openapi::dto::{ContractView, SuspensionRequest};
 use openapi::Problem;
 
@@ -29,7 +30,12 @@ pub async fn suspend_contract(
     body: ValidJson<SuspensionRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
-    let case = SuspendContract::new(id.into_inner(), req.from, req.to, &req.reason)?;
+    let case = SuspendContract::new(
+        ContractId::from_stored(id.into_inner()),
+        req.from,
+        req.to,
+        &req.reason,
+    )?;
     Ok(web::Json(contract_view(
         &state.run(&caller, &meta, case).await?,
     )?))

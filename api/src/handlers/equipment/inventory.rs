@@ -1,5 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::equipment::{ItemInput, ItemKind, ItemState, NewItem};
+use domain::ids::EquipmentItemId;
 use domain::Violations;
 use openapi::dto::{
     EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PageQuery, PairingView,
@@ -190,7 +191,7 @@ pub async fn get_item(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = ReadItem {
-        id: id.into_inner(),
+        id: EquipmentItemId::from_stored(id.into_inner()),
     };
     Ok(web::Json(item_view(
         &state.run(&caller, &meta, case).await?,
@@ -220,7 +221,7 @@ pub async fn list_pairings(
     let q = query.0;
     let limit = page_limit(q.limit)?;
     let case = PairingHistory {
-        id: id.into_inner(),
+        id: EquipmentItemId::from_stored(id.into_inner()),
     };
     let rows = state.run(&caller, &meta, case).await?;
     // An item's pairings are few: read whole, keyed by the moment, then id.

@@ -1,4 +1,5 @@
 use actix_web::{get, post, web};
+use domain::ids::NavigatorId;
 use openapi::dto::KitView;
 use openapi::Problem;
 
@@ -29,7 +30,7 @@ pub async fn navigator_kit(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<KitView>> {
     let case = ReadKit {
-        navigator_id: id.into_inner(),
+        navigator_id: NavigatorId::from_stored(id.into_inner()),
     };
     let kit = state.run(&caller, &meta, case).await?;
     Ok(web::Json(kit_view(&kit)?))

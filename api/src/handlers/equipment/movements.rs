@@ -1,5 +1,6 @@
 use actix_web::{post, web, HttpResponse};
 use domain::equipment::{ReturnCondition, WriteOff};
+use domain::ids::{EquipmentItemId, NavigatorId};
 use openapi::dto::{
     self, AssignItemRequest, ItemView, MovementRequest, PairRequest, ReturnItemRequest,
     WriteOffRequest, WriteOffState,
@@ -38,7 +39,7 @@ pub async fn personalise(
     body: ValidJson<MovementRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = MoveItem {
-        id: id.into_inner(),
+        id: EquipmentItemId::from_stored(id.into_inner()),
         movement: PlainMovement::Personalise,
         on: body.0.on,
     };
@@ -71,8 +72,8 @@ pub async fn assign(
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
     let case = AssignItem {
-        id: id.into_inner(),
-        navigator_id: req.navigator_id,
+        id: EquipmentItemId::from_stored(id.into_inner()),
+        navigator_id: NavigatorId::from_stored(req.navigator_id),
         on: req.on,
     };
     Ok(web::Json(item_view(
@@ -104,7 +105,7 @@ pub async fn return_item(
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
     let case = ReturnItem {
-        id: id.into_inner(),
+        id: EquipmentItemId::from_stored(id.into_inner()),
         condition: match req.condition {
             dto::ReturnCondition::Good => ReturnCondition::Good,
             dto::ReturnCondition::Damaged => ReturnCondition::Damaged,
@@ -142,7 +143,7 @@ pub async fn write_off(
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
     let case = WriteOffItem {
-        id: id.into_inner(),
+        id: EquipmentItemId::from_stored(id.into_inner()),
         how: match req.state {
             WriteOffState::Lost => WriteOff::Lost,
             WriteOffState::Stolen => WriteOff::Stolen,
@@ -175,7 +176,7 @@ pub async fn retire(
     body: ValidJson<MovementRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = MoveItem {
-        id: id.into_inner(),
+        id: EquipmentItemId::from_stored(id.into_inner()),
         movement: PlainMovement::Retire,
         on: body.0.on,
     };
@@ -208,8 +209,8 @@ pub async fn pair(
     body: ValidJson<PairRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = PairSim {
-        sim_id: id.into_inner(),
-        device_id: body.0.device_id,
+        sim_id: EquipmentItemId::from_stored(id.into_inner()),
+        device_id: EquipmentItemId::from_stored(body.0.device_id),
     };
     let sim = state.run(&caller, &meta, case).await?;
     Ok(HttpResponse::Ok().json(item_view(&sim)?))

@@ -6,7 +6,7 @@ use persistence::time::from_db;
 
 use crate::accounts::parse_uuid;
 use crate::app::equipment::{ItemRecord, KitRecord};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 pub fn item_view(record: &ItemRecord) -> ApiResult<ItemView> {
     let row = &record.item;
@@ -22,9 +22,7 @@ pub fn item_view(record: &ItemRecord) -> ApiResult<ItemView> {
         plan: row.plan.clone(),
         mailbox: row.mailbox.clone(),
         batch: row.batch.clone(),
-        state: domain::equipment::ItemState::parse(&row.state)
-            .ok_or(ApiError::Internal)?
-            .into(),
+        state: row.state()?.into(),
         navigator_id: row.holder_id.as_deref().map(parse_uuid).transpose()?,
         paired_with: record.paired_with.as_deref().map(parse_uuid).transpose()?,
         assigned_on: row.assigned_on,

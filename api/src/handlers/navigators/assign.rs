@@ -1,4 +1,5 @@
 use actix_web::{post, web, HttpResponse};
+use domain::ids::NavigatorId;
 use openapi::dto::{AssignmentRequest, AssignmentView};
 use openapi::Problem;
 
@@ -36,7 +37,7 @@ pub async fn assign_navigator(
 ) -> ApiResult<HttpResponse> {
     let req = body.0;
     let case = AssignNavigator {
-        id: id.into_inner(),
+        id: NavigatorId::from_stored(id.into_inner()),
         cpi_code: req.cpi_code,
         from: req.from,
     };

@@ -1,4 +1,5 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use domain::ids::NavigatorId;
 use openapi::dto::{AssignmentView, ConventionMode, MyAssignmentView, Page, PageQuery};
 use openapi::Problem;
 
@@ -35,7 +36,7 @@ pub async fn list_assignments(
     let q = query.0;
     let limit = page_limit(q.limit)?;
     let case = AssignmentHistory {
-        id: id.into_inner(),
+        id: NavigatorId::from_stored(id.into_inner()),
     };
     let rows = state.run(&caller, &meta, case).await?;
     // A Navigator has a handful: read whole, keyed by first day then id, so

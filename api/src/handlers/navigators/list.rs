@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 use domain::contract::ContractStatus;
+use domain::ids::NavigatorId;
 use openapi::dto::{NavigatorQuery, NavigatorView, Page, PageQuery};
 use openapi::Problem;
 use persistence::assignments::NavigatorFilter;
@@ -81,7 +82,7 @@ pub async fn get_navigator(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<NavigatorView>> {
     let case = ReadNavigator {
-        id: id.into_inner(),
+        id: NavigatorId::from_stored(id.into_inner()),
     };
     let v = navigator_view(&state.run(&caller, &meta, case).await?)?;
     Ok(web::Json(v))

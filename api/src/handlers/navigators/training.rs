@@ -1,4 +1,5 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use domain::ids::NavigatorId;
 use openapi::dto::TrainingProgressView;
 use openapi::Problem;
 
@@ -27,14 +28,22 @@ async fn progress_of(
         polls.stored(&navigator_id).await?
     } else {
         let case = ReadStoredProgress {
-            navigator_id: navigator_id.clone(),
+            navigator_id: NavigatorId::from_stored(navigator_id.clone()),
         };
         state.run(caller, meta, case).await?
     };
     if let Some(found) = stored {
         return Ok(found);
     }
-    state.run(caller, meta, MakeProgress { navigator_id }).await
+    state
+        .run(
+            caller,
+            meta,
+            MakeProgress {
+                navigator_id: NavigatorId::from_stored(navigator_id),
+            },
+        )
+        .await
 }
 
 /// The caller's training progress, per bucket, for the tablet: small, with

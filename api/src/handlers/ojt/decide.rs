@@ -1,4 +1,5 @@
 use actix_web::{get, post, web};
+use domain::ids::OjtLogId;
 use domain::training::ojt::LogStatus;
 use openapi::dto::{
     OjtLogQuery, OjtLogView, Page, RejectLogRequest, ValidateLogsRequest, ValidateLogsResult,
@@ -80,7 +81,7 @@ pub async fn validate_log(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<OjtLogView>> {
     let case = ValidateLog {
-        id: id.into_inner(),
+        id: OjtLogId::from_stored(id.into_inner()),
     };
     Ok(web::Json(log_view(
         &state.run(&caller, &meta, case).await?,
@@ -109,7 +110,7 @@ pub async fn reject_log(
     id: web::Path<String>,
     body: ValidJson<RejectLogRequest>,
 ) -> ApiResult<web::Json<OjtLogView>> {
-    let case = RejectLog::new(id.into_inner(), &body.0.reason)?;
+    let case = RejectLog::new(OjtLogId::from_stored(id.into_inner()), &body.0.reason)?;
     Ok(web::Json(log_view(
         &state.run(&caller, &meta, case).await?,
     )?))
@@ -135,7 +136,8 @@ pub async fn validate_logs(
     meta: RequestMeta,
     body: ValidJson<ValidateLogsRequest>,
 ) -> ApiResult<web::Json<ValidateLogsResult>> {
-    let case = ValidateLogs::new(body.0.ids)?;
+    let ids = body.0.ids.into_iter().map(OjtLogId::from_stored).collect();
+    let case = ValidateLogs::new(ids)?;
     let validated = state.run(&caller, &meta, case).await?;
     Ok(web::Json(ValidateLogsResult { validated }))
 }

@@ -8,7 +8,7 @@ use openapi::dto::OjtLogView;
 use persistence::ojt::OjtLogRow;
 
 use crate::accounts::parse_uuid;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 pub fn log_view(row: &OjtLogRow) -> ApiResult<OjtLogView> {
     Ok(OjtLogView {
@@ -19,9 +19,7 @@ pub fn log_view(row: &OjtLogRow) -> ApiResult<OjtLogView> {
         hours: domain::training::hours::hours_of(row.minutes),
         activity: row.activity.clone(),
         cpi_code: row.cpi_code.clone(),
-        status: domain::training::ojt::LogStatus::parse(&row.status)
-            .ok_or(ApiError::Internal)?
-            .into(),
+        status: row.status()?.into(),
         reason: row.reason.clone(),
     })
 }

@@ -1,4 +1,5 @@
 use actix_web::{post, web};
+use domain::ids::SelectionId;
 use openapi::dto::{AdmissionProvince, AdmissionResult};
 use openapi::Problem;
 
@@ -29,7 +30,7 @@ pub async fn compute_admission(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<AdmissionResult>> {
     let case = ComputeAdmission {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
     };
     let a = state.run(&caller, &meta, case).await?;
     let result = AdmissionResult {

@@ -1,4 +1,5 @@
 use actix_web::{post, web, HttpResponse};
+use domain::ids::SelectionId;
 use openapi::dto::ImportResult;
 use openapi::Problem;
 
@@ -33,7 +34,7 @@ pub async fn import_applications(
     file: CsvUpload,
 ) -> ApiResult<HttpResponse> {
     let case = ImportApplications {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
         csv: file.0.into(),
     };
     let imported = state.run(&caller, &meta, case).await?;

@@ -5,6 +5,7 @@
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use domain::ids::SelectionId;
 use domain::selection::extract::ExtractEntry;
 use openapi::dto::{ExtractEntryView, ExtractQuery, RankingExtractView};
 use openapi::Problem;
@@ -224,7 +225,7 @@ pub async fn ranking_extract(
             .and_then(|v| v.to_str().ok()),
     );
     let case = ExtractRanking {
-        selection_id: id,
+        selection_id: SelectionId::from_stored(id),
         province: sigla,
         application_no,
         format,

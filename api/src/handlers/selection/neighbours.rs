@@ -3,6 +3,7 @@
 //! every other province of its Region; HR may set a shorter list.
 
 use actix_web::{get, put, web};
+use domain::ids::SelectionId;
 use openapi::dto::{NeighboursItem, NeighboursView};
 use openapi::Problem;
 
@@ -40,7 +41,7 @@ pub async fn get_neighbours(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Vec<NeighboursView>>> {
     let case = ReadNeighbours {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
     };
     let lists = state.run(&caller, &meta, case).await?;
     let views = lists.into_iter().map(view).collect();
@@ -71,7 +72,7 @@ pub async fn put_neighbours(
     body: ValidJsonList<NeighboursItem>,
 ) -> ApiResult<web::Json<Vec<NeighboursView>>> {
     let case = SetNeighbours {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
         lists: body
             .0
             .into_iter()

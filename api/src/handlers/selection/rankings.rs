@@ -1,4 +1,5 @@
 use actix_web::{get, post, web, HttpResponse};
+use domain::ids::SelectionId;
 use openapi::dto::{
     CorrectionRequest, PublishRequest, PublishResult, RankingEntryView, RankingQuery,
     RankingSummary, RankingView,
@@ -49,7 +50,7 @@ pub async fn publish_rankings(
     body: ValidJson<PublishRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = PublishRankings {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
         published_on: body.0.published_on,
     };
     let rankings = state.run(&caller, &meta, case).await?;
@@ -132,7 +133,7 @@ pub async fn get_ranking(
         }
     }
     let case = ReadRanking {
-        selection_id: id,
+        selection_id: SelectionId::from_stored(id),
         province: sigla,
         version: q.version,
         status: q.status,
@@ -174,7 +175,13 @@ pub async fn correct_ranking(
             blank: r.blank,
         })
         .collect();
-    let case = CorrectRanking::new(id, &sigla, &req.reason, results, req.published_on)?;
+    let case = CorrectRanking::new(
+        SelectionId::from_stored(id),
+        &sigla,
+        &req.reason,
+        results,
+        req.published_on,
+    )?;
     let summary = summary_view(state.run(&caller, &meta, case).await?);
     Ok(HttpResponse::Created().json(summary))
 }

@@ -1,4 +1,5 @@
 use actix_web::{post, web, HttpResponse};
+use domain::ids::SelectionId;
 use openapi::dto::ResultsImportResult;
 use openapi::Problem;
 
@@ -31,7 +32,7 @@ pub async fn import_results(
     file: CsvUpload,
 ) -> ApiResult<HttpResponse> {
     let case = ImportResults {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
         csv: file.0.into(),
     };
     let r = state.run(&caller, &meta, case).await?;

@@ -1,4 +1,5 @@
 use actix_web::{get, web};
+use domain::ids::SelectionId;
 use openapi::dto::{Page, SeatView, SeatsQuery};
 use openapi::Problem;
 
@@ -35,7 +36,7 @@ pub async fn list_seats(
 ) -> ApiResult<web::Json<Page<SeatView>>> {
     let q = query.0;
     let case = ListSeats {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
         region: q.region,
         cursor: q.cursor,
         limit: whole_list_limit(q.limit)?,

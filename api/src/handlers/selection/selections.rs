@@ -1,4 +1,5 @@
 use actix_web::{get, post, put, web, HttpResponse};
+use domain::ids::SelectionId;
 use domain::selection::settings::{
     default_contract_end, SelectionSettings, DEFAULT_ANNUAL_PAY_CENTS,
     DEFAULT_MONTHLY_EXPENSES_CENTS, DEFAULT_OFFER_DAYS, DEFAULT_RANKING_VALID_MONTHS,
@@ -190,7 +191,7 @@ pub async fn get_selection(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<SelectionView>> {
     let case = ReadSelection {
-        id: id.into_inner(),
+        id: SelectionId::from_stored(id.into_inner()),
     };
     let SelectionRecord {
         selection: row,
@@ -220,7 +221,7 @@ pub async fn put_posts(
     body: crate::extract::ValidJsonList<PostsItem>,
 ) -> ApiResult<web::Json<Vec<PostsItem>>> {
     let case = SetPosts {
-        selection_id: id.into_inner(),
+        selection_id: SelectionId::from_stored(id.into_inner()),
         changes: body
             .0
             .into_iter()

@@ -1,4 +1,5 @@
 use actix_web::{post, web, HttpResponse};
+use domain::ids::NavigatorId;
 use openapi::dto::{MandatoryCompletionView, MandatoryTrainingRequest};
 use openapi::Problem;
 
@@ -42,7 +43,7 @@ pub async fn record_mandatory(
     body: ValidJson<MandatoryTrainingRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = RecordMandatory {
-        navigator_id: id.into_inner(),
+        navigator_id: NavigatorId::from_stored(id.into_inner()),
         item: body.0.item.into(),
         completed_on: body.0.completed_on,
     };

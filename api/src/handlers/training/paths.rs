@@ -1,4 +1,5 @@
 use actix_web::{get, post, web, HttpResponse};
+use domain::ids::TrainingPathId;
 use domain::training::{Bucket, Module, TrainingPath};
 use openapi::dto::{
     NewTrainingModuleRequest, NewTrainingPathRequest, Page, PageQuery, TrainingModuleView,
@@ -128,7 +129,10 @@ pub async fn add_module(
     body: ValidJson<NewTrainingModuleRequest>,
 ) -> ApiResult<HttpResponse> {
     let r = body.0;
-    let case = AddModule::new(id.into_inner(), Module::new(&r.code, &r.title, r.hours))?;
+    let case = AddModule::new(
+        TrainingPathId::from_stored(id.into_inner()),
+        Module::new(&r.code, &r.title, r.hours),
+    )?;
     let row = state.run(&caller, &meta, case).await?;
     Ok(HttpResponse::Created().json(module_view(&row)))
 }

@@ -1,4 +1,5 @@
 use actix_web::{post, web, HttpResponse};
+use domain::ids::{NavigatorId, TrainingSessionId};
 use domain::selection::CodiceFiscale;
 use domain::training::classroom::{NewSession, SessionInput};
 use domain::training::hours::hours_of;
@@ -75,7 +76,7 @@ fn register_rows(body: RowsOrCsv<AttendanceItem>) -> (Vec<RegisterRow>, Violatio
                 .enumerate()
                 .map(|(i, item)| RegisterRow {
                     at: RowAt::Index(i),
-                    person: Person::Id(item.navigator_id.to_string()),
+                    person: Person::Id(NavigatorId::from_uuid(item.navigator_id)),
                     hours: item.hours,
                 })
                 .collect();
@@ -147,7 +148,7 @@ pub async fn record_attendance(
 ) -> ApiResult<web::Json<AttendanceResult>> {
     let (rows, rejected, kind) = register_rows(body);
     let case = RecordAttendance {
-        session_id: id.into_inner(),
+        session_id: TrainingSessionId::from_stored(id.into_inner()),
         rows,
         rejected,
         kind,
