@@ -822,6 +822,14 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             format!("Data non valida{paren}: usare AAAA-MM-GG."),
             format!("Invalid date{paren}: use YYYY-MM-DD."),
         ),
+        C::DateOutOfRange => (
+            format!("Data fuori dall'intervallo ammesso{paren}."),
+            format!("Date outside the accepted range{paren}."),
+        ),
+        C::NulCharacter => (
+            "Il testo non può contenere il carattere NUL (U+0000).".into(),
+            "Text must not contain the NUL character (U+0000).".into(),
+        ),
         C::NotABoolean => (
             format!("Valore non ammesso{paren}: true o false."),
             format!("Not allowed{paren}: true or false."),

@@ -11,7 +11,7 @@ use crate::app::scorrimento::{ActOnCandidate, ReadCandidate};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 fn view(a: &ApplicationRow) -> ApiResult<CandidateView> {
@@ -38,7 +38,7 @@ pub async fn get_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<CandidateView>> {
     let case = ReadCandidate {
         id: id.into_inner(),
@@ -76,7 +76,7 @@ pub async fn exclude_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CandidateView>> {
     Ok(web::Json(
@@ -109,7 +109,7 @@ pub async fn suspend_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CandidateView>> {
     Ok(web::Json(
@@ -141,7 +141,7 @@ pub async fn reinstate_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CandidateView>> {
     Ok(web::Json(

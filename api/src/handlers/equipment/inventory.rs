@@ -13,7 +13,7 @@ use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::csv_import::{optional, records};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::{page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
@@ -187,7 +187,7 @@ pub async fn get_item(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = ReadItem {
         id: id.into_inner(),
@@ -214,7 +214,7 @@ pub async fn list_pairings(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<PairingView>>> {
     let q = query.0;

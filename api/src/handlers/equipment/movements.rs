@@ -13,7 +13,7 @@ use crate::app::equipment::{
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// Personalisation (device management enrolment, SIM activation, mailbox
@@ -34,7 +34,7 @@ pub async fn personalise(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<MovementRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = MoveItem {
@@ -66,7 +66,7 @@ pub async fn assign(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<AssignItemRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
@@ -99,7 +99,7 @@ pub async fn return_item(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReturnItemRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
@@ -137,7 +137,7 @@ pub async fn write_off(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<WriteOffRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
@@ -171,7 +171,7 @@ pub async fn retire(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<MovementRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = MoveItem {
@@ -204,7 +204,7 @@ pub async fn pair(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<PairRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = PairSim {

@@ -11,7 +11,7 @@ use crate::app::training::{ListLogs, RejectLog, ValidateLog, ValidateLogs};
 use crate::auth::caller::{CoordinatorOnly, HrOrCoordinator};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -77,7 +77,7 @@ pub async fn validate_log(
     state: web::Data<AppState>,
     caller: Authorized<CoordinatorOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<OjtLogView>> {
     let case = ValidateLog {
         id: id.into_inner(),
@@ -106,7 +106,7 @@ pub async fn reject_log(
     state: web::Data<AppState>,
     caller: Authorized<CoordinatorOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<RejectLogRequest>,
 ) -> ApiResult<web::Json<OjtLogView>> {
     let case = RejectLog::new(id.into_inner(), &body.0.reason)?;

@@ -18,7 +18,7 @@ use crate::app::selection::{
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -187,7 +187,7 @@ pub async fn get_selection(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<SelectionView>> {
     let case = ReadSelection {
         id: id.into_inner(),
@@ -216,7 +216,7 @@ pub async fn put_posts(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: crate::extract::ValidJsonList<PostsItem>,
 ) -> ApiResult<web::Json<Vec<PostsItem>>> {
     let case = SetPosts {
