@@ -357,6 +357,12 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
             "The database is not answering: retry shortly.",
         )
         .to_owned(),
+        (E::Contended, _) => pick(
+            lang,
+            "Un'altra modifica contemporanea ha avuto la precedenza: riprova tra un secondo.",
+            "A concurrent change came first: retry in a second.",
+        )
+        .to_owned(),
         (E::Internal, _) => pick(
             lang,
             "Errore interno: è stato registrato con l'identificativo della richiesta.",

@@ -83,6 +83,9 @@ pub fn render(err: &ApiError, lang: Lang, request_id: Option<String>) -> HttpRes
     if let ApiError::Throttled { retry_after } = err {
         res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
     }
+    if let ApiError::Contended = err {
+        res.insert_header((header::RETRY_AFTER, "1"));
+    }
     if let ApiError::MethodNotAllowed { allowed } = err {
         res.insert_header((header::ALLOW, allowed.as_str()));
     }

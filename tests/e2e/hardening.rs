@@ -229,3 +229,64 @@ async fn dates_outside_the_accepted_range_are_refused(app: TestApp) {
     );
 }
 both_engines!(dates_outside_the_accepted_range_are_refused, in_autumn_2019);
+
+// ------------------------------------------------------------ races
+
+/// Sends `n` identical requests at once; checks that exactly one created
+/// (201) and every other got what a sequential duplicate gets (`status`
+/// and problem `type`), never a 500.
+async fn one_wins<F, Fut>(n: usize, send: F, status: u16, duplicate: &str)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Response>,
+{
+    let answers = futures_util::future::join_all((0..n).map(|_| send())).await;
+    let mut created = 0;
+    for r in answers {
+        let got = r.status();
+        let body: Value = r.json().await.unwrap();
+        if got == StatusCode::CREATED {
+            created += 1;
+        } else {
+            assert_eq!(
+                (got.as_u16(), body["type"].as_str()),
+                (status, Some(duplicate)),
+                "{body}"
+            );
+        }
+    }
+    assert_eq!(created, 1);
+    let again = problem(send().await, status).await;
+    assert_eq!(again["type"], duplicate, "{again}");
+}
+
+/// Thirty identical creates at once (a check, then an insert) give one
+/// 201 and, for the rest, the answer of a sequential duplicate, never a
+/// 500: an inventory serial (422, already in the inventory), an offer's
+/// contract draft (409), a CPI code (409).
+async fn identical_creates_racing_give_one_201(app: TestApp) {
+    let hr = app.user_with_role("hr", &[]).await;
+    let item = json!({ "kind": "tablet", "model": "Tab", "serial": "RACE-SER-1" });
+    one_wins(30, || app.create_item(&hr, &item), 422, "validation-failed").await;
+    let b = problem(app.create_item(&hr, &item).await, 422).await;
+    assert_eq!(b["errors"][0]["code"], "already-in-inventory", "{b}");
+
+    let (selection, _) = app.selection_2019(&hr, &[("RM", 2)], 2).await;
+    let offer = app.accepted_offer(&hr, &selection, "RM").await;
+    let offer = offer["id"].as_str().unwrap();
+    one_wins(
+        30,
+        || app.draft_contract(&hr, offer, true),
+        409,
+        "contract-exists",
+    )
+    .await;
+
+    let admin = app.admin_token().await;
+    let cpi = json!({ "code": "RACE-CPI", "name": "CPI di corsa", "province_sigla": "RM" });
+    one_wins(30, || app.create_cpi(&admin, &cpi), 409, "cpi-exists").await;
+}
+both_engines!(
+    identical_creates_racing_give_one_201,
+    |s: &mut api::config::Settings| s.today = NaiveDate::from_ymd_opt(2019, 7, 20)
+);

@@ -7,6 +7,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// Mails queued and not sent yet. Read by the system for the metrics.
+#[derive(Clone)]
 pub struct OutboxBacklog;
 
 impl UseCase for OutboxBacklog {

@@ -13,6 +13,7 @@ use super::{audit_state, dates, load, record, reload, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct CancelContract {
     id: String,
     reason: String,

@@ -10,6 +10,7 @@ use super::{audit_state, dates, load, login_cutoff, record, reload, ContractChan
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ExtendContract {
     id: String,
     new_end_date: NaiveDate,

@@ -8,6 +8,7 @@ use super::{check_scope, load, record, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ReadContract {
     pub id: String,
 }
@@ -25,6 +26,7 @@ impl UseCase for ReadContract {
 }
 
 /// The calling Navigator's newest contract.
+#[derive(Clone)]
 pub struct ReadOwnContract;
 
 impl UseCase for ReadOwnContract {

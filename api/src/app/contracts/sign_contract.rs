@@ -13,6 +13,7 @@ use crate::accounts::{create_account, parse_uuid, MailContext};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct SignContract {
     pub id: String,
     pub signed_on: NaiveDate,

@@ -10,6 +10,7 @@ use super::{dates, load, record, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct SuspendContract {
     id: String,
     from: NaiveDate,

@@ -14,6 +14,7 @@ use super::{apply_movement, forbidden, item_record, load_item, state_of, ItemRec
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct AssignItem {
     pub id: String,
     pub navigator_id: String,

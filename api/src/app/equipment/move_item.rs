@@ -19,6 +19,7 @@ pub enum PlainMovement {
     Retire,
 }
 
+#[derive(Clone)]
 pub struct MoveItem {
     pub id: String,
     pub movement: PlainMovement,

@@ -14,6 +14,7 @@ use super::{item_record, kind_of, load_item, state_of, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct PairSim {
     pub sim_id: String,
     pub device_id: String,

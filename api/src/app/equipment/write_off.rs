@@ -13,6 +13,7 @@ use super::{apply_movement, item_record, kind_of, load_item, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct WriteOffItem {
     pub id: String,
     pub how: WriteOff,

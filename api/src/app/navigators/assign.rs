@@ -16,6 +16,7 @@ use super::{check_access, AssignmentRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct AssignNavigator {
     pub id: String,
     /// As asked: trimmed and upper-cased here.

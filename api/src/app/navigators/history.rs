@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// Every assignment of a Navigator, as stored (the caller orders and pages
 /// them: a Navigator has a handful).
+#[derive(Clone)]
 pub struct AssignmentHistory {
     pub id: String,
 }
@@ -30,6 +31,7 @@ impl UseCase for AssignmentHistory {
 
 /// Where the calling Navigator works today, and where next if a move is
 /// planned.
+#[derive(Clone)]
 pub struct MyAssignment;
 
 pub struct OwnAssignment {

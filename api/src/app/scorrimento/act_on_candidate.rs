@@ -14,6 +14,7 @@ use super::candidate_state;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ActOnCandidate {
     id: String,
     action: CandidateAction,

@@ -20,6 +20,7 @@ use crate::auth::tokens::{digest, opaque_token};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::templates;
 
+#[derive(Clone)]
 pub struct CallNext {
     pub selection_id: String,
     /// The province's sigla, in capitals.

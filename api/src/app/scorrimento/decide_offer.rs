@@ -10,6 +10,7 @@ use super::{apply_outcome, lapse_overdue, offer_record, OfferRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct DecideOffer {
     pub id: String,
     pub outcome: Outcome,

@@ -31,6 +31,7 @@ impl ExtractFormat {
     }
 }
 
+#[derive(Clone)]
 pub struct ExtractRanking {
     pub selection_id: String,
     /// The province's sigla, in capitals.

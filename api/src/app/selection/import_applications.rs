@@ -125,6 +125,7 @@ pub fn parse_application_file(
     bad.into_result(out)
 }
 
+#[derive(Clone)]
 pub struct ImportApplications {
     pub selection_id: String,
     /// The CSV file as sent.

@@ -102,6 +102,7 @@ pub struct ResultsImported {
     pub passed: usize,
 }
 
+#[derive(Clone)]
 pub struct ImportResults {
     pub selection_id: String,
     /// The CSV file as sent.

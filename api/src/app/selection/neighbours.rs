@@ -61,6 +61,7 @@ fn lists_in_force(
 }
 
 /// The lists in force for each province of the selection.
+#[derive(Clone)]
 pub struct ReadNeighbours {
     pub selection_id: String,
 }
@@ -79,6 +80,7 @@ impl UseCase for ReadNeighbours {
 /// Sets the lists of the named provinces (the others keep theirs): other
 /// provinces of the same Region, each once; an empty list gives a province
 /// back the default.
+#[derive(Clone)]
 pub struct SetNeighbours {
     pub selection_id: String,
     /// `(province, neighbours)` as HR sends them.

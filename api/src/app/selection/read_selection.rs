@@ -7,6 +7,7 @@ use super::{load_selection, SelectionRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ReadSelection {
     pub id: String,
 }

@@ -23,6 +23,7 @@ pub struct SeatRecord {
     pub seats: Seats,
 }
 
+#[derive(Clone)]
 pub struct ListSeats {
     pub selection_id: String,
     /// Only this Region's provinces.

@@ -13,6 +13,7 @@ use super::module_view;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct AddModule {
     path_id: String,
     module: Module,

@@ -20,6 +20,7 @@ use crate::csv_import::RowAt;
 use crate::error::{ApiError, ApiResult};
 
 /// Who a register row names: a Navigator id (JSON) or a codice fiscale (CSV).
+#[derive(Clone)]
 pub enum Person {
     Id(String),
     Codice(CodiceFiscale),
@@ -35,12 +36,14 @@ impl Person {
 }
 
 /// One row of the register, where it stands in the body.
+#[derive(Clone)]
 pub struct RegisterRow {
     pub at: RowAt,
     pub person: Person,
     pub hours: f64,
 }
 
+#[derive(Clone)]
 pub struct RecordAttendance {
     pub session_id: String,
     pub rows: Vec<RegisterRow>,

@@ -15,6 +15,7 @@ use super::refresh_locked;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct RecordMandatory {
     pub navigator_id: String,
     pub item: MandatoryItem,
