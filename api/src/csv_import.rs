@@ -237,7 +237,7 @@ mod tests {
 
     #[test]
     fn row_violations_come_in_row_order() {
-        let v = Violations(vec![
+        let v = Violations::of(vec![
             Violation::new("hours", RuleCode::TooLong).at_line(7),
             Violation::new("codice_fiscale", RuleCode::Required).at_line(3),
             Violation::new("hours", RuleCode::NotANumber).at_line(3),
@@ -254,7 +254,7 @@ mod tests {
                 (Some(7), RuleCode::TooLong)
             ]
         );
-        let v = Violations(vec![
+        let v = Violations::of(vec![
             Violation::new("[10].hours", RuleCode::TooLong),
             Violation::new("[2].navigator_id", RuleCode::Required),
             Violation::new("body", RuleCode::NotANumber),

@@ -274,15 +274,17 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::PayloadTooLarge { limit }, Lang::En) => format!("The request exceeds the limit of {limit} bytes."),
         (E::BodyUnreadable(d), Lang::It) => format!("Il corpo della richiesta non si è potuto leggere: {d}."),
         (E::BodyUnreadable(d), Lang::En) => format!("The request body could not be read: {d}."),
-        (E::Validation(v), Lang::It) => format!("{} campi non rispettano le regole; vedi `errors`.", v.0.len()),
-        (E::Validation(v), Lang::En) => format!("{} field(s) break a rule; see `errors`.", v.0.len()),
+        (E::Validation(v), Lang::It) => format!("{} campi non rispettano le regole; vedi `errors`.", v.total()),
+        (E::Validation(v), Lang::En) => format!("{} field(s) break a rule; see `errors`.", v.total()),
         (E::FileRejected(v), Lang::It) => format!(
-            "Il file contiene {} errori e non è stato importato nulla; vedi `errors` per riga.",
-            v.0.len()
+            "Il file contiene {} errori e non è stato importato nulla; vedi `errors` per riga{}.",
+            v.total(),
+            if v.total() > v.0.len() { format!(" (i primi {})", v.0.len()) } else { String::new() }
         ),
         (E::FileRejected(v), Lang::En) => format!(
-            "The file has {} error(s) and nothing was imported; see `errors` by line.",
-            v.0.len()
+            "The file has {} error(s) and nothing was imported; see `errors` by line{}.",
+            v.total(),
+            if v.total() > v.0.len() { format!(" (the first {})", v.0.len()) } else { String::new() }
         ),
         (E::Unauthenticated(p), _) => pick(
             lang,

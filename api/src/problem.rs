@@ -44,7 +44,14 @@ impl ApiError {
             }],
             _ => Vec::new(),
         };
+        let errors_total = match self {
+            Self::Validation(v) | Self::FileRejected(v) if v.total() > v.0.len() => {
+                u64::try_from(v.total()).ok()
+            }
+            _ => None,
+        };
         Problem {
+            errors_total,
             problem_type: code,
             title: i18n::title(code, lang).to_owned(),
             status: self.status().as_u16(),

@@ -290,3 +290,46 @@ both_engines!(
     identical_creates_racing_give_one_201,
     |s: &mut api::config::Settings| s.today = NaiveDate::from_ymd_opt(2019, 7, 20)
 );
+
+// ------------------------------------------------------------ CSV errors
+
+/// A file of 5,000 bad rows is answered with its first 100 errors and the
+/// count of all of them, not with a problem as large as the file; alike
+/// for an attendance register.
+async fn a_file_of_many_bad_rows_lists_the_first_hundred(app: TestApp) {
+    let hr = app.user_with_role("hr", &[]).await;
+    let header = "kind,model,serial,imei,iccid,phone_number,plan,mailbox,batch";
+    let csv = format!("{header}\n{}", "x\n".repeat(5_000));
+    let p = problem(app.import_items(&hr, &csv).await, 422).await;
+    assert_eq!(p["type"], "file-rejected", "{p}");
+    let errors = p["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 100);
+    assert_eq!(p["errors_total"], 5_000);
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[99]["line"].as_u64()),
+        (Some(2), Some(101))
+    );
+    assert!(
+        p["detail"].as_str().unwrap().contains("5000"),
+        "{}",
+        p["detail"]
+    );
+
+    let session = app.session_on(&hr, "2019-09-10", 4.0).await;
+    let csv = format!(
+        "codice_fiscale,hours\n{}",
+        "RSSMRA85T10A562X,4\n".repeat(5_000)
+    );
+    let p = problem(app.attendance_register(&hr, &session, &csv).await, 422).await;
+    assert_eq!(p["errors"].as_array().unwrap().len(), 100);
+    assert_eq!(p["errors_total"], 5_000);
+
+    // A few errors are all listed, with no total beside them.
+    let p = problem(app.import_items(&hr, &format!("{header}\nx\n")).await, 422).await;
+    assert_eq!(p["errors"].as_array().unwrap().len(), 1);
+    assert!(p.get("errors_total").is_none(), "{p}");
+}
+both_engines!(
+    a_file_of_many_bad_rows_lists_the_first_hundred,
+    in_autumn_2019
+);
