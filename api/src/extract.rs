@@ -34,15 +34,28 @@ async fn read_body(
         return Err(ApiError::PayloadTooLarge { limit });
     }
     let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BodyUnreadable(e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
+    let read = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BodyUnreadable(e.to_string()))?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
+        Ok(())
+    };
+    tokio::time::timeout(BODY_DEADLINE, read)
+        .await
+        .map_err(|_| {
+            ApiError::BodyUnreadable(format!("not received within {} s", BODY_DEADLINE.as_secs()))
+        })??;
     Ok(body.freeze())
 }
+
+/// How long a body may take to arrive: a client trickling it byte by byte
+/// must not hold a connection and its buffer for minutes. The largest
+/// import (32 MiB) arrives well within it on any working link.
+const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Reads a JSON body: the media type, then the size limit.
 async fn json_body(req: &HttpRequest, payload: &mut Payload) -> Result<web::Bytes, ApiError> {

@@ -333,3 +333,28 @@ both_engines!(
     a_file_of_many_bad_rows_lists_the_first_hundred,
     in_autumn_2019
 );
+
+// ------------------------------------------------------------ headers
+
+/// Every answer tells browsers not to guess its type: a page, a list, a
+/// problem, an unknown route.
+async fn every_answer_says_nosniff(app: TestApp) {
+    let admin = app.admin_token().await;
+    for r in [
+        app.outside("/healthz").await,
+        app.get("/regions", Some(&admin)).await,
+        app.get("/regions", None).await,
+        app.get("/no-such-route", None).await,
+        app.login("nobody@example.it", "wrong-password-1").await,
+    ] {
+        assert_eq!(
+            r.headers()
+                .get("x-content-type-options")
+                .map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{}",
+            r.url()
+        );
+    }
+}
+both_engines!(every_answer_says_nosniff);
