@@ -59,7 +59,16 @@ pub fn each_record(
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(fallback, |p| p.line());
-                if record.len() != header.len() {
+                // PostgreSQL cannot store U+0000 in text; no cell needs it.
+                if let Some(column) = record.iter().position(|cell| cell.contains('\0')) {
+                    bad.push(
+                        Violation::new(
+                            header.get(column).copied().unwrap_or("row"),
+                            RuleCode::NulCharacter,
+                        )
+                        .at_line(line),
+                    );
+                } else if record.len() != header.len() {
                     bad.push(
                         Violation::new("row", RuleCode::WrongColumnCount)
                             .with_detail(header.len())
@@ -178,19 +187,20 @@ pub fn hours_cell(cell: &str, field: &str, line: u64) -> Result<f64, Violation> 
     })
 }
 
-/// A `YYYY-MM-DD` date.
+/// A `YYYY-MM-DD` date, within the range the service accepts.
 pub fn date_cell(cell: &str, field: &str, line: u64) -> Result<chrono::NaiveDate, Violation> {
     let t = cell.trim();
-    match iso_date(t) {
-        Some(d) => Ok(d),
+    let day = match iso_date(t) {
+        Some(d) => d,
         // Not in the usual shape: chrono's parser decides, as it always has
         // (`2019-4-5` is a date too).
         None => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
             Violation::new(field, RuleCode::InvalidDate)
                 .with_detail(t)
                 .at_line(line)
-        }),
-    }
+        })?,
+    };
+    domain::day::check(field, day).map_err(|v| v.at_line(line))
 }
 
 /// `YYYY-MM-DD` read directly: a file of tens of thousands of rows spends
@@ -227,7 +237,7 @@ mod tests {
 
     #[test]
     fn row_violations_come_in_row_order() {
-        let v = Violations(vec![
+        let v = Violations::of(vec![
             Violation::new("hours", RuleCode::TooLong).at_line(7),
             Violation::new("codice_fiscale", RuleCode::Required).at_line(3),
             Violation::new("hours", RuleCode::NotANumber).at_line(3),
@@ -244,7 +254,7 @@ mod tests {
                 (Some(7), RuleCode::TooLong)
             ]
         );
-        let v = Violations(vec![
+        let v = Violations::of(vec![
             Violation::new("[10].hours", RuleCode::TooLong),
             Violation::new("[2].navigator_id", RuleCode::Required),
             Violation::new("body", RuleCode::NotANumber),
@@ -284,6 +294,14 @@ mod tests {
             date_cell("10/09/2019", "d", 2).unwrap_err().code,
             "invalid-date"
         );
+        assert_eq!(
+            date_cell("+262142-12-31", "d", 2).unwrap_err().code,
+            "date-out-of-range"
+        );
+        assert_eq!(
+            date_cell("1899-12-31", "d", 2).unwrap_err().code,
+            "date-out-of-range"
+        );
         assert_eq!(bool_cell("false", "b", 2), Ok(false));
         assert_eq!(bool_cell("sì", "b", 2).unwrap_err().code, "not-a-boolean");
     }
@@ -312,6 +330,11 @@ mod tests {
         );
         let e = records(b"code,name\n", &["code", "name"]).unwrap_err();
         assert_eq!(e.0[0].code, "empty-file");
+        let e = records(b"code,name\nA,B\x00\n", &["code", "name"]).unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code.as_str(), e.0[0].line),
+            ("name", "nul-character", Some(2))
+        );
         let e = records(b"code,name\n\xff,x\n", &["code", "name"]).unwrap_err();
         assert_eq!(e.0[0].code, "not-utf8");
     }

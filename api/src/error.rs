@@ -120,6 +120,12 @@ pub enum ApiError {
     Throttled { retry_after: i64 },
     #[error("database unavailable")]
     Unavailable,
+    /// A concurrent change won a race this one lost (a unique key taken
+    /// meanwhile, a serialization failure, a deadlock). A write use case
+    /// is run again when it happens; this reaches the caller only when the
+    /// race is lost again and again: 503 with `Retry-After`.
+    #[error("lost a race with a concurrent change")]
+    Contended,
     #[error("internal error")]
     Internal,
 }
@@ -191,7 +197,7 @@ impl ApiError {
             Self::Assignment { refusal, .. } => assignment_type(refusal),
             Self::OjtLog(refusal) => log_type(refusal),
             Self::Throttled { .. } => T::TooManyAttempts,
-            Self::Unavailable => T::ServiceUnavailable,
+            Self::Unavailable | Self::Contended => T::ServiceUnavailable,
             Self::Internal => T::InternalError,
         }
     }
@@ -219,7 +225,7 @@ impl ApiError {
             Self::Assignment { refusal, .. } if refusal.is_conflict() => StatusCode::CONFLICT,
             Self::Assignment { .. } | Self::OjtLog(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Contended => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -272,6 +278,9 @@ impl From<PersistenceError> for ApiError {
         if e.is_unavailable() {
             tracing::warn!(error = %e, "database unavailable");
             Self::Unavailable
+        } else if e.is_contention() {
+            tracing::info!(error = %e, "lost a race with a concurrent change");
+            Self::Contended
         } else {
             tracing::error!(error = %e, "persistence error");
             Self::Internal

@@ -35,15 +35,28 @@ async fn read_body(
         return Err(ApiError::PayloadTooLarge { limit });
     }
     let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BodyUnreadable(e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
+    let read = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BodyUnreadable(e.to_string()))?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
+        Ok(())
+    };
+    tokio::time::timeout(BODY_DEADLINE, read)
+        .await
+        .map_err(|_| {
+            ApiError::BodyUnreadable(format!("not received within {} s", BODY_DEADLINE.as_secs()))
+        })??;
     Ok(body.freeze())
 }
+
+/// How long a body may take to arrive: a client trickling it byte by byte
+/// must not hold a connection and its buffer for minutes. The largest
+/// import (32 MiB) arrives well within it on any working link.
+const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Reads a JSON body: the media type, then the size limit.
 async fn json_body(req: &HttpRequest, payload: &mut Payload) -> Result<web::Bytes, ApiError> {
@@ -100,6 +113,13 @@ fn parse_json_shaped<T: DeserializeOwned>(
     opening: u8,
     expected: &str,
 ) -> Result<T, ApiError> {
+    if let Some(field) = nul_in_json(body) {
+        return Err(ApiError::InvalidField {
+            problem: FieldProblem::Invalid,
+            field,
+            detail: NUL_DETAIL.into(),
+        });
+    }
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first.is_some_and(|b| *b != opening)
         && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
@@ -118,6 +138,45 @@ fn parse_json_shaped<T: DeserializeOwned>(
     de.end()
         .map_err(|e| ApiError::MalformedJson(strip_position(&e.to_string())))?;
     Ok(value)
+}
+
+/// Why text holding U+0000 is refused: PostgreSQL cannot store it in a
+/// text column (it fails the statement), and no name, code or note needs it.
+const NUL_DETAIL: &str = "text must not contain the NUL character (U+0000)";
+
+/// The path of the first string (or key) of a JSON body that holds U+0000,
+/// named as serde names fields (`a.b`, `[2].hours`). JSON can carry the
+/// character only escaped, so a body without `\u0000` is not read twice.
+fn nul_in_json(body: &[u8]) -> Option<String> {
+    if !body.windows(6).any(|w| w == b"\\u0000") {
+        return None;
+    }
+    let value = serde_json::from_slice::<serde_json::Value>(body).ok()?;
+    nul_in_value(&value, String::new())
+}
+
+fn nul_in_value(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in_value(v, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let here = join(&path, &k.replace('\0', "\\u0000"));
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_in_value(v, here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn strip_position(msg: &str) -> String {
@@ -197,6 +256,14 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some((name, _)) = form_urlencoded_parse(req.query_string())
+            .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+        {
+            return std::future::ready(Err(ApiError::InvalidQuery {
+                field: name.replace('\0', "\\u0000"),
+                detail: NUL_DETAIL.into(),
+            }));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
         std::future::ready(
             serde_path_to_error::deserialize::<_, T>(de)
@@ -214,6 +281,47 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
 
 fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(q.as_bytes())
+}
+
+/// Path parameters parsed into `T`, as `web::Path` does, refusing a
+/// segment that holds U+0000 (`%00`) with a problem naming the parameter.
+pub struct ValidPath<T>(pub T);
+
+impl<T> ValidPath<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ValidPath<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidPath<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if let Some((name, _)) = req.match_info().iter().find(|(_, v)| v.contains('\0')) {
+            return std::future::ready(Err(ApiError::InvalidField {
+                problem: FieldProblem::Invalid,
+                field: name.to_owned(),
+                detail: NUL_DETAIL.into(),
+            }));
+        }
+        let path = web::Path::<T>::from_request(req, payload).into_inner();
+        std::future::ready(
+            path.map(|p| Self(p.into_inner()))
+                .map_err(|e| ApiError::InvalidField {
+                    problem: FieldProblem::Invalid,
+                    field: "path".into(),
+                    detail: e.to_string(),
+                }),
+        )
+    }
 }
 
 /// A CSV upload (`text/csv`), with the import size limit.
@@ -366,5 +474,19 @@ mod tests {
             code_and_field(parse_json(br#"{"email":"a","count":1,"extra":true}"#)),
             ("unknown-field".into(), "extra".into())
         );
+    }
+
+    #[test]
+    fn text_with_a_nul_character_names_its_field() {
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a\u0000@x.it","count":1}"#)),
+            ("invalid-field".into(), "email".into())
+        );
+        assert_eq!(
+            nul_in_json(br#"[{"a":"x"},{"a":{"b":["\u0000"]}}]"#).as_deref(),
+            Some("[1].a.b[0]")
+        );
+        // An escaped backslash before `u0000` is text, not the character.
+        assert_eq!(nul_in_json(br#"{"a":"\\u0000"}"#), None);
     }
 }

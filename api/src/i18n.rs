@@ -282,15 +282,17 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::PayloadTooLarge { limit }, Lang::En) => format!("The request exceeds the limit of {limit} bytes."),
         (E::BodyUnreadable(d), Lang::It) => format!("Il corpo della richiesta non si è potuto leggere: {d}."),
         (E::BodyUnreadable(d), Lang::En) => format!("The request body could not be read: {d}."),
-        (E::Validation(v), Lang::It) => format!("{} campi non rispettano le regole; vedi `errors`.", v.0.len()),
-        (E::Validation(v), Lang::En) => format!("{} field(s) break a rule; see `errors`.", v.0.len()),
+        (E::Validation(v), Lang::It) => format!("{} campi non rispettano le regole; vedi `errors`.", v.total()),
+        (E::Validation(v), Lang::En) => format!("{} field(s) break a rule; see `errors`.", v.total()),
         (E::FileRejected(v), Lang::It) => format!(
-            "Il file contiene {} errori e non è stato importato nulla; vedi `errors` per riga.",
-            v.0.len()
+            "Il file contiene {} errori e non è stato importato nulla; vedi `errors` per riga{}.",
+            v.total(),
+            if v.total() > v.0.len() { format!(" (i primi {})", v.0.len()) } else { String::new() }
         ),
         (E::FileRejected(v), Lang::En) => format!(
-            "The file has {} error(s) and nothing was imported; see `errors` by line.",
-            v.0.len()
+            "The file has {} error(s) and nothing was imported; see `errors` by line{}.",
+            v.total(),
+            if v.total() > v.0.len() { format!(" (the first {})", v.0.len()) } else { String::new() }
         ),
         (E::Unauthenticated(p), _) => pick(
             lang,
@@ -363,6 +365,12 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
             lang,
             "La base dati non risponde: riprova tra poco.",
             "The database is not answering: retry shortly.",
+        )
+        .to_owned(),
+        (E::Contended, _) => pick(
+            lang,
+            "Un'altra modifica contemporanea ha avuto la precedenza: riprova tra un secondo.",
+            "A concurrent change came first: retry in a second.",
         )
         .to_owned(),
         (E::Internal, _) => pick(
@@ -837,6 +845,14 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
         C::InvalidDate => (
             format!("Data non valida{paren}: usare AAAA-MM-GG."),
             format!("Invalid date{paren}: use YYYY-MM-DD."),
+        ),
+        C::DateOutOfRange => (
+            format!("Data fuori dall'intervallo ammesso{paren}."),
+            format!("Date outside the accepted range{paren}."),
+        ),
+        C::NulCharacter => (
+            "Il testo non può contenere il carattere NUL (U+0000).".into(),
+            "Text must not contain the NUL character (U+0000).".into(),
         ),
         C::NotABoolean => (
             format!("Valore non ammesso{paren}: true o false."),

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT_LANGUAGE};
+use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT_LANGUAGE, X_CONTENT_TYPE_OPTIONS};
 use actix_web::{web, HttpMessage};
 
 use crate::error::ApiError;
@@ -54,6 +54,10 @@ pub async fn finish_response(
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }
+    // No browser may guess another type than the one declared (a CSV export
+    // or a problem read as HTML).
+    res.headers_mut()
+        .insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if let Some(state) = state {
         let route = res
             .request()

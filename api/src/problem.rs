@@ -44,7 +44,14 @@ impl ApiError {
             }],
             _ => Vec::new(),
         };
+        let errors_total = match self {
+            Self::Validation(v) | Self::FileRejected(v) if v.total() > v.0.len() => {
+                u64::try_from(v.total()).ok()
+            }
+            _ => None,
+        };
         Problem {
+            errors_total,
             problem_type: code,
             title: i18n::title(code, lang).to_owned(),
             status: self.status().as_u16(),
@@ -83,13 +90,16 @@ pub fn render(err: &ApiError, lang: Lang, request_id: Option<String>) -> HttpRes
     if let ApiError::Throttled { retry_after } = err {
         res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
     }
-    if let ApiError::Conflict {
-        code: ProblemType::IdempotencyKeyInFlight,
-        ..
-    } = err
-    {
-        // The first request is still running, most likely: a moment later
-        // its kept answer is there to replay.
+    // A race lost, or a request with the same idempotency key still
+    // running: a moment later the retry finds it settled.
+    let in_flight = matches!(
+        err,
+        ApiError::Conflict {
+            code: ProblemType::IdempotencyKeyInFlight,
+            ..
+        }
+    );
+    if in_flight || matches!(err, ApiError::Contended) {
         res.insert_header((header::RETRY_AFTER, "1"));
     }
     if let ApiError::MethodNotAllowed { allowed } = err {

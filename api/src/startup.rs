@@ -271,7 +271,12 @@ impl Application {
             .wrap(from_fn(finish_response))
             .wrap(TracingLogger::<RequestSpan>::new())
         })
-        .shutdown_timeout(10);
+        .shutdown_timeout(10)
+        // A client that sends its head or body slowly is dropped after 10 s
+        // instead of holding a connection (and a worker's memory) for as
+        // long as it likes.
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(10));
         // Zero means one worker per core, as actix does by default.
         let workers = match settings.workers {
             0 => std::thread::available_parallelism().map_or(1, usize::from),

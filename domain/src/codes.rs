@@ -103,7 +103,9 @@ codes! {
         DuplicateInFile = "duplicate-in-file",
         NotANumber = "not-a-number",
         InvalidDate = "invalid-date",
+        DateOutOfRange = "date-out-of-range",
         NotABoolean = "not-a-boolean",
+        NulCharacter = "nul-character",
 
         // Accounts.
         InvalidEmail = "invalid-email",

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod contract;
 pub mod convention;
 pub mod cpi;
+pub mod day;
 pub mod equipment;
 pub mod ids;
 pub mod indicators;

@@ -115,22 +115,49 @@ impl Violation {
     }
 }
 
+/// How many violations are kept and listed: a file of a million bad rows
+/// must become neither a list of a million in memory nor a problem
+/// document as large. Past it only the count grows.
+pub const LISTED_AT_MOST: usize = 100;
+
 /// Collects every violation of an input before answering, so the caller can
-/// fix them all at once.
+/// fix them all at once: the first [`LISTED_AT_MOST`] in full, and how
+/// many there were in all.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Violations(pub Vec<Violation>);
+pub struct Violations(pub Vec<Violation>, usize);
 
 impl Violations {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The violations of `list`, kept as [`Violations::push`] keeps them.
+    pub fn of(list: Vec<Violation>) -> Self {
+        let mut all = Self::new();
+        for v in list {
+            all.push(v);
+        }
+        all
+    }
+
     pub fn push(&mut self, v: Violation) {
-        self.0.push(v);
+        if self.0.len() < LISTED_AT_MOST {
+            self.0.push(v);
+        } else {
+            self.1 += 1;
+        }
     }
 
     pub fn extend(&mut self, other: Violations) {
-        self.0.extend(other.0);
+        self.1 += other.1;
+        for v in other.0 {
+            self.push(v);
+        }
+    }
+
+    /// How many violations were found, listed or not.
+    pub fn total(&self) -> usize {
+        self.0.len() + self.1
     }
 
     pub fn check(&mut self, ok: bool, field: &str, code: RuleCode) {
@@ -155,7 +182,7 @@ impl Violations {
 
 impl From<Violation> for Violations {
     fn from(v: Violation) -> Self {
-        Self(vec![v])
+        Self(vec![v], 0)
     }
 }
 /// The reason an HR or coordinator action records (DOMAIN.md §5.5: every
@@ -171,6 +198,18 @@ pub fn reason(raw: &str) -> Result<String, Violation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_the_listed_violations_only_the_count_grows() {
+        let mut v = Violations::new();
+        for _ in 0..150 {
+            v.push(Violation::new("row", RuleCode::Required));
+        }
+        let mut more = Violations::new();
+        more.push(Violation::new("row", RuleCode::TooLong));
+        v.extend(more);
+        assert_eq!((v.0.len(), v.total()), (LISTED_AT_MOST, 151));
+    }
 
     #[test]
     fn a_reason_is_trimmed_and_never_blank() {

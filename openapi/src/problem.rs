@@ -23,6 +23,10 @@ pub struct Problem {
     /// Every field that broke a rule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemFieldError>,
+    /// How many errors were found in all, when there were more than
+    /// `errors` lists (it lists the first 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors_total: Option<u64>,
 }
 
 /// One broken rule on one field (and, for files, one line).

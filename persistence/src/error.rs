@@ -39,6 +39,23 @@ impl PersistenceError {
         )
     }
 
+    /// Another transaction got there first: it committed a key this one
+    /// inserts too (a check, then an insert, raced), or PostgreSQL gave up
+    /// on one of the two (a serialization failure, a deadlock). Running the
+    /// same change again sees what the other committed.
+    pub fn is_contention(&self) -> bool {
+        match self {
+            Self::Query(DieselError::DatabaseError(
+                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
+                _,
+            )) => true,
+            Self::Query(DieselError::DatabaseError(_, info)) => {
+                info.message().contains("deadlock detected")
+            }
+            _ => false,
+        }
+    }
+
     /// The database cannot be reached or is locked out: worth a 503, not a 500.
     pub fn is_unavailable(&self) -> bool {
         match self {

@@ -12,6 +12,7 @@ mod contracts;
 mod equipment;
 mod extract;
 mod fallback_neighbours;
+mod hardening;
 mod idempotency;
 mod indicators;
 mod lists;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::account::Role;
 use persistence::audit::AuditContext;
-use persistence::{read_snapshot, write_transaction, Database, DbConnection};
+use persistence::{read_snapshot, write_transaction, Database, DbConnection, Engine};
 
 use crate::auth::caller::Caller;
 use crate::config::Settings;
@@ -141,8 +141,9 @@ pub enum Access {
     Steps,
 }
 
-/// One action of the service.
-pub trait UseCase: Send + 'static {
+/// One action of the service. A command is `Clone` so that a write that
+/// lost a race on PostgreSQL can run again (see [`UseCases::run`]).
+pub trait UseCase: Clone + Send + 'static {
     type Outcome: Send + 'static;
     const ACCESS: Access;
     /// The roles that may ask for it; the system may always.
@@ -192,33 +193,68 @@ fn run_on<U: UseCase>(db: &Database, act: &Act, case: U) -> ApiResult<U::Outcome
     match U::ACCESS {
         Access::Read | Access::Steps => case.run(&mut conn, act),
         Access::Snapshot => read_snapshot(&mut conn, |tx| case.run(tx, act)),
-        Access::Write => {
-            let claim = act.idempotency.as_ref().filter(|c| !c.is_claimed());
-            let outcome = write_transaction(&mut conn, |tx| {
-                if let Some(claim) = claim {
-                    persistence::idempotency::claim(
-                        tx,
-                        &claim.caller_id,
-                        &claim.key,
-                        &claim.fingerprint,
-                    )
-                    .map_err(|e| match e.is_unique_violation() {
-                        // Another request with this key got there first.
-                        true => ApiError::conflict(
-                            openapi::ProblemType::IdempotencyKeyInFlight,
-                            claim.key.as_str(),
-                        ),
-                        false => ApiError::from(e),
-                    })?;
-                }
-                case.run(tx, act)
-            })?;
+        Access::Write => run_writing(db, &mut conn, act, case),
+    }
+}
+
+/// How many times a write runs when it keeps losing races.
+const WRITE_ATTEMPTS: u32 = 3;
+
+/// Runs a write use case in its transaction, again when it lost a race.
+///
+/// On PostgreSQL two requests may check that a serial, an offer's draft or
+/// a code is free and both insert it: the loser's insert waits for the
+/// winner to commit and fails on the unique key. Run again, its check sees
+/// the winner's row and answers the same 409 as a sequential duplicate, so
+/// a race needs no mapping of its own at each insert. A serialization
+/// failure or a deadlock is handled alike; still lost after the last
+/// attempt, it is a 503 with `Retry-After`. SQLite's `BEGIN IMMEDIATE`
+/// queues writers, so nothing there races and nothing is copied.
+fn run_writing<U: UseCase>(
+    db: &Database,
+    conn: &mut DbConnection,
+    act: &Act,
+    mut case: U,
+) -> ApiResult<U::Outcome> {
+    let mut attempt = 1;
+    loop {
+        let again =
+            (db.engine() == Engine::Postgres && attempt < WRITE_ATTEMPTS).then(|| case.clone());
+        let claim = act.idempotency.as_ref().filter(|c| !c.is_claimed());
+        let outcome = write_transaction(conn, |tx| {
             if let Some(claim) = claim {
-                claim.mark_claimed();
+                claim_idempotency_key(tx, claim)?;
             }
-            Ok(outcome)
+            case.run(tx, act)
+        });
+        match (outcome, again) {
+            (Err(ApiError::Contended), Some(next)) => {
+                case = next;
+                attempt += 1;
+            }
+            (outcome, _) => {
+                if let (Ok(_), Some(claim)) = (&outcome, claim) {
+                    claim.mark_claimed();
+                }
+                return outcome;
+            }
         }
     }
+}
+
+/// Claims the request's idempotency key in the change's transaction.
+fn claim_idempotency_key(tx: &mut DbConnection, claim: &IdempotencyClaim) -> ApiResult<()> {
+    persistence::idempotency::claim(tx, &claim.caller_id, &claim.key, &claim.fingerprint).map_err(
+        |e| match e.is_unique_violation() {
+            // Another request with this key got there first: not a race
+            // to run again, the kept answer will be there to replay.
+            true => ApiError::conflict(
+                openapi::ProblemType::IdempotencyKeyInFlight,
+                claim.key.as_str(),
+            ),
+            false => ApiError::from(e),
+        },
+    )
 }
 
 /// The calling Navigator's own record id.

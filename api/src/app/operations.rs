@@ -8,6 +8,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// Mails queued and not sent yet. Read by the system for the metrics.
+#[derive(Clone)]
 pub struct OutboxBacklog;
 
 impl UseCase for OutboxBacklog {
@@ -21,6 +22,7 @@ impl UseCase for OutboxBacklog {
 }
 
 /// Forgets the idempotency keys, and their answers, older than `kept_for`.
+#[derive(Clone)]
 pub struct ForgetIdempotencyKeys {
     pub kept_for: chrono::Duration,
 }

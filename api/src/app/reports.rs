@@ -11,6 +11,7 @@ use crate::app::scope::{province_filter, regions_in_scope};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ReportIndicators {
     pub as_of: NaiveDate,
     pub region: Option<String>,

@@ -18,7 +18,17 @@ use crate::state::AppState;
 /// the next day's for `to`.
 fn instant(field: &str, raw: Option<&str>, day_end: bool) -> ApiResult<Option<DateTime<Utc>>> {
     let Some(raw) = raw else { return Ok(None) };
+    let out_of_range = || ApiError::InvalidQuery {
+        field: field.to_owned(),
+        detail: format!(
+            "{raw}: outside the accepted range {}",
+            domain::day::range_text()
+        ),
+    };
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        if !domain::day::in_range(t.date_naive()) {
+            return Err(out_of_range());
+        }
         return Ok(Some(t.with_timezone(&Utc)));
     }
     let invalid = || ApiError::InvalidQuery {
@@ -26,6 +36,9 @@ fn instant(field: &str, raw: Option<&str>, day_end: bool) -> ApiResult<Option<Da
         detail: format!("{raw}: expected YYYY-MM-DD or an RFC 3339 instant"),
     };
     let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| invalid())?;
+    if !domain::day::in_range(day) {
+        return Err(out_of_range());
+    }
     let day = if day_end {
         day + Duration::days(1)
     } else {

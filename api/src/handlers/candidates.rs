@@ -12,7 +12,7 @@ use crate::app::scorrimento::{ActOnCandidate, ReadCandidate};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 fn view(a: &ApplicationRow) -> ApiResult<CandidateView> {
@@ -39,7 +39,7 @@ pub async fn get_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<CandidateView>> {
     let case = ReadCandidate {
         id: ApplicationId::from_stored(id.into_inner()),
@@ -77,7 +77,7 @@ pub async fn exclude_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CandidateView>> {
     Ok(web::Json(
@@ -110,7 +110,7 @@ pub async fn suspend_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CandidateView>> {
     Ok(web::Json(
@@ -142,7 +142,7 @@ pub async fn reinstate_candidate(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CandidateView>> {
     Ok(web::Json(

@@ -16,7 +16,7 @@ use crate::app::Act;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -54,7 +54,7 @@ pub async fn call_next(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    path: web::Path<(String, String)>,
+    path: ValidPath<(String, String)>,
     body: ValidJson<CallRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, sigla) = path.into_inner();
@@ -150,7 +150,7 @@ pub async fn accept_offer(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<OfferView>> {
     Ok(web::Json(
         decide(&state, &meta, &caller, id.into_inner(), Outcome::Accept).await?,
@@ -173,7 +173,7 @@ pub async fn decline_offer(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<OfferView>> {
     Ok(web::Json(
         decide(&state, &meta, &caller, id.into_inner(), Outcome::Decline).await?,

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
-use lettre::{FileTransport, SmtpTransport, Transport};
+use lettre::{SmtpTransport, Transport};
 
 use crate::config::{MailTransport, Settings};
 
@@ -51,29 +51,38 @@ fn build_message(from: &Mailbox, mail: &OutgoingMail) -> Result<Message, MailErr
         .map_err(|e| MailError::Build(e.to_string()))
 }
 
-/// Writes each mail as one `.eml` file in a folder (the default).
+/// Writes each mail as one `.eml` file in a folder (the default). Each is
+/// written under a hidden temporary name and then renamed, so a reader (or
+/// a restart after a kill) never finds a half-written or empty `.eml`.
 pub struct FileMailer {
     from: Mailbox,
-    transport: FileTransport,
+    dir: PathBuf,
 }
 
 impl FileMailer {
     pub fn new(from: Mailbox, dir: PathBuf) -> std::io::Result<Self> {
         std::fs::create_dir_all(&dir)?;
-        Ok(Self {
-            from,
-            transport: FileTransport::new(dir),
-        })
+        Ok(Self { from, dir })
     }
 }
 
 impl Mailer for FileMailer {
     fn deliver(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        use std::io::Write;
         let msg = build_message(&self.from, mail)?;
-        self.transport
-            .send(&msg)
-            .map(|_| ())
-            .map_err(|e| MailError::Delivery(e.to_string()))
+        let name = uuid::Uuid::new_v4().simple().to_string();
+        let partial = self.dir.join(format!(".{name}.eml.partial"));
+        let done = self.dir.join(format!("{name}.eml"));
+        let write = || -> std::io::Result<()> {
+            let mut file = std::fs::File::create(&partial)?;
+            file.write_all(&msg.formatted())?;
+            file.sync_all()?;
+            std::fs::rename(&partial, &done)
+        };
+        write().map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            MailError::Delivery(e.to_string())
+        })
     }
 }
 
@@ -146,4 +155,31 @@ pub fn from_settings(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
         }
         MailTransport::Log => Arc::new(LogMailer),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mail_file_appears_whole_under_its_final_name() {
+        let dir = std::env::temp_dir().join(format!("mail-{}", uuid::Uuid::new_v4().simple()));
+        let from: Mailbox = "Navigator <noreply@example.it>".parse().unwrap();
+        let mailer = FileMailer::new(from, dir.clone()).unwrap();
+        let mail = OutgoingMail {
+            message_id: "m-1".into(),
+            to: "a@example.it".into(),
+            subject: "Prova".into(),
+            body: "Testo".into(),
+        };
+        mailer.deliver(&mail).unwrap();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert!(names[0].extension().is_some_and(|x| x == "eml"));
+        assert!(std::fs::metadata(&names[0]).unwrap().len() > 0);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

@@ -7,7 +7,9 @@ use crate::{Param, RuleCode};
 pub const MINUTES_PER_HOUR: i64 = 60;
 
 /// Whole minutes from hours given as a number: more than zero, at most
-/// `max_minutes`, in quarter hours.
+/// `max_minutes`, in quarter hours. Every amount of hours that enters the
+/// service becomes minutes here, so that no caller can store a zero (the
+/// database refuses one) or a fraction of a minute.
 pub fn minutes_from_hours(field: &str, hours: f64, max_minutes: i64) -> Result<i64, Violation> {
     if !hours.is_finite() || hours <= 0.0 {
         return Err(Violation::new(field, RuleCode::MustBePositive).with_detail(hours));
@@ -15,6 +17,11 @@ pub fn minutes_from_hours(field: &str, hours: f64, max_minutes: i64) -> Result<i
     let quarters = hours * 4.0;
     if (quarters - quarters.round()).abs() > 1e-9 {
         return Err(Violation::new(field, RuleCode::NotQuarterHours).with_detail(hours));
+    }
+    // A positive amount so small (1e-10) that it passes the tolerance above
+    // is no quarter hour at all: it would round to zero minutes.
+    if quarters.round() < 1.0 {
+        return Err(Violation::new(field, RuleCode::MustBePositive).with_detail(hours));
     }
     // Checked as a float first: a huge number must not wrap when cast.
     if hours * MINUTES_PER_HOUR as f64 > max_minutes as f64 {
@@ -58,7 +65,11 @@ mod tests {
         assert_eq!(code(0.0), "must-be-positive");
         assert_eq!(code(-1.0), "must-be-positive");
         assert_eq!(code(f64::NAN), "must-be-positive");
+        assert_eq!(code(f64::INFINITY), "must-be-positive");
+        assert_eq!(code(1e-10), "must-be-positive");
+        assert_eq!(code(f64::MIN_POSITIVE), "must-be-positive");
         assert_eq!(code(1.1), "not-quarter-hours");
+        assert_eq!(code(0.1), "not-quarter-hours");
         assert_eq!(code(8.25), "too-many-hours");
         assert_eq!(code(1e300), "too-many-hours");
     }

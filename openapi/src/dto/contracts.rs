@@ -44,16 +44,20 @@ pub struct DraftContractRequest {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub signed_on: NaiveDate,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub start_date: NaiveDate,
     /// The selection's contract end by default.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub end_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SuspensionView {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub from: NaiveDate,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub to: NaiveDate,
     pub reason: String,
 }
@@ -63,7 +67,9 @@ pub struct ScheduledEnd {
     /// `resigned`, `withdrawn` or `excluded`.
     pub cause: String,
     /// From this day the contract is ended.
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub effective_on: NaiveDate,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub submitted_on: Option<NaiveDate>,
     pub reason: Option<String>,
 }
@@ -88,6 +94,7 @@ impl From<domain::contract::ContractType> for ContractType {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CancellationView {
     /// From this day the contract is cancelled and its seat vacant.
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub cancelled_on: NaiveDate,
     pub reason: String,
 }
@@ -104,10 +111,14 @@ pub struct ContractView {
     pub status: ContractStatus,
     /// `expired`, `resigned`, `withdrawn` or `excluded` once ended; null while running.
     pub end_cause: Option<String>,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub signed_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub start_date: Option<NaiveDate>,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub end_date: NaiveDate,
     /// max(start date, the Region's convention date): no CPI and no on-the-job hours before it.
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub operational_start: Option<NaiveDate>,
     pub contract_type: ContractType,
     /// Copied from the selection when the contract is drafted.
@@ -135,6 +146,7 @@ pub struct ContractQuery {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub new_end_date: NaiveDate,
     pub reason: String,
 }
@@ -142,6 +154,7 @@ pub struct ExtendRequest {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkExtendRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub new_end_date: NaiveDate,
     /// Only the contracts of this Region (ISTAT code).
     #[serde(default)]
@@ -159,13 +172,16 @@ pub struct BulkExtendResult {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResignationRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub submitted_on: NaiveDate,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub effective_on: NaiveDate,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MyResignationRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub effective_on: NaiveDate,
 }
 
@@ -180,6 +196,7 @@ pub enum TerminationCause {
 #[serde(deny_unknown_fields)]
 pub struct TerminateRequest {
     pub cause: TerminationCause,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub effective_on: NaiveDate,
     pub reason: String,
 }
@@ -187,7 +204,9 @@ pub struct TerminateRequest {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuspensionRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub from: NaiveDate,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub to: NaiveDate,
     pub reason: String,
 }
@@ -196,6 +215,7 @@ pub struct SuspensionRequest {
 pub struct OffboardingView {
     pub navigator_id: Uuid,
     pub contract_id: Uuid,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub ended_on: NaiveDate,
     /// Items still to return or write off.
     pub outstanding: Vec<ItemView>,

@@ -83,13 +83,16 @@ pub struct ItemView {
     pub navigator_id: Option<Uuid>,
     /// The device a SIM sits in, or the SIM a device holds.
     pub paired_with: Option<Uuid>,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub assigned_on: Option<NaiveDate>,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub return_condition: Option<String>,
     pub wiped: Option<bool>,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub reported_on: Option<NaiveDate>,
     /// A lost or stolen SIM the operator must block.
     pub block_requested: bool,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub deprovisioned_on: Option<NaiveDate>,
 }
 
@@ -114,7 +117,7 @@ pub struct ImportedItems {
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MovementRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub on: Option<NaiveDate>,
 }
 
@@ -122,7 +125,7 @@ pub struct MovementRequest {
 #[serde(deny_unknown_fields)]
 pub struct AssignItemRequest {
     pub navigator_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub on: Option<NaiveDate>,
 }
 
@@ -141,7 +144,7 @@ pub struct ReturnItemRequest {
     pub condition: ReturnCondition,
     /// The device's data was wiped (required for smartphones and tablets).
     pub wiped: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub on: Option<NaiveDate>,
 }
 
@@ -157,6 +160,7 @@ pub enum WriteOffState {
 pub struct WriteOffRequest {
     pub state: WriteOffState,
     /// The day the loss or theft was reported.
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub reported_on: NaiveDate,
 }
 

@@ -32,6 +32,7 @@ pub struct ExtractEntryView {
     /// The requester's only.
     pub codice_fiscale: Option<String>,
     /// The requester's only.
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub birth_date: Option<NaiveDate>,
     /// The requester's only.
     pub email: Option<String>,
@@ -59,7 +60,9 @@ pub struct RankingExtractView {
     pub province: String,
     /// The version in force when the extract was made.
     pub version: i64,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub published_on: NaiveDate,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub valid_until: NaiveDate,
     pub posts: i64,
     /// The reason of a correction (rettifica); null for the first version.

@@ -20,11 +20,13 @@ pub struct NavigatorView {
     /// The contract's state today.
     pub status: ContractStatus,
     /// The first day they may work: `max(contract start, convention signed_on)`.
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub operational_start: Option<NaiveDate>,
     /// The CPI they work in today; null when unassigned.
     pub cpi_code: Option<String>,
     pub cpi_name: Option<String>,
     /// Since when they work in that CPI.
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub assigned_from: Option<NaiveDate>,
 }
 
@@ -50,6 +52,7 @@ pub struct NavigatorQuery {
 pub struct AssignmentRequest {
     pub cpi_code: String,
     /// The first day in the CPI; the previous assignment closes the day before.
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub from: NaiveDate,
 }
 
@@ -60,8 +63,10 @@ pub struct AssignmentView {
     pub navigator_id: Uuid,
     pub cpi_code: String,
     pub cpi_name: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub from: NaiveDate,
     /// The last day, included; null while it is open.
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub to: Option<NaiveDate>,
     /// Why it closed: `reassigned` or `contract-ended`.
     pub closed_by: Option<String>,
@@ -73,6 +78,7 @@ pub struct MyAssignmentView {
     /// `cpi`, or `remote` where the Region's convention keeps Navigators out
     /// of CPIs; null when the Region has no convention.
     pub convention_mode: Option<ConventionMode>,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub operational_start: Option<NaiveDate>,
     /// The assignment covering today; null when there is none.
     pub current: Option<AssignmentView>,

@@ -16,6 +16,7 @@ pub struct BucketProgressView {
     pub complete: bool,
     /// The day the bucket filled.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub completed_on: Option<NaiveDate>,
 }
 
@@ -35,6 +36,7 @@ pub struct ProgressBuckets {
 pub struct MandatoryTrainingView {
     /// `health_and_safety`, `data_protection` or `final_assessment`.
     pub item: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub completed_on: NaiveDate,
 }
 
@@ -50,6 +52,7 @@ pub struct TrainingProgressView {
     /// One decimal, rounded down: 100 only when every bucket is complete.
     pub percent: f64,
     /// The day the last bucket filled; null until then.
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub completed_on: Option<NaiveDate>,
     /// The latest completion of each mandatory item.
     pub mandatory: Vec<MandatoryTrainingView>,
@@ -62,6 +65,7 @@ pub struct OjtLogRequest {
     /// Made by the tablet, unique per Navigator: a retry with the same id
     /// answers the original log instead of adding another.
     pub client_id: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub day: NaiveDate,
     /// Quarter hours allowed.
     pub hours: f64,
@@ -97,6 +101,7 @@ pub struct OjtLogView {
     pub id: Uuid,
     pub navigator_id: Uuid,
     pub client_id: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub day: NaiveDate,
     pub hours: f64,
     pub activity: String,

@@ -35,7 +35,9 @@ impl From<domain::convention::ConventionMode> for ConventionMode {
 pub struct ConventionView {
     pub region: String,
     pub mode: ConventionMode,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub signed_on: NaiveDate,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub valid_until: Option<NaiveDate>,
     /// Whether it is in force today (Europe/Rome).
     pub in_force: bool,
@@ -46,8 +48,9 @@ pub struct ConventionView {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub signed_on: NaiveDate,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub valid_until: Option<NaiveDate>,
     pub mode: ConventionMode,
 }

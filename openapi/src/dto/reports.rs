@@ -15,6 +15,7 @@ pub enum IndicatorGroup {
 #[into_params(parameter_in = Query)]
 pub struct IndicatorQuery {
     /// The day the figures are as of (`YYYY-MM-DD`); today when absent.
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub as_of: Option<NaiveDate>,
     /// ISTAT code of one Region.
     pub region: Option<String>,
@@ -61,6 +62,7 @@ pub struct IndicatorRow {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct IndicatorReport {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub as_of: NaiveDate,
     /// The Region or province the report is limited to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]

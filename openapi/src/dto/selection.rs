@@ -12,6 +12,7 @@ pub struct SelectionRequest {
     #[schema(example = "ANPAL-NAV-2019")]
     pub code: String,
     pub title: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub published_on: NaiveDate,
     /// Number of questions of the test (100).
     #[serde(default)]
@@ -38,7 +39,7 @@ pub struct SelectionRequest {
     #[serde(default)]
     pub monthly_expenses_cents: Option<i64>,
     /// Default end date of the contracts (2021-04-30).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub contract_end: Option<NaiveDate>,
     /// Whether a candidate who declines or lets an offer lapse is never called again (true).
     #[serde(default)]
@@ -54,6 +55,7 @@ pub struct SelectionView {
     pub id: Uuid,
     pub code: String,
     pub title: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub published_on: NaiveDate,
     pub questions: i64,
     pub pass_mark: i64,
@@ -63,9 +65,11 @@ pub struct SelectionView {
     pub ranking_valid_months: i64,
     pub annual_pay_cents: i64,
     pub monthly_expenses_cents: i64,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub contract_end: NaiveDate,
     pub decline_is_final: bool,
     pub admission_done: bool,
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub rankings_published_on: Option<NaiveDate>,
     /// The code of the training path set for its Navigators; null: the
     /// oldest path (the seeded 2019 one).
@@ -128,6 +132,7 @@ pub struct ResultsImportResult {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub published_on: NaiveDate,
 }
 
@@ -135,7 +140,9 @@ pub struct PublishRequest {
 pub struct RankingSummary {
     pub province: String,
     pub version: i64,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub published_on: NaiveDate,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub valid_until: NaiveDate,
     pub posts: i64,
     pub entries: i64,
@@ -157,6 +164,7 @@ pub struct RankingEntryView {
     pub score: f64,
     pub degree_grade: i64,
     pub degree_honours: bool,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub birth_date: NaiveDate,
     /// `winner` (vincitore) or `reserve` (idoneo).
     pub status: String,
@@ -173,7 +181,9 @@ pub struct RankingView {
     pub version: i64,
     /// Every version of this ranking; the highest is in force.
     pub versions: Vec<i64>,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub published_on: NaiveDate,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub valid_until: NaiveDate,
     pub posts: i64,
     /// The reason of a correction (rettifica); null for the first version.
@@ -205,7 +215,7 @@ pub struct ResultLine {
 pub struct CorrectionRequest {
     pub reason: String,
     /// The day the correction is published; today by default.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::day::deserialize_option")]
     pub published_on: Option<NaiveDate>,
     /// Corrected test results, if the correction changes any.
     #[serde(default)]

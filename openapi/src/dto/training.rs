@@ -89,6 +89,7 @@ pub struct NewTrainingPathRequest {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClassroomSessionRequest {
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub day: NaiveDate,
     #[schema(example = 4.5)]
     pub hours: f64,
@@ -100,6 +101,7 @@ pub struct ClassroomSessionRequest {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ClassroomSessionView {
     pub id: Uuid,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub day: NaiveDate,
     pub hours: f64,
     pub place: String,
@@ -131,6 +133,7 @@ pub struct DistanceCompletionItem {
     pub codice_fiscale: String,
     /// A module code of the Navigator's path, e.g. `FAD-01`.
     pub module_code: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub completed_on: NaiveDate,
     pub test_passed: bool,
 }
@@ -169,6 +172,7 @@ impl From<MandatoryItem> for domain::training::mandatory::MandatoryItem {
 #[serde(deny_unknown_fields)]
 pub struct MandatoryTrainingRequest {
     pub item: MandatoryItem,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub completed_on: NaiveDate,
 }
 
@@ -179,5 +183,6 @@ pub struct MandatoryCompletionView {
     pub navigator_id: Uuid,
     /// `health_and_safety`, `data_protection` or `final_assessment`.
     pub item: String,
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub completed_on: NaiveDate,
 }

@@ -8,6 +8,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// Entries newest first, filtered, a page at a time.
+#[derive(Clone)]
 pub struct ReadAuditLog {
     pub filter: AuditFilter,
 }

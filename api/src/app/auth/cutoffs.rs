@@ -9,6 +9,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// Read by the system only.
+#[derive(Clone)]
 pub struct LoginCutoffs;
 
 impl UseCase for LoginCutoffs {

@@ -16,6 +16,7 @@ use crate::auth::password;
 use crate::auth::tokens::JwtKeys;
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct LogIn {
     pub email: String,
     pub password: String,

@@ -8,6 +8,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct LogOut {
     pub refresh_token: String,
 }

@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// Mails a one-time link to set a new password, if the address has an
 /// account; whoever asks learns nothing either way.
+#[derive(Clone)]
 pub struct RequestPasswordReset {
     pub email: String,
 }
@@ -64,6 +65,7 @@ impl UseCase for RequestPasswordReset {
 
 /// Sets the password with the token of an activation or reset mail. The
 /// token works once; every session of the account is closed.
+#[derive(Clone)]
 pub struct ConfirmPasswordReset {
     pub token: String,
     pub new_password: String,

@@ -13,6 +13,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::auth::tokens::{digest, JwtKeys};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct Refresh {
     pub refresh_token: String,
     pub jwt: Arc<JwtKeys>,

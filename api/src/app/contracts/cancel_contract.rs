@@ -14,6 +14,7 @@ use super::{audit_state, dates, load, record, reload, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct CancelContract {
     id: ContractId,
     reason: String,

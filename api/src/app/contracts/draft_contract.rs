@@ -13,6 +13,7 @@ use super::{record, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct DraftContract {
     offer_id: OfferId,
 }

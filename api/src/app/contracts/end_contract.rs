@@ -14,6 +14,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 /// A resignation registered by HR on the Navigator's behalf.
+#[derive(Clone)]
 pub struct RegisterResignation {
     pub id: ContractId,
     pub submitted_on: NaiveDate,
@@ -39,6 +40,7 @@ impl UseCase for RegisterResignation {
 
 /// The Navigator resigns from the app: submitted today, effective on the
 /// day given; the ending applies to their newest contract.
+#[derive(Clone)]
 pub struct ResignOwn {
     pub effective_on: NaiveDate,
 }
@@ -77,6 +79,7 @@ pub enum Termination {
 }
 
 /// A withdrawal or exclusion by HR, with its reason, submitted today.
+#[derive(Clone)]
 pub struct TerminateContract {
     id: ContractId,
     cause: Termination,

@@ -11,6 +11,7 @@ use super::{audit_state, dates, load, login_cutoff, record, reload, ContractChan
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ExtendContract {
     id: ContractId,
     new_end_date: NaiveDate,

@@ -13,6 +13,7 @@ use super::{audit_state, dates, login_cutoff, reload, Cutoff};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ExtendContracts {
     region: Option<String>,
     new_end_date: NaiveDate,

@@ -9,6 +9,7 @@ use super::{check_scope, covers, cut_page, dates, record, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ListContracts {
     pub region: Option<String>,
     /// A province's sigla, as given.

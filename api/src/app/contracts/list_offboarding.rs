@@ -12,6 +12,7 @@ use crate::app::equipment::{item_record, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ListOffboarding {
     /// Only the records not closed.
     pub open: bool,

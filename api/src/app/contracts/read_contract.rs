@@ -9,6 +9,7 @@ use super::{check_scope, load, record, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ReadContract {
     pub id: ContractId,
 }
@@ -26,6 +27,7 @@ impl UseCase for ReadContract {
 }
 
 /// The calling Navigator's newest contract.
+#[derive(Clone)]
 pub struct ReadOwnContract;
 
 impl UseCase for ReadOwnContract {

@@ -10,6 +10,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// Run by the system only.
+#[derive(Clone)]
 pub struct ReleaseEndedContracts;
 
 impl UseCase for ReleaseEndedContracts {

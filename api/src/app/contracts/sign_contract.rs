@@ -14,6 +14,7 @@ use crate::accounts::{create_account, parse_uuid, MailContext};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct SignContract {
     pub id: ContractId,
     pub signed_on: NaiveDate,

@@ -11,6 +11,7 @@ use super::{dates, load, record, ContractRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct SuspendContract {
     id: ContractId,
     from: NaiveDate,

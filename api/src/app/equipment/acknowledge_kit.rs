@@ -9,6 +9,7 @@ use super::{kit_record, KitRecord};
 use crate::app::{own_navigator_id, Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct AcknowledgeKit;
 
 impl UseCase for AcknowledgeKit {

@@ -15,6 +15,7 @@ use super::{apply_movement, forbidden, item_record, load_item, state_of, ItemRec
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct AssignItem {
     pub id: EquipmentItemId,
     pub navigator_id: NavigatorId,

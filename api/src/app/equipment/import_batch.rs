@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 /// The rows that parsed, with their lines, and the violations of those
 /// that did not: the database's checks add theirs, and any at all rejects
 /// the whole file.
+#[derive(Clone)]
 pub struct ImportBatch {
     pub items: Vec<NewItem>,
     pub lines: Vec<u64>,

@@ -8,6 +8,7 @@ use super::{item_record, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ListItems {
     pub filter: ItemFilter,
 }

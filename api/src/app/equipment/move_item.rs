@@ -20,6 +20,7 @@ pub enum PlainMovement {
     Retire,
 }
 
+#[derive(Clone)]
 pub struct MoveItem {
     pub id: EquipmentItemId,
     pub movement: PlainMovement,

@@ -15,6 +15,7 @@ use super::{item_record, kind_of, load_item, state_of, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct PairSim {
     pub sim_id: EquipmentItemId,
     pub device_id: EquipmentItemId,

@@ -9,6 +9,7 @@ use super::{item_record, load_item, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ReadItem {
     pub id: EquipmentItemId,
 }
@@ -25,6 +26,7 @@ impl UseCase for ReadItem {
 }
 
 /// The pairings an item has been in, oldest first.
+#[derive(Clone)]
 pub struct PairingHistory {
     pub id: EquipmentItemId,
 }

@@ -9,6 +9,7 @@ use crate::app::{own_navigator_id, Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 /// Any Navigator's kit, for HR.
+#[derive(Clone)]
 pub struct ReadKit {
     pub navigator_id: NavigatorId,
 }
@@ -27,6 +28,7 @@ impl UseCase for ReadKit {
 }
 
 /// The calling Navigator's own kit.
+#[derive(Clone)]
 pub struct ReadOwnKit;
 
 impl UseCase for ReadOwnKit {

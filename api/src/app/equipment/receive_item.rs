@@ -8,6 +8,7 @@ use super::{check_unique, item_record, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ReceiveItem {
     pub item: NewItem,
 }

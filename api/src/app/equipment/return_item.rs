@@ -12,6 +12,7 @@ use super::{apply_movement, forbidden, item_record, kind_of, load_item, state_of
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ReturnItem {
     pub id: EquipmentItemId,
     pub condition: ReturnCondition,

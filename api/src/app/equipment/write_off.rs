@@ -14,6 +14,7 @@ use super::{apply_movement, item_record, kind_of, load_item, ItemRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct WriteOffItem {
     pub id: EquipmentItemId,
     pub how: WriteOff,

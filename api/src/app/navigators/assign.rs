@@ -17,6 +17,7 @@ use super::{check_access, AssignmentRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct AssignNavigator {
     pub id: NavigatorId,
     /// As asked: trimmed and upper-cased here.

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// Every assignment of a Navigator, as stored (the caller orders and pages
 /// them: a Navigator has a handful).
+#[derive(Clone)]
 pub struct AssignmentHistory {
     pub id: NavigatorId,
 }
@@ -31,6 +32,7 @@ impl UseCase for AssignmentHistory {
 
 /// Where the calling Navigator works today, and where next if a move is
 /// planned.
+#[derive(Clone)]
 pub struct MyAssignment;
 
 pub struct OwnAssignment {

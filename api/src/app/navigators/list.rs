@@ -18,6 +18,7 @@ pub struct NavigatorPage {
 
 /// Every Navigator in scope, filtered. `filter.regions` is replaced by the
 /// Regions of `region` the one acting covers.
+#[derive(Clone)]
 pub struct ListNavigators {
     pub region: Option<String>,
     pub filter: NavigatorFilter,
@@ -36,6 +37,7 @@ impl UseCase for ListNavigators {
 }
 
 /// The Navigators working in a CPI today.
+#[derive(Clone)]
 pub struct CpiNavigators {
     pub code: String,
     pub after_id: Option<String>,

@@ -8,6 +8,7 @@ use super::{covering, navigator_in_scope, navigator_record, own_id_only, Navigat
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ReadNavigator {
     pub id: NavigatorId,
 }

@@ -13,6 +13,7 @@ use crate::error::ApiResult;
 
 /// The stored progress `(body, etag)` of a Navigator the one acting may
 /// see; `None` when none of the current shape is stored yet.
+#[derive(Clone)]
 pub struct ReadStoredProgress {
     pub navigator_id: NavigatorId,
 }
@@ -36,6 +37,7 @@ impl UseCase for ReadStoredProgress {
 /// Makes and stores the progress of a Navigator the one acting may see:
 /// on first read for a Navigator with no record yet, or when the one
 /// stored has a body of an older shape. Returns `(body, etag)`.
+#[derive(Clone)]
 pub struct MakeProgress {
     pub navigator_id: NavigatorId,
 }

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// The convention in force for a Region; not found when it has none
 /// (Trentino-Alto Adige).
+#[derive(Clone)]
 pub struct ReadConvention {
     pub region: String,
 }
@@ -28,6 +29,7 @@ impl UseCase for ReadConvention {
     }
 }
 
+#[derive(Clone)]
 pub struct SetConvention {
     pub region: String,
     pub convention: Convention,

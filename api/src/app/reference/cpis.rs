@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 pub const CSV_HEADER: [&str; 5] = ["code", "name", "province_sigla", "address", "capacity"];
 
 /// CPIs by code, optionally of one Region or province, a page at a time.
+#[derive(Clone)]
 pub struct ListCpis {
     pub filter: CpiFilter,
 }
@@ -31,6 +32,7 @@ impl UseCase for ListCpis {
     }
 }
 
+#[derive(Clone)]
 pub struct ReadCpi {
     pub code: String,
 }
@@ -76,6 +78,7 @@ fn insert_all(
 }
 
 /// One CPI added.
+#[derive(Clone)]
 pub struct CreateCpi {
     pub cpi: NewCpi,
 }
@@ -101,6 +104,7 @@ impl UseCase for CreateCpi {
 /// The CPI registry imported from CSV (`code,name,province_sigla,address,capacity`):
 /// every row is checked and either all are created or none, with every bad
 /// row named by line.
+#[derive(Clone)]
 pub struct ImportCpis {
     pub file: Vec<u8>,
 }

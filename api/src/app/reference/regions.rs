@@ -8,6 +8,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 /// Every Region.
+#[derive(Clone)]
 pub struct ListRegions;
 
 impl UseCase for ListRegions {
@@ -21,6 +22,7 @@ impl UseCase for ListRegions {
 }
 
 /// One Region by ISTAT code.
+#[derive(Clone)]
 pub struct ReadRegion {
     pub code: String,
 }
@@ -36,6 +38,7 @@ impl UseCase for ReadRegion {
 }
 
 /// The provinces, or those of one Region.
+#[derive(Clone)]
 pub struct ListProvinces {
     pub region: Option<String>,
 }

@@ -14,6 +14,7 @@ use persistence::DbConnection;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ActOnCandidate {
     id: ApplicationId,
     action: CandidateAction,

@@ -21,6 +21,7 @@ use crate::auth::tokens::{digest, opaque_token};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::templates;
 
+#[derive(Clone)]
 pub struct CallNext {
     pub selection_id: SelectionId,
     /// The province's sigla, in capitals.

@@ -11,6 +11,7 @@ use super::{apply_outcome, lapse_overdue, offer_record, OfferRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct DecideOffer {
     pub id: OfferId,
     pub outcome: Outcome,

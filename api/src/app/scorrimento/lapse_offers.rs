@@ -8,6 +8,7 @@ use super::lapse_overdue;
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct LapseOffers;
 
 impl UseCase for LapseOffers {

@@ -9,6 +9,7 @@ use super::{lapse_overdue, OfferRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ListOffers {
     pub filter: OfferFilter,
 }

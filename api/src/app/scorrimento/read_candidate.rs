@@ -9,6 +9,7 @@ use super::lapse_overdue;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ReadCandidate {
     pub id: ApplicationId,
 }

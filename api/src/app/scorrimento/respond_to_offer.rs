@@ -11,6 +11,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::auth::tokens::digest;
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct RespondToOffer {
     token_hash: String,
     outcome: Outcome,

@@ -31,6 +31,7 @@ pub struct ProvinceAdmission {
     pub admitted: i64,
 }
 
+#[derive(Clone)]
 pub struct ComputeAdmission {
     pub selection_id: SelectionId,
 }

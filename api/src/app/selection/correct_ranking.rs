@@ -19,6 +19,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 /// A candidate's corrected result.
+#[derive(Clone)]
 pub struct CorrectedResult {
     pub application_no: String,
     pub right: i64,
@@ -26,6 +27,7 @@ pub struct CorrectedResult {
     pub blank: i64,
 }
 
+#[derive(Clone)]
 pub struct CorrectRanking {
     selection_id: SelectionId,
     province: String,

@@ -11,6 +11,7 @@ use super::SelectionRecord;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct CreateSelection {
     /// Checked by `domain`.
     pub settings: SelectionSettings,

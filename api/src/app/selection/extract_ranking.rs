@@ -32,6 +32,7 @@ impl ExtractFormat {
     }
 }
 
+#[derive(Clone)]
 pub struct ExtractRanking {
     pub selection_id: SelectionId,
     /// The province's sigla, in capitals.

@@ -126,6 +126,7 @@ pub fn parse_application_file(
     bad.into_result(out)
 }
 
+#[derive(Clone)]
 pub struct ImportApplications {
     pub selection_id: SelectionId,
     /// The CSV file as sent.

@@ -103,6 +103,7 @@ pub struct ResultsImported {
     pub passed: usize,
 }
 
+#[derive(Clone)]
 pub struct ImportResults {
     pub selection_id: SelectionId,
     /// The CSV file as sent.

@@ -8,6 +8,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 use crate::handlers::cut_page;
 
+#[derive(Clone)]
 pub struct ListSelections {
     pub cursor: Option<String>,
     pub limit: i64,

@@ -62,6 +62,7 @@ fn lists_in_force(
 }
 
 /// The lists in force for each province of the selection.
+#[derive(Clone)]
 pub struct ReadNeighbours {
     pub selection_id: SelectionId,
 }
@@ -80,6 +81,7 @@ impl UseCase for ReadNeighbours {
 /// Sets the lists of the named provinces (the others keep theirs): other
 /// provinces of the same Region, each once; an empty list gives a province
 /// back the default.
+#[derive(Clone)]
 pub struct SetNeighbours {
     pub selection_id: SelectionId,
     /// `(province, neighbours)` as HR sends them.

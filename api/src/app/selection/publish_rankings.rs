@@ -16,6 +16,7 @@ use super::rankings::{build_ranking, store_rankings, RankingSummary};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct PublishRankings {
     pub selection_id: SelectionId,
     pub published_on: NaiveDate,

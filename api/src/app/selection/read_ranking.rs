@@ -12,6 +12,7 @@ use crate::app::scorrimento::lapse_overdue;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct ReadRanking {
     pub selection_id: SelectionId,
     /// The province's sigla, in capitals.

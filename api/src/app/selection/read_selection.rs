@@ -8,6 +8,7 @@ use super::{load_selection, SelectionRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ReadSelection {
     pub id: SelectionId,
 }

@@ -24,6 +24,7 @@ pub struct SeatRecord {
     pub seats: Seats,
 }
 
+#[derive(Clone)]
 pub struct ListSeats {
     pub selection_id: SelectionId,
     /// Only this Region's provinces.

@@ -13,11 +13,13 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 /// One province's posts as HR sends them.
+#[derive(Clone)]
 pub struct PostsChange {
     pub province: String,
     pub posts: i64,
 }
 
+#[derive(Clone)]
 pub struct SetPosts {
     pub selection_id: SelectionId,
     pub changes: Vec<PostsChange>,

@@ -14,6 +14,7 @@ use super::module_view;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct AddModule {
     path_id: TrainingPathId,
     module: Module,

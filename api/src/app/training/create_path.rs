@@ -12,6 +12,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
 /// A path whose buckets and modules are checked (`TrainingPath::validate`).
+#[derive(Clone)]
 pub struct CreatePath {
     pub path: TrainingPath,
 }

@@ -10,6 +10,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// A session whose fields are checked (`NewSession::parse`).
+#[derive(Clone)]
 pub struct CreateSession {
     pub session: NewSession,
 }

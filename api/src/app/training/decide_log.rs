@@ -12,6 +12,7 @@ use super::{decidable, decide, refresh_locked};
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
+#[derive(Clone)]
 pub struct ValidateLog {
     pub id: OjtLogId,
 }
@@ -30,6 +31,7 @@ impl UseCase for ValidateLog {
 }
 
 /// A rejection with its reason, which cannot be blank.
+#[derive(Clone)]
 pub struct RejectLog {
     id: OjtLogId,
     reason: String,

@@ -10,6 +10,7 @@ use crate::error::ApiResult;
 
 /// `filter.regions` is replaced by the Regions of `region` the one acting
 /// covers.
+#[derive(Clone)]
 pub struct ListLogs {
     pub region: Option<String>,
     pub filter: LogFilter,

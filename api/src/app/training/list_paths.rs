@@ -8,6 +8,7 @@ use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// Every path, by id (a few, one per selection at most).
+#[derive(Clone)]
 pub struct ListPaths;
 
 impl UseCase for ListPaths {

@@ -29,6 +29,7 @@ pub struct LogRequest {
 
 /// A log whose fields are checked; the rules of the day are checked when
 /// it runs.
+#[derive(Clone)]
 pub struct LogHours {
     client_id: String,
     day: NaiveDate,

@@ -9,6 +9,7 @@ use crate::app::{own_navigator_id, Access, Act, UseCase};
 use crate::error::ApiResult;
 
 /// Up to `limit` logs after the one `after` names (day and id).
+#[derive(Clone)]
 pub struct OwnLogs {
     pub after: Option<(NaiveDate, String)>,
     pub limit: i64,

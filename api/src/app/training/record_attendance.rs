@@ -21,6 +21,7 @@ use crate::csv_import::RowAt;
 use crate::error::{ApiError, ApiResult};
 
 /// Who a register row names: a Navigator id (JSON) or a codice fiscale (CSV).
+#[derive(Clone)]
 pub enum Person {
     Id(NavigatorId),
     Codice(CodiceFiscale),
@@ -36,12 +37,14 @@ impl Person {
 }
 
 /// One row of the register, where it stands in the body.
+#[derive(Clone)]
 pub struct RegisterRow {
     pub at: RowAt,
     pub person: Person,
     pub hours: f64,
 }
 
+#[derive(Clone)]
 pub struct RecordAttendance {
     pub session_id: TrainingSessionId,
     pub rows: Vec<RegisterRow>,

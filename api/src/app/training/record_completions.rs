@@ -20,6 +20,7 @@ use crate::csv_import::RowAt;
 use crate::error::ApiResult;
 
 /// One completion as the platform reported it.
+#[derive(Clone)]
 pub struct Reported {
     pub at: RowAt,
     pub codice: CodiceFiscale,
@@ -27,6 +28,7 @@ pub struct Reported {
     pub completion: Completion,
 }
 
+#[derive(Clone)]
 pub struct RecordCompletions {
     pub rows: Vec<Reported>,
     /// What is wrong in the rows on their own, named with the others'.

@@ -16,6 +16,7 @@ use super::refresh_locked;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct RecordMandatory {
     pub navigator_id: NavigatorId,
     pub item: MandatoryItem,

@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 
 const MAX_BATCH: usize = 500;
 
+#[derive(Clone)]
 pub struct ValidateLogs {
     ids: Vec<OjtLogId>,
 }

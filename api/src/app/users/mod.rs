@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// A new account. Without a password hash, the person gets an activation
 /// link by mail and the account stays inactive until they use it.
+#[derive(Clone)]
 pub struct CreateUser {
     pub new: NewAccount,
     /// Hashed before the transaction: hashing takes tens of milliseconds,
@@ -50,6 +51,7 @@ impl UseCase for CreateUser {
 }
 
 /// Every account, by creation, a page at a time.
+#[derive(Clone)]
 pub struct ListUsers {
     pub after: Option<String>,
     pub limit: i64,
@@ -66,6 +68,7 @@ impl UseCase for ListUsers {
 }
 
 /// The caller's own account, and for a Navigator their record.
+#[derive(Clone)]
 pub struct ReadOwnAccount;
 
 impl UseCase for ReadOwnAccount {

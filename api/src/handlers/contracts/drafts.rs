@@ -11,7 +11,7 @@ use crate::app::contracts::{CancelContract, DraftContract, SignContract};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// A draft contract from an accepted offer, once HR has verified the requirements.
@@ -31,7 +31,7 @@ pub async fn draft_contract(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<DraftContractRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = DraftContract::new(
@@ -62,7 +62,7 @@ pub async fn sign_contract(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<SignRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
@@ -99,7 +99,7 @@ pub async fn cancel_contract(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let case = CancelContract::new(ContractId::from_stored(id.into_inner()), &body.0.reason)?;

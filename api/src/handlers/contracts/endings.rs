@@ -16,7 +16,7 @@ use crate::app::contracts::{
 use crate::auth::caller::{HrOnly, NavigatorOnly};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// The contract as it is now, once the cut-off is applied.
@@ -38,7 +38,7 @@ pub async fn register_resignation(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ResignationRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;
@@ -63,7 +63,7 @@ pub async fn terminate_contract(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<TerminateRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;

@@ -10,7 +10,7 @@ use crate::app::contracts::{ExtendContract, ExtendContracts};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// Extends one contract (proroga): the new end must be later.
@@ -26,7 +26,7 @@ pub async fn extend_contract(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ExtendRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;

@@ -11,7 +11,7 @@ use crate::app::contracts::{ListContracts, ReadContract, ReadOwnContract};
 use crate::auth::caller::{HrOrCoordinator, NavigatorOnly};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidQuery};
+use crate::extract::{RequestMeta, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -73,7 +73,7 @@ pub async fn get_contract(
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<ContractView>> {
     let case = ReadContract {
         id: ContractId::from_stored(id.into_inner()),

@@ -10,7 +10,7 @@ use crate::app::contracts::SuspendContract;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// A suspension period: the contract keeps its seat.
@@ -26,7 +26,7 @@ pub async fn suspend_contract(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<SuspensionRequest>,
 ) -> ApiResult<web::Json<ContractView>> {
     let req = body.0;

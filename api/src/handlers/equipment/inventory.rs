@@ -14,7 +14,7 @@ use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::csv_import::{optional, records};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::{page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
@@ -188,7 +188,7 @@ pub async fn get_item(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = ReadItem {
         id: EquipmentItemId::from_stored(id.into_inner()),
@@ -215,7 +215,7 @@ pub async fn list_pairings(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<PairingView>>> {
     let q = query.0;

@@ -8,7 +8,7 @@ use crate::app::equipment::{AcknowledgeKit, ReadKit, ReadOwnKit};
 use crate::auth::caller::{HrOnly, NavigatorOnly};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::RequestMeta;
+use crate::extract::{RequestMeta, ValidPath};
 use crate::state::AppState;
 
 /// A Navigator's kit: what they hold and which parts are missing.
@@ -27,7 +27,7 @@ pub async fn navigator_kit(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<KitView>> {
     let case = ReadKit {
         navigator_id: NavigatorId::from_stored(id.into_inner()),

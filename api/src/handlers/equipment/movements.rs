@@ -14,7 +14,7 @@ use crate::app::equipment::{
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// Personalisation (device management enrolment, SIM activation, mailbox
@@ -35,7 +35,7 @@ pub async fn personalise(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<MovementRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = MoveItem {
@@ -67,7 +67,7 @@ pub async fn assign(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<AssignItemRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
@@ -100,7 +100,7 @@ pub async fn return_item(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<ReturnItemRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
@@ -138,7 +138,7 @@ pub async fn write_off(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<WriteOffRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let req = body.0;
@@ -172,7 +172,7 @@ pub async fn retire(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<MovementRequest>,
 ) -> ApiResult<web::Json<ItemView>> {
     let case = MoveItem {
@@ -205,7 +205,7 @@ pub async fn pair(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<PairRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = PairSim {

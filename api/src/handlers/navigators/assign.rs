@@ -8,7 +8,7 @@ use crate::app::navigators::AssignNavigator;
 use crate::auth::caller::HrOrCoordinator;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// Assigns a Navigator to a CPI of their Region from a day; the open
@@ -32,7 +32,7 @@ pub async fn assign_navigator(
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<AssignmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.0;

@@ -9,7 +9,7 @@ use crate::auth::caller::{HrCoordinatorOrNavigator, NavigatorOnly};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::etag::json_with_etag;
-use crate::extract::{RequestMeta, ValidQuery};
+use crate::extract::{RequestMeta, ValidPath, ValidQuery};
 use crate::handlers::{page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
@@ -30,7 +30,7 @@ pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: Authorized<HrCoordinatorOrNavigator>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<AssignmentView>>> {
     let q = query.0;

@@ -10,7 +10,7 @@ use crate::app::navigators::{CpiNavigators, ListNavigators, NavigatorPage, ReadN
 use crate::auth::caller::{HrCoordinatorOrNavigator, HrOrCoordinator};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidQuery};
+use crate::extract::{RequestMeta, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -79,7 +79,7 @@ pub async fn get_navigator(
     state: web::Data<AppState>,
     caller: Authorized<HrCoordinatorOrNavigator>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<NavigatorView>> {
     let case = ReadNavigator {
         id: NavigatorId::from_stored(id.into_inner()),
@@ -104,7 +104,7 @@ pub async fn cpi_navigators(
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
     meta: RequestMeta,
-    code: web::Path<String>,
+    code: ValidPath<String>,
     query: ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<NavigatorView>>> {
     let case = CpiNavigators {

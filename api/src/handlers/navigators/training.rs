@@ -8,7 +8,7 @@ use crate::auth::caller::{HrCoordinatorOrNavigator, NavigatorOnly};
 use crate::auth::{Authorized, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::stored_with_etag;
-use crate::extract::RequestMeta;
+use crate::extract::{RequestMeta, ValidPath};
 use crate::progress_polls::ProgressPolls;
 use crate::state::AppState;
 
@@ -92,7 +92,7 @@ pub async fn navigator_training(
     polls: web::Data<ProgressPolls>,
     caller: Authorized<HrCoordinatorOrNavigator>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (body, tag) = progress_of(&state, &polls, &caller, &meta, id).await?;

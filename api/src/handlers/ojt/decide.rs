@@ -12,7 +12,7 @@ use crate::app::training::{ListLogs, RejectLog, ValidateLog, ValidateLogs};
 use crate::auth::caller::{CoordinatorOnly, HrOrCoordinator};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -78,7 +78,7 @@ pub async fn validate_log(
     state: web::Data<AppState>,
     caller: Authorized<CoordinatorOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<OjtLogView>> {
     let case = ValidateLog {
         id: OjtLogId::from_stored(id.into_inner()),
@@ -107,7 +107,7 @@ pub async fn reject_log(
     state: web::Data<AppState>,
     caller: Authorized<CoordinatorOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<RejectLogRequest>,
 ) -> ApiResult<web::Json<OjtLogView>> {
     let case = RejectLog::new(OjtLogId::from_stored(id.into_inner()), &body.0.reason)?;

@@ -8,7 +8,7 @@ use crate::app::reference::{ReadConvention, SetConvention};
 use crate::auth::caller::{AdminOnly, AnyRole};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// The convention in force for a Region; 404 when it has none (Trentino-Alto Adige).
@@ -26,7 +26,7 @@ pub async fn get_convention(
     state: web::Data<AppState>,
     caller: Authorized<AnyRole>,
     meta: RequestMeta,
-    code: web::Path<String>,
+    code: ValidPath<String>,
 ) -> ApiResult<web::Json<ConventionView>> {
     let case = ReadConvention {
         region: code.into_inner(),
@@ -54,7 +54,7 @@ pub async fn put_convention(
     state: web::Data<AppState>,
     caller: Authorized<AdminOnly>,
     meta: RequestMeta,
-    code: web::Path<String>,
+    code: ValidPath<String>,
     body: ValidJson<ConventionRequest>,
 ) -> ApiResult<web::Json<ConventionView>> {
     let req = body.0;

@@ -8,7 +8,7 @@ use crate::app::reference::{CreateCpi, ImportCpis, ListCpis, ReadCpi};
 use crate::auth::caller::{AdminOnly, AnyRole};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -74,7 +74,7 @@ pub async fn get_cpi(
     state: web::Data<AppState>,
     caller: Authorized<AnyRole>,
     meta: RequestMeta,
-    code: web::Path<String>,
+    code: ValidPath<String>,
 ) -> ApiResult<web::Json<CpiView>> {
     let case = ReadCpi {
         code: code.into_inner(),

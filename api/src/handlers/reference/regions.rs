@@ -7,7 +7,7 @@ use crate::app::reference::{ListRegions, ReadRegion};
 use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidQuery};
+use crate::extract::{RequestMeta, ValidPath, ValidQuery};
 use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
@@ -100,7 +100,7 @@ pub async fn get_region(
     state: web::Data<AppState>,
     caller: Authorized<AnyRole>,
     meta: RequestMeta,
-    code: web::Path<String>,
+    code: ValidPath<String>,
 ) -> ApiResult<web::Json<RegionView>> {
     let case = ReadRegion {
         code: code.into_inner(),

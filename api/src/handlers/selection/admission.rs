@@ -7,7 +7,7 @@ use crate::app::selection::ComputeAdmission;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::RequestMeta;
+use crate::extract::{RequestMeta, ValidPath};
 use crate::state::AppState;
 
 /// Computes who sits the test: per province at most `admission_multiplier x
@@ -27,7 +27,7 @@ pub async fn compute_admission(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<AdmissionResult>> {
     let case = ComputeAdmission {
         selection_id: SelectionId::from_stored(id.into_inner()),

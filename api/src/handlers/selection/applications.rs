@@ -8,7 +8,7 @@ pub use crate::app::selection::APPLICATIONS_CSV_HEADER as CSV_HEADER;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{CsvUpload, RequestMeta};
+use crate::extract::{CsvUpload, RequestMeta, ValidPath};
 use crate::state::AppState;
 
 /// Imports applications from CSV (API.md): every field is checked, one
@@ -30,7 +30,7 @@ pub async fn import_applications(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     file: CsvUpload,
 ) -> ApiResult<HttpResponse> {
     let case = ImportApplications {

@@ -16,7 +16,7 @@ use crate::app::selection::{ExtractFormat as Format, ExtractRanking, RankingExtr
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidQuery};
+use crate::extract::{RequestMeta, ValidPath, ValidQuery};
 use crate::state::AppState;
 
 /// Which of the two representations `Accept` asks for.
@@ -205,7 +205,7 @@ pub async fn ranking_extract(
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: ValidPath<(String, String)>,
     query: ValidQuery<ExtractQuery>,
 ) -> ApiResult<HttpResponse> {
     let (id, sigla) = path.into_inner();

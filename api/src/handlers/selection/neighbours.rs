@@ -11,7 +11,7 @@ use crate::app::selection::{NeighboursInForce, ReadNeighbours, SetNeighbours};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJsonList};
+use crate::extract::{RequestMeta, ValidJsonList, ValidPath};
 use crate::state::AppState;
 
 fn view(n: NeighboursInForce) -> NeighboursView {
@@ -38,7 +38,7 @@ pub async fn get_neighbours(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<Vec<NeighboursView>>> {
     let case = ReadNeighbours {
         selection_id: SelectionId::from_stored(id.into_inner()),
@@ -68,7 +68,7 @@ pub async fn put_neighbours(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJsonList<NeighboursItem>,
 ) -> ApiResult<web::Json<Vec<NeighboursView>>> {
     let case = SetNeighbours {

@@ -15,7 +15,7 @@ use crate::app::selection::{
 use crate::auth::caller::{HrOnly, HrOrCoordinator};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::state::AppState;
 
 fn summary_view(r: RankingSummaryRecord) -> RankingSummary {
@@ -46,7 +46,7 @@ pub async fn publish_rankings(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<PublishRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = PublishRankings {
@@ -118,7 +118,7 @@ pub async fn get_ranking(
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
     meta: RequestMeta,
-    path: web::Path<(String, String)>,
+    path: ValidPath<(String, String)>,
     query: ValidQuery<RankingQuery>,
 ) -> ApiResult<web::Json<RankingView>> {
     let (id, sigla) = path.into_inner();
@@ -160,7 +160,7 @@ pub async fn correct_ranking(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    path: web::Path<(String, String)>,
+    path: ValidPath<(String, String)>,
     body: ValidJson<CorrectionRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, sigla) = path.into_inner();

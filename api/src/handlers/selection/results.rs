@@ -7,7 +7,7 @@ use crate::app::selection::ImportResults;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{CsvUpload, RequestMeta};
+use crate::extract::{CsvUpload, RequestMeta, ValidPath};
 use crate::state::AppState;
 
 /// Imports the test results from the provider's file
@@ -28,7 +28,7 @@ pub async fn import_results(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     file: CsvUpload,
 ) -> ApiResult<HttpResponse> {
     let case = ImportResults {

@@ -7,7 +7,7 @@ use crate::app::selection::ListSeats;
 use crate::auth::caller::HrOrCoordinator;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidQuery};
+use crate::extract::{RequestMeta, ValidPath, ValidQuery};
 use crate::handlers::whole_list_limit;
 use crate::state::AppState;
 
@@ -31,7 +31,7 @@ pub async fn list_seats(
     state: web::Data<AppState>,
     caller: Authorized<HrOrCoordinator>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     query: ValidQuery<SeatsQuery>,
 ) -> ApiResult<web::Json<Page<SeatView>>> {
     let q = query.0;

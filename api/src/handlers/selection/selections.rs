@@ -19,7 +19,7 @@ use crate::app::selection::{
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::page_limit;
 use crate::state::AppState;
 
@@ -188,7 +188,7 @@ pub async fn get_selection(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
 ) -> ApiResult<web::Json<SelectionView>> {
     let case = ReadSelection {
         id: SelectionId::from_stored(id.into_inner()),
@@ -217,7 +217,7 @@ pub async fn put_posts(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: crate::extract::ValidJsonList<PostsItem>,
 ) -> ApiResult<web::Json<Vec<PostsItem>>> {
     let case = SetPosts {

@@ -8,7 +8,7 @@ use crate::app::training::RecordMandatory;
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson};
+use crate::extract::{RequestMeta, ValidJson, ValidPath};
 use crate::state::AppState;
 
 /// Records a dated completion of mandatory training.
@@ -39,7 +39,7 @@ pub async fn record_mandatory(
     state: web::Data<AppState>,
     caller: Authorized<HrOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<MandatoryTrainingRequest>,
 ) -> ApiResult<HttpResponse> {
     let case = RecordMandatory {

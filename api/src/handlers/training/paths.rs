@@ -11,7 +11,7 @@ use crate::app::training::{module_view, path_view, AddModule, CreatePath, ListPa
 use crate::auth::caller::{AdminOnly, AnyRole};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::{page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
@@ -125,7 +125,7 @@ pub async fn add_module(
     state: web::Data<AppState>,
     caller: Authorized<AdminOnly>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: ValidJson<NewTrainingModuleRequest>,
 ) -> ApiResult<HttpResponse> {
     let r = body.0;

@@ -17,7 +17,7 @@ use crate::auth::caller::HrOrTrainer;
 use crate::auth::Authorized;
 use crate::csv_import::{self, RowAt};
 use crate::error::ApiResult;
-use crate::extract::{RequestMeta, RowsOrCsv, ValidJson};
+use crate::extract::{RequestMeta, RowsOrCsv, ValidJson, ValidPath};
 use crate::state::AppState;
 
 pub const REGISTER_HEADER: [&str; 2] = ["codice_fiscale", "hours"];
@@ -143,7 +143,7 @@ pub async fn record_attendance(
     state: web::Data<AppState>,
     caller: Authorized<HrOrTrainer>,
     meta: RequestMeta,
-    id: web::Path<String>,
+    id: ValidPath<String>,
     body: RowsOrCsv<AttendanceItem>,
 ) -> ApiResult<web::Json<AttendanceResult>> {
     let (rows, rejected, kind) = register_rows(body);
