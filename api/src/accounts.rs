@@ -2,6 +2,8 @@
 //! accounts (with an activation mail when no password is given) and opening
 //! sessions.
 
+use actix_web::http::header::{self, CacheControl, CacheDirective};
+use actix_web::HttpResponse;
 use chrono::{Duration, Utc};
 use domain::account::{NewAccount, OneTimePurpose, Role};
 use openapi::dto::{TokenPair, UserView};
@@ -125,15 +127,21 @@ pub fn send_one_time_link(
     Ok(())
 }
 
-/// The answer of login and refresh.
-pub fn token_pair(session: Session, account: &Account) -> ApiResult<TokenPair> {
-    Ok(TokenPair {
+/// The answer of login and refresh. It carries tokens, so no cache (a
+/// browser's, a proxy's) may keep it: `no-store`, and `Pragma` for HTTP/1.0
+/// caches (RFC 6749 §5.1).
+pub fn token_pair(session: Session, account: &Account) -> ApiResult<HttpResponse> {
+    let pair = TokenPair {
         access_token: session.access_token,
         refresh_token: session.refresh_token,
         token_type: "Bearer".into(),
         expires_in: session.expires_in,
         user: user_view(account)?,
-    })
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(CacheControl(vec![CacheDirective::NoStore]))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(pair))
 }
 
 /// What the audit log keeps of an account: never a password hash.

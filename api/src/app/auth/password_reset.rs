@@ -33,16 +33,11 @@ impl UseCase for RequestPasswordReset {
         let key = format!("reset:{}", account.user.email);
         let policy = ThrottlePolicy::per_reset_mailbox();
         let now = Utc::now();
-        let rec = accounts::failure_record(conn, &key)?;
-        if policy.retry_after(rec.as_ref(), now).is_some() {
+        let rec = accounts::lock_failure_record(conn, &key, now)?;
+        if policy.retry_after(Some(&rec), now).is_some() {
             return Ok(());
         }
-        accounts::replace_failure_record(
-            conn,
-            &key,
-            rec.as_ref(),
-            &policy.after_failure(rec.as_ref(), now),
-        )?;
+        accounts::store_failure_record(conn, &key, &policy.after_failure(Some(&rec), now))?;
         let domain = act.settings.public_host();
         let mail = MailContext {
             public_url: &act.settings.public_url,

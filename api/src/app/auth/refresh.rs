@@ -1,5 +1,5 @@
 //! A refresh token for a new pair. The old token is spent; if a spent token
-//! comes back, every token of its family is revoked.
+//! comes back after the grace window, every token of its family is revoked.
 
 use std::sync::Arc;
 
@@ -54,13 +54,23 @@ impl UseCase for Refresh {
             tracing::warn!(user = %token.user_id, family = %token.family_id, "refresh token reused: family revoked");
             Ok(Refreshed::Reused)
         };
-        match decide_refresh(token.state(), token.expires_at_utc(), Utc::now()) {
+        let now = Utc::now();
+        let mut decision = decide_refresh(token.state(), token.expires_at_utc(), now);
+        if decision == RefreshDecision::Rotate && !accounts::spend_refresh_token(conn, &token.id)? {
+            // A parallel refresh with the same token spent it first: decide
+            // again on the token as it is now (a retry within the grace
+            // window gets a pair too).
+            let again =
+                accounts::find_refresh_token(conn, &hash)?.ok_or(ApiError::RefreshTokenInvalid)?;
+            decision = match decide_refresh(again.state(), again.expires_at_utc(), now) {
+                RefreshDecision::Rotate => RefreshDecision::RevokeFamily,
+                other => other,
+            };
+        }
+        match decision {
             RefreshDecision::Refuse => Ok(Refreshed::Refused),
             RefreshDecision::RevokeFamily => revoke(conn),
-            RefreshDecision::Rotate => {
-                if !accounts::spend_refresh_token(conn, &token.id)? {
-                    return revoke(conn);
-                }
+            RefreshDecision::Rotate | RefreshDecision::RotateAgain => {
                 let account = accounts::find_by_id(conn, &token.user_id)?
                     .ok_or(ApiError::RefreshTokenInvalid)?;
                 if !account.user.can_log_in_on(act.today) {
