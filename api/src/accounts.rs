@@ -170,19 +170,20 @@ pub fn open_session(
     refresh_days: i64,
     family: Option<&str>,
 ) -> ApiResult<Session> {
+    let family = family.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
     let access_token = jwt
         .issue(
             &account.user.id,
             &account.user.role,
             &account.regions,
             account.user.navigator_id.as_deref(),
+            Some(&family),
         )
         .map_err(|e| {
             tracing::error!(error = %e, "cannot sign an access token");
             ApiError::Internal
         })?;
     let refresh_token = opaque_token();
-    let family = family.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
     accounts::insert_refresh_token(
         conn,
         &account.user.id,

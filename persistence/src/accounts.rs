@@ -9,6 +9,7 @@ use domain::throttle::FailureRecord;
 use crate::connection::DbConnection;
 use crate::error::{PersistenceError, Result};
 use crate::schema::{login_failures, one_time_tokens, refresh_tokens, user_regions, users};
+use crate::sessions;
 use crate::time::{from_db, new_id, now, to_db};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -131,6 +132,7 @@ pub fn set_disabled_from(
     diesel::update(users::table.filter(users::id.eq(user_id)))
         .set(users::disabled_from.eq(from))
         .execute(conn)?;
+    sessions::announce(conn, &sessions::Announcement::Cutoffs)?;
     Ok(())
 }
 
@@ -230,24 +232,38 @@ pub fn spend_refresh_token(conn: &mut DbConnection, id: &str) -> Result<bool> {
     Ok(n == 1)
 }
 
+/// Revokes the session: its refresh tokens, and (through the revoked
+/// sessions every process reads) its access tokens. The number of refresh
+/// tokens revoked.
 pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<usize> {
-    Ok(diesel::update(
+    let n = diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now()))
-    .execute(conn)?)
+    .execute(conn)?;
+    sessions::record_revoked(conn, &[family_id.to_owned()])?;
+    Ok(n)
 }
 
-pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize> {
-    Ok(diesel::update(
+/// Revokes every open session of the user; the sessions revoked.
+pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<String>> {
+    let open = refresh_tokens::table
+        .select(refresh_tokens::family_id)
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .distinct();
+    let families: Vec<String> = open.load(conn)?;
+    diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now()))
-    .execute(conn)?)
+    .execute(conn)?;
+    sessions::record_revoked(conn, &families)?;
+    Ok(families)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -161,9 +161,16 @@ async fn logout_revokes_the_refresh_token(app: TestApp) {
         problem(app.refresh(refresh).await, 401).await["type"],
         "refresh-token-invalid"
     );
-    // Logging out twice is harmless.
+    // The access token of the closed session no longer works, not even to
+    // log out again; another session's does, and logging out twice is
+    // harmless.
     assert_eq!(
-        app.logout(access, refresh).await.status(),
+        problem(app.logout(access, refresh).await, 401).await["type"],
+        "token-revoked"
+    );
+    let other = app.admin_token().await;
+    assert_eq!(
+        app.logout(&other, refresh).await.status(),
         StatusCode::NO_CONTENT
     );
     // Logout needs a bearer token.

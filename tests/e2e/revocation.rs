@@ -2,6 +2,7 @@
 //! parallel, revocation that takes effect on the next request, a tablet
 //! retrying one refresh, weak passwords, and answers no cache may keep.
 
+use navigator_e2e::contracts::{applicant_of, json_of};
 use navigator_e2e::endpoints::problem;
 use navigator_e2e::*;
 use reqwest::StatusCode;
@@ -236,3 +237,163 @@ async fn common_passwords_are_refused_wherever_a_password_is_set(app: TestApp) {
     );
 }
 both_engines!(common_passwords_are_refused_wherever_a_password_is_set);
+
+// ---------------------------------------------------------------- revocation
+
+/// Moves every spend of a refresh token back past the grace window.
+async fn spent_long_ago(app: &TestApp) {
+    use diesel::prelude::*;
+    use persistence::schema::refresh_tokens::dsl::*;
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let past = (chrono::Utc::now() - chrono::Duration::minutes(5)).naive_utc();
+        diesel::update(refresh_tokens.filter(spent_at.is_not_null()))
+            .set(spent_at.eq(past))
+            .execute(&mut *conn)
+            .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+async fn me_type(app: &TestApp, access: &str) -> String {
+    let r = app.me(access).await;
+    if r.status() == StatusCode::OK {
+        return "ok".into();
+    }
+    problem(r, 401).await["type"].as_str().unwrap().to_owned()
+}
+
+fn tokens(pair: &serde_json::Value) -> (String, String) {
+    (
+        pair["access_token"].as_str().unwrap().to_owned(),
+        pair["refresh_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// After logout the session's access token is refused on the next request,
+/// not minutes later; another session of the same person goes on.
+async fn logout_stops_the_access_token_at_once(app: TestApp) {
+    let (access, refresh) = tokens(&app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let (other, _) = tokens(&app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    assert_eq!(me_type(&app, &access).await, "ok");
+    assert_eq!(
+        app.logout(&access, &refresh).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(me_type(&app, &access).await, "token-revoked");
+    assert_eq!(me_type(&app, &other).await, "ok");
+}
+both_engines!(logout_stops_the_access_token_at_once);
+
+/// A refresh token replayed past the grace window revokes its family: every
+/// access token the family issued stops at once.
+async fn a_reused_refresh_token_stops_the_family_access_tokens(app: TestApp) {
+    let (first_access, r1) = tokens(&app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let second = json_of(app.refresh(&r1).await, StatusCode::OK).await;
+    let (second_access, _) = tokens(&second);
+    let (other, _) = tokens(&app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    spent_long_ago(&app).await;
+    let p = problem(app.refresh(&r1).await, 401).await;
+    assert_eq!(p["type"], "refresh-token-reused");
+    assert_eq!(me_type(&app, &second_access).await, "token-revoked");
+    assert_eq!(me_type(&app, &first_access).await, "token-revoked");
+    assert_eq!(me_type(&app, &other).await, "ok");
+}
+both_engines!(a_reused_refresh_token_stops_the_family_access_tokens);
+
+/// A new password closes every session, access tokens included.
+async fn a_new_password_stops_every_access_token(app: TestApp) {
+    let admin = app.admin_token().await;
+    let email = "hr.reset@anpalservizi.it";
+    let r = app
+        .create_user(
+            &admin,
+            &json!({ "email": email, "role": "hr", "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (access, _) = tokens(&app.login_ok(email, PASSWORD).await);
+    assert_eq!(
+        app.password_reset(email).await.status(),
+        StatusCode::ACCEPTED
+    );
+    let mail = app.wait_for_mail(email).await;
+    assert_eq!(
+        app.password_reset_confirm(&token_in(&mail), "ancora un'altra password")
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(me_type(&app, &access).await, "token-revoked");
+}
+both_engines!(a_new_password_stops_every_access_token);
+
+/// How long until `access` is refused on `app` (up to 5 s).
+async fn refused_within(app: &TestApp, access: &str) -> Option<std::time::Duration> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(5) {
+        if me_type(app, access).await == "token-revoked" {
+            return Some(start.elapsed());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    None
+}
+
+/// Two replicas on one PostgreSQL database: a logout served by one stops
+/// the access token on the other as the change commits (announced with
+/// NOTIFY), and so does a contract ended on the other. SQLite serves one
+/// process, so there is no second replica to tell.
+async fn revocations_reach_the_other_replica(app: TestApp) {
+    if app.engine == Engine::Sqlite {
+        return;
+    }
+    let other = app.replica().await;
+    let (access, refresh) = tokens(&app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    assert_eq!(me_type(&other, &access).await, "ok");
+    assert_eq!(
+        app.logout(&access, &refresh).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let took = refused_within(&other, &access).await;
+    assert!(
+        took.is_some_and(|t| t < std::time::Duration::from_millis(500)),
+        "{took:?}"
+    );
+
+    // A Navigator whose contract HR ends (effective today) on one replica
+    // is refused on the other.
+    let hr = app.user_with_role("hr", &[]).await;
+    let (sel, list) = app.selection_2019(&hr, &[("RM", 1)], 2).await;
+    let c = app
+        .signed(
+            &hr,
+            &sel,
+            "RM",
+            &json!({ "signed_on": "2019-07-15", "start_date": "2019-07-16" }),
+        )
+        .await;
+    let email = applicant_of(&list, &c).email.clone();
+    let (navigator, _) = tokens(&app.activate_and_login(&email).await);
+    assert_eq!(me_type(&other, &navigator).await, "ok");
+    let ended = app
+        .terminate_contract(
+            &hr,
+            c["id"].as_str().unwrap(),
+            &json!({ "cause": "withdrawn", "effective_on": "2019-07-20", "reason": "obiettivi mancati" }),
+        )
+        .await;
+    assert_eq!(ended.status(), StatusCode::OK);
+    let took = refused_within(&other, &navigator).await;
+    assert!(
+        took.is_some_and(|t| t < std::time::Duration::from_millis(500)),
+        "{took:?}"
+    );
+    drop(other);
+}
+both_engines!(
+    revocations_reach_the_other_replica,
+    |s: &mut api::config::Settings| s.today = chrono::NaiveDate::from_ymd_opt(2019, 7, 20)
+);

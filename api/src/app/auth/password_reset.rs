@@ -65,13 +65,14 @@ pub struct ConfirmPasswordReset {
 }
 
 impl UseCase for ConfirmPasswordReset {
-    type Outcome = ();
+    /// The sessions closed.
+    type Outcome = Vec<String>;
     // Hashing the new password takes tens of milliseconds: no transaction
     // is held across it.
     const ACCESS: Access = Access::Steps;
     const ROLES: &'static [Role] = &Role::ALL;
 
-    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<()> {
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Vec<String>> {
         let hash = digest(self.token.trim());
         let found = match accounts::find_one_time_token(conn, &hash)? {
             Some(t) => accounts::find_by_id(conn, &t.user_id)?.map(|a| (t, a)),
@@ -104,14 +105,14 @@ impl UseCase for ConfirmPasswordReset {
             }
             accounts::set_password(conn, &account.user.id, &new_hash)?;
             accounts::void_one_time_tokens_of_user(conn, &account.user.id)?;
-            accounts::revoke_all_of_user(conn, &account.user.id)?;
+            let closed = accounts::revoke_all_of_user(conn, &account.user.id)?;
             let action = if token_row.purpose == OneTimePurpose::Activation.as_str() {
                 "user.activated"
             } else {
                 "password.reset"
             };
             audit::append::<(), ()>(conn, &ctx, action, "user", &account.user.id, None, None)?;
-            Ok(())
+            Ok(closed)
         })
     }
 }

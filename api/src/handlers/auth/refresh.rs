@@ -33,7 +33,13 @@ pub async fn refresh(
             let (session, account) = *pair;
             token_pair(session, &account)
         }
-        Refreshed::Reused => Err(ApiError::RefreshTokenReused),
-        Refreshed::Refused => Err(ApiError::RefreshTokenInvalid),
+        Refreshed::Reused { family } => {
+            state.apply_revoked([family]);
+            Err(ApiError::RefreshTokenReused)
+        }
+        Refreshed::Refused { revoked } => {
+            state.apply_revoked(revoked);
+            Err(ApiError::RefreshTokenInvalid)
+        }
     }
 }
