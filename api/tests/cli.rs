@@ -230,7 +230,7 @@ fn migrate_and_openapi() {
     let dir = tempfile::tempdir().unwrap();
     for url in databases(dir.path()) {
         assert!(stdout(&navigator(dir.path(), &url, &["migrate"], None))
-            .contains("12 migration(s) applied"));
+            .contains("13 migration(s) applied"));
         assert!(stdout(&navigator(dir.path(), &url, &["migrate"], None))
             .contains("0 migration(s) applied"));
     }
