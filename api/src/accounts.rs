@@ -2,6 +2,8 @@
 //! accounts (with an activation mail when no password is given) and opening
 //! sessions.
 
+use actix_web::http::header::{self, CacheControl, CacheDirective};
+use actix_web::HttpResponse;
 use chrono::{Duration, Utc};
 use domain::account::{NewAccount, OneTimePurpose};
 use openapi::dto::{TokenPair, UserView};
@@ -125,15 +127,21 @@ pub fn send_one_time_link(
     Ok(())
 }
 
-/// The answer of login and refresh.
-pub fn token_pair(session: Session, account: &Account) -> ApiResult<TokenPair> {
-    Ok(TokenPair {
+/// The answer of login and refresh. It carries tokens, so no cache (a
+/// browser's, a proxy's) may keep it: `no-store`, and `Pragma` for HTTP/1.0
+/// caches (RFC 6749 §5.1).
+pub fn token_pair(session: Session, account: &Account) -> ApiResult<HttpResponse> {
+    let pair = TokenPair {
         access_token: session.access_token,
         refresh_token: session.refresh_token,
         token_type: "Bearer".into(),
         expires_in: session.expires_in,
         user: user_view(account)?,
-    })
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(CacheControl(vec![CacheDirective::NoStore]))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(pair))
 }
 
 /// What the audit log keeps of an account: never a password hash.
@@ -162,19 +170,20 @@ pub fn open_session(
     refresh_days: i64,
     family: Option<&str>,
 ) -> ApiResult<Session> {
+    let family = family.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
     let access_token = jwt
         .issue(
             &account.user.id,
             &account.user.role,
             &account.regions,
             account.user.navigator_id.as_deref(),
+            Some(&family),
         )
         .map_err(|e| {
             tracing::error!(error = %e, "cannot sign an access token");
             ApiError::Internal
         })?;
     let refresh_token = opaque_token();
-    let family = family.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
     accounts::insert_refresh_token(
         conn,
         &account.user.id,

@@ -874,6 +874,10 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             "La password non può essere l'indirizzo email.".into(),
             "The password cannot be the email address.".into(),
         ),
+        C::PasswordTooCommon => (
+            "Password troppo comune o prevedibile (una parola nota, una sequenza della tastiera o una ripetizione, anche con cifre e simboli): scegli una frase di più parole.".into(),
+            "Password too common or predictable (a well-known word, a keyboard run or a repetition, even with digits and symbols added): choose a phrase of several words.".into(),
+        ),
         C::CoordinatorNeedsRegion => (
             "Un coordinatore deve avere almeno una Regione.".into(),
             "A coordinator needs at least one Region.".into(),

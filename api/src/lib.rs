@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod problem;
 pub mod progress_polls;
+pub mod revocations;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

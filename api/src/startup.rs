@@ -31,6 +31,7 @@ use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
 use crate::middleware::finish_response;
 use crate::progress_polls::ProgressPolls;
+use crate::revocations::Revocations;
 use crate::telemetry::RequestSpan;
 use crate::{handlers, state::AppState};
 
@@ -228,23 +229,24 @@ impl Application {
             &settings.jwt_audience,
             chrono::Duration::minutes(settings.access_token_minutes),
         ));
-        let cutoffs = {
-            let db = db.clone();
-            tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                let mut conn = db.get()?;
-                Ok(persistence::accounts::cutoffs(&mut conn)?
-                    .into_iter()
-                    .collect())
-            })
-            .await??
+        let revocations = Revocations {
+            db: db.clone(),
+            database_url: settings.database_url.clone(),
+            revoked: Arc::default(),
+            cutoffs: Arc::default(),
+            remember: persistence::sessions::remembered_for(jwt.access_ttl),
         };
+        let revocations =
+            tokio::task::spawn_blocking(move || revocations.read_all().map(|()| revocations))
+                .await??;
         let state = web::Data::new(AppState {
             db: db.clone(),
             use_cases: crate::app::UseCases::new(db.clone()),
             settings: Arc::clone(&settings),
             jwt,
             metrics: Metrics::new()?,
-            cutoffs: Arc::new(std::sync::RwLock::new(cutoffs)),
+            cutoffs: Arc::clone(&revocations.cutoffs),
+            revoked: Arc::clone(&revocations.revoked),
         });
 
         let background_state = state.clone();
@@ -309,6 +311,7 @@ impl Application {
             let sender = Arc::new(Sender::new(db.clone(), mailer, settings.mail_max_attempts));
             tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));
         }
+        revocations.spawn(stop_sender.subscribe())?;
         tokio::spawn(settle_in_background(
             background_state,
             Duration::from_secs(settings.offer_lapse_seconds.max(1)),

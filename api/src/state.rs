@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use persistence::Database;
 
@@ -25,6 +25,11 @@ pub struct AppState {
     /// whose contract ended): checked on every request, so a token issued
     /// before the ending stops working on that day.
     pub cutoffs: Arc<RwLock<HashMap<String, NaiveDate>>>,
+    /// The sessions revoked lately, with when: checked on every request,
+    /// so an access token stops on the next request after its session is
+    /// revoked (logout, a refresh token reused, a new password). Kept up to
+    /// date by [`crate::revocations`].
+    pub revoked: Arc<RwLock<HashMap<String, DateTime<Utc>>>>,
 }
 
 impl AppState {
@@ -71,6 +76,22 @@ impl AppState {
             .read()
             .map(|m| m.get(user_id).is_some_and(|from| day >= *from))
             .unwrap_or(false)
+    }
+
+    /// Whether the session `sid` was revoked.
+    pub fn session_revoked(&self, sid: &str) -> bool {
+        self.revoked.read().is_ok_and(|m| m.contains_key(sid))
+    }
+
+    /// Records sessions a committed change revoked (this process hears no
+    /// announcement of its own changes on SQLite).
+    pub fn apply_revoked(&self, families: impl IntoIterator<Item = String>) {
+        if let Ok(mut m) = self.revoked.write() {
+            let now = Utc::now();
+            for f in families {
+                m.entry(f).or_insert(now);
+            }
+        }
     }
 
     /// Records the cut-off a committed change produced, if any.

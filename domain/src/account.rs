@@ -112,6 +112,9 @@ pub fn check_password(field: &str, password: &str, email: Option<&Email>) -> Res
     if email.is_some_and(|e| password.trim().eq_ignore_ascii_case(e.as_str())) {
         return Err(Violation::new(field, RuleCode::PasswordIsEmail));
     }
+    if crate::common_passwords::is_common(password) {
+        return Err(Violation::new(field, RuleCode::PasswordTooCommon));
+    }
     Ok(())
 }
 
@@ -183,8 +186,8 @@ impl NewAccount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefreshTokenState {
     Unused,
-    /// Already exchanged for a newer pair.
-    Spent,
+    /// Already exchanged for a newer pair, at that moment.
+    Spent(DateTime<Utc>),
     /// Revoked by logout, reuse detection or account disablement.
     Revoked,
 }
@@ -193,11 +196,23 @@ pub enum RefreshTokenState {
 pub enum RefreshDecision {
     /// Issue a new pair in the same family and spend this token.
     Rotate,
+    /// The token was spent moments ago: a retry of the same refresh (or one
+    /// of several sent at once), not a stolen copy. Issue another pair in
+    /// the same family.
+    RotateAgain,
     /// A spent token came back: someone holds a copy. Revoke the whole family.
     RevokeFamily,
     /// Refuse without side effects.
     Refuse,
 }
+
+/// How long a spent refresh token may come back without being taken for a
+/// stolen copy. A tablet on a flaky network loses the answer to a refresh
+/// and retries it, or sends several at once; revoking the family then would
+/// log the tablet out. Half a minute covers retries with backoff, while a
+/// copy replayed later still revokes the family (OAuth 2.0 Security BCP
+/// §4.14.2 allows such a grace period).
+pub const REFRESH_REUSE_GRACE_SECONDS: i64 = 30;
 
 /// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP §4.14).
 pub fn decide_refresh(
@@ -206,7 +221,12 @@ pub fn decide_refresh(
     now: DateTime<Utc>,
 ) -> RefreshDecision {
     match state {
-        RefreshTokenState::Spent => RefreshDecision::RevokeFamily,
+        RefreshTokenState::Spent(at)
+            if now - at < Duration::seconds(REFRESH_REUSE_GRACE_SECONDS) && now < expires_at =>
+        {
+            RefreshDecision::RotateAgain
+        }
+        RefreshTokenState::Spent(_) => RefreshDecision::RevokeFamily,
         RefreshTokenState::Revoked => RefreshDecision::Refuse,
         RefreshTokenState::Unused if now >= expires_at => RefreshDecision::Refuse,
         RefreshTokenState::Unused => RefreshDecision::Rotate,
@@ -306,6 +326,10 @@ mod tests {
             "password-is-email"
         );
         assert!(check_password("p", "una frase lunga abbastanza", Some(&email)).is_ok());
+        assert_eq!(
+            check_password("p", "password1234", None).unwrap_err().code,
+            RuleCode::PasswordTooCommon
+        );
     }
 
     #[test]
@@ -371,13 +395,25 @@ mod tests {
             decide_refresh(RefreshTokenState::Unused, now, now),
             RefreshDecision::Refuse
         );
+        let long_ago = now - Duration::minutes(5);
         assert_eq!(
-            decide_refresh(RefreshTokenState::Spent, later, now),
+            decide_refresh(RefreshTokenState::Spent(long_ago), later, now),
             RefreshDecision::RevokeFamily
         );
         // A spent token replayed after expiry still betrays a stolen copy.
         assert_eq!(
-            decide_refresh(RefreshTokenState::Spent, now, later),
+            decide_refresh(RefreshTokenState::Spent(long_ago), now, later),
+            RefreshDecision::RevokeFamily
+        );
+        // Within the grace window it is a retry.
+        let moments_ago = now - Duration::seconds(REFRESH_REUSE_GRACE_SECONDS - 1);
+        assert_eq!(
+            decide_refresh(RefreshTokenState::Spent(moments_ago), later, now),
+            RefreshDecision::RotateAgain
+        );
+        let just_past = now - Duration::seconds(REFRESH_REUSE_GRACE_SECONDS);
+        assert_eq!(
+            decide_refresh(RefreshTokenState::Spent(just_past), later, now),
             RefreshDecision::RevokeFamily
         );
         assert_eq!(

@@ -112,6 +112,7 @@ codes! {
         PasswordTooShort = "password-too-short",
         PasswordTooLong = "password-too-long",
         PasswordIsEmail = "password-is-email",
+        PasswordTooCommon = "password-too-common",
         CoordinatorNeedsRegion = "coordinator-needs-region",
         RegionScopeOnlyForCoordinators = "region-scope-only-for-coordinators",
         NavigatorAccountNeedsNavigator = "navigator-account-needs-navigator",

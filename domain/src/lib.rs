@@ -6,6 +6,7 @@
 pub mod account;
 pub mod assignment;
 pub mod codes;
+pub mod common_passwords;
 pub mod contract;
 pub mod convention;
 pub mod cpi;

@@ -1,7 +1,11 @@
-//! Throttling of failed logins, per account and per client address.
+//! Throttling of failed logins, per account from one client address and
+//! per client address.
 //!
-//! The same policy answers for accounts that exist and for those that do not,
-//! so the answer reveals nothing about who has an account.
+//! Each attempt is counted before its password is checked (a claimed slot,
+//! see [`ThrottlePolicy::after_failure`]), so parallel guesses cannot pass
+//! the limit; a right password gives its slot back. The same policy answers
+//! for accounts that exist and for those that do not, so the answer reveals
+//! nothing about who has an account.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -15,8 +19,10 @@ pub struct ThrottlePolicy {
 }
 
 impl ThrottlePolicy {
-    /// Per account: five wrong passwords in 15 minutes lock it for 15 minutes.
-    pub fn per_account() -> Self {
+    /// Per account from one address: five wrong passwords in 15 minutes
+    /// lock that account from that address for 15 minutes. Keyed by both,
+    /// so a guesser elsewhere cannot lock the owner out of their account.
+    pub fn per_account_from_address() -> Self {
         Self {
             max_failures: 5,
             window: Duration::minutes(15),
@@ -24,10 +30,14 @@ impl ThrottlePolicy {
         }
     }
 
-    /// Per address: a whole office may sit behind one address, so more room.
+    /// Per address, whatever the account: a ceiling against spraying one
+    /// password over many accounts. A whole office sits behind one proxy
+    /// address, and its people's typos must never lock it out, so the
+    /// ceiling is far above what an office mistypes in 15 minutes (about a
+    /// thousand guesses an hour for a sprayer).
     pub fn per_address() -> Self {
         Self {
-            max_failures: 50,
+            max_failures: 250,
             window: Duration::minutes(15),
             lockout: Duration::minutes(15),
         }
@@ -81,6 +91,19 @@ impl ThrottlePolicy {
             locked_until,
         }
     }
+
+    /// The record once an attempt counted in advance turned out right: its
+    /// slot is given back, and a lock it alone caused is lifted.
+    pub fn after_refund(&self, record: &FailureRecord) -> FailureRecord {
+        let failures = (record.failures - 1).max(0);
+        FailureRecord {
+            failures,
+            window_started_at: record.window_started_at,
+            locked_until: record
+                .locked_until
+                .filter(|_| failures >= self.max_failures),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -89,7 +112,7 @@ mod tests {
 
     #[test]
     fn locks_after_the_allowed_failures_and_for_the_lockout() {
-        let p = ThrottlePolicy::per_account();
+        let p = ThrottlePolicy::per_account_from_address();
         let t0 = Utc::now();
         let mut rec: Option<FailureRecord> = None;
         for i in 1..p.max_failures {
@@ -109,7 +132,7 @@ mod tests {
 
     #[test]
     fn failures_outside_the_window_start_a_new_count() {
-        let p = ThrottlePolicy::per_account();
+        let p = ThrottlePolicy::per_account_from_address();
         let t0 = Utc::now();
         let rec = FailureRecord {
             failures: p.max_failures - 1,
@@ -123,7 +146,7 @@ mod tests {
 
     #[test]
     fn an_expired_lock_starts_over() {
-        let p = ThrottlePolicy::per_account();
+        let p = ThrottlePolicy::per_account_from_address();
         let t0 = Utc::now();
         let rec = FailureRecord {
             failures: p.max_failures,
@@ -153,6 +176,26 @@ mod tests {
         assert!(p
             .retry_after(rec.as_ref(), t0 + Duration::hours(1))
             .is_none());
+    }
+
+    #[test]
+    fn a_refunded_slot_lifts_the_lock_it_caused() {
+        let p = ThrottlePolicy::per_address();
+        let t0 = Utc::now();
+        let full = FailureRecord {
+            failures: p.max_failures - 1,
+            window_started_at: t0,
+            locked_until: None,
+        };
+        let claimed = p.after_failure(Some(&full), t0);
+        assert!(p.retry_after(Some(&claimed), t0).is_some());
+        let refunded = p.after_refund(&claimed);
+        assert_eq!(refunded, full);
+        let empty = FailureRecord {
+            failures: 0,
+            ..full
+        };
+        assert_eq!(p.after_refund(&empty).failures, 0);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use domain::throttle::FailureRecord;
 use crate::connection::DbConnection;
 use crate::error::{stored, PersistenceError, Result};
 use crate::schema::{login_failures, one_time_tokens, refresh_tokens, user_regions, users};
+use crate::sessions;
 use crate::time::{from_db, new_id, now, to_db};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -135,6 +136,7 @@ pub fn set_disabled_from(
     diesel::update(users::table.filter(users::id.eq(user_id)))
         .set(users::disabled_from.eq(from))
         .execute(conn)?;
+    sessions::announce(conn, &sessions::Announcement::Cutoffs)?;
     Ok(())
 }
 
@@ -179,7 +181,7 @@ impl RefreshTokenRow {
     pub fn state(&self) -> RefreshTokenState {
         match (self.revoked_at, self.spent_at) {
             (Some(_), _) => RefreshTokenState::Revoked,
-            (None, Some(_)) => RefreshTokenState::Spent,
+            (None, Some(at)) => RefreshTokenState::Spent(from_db(at)),
             (None, None) => RefreshTokenState::Unused,
         }
     }
@@ -234,24 +236,38 @@ pub fn spend_refresh_token(conn: &mut DbConnection, id: &str) -> Result<bool> {
     Ok(n == 1)
 }
 
+/// Revokes the session: its refresh tokens, and (through the revoked
+/// sessions every process reads) its access tokens. The number of refresh
+/// tokens revoked.
 pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<usize> {
-    Ok(diesel::update(
+    let n = diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now()))
-    .execute(conn)?)
+    .execute(conn)?;
+    sessions::record_revoked(conn, &[family_id.to_owned()])?;
+    Ok(n)
 }
 
-pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize> {
-    Ok(diesel::update(
+/// Revokes every open session of the user; the sessions revoked.
+pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<String>> {
+    let open = refresh_tokens::table
+        .select(refresh_tokens::family_id)
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .distinct();
+    let families: Vec<String> = open.load(conn)?;
+    diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now()))
-    .execute(conn)?)
+    .execute(conn)?;
+    sessions::record_revoked(conn, &families)?;
+    Ok(families)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -338,47 +354,50 @@ pub fn failure_record(conn: &mut DbConnection, key: &str) -> Result<Option<Failu
     }))
 }
 
-/// Replaces the record of `key` if it still is `previous` (compare and swap):
-/// `false` when a concurrent failure changed it first, and the caller should
-/// read it again and retry, so no failure is lost.
-pub fn replace_failure_record(
+/// The record of `key`, locked until the transaction ends (created empty
+/// if missing), so that concurrent attempts on one key take turns and none
+/// is lost: the no-op update takes the row lock on PostgreSQL, and on
+/// SQLite the write transaction (`BEGIN IMMEDIATE`) already holds the one
+/// writer lock. Call it inside a write transaction, keys in one order.
+pub fn lock_failure_record(
     conn: &mut DbConnection,
     key: &str,
-    previous: Option<&FailureRecord>,
-    rec: &FailureRecord,
-) -> Result<bool> {
-    let values = (
-        login_failures::failures.eq(rec.failures),
-        login_failures::window_started_at.eq(to_db(rec.window_started_at)),
-        login_failures::locked_until.eq(rec.locked_until.map(to_db)),
-    );
-    match previous {
-        Some(prev) => {
-            let n = diesel::update(
-                login_failures::table
-                    .filter(login_failures::throttle_key.eq(key))
-                    .filter(login_failures::failures.eq(prev.failures))
-                    .filter(login_failures::window_started_at.eq(to_db(prev.window_started_at))),
-            )
-            .set(values)
-            .execute(conn)?;
-            Ok(n == 1)
-        }
-        None => {
-            // In a savepoint, so that losing the race to a concurrent first
-            // failure does not abort the surrounding transaction.
-            let inserted = conn.transaction(|c| {
-                diesel::insert_into(login_failures::table)
-                    .values((login_failures::throttle_key.eq(key), values))
-                    .execute(c)
-            });
-            match inserted.map_err(PersistenceError::from) {
-                Ok(_) => Ok(true),
-                Err(e) if e.is_unique_violation() => Ok(false),
-                Err(e) => Err(e),
-            }
-        }
+    now: DateTime<Utc>,
+) -> Result<FailureRecord> {
+    // In a savepoint, so that losing the race to a concurrent first attempt
+    // does not abort the surrounding transaction.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::throttle_key.eq(key),
+                login_failures::failures.eq(0_i64),
+                login_failures::window_started_at.eq(to_db(now)),
+                login_failures::locked_until.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(c)
+    });
+    match inserted.map_err(PersistenceError::from) {
+        Ok(_) => {}
+        Err(e) if e.is_unique_violation() => {}
+        Err(e) => return Err(e),
     }
+    diesel::update(login_failures::table.filter(login_failures::throttle_key.eq(key)))
+        .set(login_failures::failures.eq(login_failures::failures))
+        .execute(conn)?;
+    failure_record(conn, key)?
+        .ok_or_else(|| PersistenceError::Corrupt(format!("throttle record {key} vanished")))
+}
+
+/// Stores the record of `key`, locked by [`lock_failure_record`].
+pub fn store_failure_record(conn: &mut DbConnection, key: &str, rec: &FailureRecord) -> Result<()> {
+    diesel::update(login_failures::table.filter(login_failures::throttle_key.eq(key)))
+        .set((
+            login_failures::failures.eq(rec.failures),
+            login_failures::window_started_at.eq(to_db(rec.window_started_at)),
+            login_failures::locked_until.eq(rec.locked_until.map(to_db)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn clear_failures(conn: &mut DbConnection, key: &str) -> Result<()> {

@@ -22,6 +22,7 @@ pub mod reference;
 pub mod schema;
 pub mod seed;
 pub mod selection;
+pub mod sessions;
 pub mod time;
 pub mod training;
 

@@ -123,6 +123,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    revoked_sessions (family_id) {
+        family_id -> Text,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_failures (throttle_key) {
         throttle_key -> Text,
         failures -> BigInt,
@@ -551,6 +558,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     one_time_tokens,
     login_failures,
+    revoked_sessions,
     mail_outbox,
     idempotency_keys,
     audit_log,

@@ -92,7 +92,9 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_family(app: TestApp) {
         StatusCode::OK
     );
 
-    // r1 is spent: presenting it again means someone holds a copy.
+    // r1 is spent: presenting it again past the grace window means someone
+    // holds a copy.
+    spent_long_ago(&app).await;
     let reused = problem(app.refresh(&r1).await, 401).await;
     assert_eq!(reused["type"], "refresh-token-reused");
     // ...so the whole family is revoked, r2 included.
@@ -119,31 +121,23 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_family(app: TestApp) {
 }
 both_engines!(refresh_rotates_and_a_reused_token_revokes_the_family);
 
-async fn parallel_refreshes_with_one_token_let_exactly_one_through(app: TestApp) {
-    let pair = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let token = pair["refresh_token"].as_str().unwrap().to_owned();
-    let attempts = (0..8).map(|_| {
-        let client = app.client.clone();
-        let url = app.api("/auth/refresh");
-        let token = token.clone();
-        tokio::spawn(async move {
-            client
-                .post(url)
-                .json(&json!({ "refresh_token": token }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        })
-    });
-    let statuses: Vec<StatusCode> = futures_join(attempts).await;
-    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
-    assert_eq!(ok, 1, "{statuses:?}");
-    assert!(statuses
-        .iter()
-        .all(|s| *s == StatusCode::OK || *s == StatusCode::UNAUTHORIZED));
+/// Moves every spend of a refresh token back past the grace window, as if
+/// the tokens had been spent minutes ago.
+async fn spent_long_ago(app: &TestApp) {
+    use diesel::prelude::*;
+    use persistence::schema::refresh_tokens::dsl::*;
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let past = (chrono::Utc::now() - chrono::Duration::minutes(5)).naive_utc();
+        diesel::update(refresh_tokens.filter(spent_at.is_not_null()))
+            .set(spent_at.eq(past))
+            .execute(&mut *conn)
+            .unwrap();
+    })
+    .await
+    .unwrap();
 }
-both_engines!(parallel_refreshes_with_one_token_let_exactly_one_through);
 
 async fn futures_join<T: Send + 'static>(
     handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
@@ -167,9 +161,16 @@ async fn logout_revokes_the_refresh_token(app: TestApp) {
         problem(app.refresh(refresh).await, 401).await["type"],
         "refresh-token-invalid"
     );
-    // Logging out twice is harmless.
+    // The access token of the closed session no longer works, not even to
+    // log out again; another session's does, and logging out twice is
+    // harmless.
     assert_eq!(
-        app.logout(access, refresh).await.status(),
+        problem(app.logout(access, refresh).await, 401).await["type"],
+        "token-revoked"
+    );
+    let other = app.admin_token().await;
+    assert_eq!(
+        app.logout(&other, refresh).await.status(),
         StatusCode::NO_CONTENT
     );
     // Logout needs a bearer token.
@@ -304,19 +305,6 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password(app: Tes
     app.login_ok(email, PASSWORD).await;
 }
 both_engines!(repeated_failures_lock_the_account_even_for_the_right_password);
-
-async fn repeated_failures_from_one_address_are_throttled(app: TestApp) {
-    // 50 failures over different accounts from one address.
-    for i in 0..50 {
-        let r = app
-            .login(&format!("guess{i}@anpalservizi.it"), "wrong password here")
-            .await;
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
-    }
-    let p = problem(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await, 429).await;
-    assert_eq!(p["type"], "too-many-attempts");
-}
-both_engines!(repeated_failures_from_one_address_are_throttled);
 
 async fn parallel_failed_logins_for_one_account_are_all_counted_cleanly(app: TestApp) {
     let attempts = (0..10).map(|_| {

@@ -438,7 +438,7 @@ async fn bad_tokens_are_refused_by_kind(app: TestApp) {
 
     // The test's own token factory is right: with the app's key it is accepted.
     let good = keys(JWT_SECRET.as_bytes(), &iss, &aud, minutes(5))
-        .issue(&admin_id, "admin", &[], None)
+        .issue(&admin_id, "admin", &[], None, None)
         .unwrap();
     assert_eq!(
         body(app.me(&good).await, StatusCode::OK).await["id"],
@@ -451,19 +451,19 @@ async fn bad_tokens_are_refused_by_kind(app: TestApp) {
         &aud,
         minutes(5),
     )
-    .issue(&admin_id, "admin", &[], None)
+    .issue(&admin_id, "admin", &[], None, None)
     .unwrap();
     let wrong_audience = keys(JWT_SECRET.as_bytes(), &iss, "someone-else", minutes(5))
-        .issue(&admin_id, "admin", &[], None)
+        .issue(&admin_id, "admin", &[], None, None)
         .unwrap();
     let wrong_issuer = keys(JWT_SECRET.as_bytes(), "someone-else", &aud, minutes(5))
-        .issue(&admin_id, "admin", &[], None)
+        .issue(&admin_id, "admin", &[], None, None)
         .unwrap();
     let expired = keys(JWT_SECRET.as_bytes(), &iss, &aud, minutes(-10))
-        .issue(&admin_id, "admin", &[], None)
+        .issue(&admin_id, "admin", &[], None, None)
         .unwrap();
     let unknown_role = keys(JWT_SECRET.as_bytes(), &iss, &aud, minutes(5))
-        .issue(&admin_id, "superuser", &[], None)
+        .issue(&admin_id, "superuser", &[], None, None)
         .unwrap();
 
     let cases: [(&str, Option<String>, &str); 9] = [

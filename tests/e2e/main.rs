@@ -22,6 +22,7 @@ mod ops;
 mod problem_words;
 mod reference;
 mod repository;
+mod revocation;
 mod scorrimento;
 mod selection;
 mod training_records;

@@ -305,6 +305,7 @@ pub fn mint_token(app: &TestApp, account: &persistence::accounts::Account) -> St
         &account.user.role,
         &account.regions,
         account.user.navigator_id.as_deref(),
+        None,
     )
     .unwrap()
 }

@@ -176,6 +176,32 @@ impl TestApp {
         self.database.take().unwrap()
     }
 
+    /// A second server on the same database, as another replica behind a
+    /// load balancer would be: its own pool and memory.
+    pub async fn replica(&self) -> TestApp {
+        let mailer = Arc::new(MemoryMailer::default());
+        // The first server keeps sending the mail, where the test looks.
+        let mut settings = self.settings.clone();
+        settings.mail_sender = false;
+        let app = Application::build_with_mailer(settings, mailer.clone())
+            .await
+            .expect("the replica starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        let pool = app.database().clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: self.client.clone(),
+            mailer,
+            settings: self.settings.clone(),
+            db: pool,
+            engine: self.engine,
+            handle,
+            database: None,
+        }
+    }
+
     /// Every mail delivered so far.
     pub fn mails(&self) -> Vec<OutgoingMail> {
         self.mailer.delivered.lock().unwrap().clone()

@@ -47,7 +47,12 @@ pub(crate) fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     };
     let claims = state.jwt.verify(token).map_err(ApiError::Unauthenticated)?;
     let role = Role::parse(&claims.role).ok_or(ApiError::Unauthenticated(TokenProblem::Invalid))?;
-    if state.cut_off(&claims.sub, state.today()) {
+    if state.cut_off(&claims.sub, state.today())
+        || claims
+            .sid
+            .as_deref()
+            .is_some_and(|s| state.session_revoked(s))
+    {
         return Err(ApiError::Unauthenticated(TokenProblem::Revoked));
     }
     let caller = Caller {

@@ -28,6 +28,10 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// The session (refresh-token family) the token belongs to: revoking
+    /// the session stops the token on the next request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 pub struct JwtKeys {
@@ -65,6 +69,7 @@ impl JwtKeys {
         role: &str,
         regions: &[String],
         navigator_id: Option<&str>,
+        sid: Option<&str>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = Utc::now();
         let claims = Claims {
@@ -77,6 +82,7 @@ impl JwtKeys {
             iat: now.timestamp(),
             exp: (now + self.access_ttl).timestamp(),
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: sid.map(str::to_owned),
         };
         let (encoding, _) = self.keys.as_ref().ok_or(ErrorKind::InvalidKeyFormat)?;
         encode(&Header::new(Algorithm::HS256), &claims, encoding)
@@ -133,12 +139,15 @@ mod tests {
     #[test]
     fn a_token_round_trips() {
         let k = keys();
-        let t = k.issue("u1", "coordinator", &["12".into()], None).unwrap();
+        let t = k
+            .issue("u1", "coordinator", &["12".into()], None, Some("f1"))
+            .unwrap();
         let c = k.verify(&t).unwrap();
         assert_eq!(
             (c.sub.as_str(), c.role.as_str(), c.regions.as_slice()),
             ("u1", "coordinator", &["12".to_owned()][..])
         );
+        assert_eq!(c.sid.as_deref(), Some("f1"));
     }
 
     #[test]
@@ -150,7 +159,7 @@ mod tests {
             "aud-b",
             Duration::minutes(15),
         );
-        let t = other_aud.issue("u1", "hr", &[], None).unwrap();
+        let t = other_aud.issue("u1", "hr", &[], None, None).unwrap();
         assert_eq!(k.verify(&t), Err(TokenProblem::WrongAudience));
         let other_iss = JwtKeys::new(
             b"secret-for-tests-secret-for-tests",
@@ -158,7 +167,7 @@ mod tests {
             "aud-a",
             Duration::minutes(15),
         );
-        let t = other_iss.issue("u1", "hr", &[], None).unwrap();
+        let t = other_iss.issue("u1", "hr", &[], None, None).unwrap();
         assert_eq!(k.verify(&t), Err(TokenProblem::WrongIssuer));
         let forged = JwtKeys::new(
             b"another-key-another-key-another!",
@@ -166,7 +175,7 @@ mod tests {
             "aud-a",
             Duration::minutes(15),
         );
-        let t = forged.issue("u1", "admin", &[], None).unwrap();
+        let t = forged.issue("u1", "admin", &[], None, None).unwrap();
         assert_eq!(k.verify(&t), Err(TokenProblem::Invalid));
         let expired = JwtKeys::new(
             b"secret-for-tests-secret-for-tests",
@@ -174,7 +183,7 @@ mod tests {
             "aud-a",
             Duration::minutes(-10),
         );
-        let t = expired.issue("u1", "hr", &[], None).unwrap();
+        let t = expired.issue("u1", "hr", &[], None, None).unwrap();
         assert_eq!(k.verify(&t), Err(TokenProblem::Expired));
         assert_eq!(k.verify("not.a.jwt"), Err(TokenProblem::Invalid));
     }
@@ -196,8 +205,8 @@ mod tests {
     #[test]
     fn an_empty_key_signs_nothing_and_accepts_nothing() {
         let empty = JwtKeys::new(b"", "iss-a", "aud-a", Duration::minutes(15));
-        assert!(empty.issue("u1", "hr", &[], None).is_err());
-        let t = keys().issue("u1", "hr", &[], None).unwrap();
+        assert!(empty.issue("u1", "hr", &[], None, None).is_err());
+        let t = keys().issue("u1", "hr", &[], None, None).unwrap();
         assert_eq!(empty.verify(&t), Err(TokenProblem::Invalid));
     }
 

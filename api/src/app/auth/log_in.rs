@@ -1,6 +1,6 @@
 //! Email and password for an access token and a refresh token. After
-//! repeated failures the account and the client address are throttled,
-//! whether or not the account exists.
+//! repeated failures the account from that address, and (far later) the
+//! address, are throttled, whether or not the account exists.
 
 use std::sync::Arc;
 
@@ -25,8 +25,9 @@ pub struct LogIn {
     pub jwt: Arc<JwtKeys>,
 }
 
-fn account_key(email: &str) -> String {
-    format!("account:{email}")
+/// The account from one address: the key the password guesses count on.
+fn account_key(email: &str, addr: &str) -> String {
+    format!("account:{email}|address:{addr}")
 }
 
 fn address_key(addr: &str) -> String {
@@ -42,43 +43,51 @@ impl UseCase for LogIn {
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Self::Outcome> {
         let email = self.email.trim().to_lowercase();
+        // Always locked in this order, so two attempts never wait on each other
+        // crosswise.
         let keys = [
-            (account_key(&email), ThrottlePolicy::per_account()),
+            (
+                account_key(&email, &self.client_addr),
+                ThrottlePolicy::per_account_from_address(),
+            ),
             (
                 address_key(&self.client_addr),
                 ThrottlePolicy::per_address(),
             ),
         ];
-        let mut locked = None;
-        for (key, policy) in &keys {
-            let rec = accounts::failure_record(conn, key)?;
-            locked = locked.max(policy.retry_after(rec.as_ref(), Utc::now()));
-        }
-        if let Some(retry_after) = locked {
-            return Err(ApiError::Throttled { retry_after });
-        }
+        // The attempt claims its slot before the password is checked, in a
+        // short transaction of its own: of any number of parallel guesses,
+        // at most the policy's number get checked; the others wait out the
+        // lock.
+        write_transaction(conn, |conn| -> ApiResult<()> {
+            let now = Utc::now();
+            let mut claimed = Vec::with_capacity(keys.len());
+            for (key, policy) in &keys {
+                let rec = accounts::lock_failure_record(conn, key, now)?;
+                if let Some(retry_after) = policy.retry_after(Some(&rec), now) {
+                    return Err(ApiError::Throttled { retry_after });
+                }
+                claimed.push((key, policy.after_failure(Some(&rec), now)));
+            }
+            for (key, rec) in claimed {
+                accounts::store_failure_record(conn, key, &rec)?;
+            }
+            Ok(())
+        })?;
         let account = accounts::find_by_email(conn, &email)?;
         let stored = account.as_ref().and_then(|a| a.user.password_hash.clone());
         let verified = password::verify(&self.password, stored.as_deref());
         let Some(account) = account.filter(|a| verified && a.user.can_log_in_on(act.today)) else {
-            write_transaction(conn, |conn| -> ApiResult<()> {
-                let now = Utc::now();
-                for (key, policy) in &keys {
-                    // Optimistic: re-read and retry when a parallel failure won.
-                    for _ in 0..20 {
-                        let rec = accounts::failure_record(conn, key)?;
-                        let next = policy.after_failure(rec.as_ref(), now);
-                        if accounts::replace_failure_record(conn, key, rec.as_ref(), &next)? {
-                            break;
-                        }
-                    }
-                }
-                Ok(())
-            })?;
+            // The claimed slots stay counted as failures.
             return Err(ApiError::InvalidCredentials);
         };
         write_transaction(conn, |conn| {
+            // A right password clears the account's count and gives the
+            // address its slot back.
             accounts::clear_failures(conn, &keys[0].0)?;
+            let (key, policy) = &keys[1];
+            let rec = accounts::lock_failure_record(conn, key, Utc::now())?;
+            accounts::store_failure_record(conn, key, &policy.after_refund(&rec))?;
             let refresh_days = act.settings.refresh_token_days;
             let session = open_session(conn, &self.jwt, &account, refresh_days, None)?;
             let ctx = audit::AuditContext {

@@ -1,5 +1,5 @@
-//! Ends the session: the refresh token's family is revoked. The access
-//! token lapses on its own within minutes.
+//! Ends the session: the refresh token's family is revoked, and with it the
+//! access tokens it issued.
 
 use domain::account::Role;
 use persistence::{accounts, audit, DbConnection};
@@ -14,11 +14,12 @@ pub struct LogOut {
 }
 
 impl UseCase for LogOut {
-    type Outcome = ();
+    /// The session revoked, if the token was the caller's.
+    type Outcome = Option<String>;
     const ACCESS: Access = Access::Write;
     const ROLES: &'static [Role] = &Role::ALL;
 
-    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<()> {
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Option<String>> {
         let user_id = act
             .caller
             .as_ref()
@@ -39,7 +40,8 @@ impl UseCase for LogOut {
                 None,
                 None,
             )?;
+            return Ok(Some(token.family_id));
         }
-        Ok(())
+        Ok(None)
     }
 }

@@ -34,16 +34,11 @@ impl UseCase for RequestPasswordReset {
         let key = format!("reset:{}", account.user.email);
         let policy = ThrottlePolicy::per_reset_mailbox();
         let now = Utc::now();
-        let rec = accounts::failure_record(conn, &key)?;
-        if policy.retry_after(rec.as_ref(), now).is_some() {
+        let rec = accounts::lock_failure_record(conn, &key, now)?;
+        if policy.retry_after(Some(&rec), now).is_some() {
             return Ok(());
         }
-        accounts::replace_failure_record(
-            conn,
-            &key,
-            rec.as_ref(),
-            &policy.after_failure(rec.as_ref(), now),
-        )?;
+        accounts::store_failure_record(conn, &key, &policy.after_failure(Some(&rec), now))?;
         let domain = act.settings.public_host();
         let mail = MailContext {
             public_url: &act.settings.public_url,
@@ -72,13 +67,14 @@ pub struct ConfirmPasswordReset {
 }
 
 impl UseCase for ConfirmPasswordReset {
-    type Outcome = ();
+    /// The sessions closed.
+    type Outcome = Vec<String>;
     // Hashing the new password takes tens of milliseconds: no transaction
     // is held across it.
     const ACCESS: Access = Access::Steps;
     const ROLES: &'static [Role] = &Role::ALL;
 
-    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<()> {
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Vec<String>> {
         let hash = digest(self.token.trim());
         let found = match accounts::find_one_time_token(conn, &hash)? {
             Some(t) => accounts::find_by_id(conn, &t.user_id)?.map(|a| (t, a)),
@@ -111,14 +107,14 @@ impl UseCase for ConfirmPasswordReset {
             }
             accounts::set_password(conn, &account.user.id, &new_hash)?;
             accounts::void_one_time_tokens_of_user(conn, &account.user.id)?;
-            accounts::revoke_all_of_user(conn, &account.user.id)?;
+            let closed = accounts::revoke_all_of_user(conn, &account.user.id)?;
             let action = if token_row.purpose == OneTimePurpose::Activation.as_str() {
                 "user.activated"
             } else {
                 "password.reset"
             };
             audit::append::<(), ()>(conn, &ctx, action, "user", &account.user.id, None, None)?;
-            Ok(())
+            Ok(closed)
         })
     }
 }

@@ -1,5 +1,5 @@
 //! A refresh token for a new pair. The old token is spent; if a spent token
-//! comes back, every token of its family is revoked.
+//! comes back after the grace window, every token of its family is revoked.
 
 use std::sync::Arc;
 
@@ -23,8 +23,14 @@ pub struct Refresh {
 /// the revocation it caused commits although the caller is refused.
 pub enum Refreshed {
     Rotated(Box<(Session, Account)>),
-    Reused,
-    Refused,
+    /// A spent token came back: its session is revoked.
+    Reused {
+        family: String,
+    },
+    /// Refused; `revoked` is the session ended on the way, if any.
+    Refused {
+        revoked: Option<String>,
+    },
 }
 
 impl UseCase for Refresh {
@@ -35,7 +41,7 @@ impl UseCase for Refresh {
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Refreshed> {
         let hash = digest(self.refresh_token.trim());
         let Some(token) = accounts::find_refresh_token(conn, &hash)? else {
-            return Ok(Refreshed::Refused);
+            return Ok(Refreshed::Refused { revoked: None });
         };
         let ctx = audit::AuditContext {
             actor: Some(token.user_id.clone()),
@@ -53,20 +59,34 @@ impl UseCase for Refresh {
                 Some(&serde_json::json!({ "family": token.family_id, "revoked": n })),
             )?;
             tracing::warn!(user = %token.user_id, family = %token.family_id, "refresh token reused: family revoked");
-            Ok(Refreshed::Reused)
+            Ok(Refreshed::Reused {
+                family: token.family_id.clone(),
+            })
         };
-        match decide_refresh(token.state(), token.expires_at_utc(), Utc::now()) {
-            RefreshDecision::Refuse => Ok(Refreshed::Refused),
+        let now = Utc::now();
+        let mut decision = decide_refresh(token.state(), token.expires_at_utc(), now);
+        if decision == RefreshDecision::Rotate && !accounts::spend_refresh_token(conn, &token.id)? {
+            // A parallel refresh with the same token spent it first: decide
+            // again on the token as it is now (a retry within the grace
+            // window gets a pair too).
+            let again =
+                accounts::find_refresh_token(conn, &hash)?.ok_or(ApiError::RefreshTokenInvalid)?;
+            decision = match decide_refresh(again.state(), again.expires_at_utc(), now) {
+                RefreshDecision::Rotate => RefreshDecision::RevokeFamily,
+                other => other,
+            };
+        }
+        match decision {
+            RefreshDecision::Refuse => Ok(Refreshed::Refused { revoked: None }),
             RefreshDecision::RevokeFamily => revoke(conn),
-            RefreshDecision::Rotate => {
-                if !accounts::spend_refresh_token(conn, &token.id)? {
-                    return revoke(conn);
-                }
+            RefreshDecision::Rotate | RefreshDecision::RotateAgain => {
                 let account = accounts::find_by_id(conn, &token.user_id)?
                     .ok_or(ApiError::RefreshTokenInvalid)?;
                 if !account.user.can_log_in_on(act.today) {
                     accounts::revoke_family(conn, &token.family_id)?;
-                    return Ok(Refreshed::Refused);
+                    return Ok(Refreshed::Refused {
+                        revoked: Some(token.family_id.clone()),
+                    });
                 }
                 let refresh_days = act.settings.refresh_token_days;
                 let session = open_session(

@@ -1,4 +1,4 @@
-use actix_web::{post, web};
+use actix_web::{post, web, HttpResponse};
 use openapi::dto::{LoginRequest, TokenPair};
 use openapi::Problem;
 
@@ -25,7 +25,7 @@ pub async fn login(
     state: web::Data<AppState>,
     meta: RequestMeta,
     body: ValidJson<LoginRequest>,
-) -> ApiResult<web::Json<TokenPair>> {
+) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
     let case = LogIn {
         email,
@@ -34,5 +34,5 @@ pub async fn login(
         jwt: state.jwt.clone(),
     };
     let (session, account) = state.run_public(&meta, case).await?;
-    Ok(web::Json(token_pair(session, &account)?))
+    token_pair(session, &account)
 }

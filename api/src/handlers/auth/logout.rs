@@ -9,8 +9,8 @@ use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson};
 use crate::state::AppState;
 
-/// Ends the session: the refresh token's family is revoked. The access token
-/// lapses on its own within minutes.
+/// Ends the session: the refresh token's family is revoked, and the access
+/// tokens it issued stop working at once.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -30,6 +30,7 @@ pub async fn logout(
     let case = LogOut {
         refresh_token: body.0.refresh_token,
     };
-    state.run(&caller, &meta, case).await?;
+    let revoked = state.run(&caller, &meta, case).await?;
+    state.apply_revoked(revoked);
     Ok(HttpResponse::NoContent().finish())
 }

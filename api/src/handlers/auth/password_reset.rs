@@ -55,6 +55,7 @@ pub async fn confirm_reset(
         token,
         new_password,
     };
-    state.run_public(&meta, case).await?;
+    let closed = state.run_public(&meta, case).await?;
+    state.apply_revoked(closed);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,4 +1,4 @@
-use actix_web::{post, web};
+use actix_web::{post, web, HttpResponse};
 use openapi::dto::{RefreshRequest, TokenPair};
 use openapi::Problem;
 
@@ -23,7 +23,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     meta: RequestMeta,
     body: ValidJson<RefreshRequest>,
-) -> ApiResult<web::Json<TokenPair>> {
+) -> ApiResult<HttpResponse> {
     let case = Refresh {
         refresh_token: body.0.refresh_token,
         jwt: state.jwt.clone(),
@@ -31,9 +31,15 @@ pub async fn refresh(
     match state.run_public(&meta, case).await? {
         Refreshed::Rotated(pair) => {
             let (session, account) = *pair;
-            Ok(web::Json(token_pair(session, &account)?))
+            token_pair(session, &account)
         }
-        Refreshed::Reused => Err(ApiError::RefreshTokenReused),
-        Refreshed::Refused => Err(ApiError::RefreshTokenInvalid),
+        Refreshed::Reused { family } => {
+            state.apply_revoked([family]);
+            Err(ApiError::RefreshTokenReused)
+        }
+        Refreshed::Refused { revoked } => {
+            state.apply_revoked(revoked);
+            Err(ApiError::RefreshTokenInvalid)
+        }
     }
 }
