@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod mail;
 pub mod metrics;
 pub mod middleware;
+pub mod openapi_answers;
 pub mod problem;
 pub mod progress_polls;
 pub mod revocations;

@@ -59,7 +59,7 @@ fn json(raw: Option<String>) -> Option<serde_json::Value> {
 #[utoipa::path(
     tag = "audit",
     params(AuditQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin", "hr"])),
     responses(
         (status = 200, body = Page<AuditEntryView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -31,7 +31,7 @@ fn view(a: &ApplicationRow) -> ApiResult<CandidateView> {
 #[utoipa::path(
     tag = "scorrimento",
     params(("id" = String, Path, description = "Candidate id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = CandidateView), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/candidates/{id}")]
@@ -66,7 +66,7 @@ async fn act(
     tag = "scorrimento",
     params(("id" = String, Path, description = "Candidate id")),
     request_body = ReasonRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = CandidateView),
         (status = 409, description = "candidate-action-not-allowed", body = Problem, content_type = "application/problem+json"),
@@ -99,7 +99,7 @@ pub async fn exclude_candidate(
     tag = "scorrimento",
     params(("id" = String, Path, description = "Candidate id")),
     request_body = ReasonRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = CandidateView),
         (status = 409, description = "candidate-action-not-allowed", body = Problem, content_type = "application/problem+json"),
@@ -131,7 +131,7 @@ pub async fn suspend_candidate(
     tag = "scorrimento",
     params(("id" = String, Path, description = "Candidate id")),
     request_body = ReasonRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = CandidateView),
         (status = 409, description = "candidate-action-not-allowed", body = Problem, content_type = "application/problem+json"),

@@ -42,7 +42,7 @@ pub fn offer_view(o: &OfferRow, application_no: &str) -> ApiResult<OfferView> {
     tag = "scorrimento",
     params(("id" = String, Path, description = "Selection id"), ("sigla" = String, Path, description = "Province sigla")),
     request_body = CallRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = OfferView),
         (status = 409, description = "no-vacant-seat or ranking-not-published", body = Problem, content_type = "application/problem+json"),
@@ -76,7 +76,7 @@ pub async fn call_next(
 #[utoipa::path(
     tag = "scorrimento",
     params(OfferQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = Page<OfferView>), (status = 403, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/offers")]
@@ -138,7 +138,7 @@ async fn decide(
 #[utoipa::path(
     tag = "scorrimento",
     params(("id" = String, Path, description = "Offer id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = OfferView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -161,7 +161,7 @@ pub async fn accept_offer(
 #[utoipa::path(
     tag = "scorrimento",
     params(("id" = String, Path, description = "Offer id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = OfferView),
         (status = 404, body = Problem, content_type = "application/problem+json"),

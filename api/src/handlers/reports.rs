@@ -72,7 +72,7 @@ fn csv_of(key: &str, rows: &[(String, Indicators)], total: &Indicators) -> ApiRe
 #[utoipa::path(
     tag = "reports",
     params(IndicatorQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 200, description = "The report; as CSV with `Accept: text/csv`",
             content(

@@ -17,7 +17,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "users",
     request_body = NewUserRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin"])),
     responses(
         (status = 201, body = UserView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -72,7 +72,7 @@ pub async fn create_user(
 #[utoipa::path(
     tag = "users",
     params(PageQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin"])),
     responses(
         (status = 200, body = Page<UserView>),
         (status = 403, body = Problem, content_type = "application/problem+json"),

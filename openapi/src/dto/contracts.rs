@@ -139,6 +139,7 @@ pub struct ContractQuery {
     pub province: Option<String>,
     /// `draft`, `signed`, `active`, `suspended`, `ended` or `cancelled`.
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -228,6 +229,7 @@ pub struct OffboardingQuery {
     /// Only the records still open.
     pub open: Option<bool>,
     /// At most this many items (1-500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -104,6 +104,7 @@ pub struct EquipmentQuery {
     /// The holder's navigator id.
     pub navigator: Option<String>,
     pub batch: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

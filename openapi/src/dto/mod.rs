@@ -39,6 +39,7 @@ pub struct Page<T> {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// At most this many items (1-500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -49,6 +50,7 @@ pub struct PageQuery {
 #[into_params(parameter_in = Query)]
 pub struct WholeListPageQuery {
     /// At most this many items (1-500, default 500: the whole list).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

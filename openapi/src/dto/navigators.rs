@@ -43,6 +43,7 @@ pub struct NavigatorQuery {
     pub status: Option<String>,
     /// Only those with no CPI today.
     pub unassigned: Option<bool>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

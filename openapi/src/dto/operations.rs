@@ -14,9 +14,9 @@ pub struct AuditEntryView {
     pub action: String,
     pub entity: String,
     pub entity_id: String,
-    #[schema(value_type = Option<Object>)]
+    /// The record before the change: any JSON value (an object, or a list for a change of many rows).
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    /// The record after the change: any JSON value.
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
 }
@@ -34,6 +34,7 @@ pub struct AuditQuery {
     pub from: Option<String>,
     /// Up to this instant, or through this day.
     pub to: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

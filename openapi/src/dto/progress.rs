@@ -122,6 +122,7 @@ pub struct OjtLogQuery {
     pub status: Option<String>,
     /// One Navigator's logs.
     pub navigator: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

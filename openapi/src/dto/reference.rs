@@ -80,6 +80,7 @@ pub struct ProvinceQuery {
     /// ISTAT code of a Region.
     pub region: Option<String>,
     /// At most this many items (1-500, default 500: the whole list).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -116,6 +117,7 @@ pub struct NewCpiRequest {
 pub struct CpiQuery {
     pub region: Option<String>,
     pub province: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

@@ -22,6 +22,7 @@ pub struct IndicatorQuery {
     /// Sigla of one province.
     pub province: Option<String>,
     /// One row per Region or per province, besides the total.
+    #[param(inline)]
     pub group_by: Option<IndicatorGroup>,
 }
 

@@ -243,6 +243,7 @@ pub struct SeatsQuery {
     /// ISTAT code of a Region.
     pub region: Option<String>,
     /// At most this many items (1-500, default 500: every province).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -310,6 +311,7 @@ pub struct OfferQuery {
     pub province: Option<String>,
     /// A selection id.
     pub selection: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

@@ -19,7 +19,7 @@ use crate::state::AppState;
     tag = "contracts",
     params(("id" = String, Path, description = "Offer id")),
     request_body = DraftContractRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = ContractView),
         (status = 409, description = "offer-not-accepted or contract-exists", body = Problem, content_type = "application/problem+json"),
@@ -50,7 +50,7 @@ pub async fn draft_contract(
     tag = "contracts",
     params(("id" = String, Path, description = "Contract id")),
     request_body = SignRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ContractView),
         (status = 409, description = "contract-already-signed or contract-cancelled", body = Problem, content_type = "application/problem+json"),
@@ -86,7 +86,7 @@ pub async fn sign_contract(
     tag = "contracts",
     params(("id" = String, Path, description = "Contract id")),
     request_body = ReasonRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ContractView),
         (status = 404, body = Problem, content_type = "application/problem+json"),

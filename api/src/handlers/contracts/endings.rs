@@ -30,7 +30,7 @@ fn ended(state: &AppState, change: ContractChange) -> ApiResult<web::Json<Contra
     tag = "contracts",
     params(("id" = String, Path, description = "Contract id")),
     request_body = ResignationRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = ContractView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/contracts/{id}/resignation")]
@@ -55,7 +55,7 @@ pub async fn register_resignation(
     tag = "contracts",
     params(("id" = String, Path, description = "Contract id")),
     request_body = TerminateRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = ContractView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/contracts/{id}/terminate")]
@@ -84,7 +84,7 @@ pub async fn terminate_contract(
 #[utoipa::path(
     tag = "self",
     request_body = MyResignationRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses((status = 200, body = ContractView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/me/resignation")]

@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "contracts",
     params(("id" = String, Path, description = "Contract id")),
     request_body = ExtendRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = ContractView), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/contracts/{id}/extend")]
@@ -45,7 +45,7 @@ pub async fn extend_contract(
 #[utoipa::path(
     tag = "contracts",
     request_body = BulkExtendRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = BulkExtendResult), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/contracts/extensions")]

@@ -19,7 +19,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "contracts",
     params(OffboardingQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = Page<OffboardingView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -19,7 +19,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "contracts",
     params(ContractQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses((status = 200, body = Page<ContractView>), (status = 403, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/contracts")]
@@ -61,7 +61,7 @@ pub async fn list_contracts(
 #[utoipa::path(
     tag = "contracts",
     params(("id" = String, Path, description = "Contract id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 200, body = ContractView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -86,7 +86,7 @@ pub async fn get_contract(
 /// The caller's own contract.
 #[utoipa::path(
     tag = "self",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses((status = 200, body = ContractView), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/me/contract")]

@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "contracts",
     params(("id" = String, Path, description = "Contract id")),
     request_body = SuspensionRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = ContractView), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/contracts/{id}/suspensions")]

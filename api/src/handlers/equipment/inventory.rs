@@ -34,7 +34,7 @@ pub const HEADER: [&str; 9] = [
 #[utoipa::path(
     tag = "equipment",
     request_body = NewItemRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = ItemView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -72,7 +72,7 @@ pub async fn create_item(
 #[utoipa::path(
     tag = "equipment",
     request_body(content = String, content_type = "text/csv"),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = ImportedItems),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -128,7 +128,7 @@ pub async fn import_items(
 #[utoipa::path(
     tag = "equipment",
     params(EquipmentQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = Page<ItemView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -176,7 +176,7 @@ pub async fn list_items(
 #[utoipa::path(
     tag = "equipment",
     params(("id" = String, Path, description = "Item id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ItemView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -202,7 +202,7 @@ pub async fn get_item(
 #[utoipa::path(
     tag = "equipment",
     params(("id" = String, Path, description = "Item id"), PageQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = Page<PairingView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -15,7 +15,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "equipment",
     params(("id" = String, Path, description = "Navigator id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = KitView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -39,7 +39,7 @@ pub async fn navigator_kit(
 /// The caller's own kit.
 #[utoipa::path(
     tag = "self",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses((status = 200, body = KitView), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/me/kit")]
@@ -56,7 +56,7 @@ pub async fn my_kit(
 /// hold; the time is recorded on each. Repeating it changes nothing.
 #[utoipa::path(
     tag = "self",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses(
         (status = 200, body = KitView),
         (status = 409, description = "nothing-to-acknowledge", body = Problem, content_type = "application/problem+json"),

@@ -23,7 +23,7 @@ use crate::state::AppState;
     tag = "equipment",
     params(("id" = String, Path, description = "Item id")),
     request_body = MovementRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ItemView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -54,7 +54,7 @@ pub async fn personalise(
     tag = "equipment",
     params(("id" = String, Path, description = "Item id")),
     request_body = AssignItemRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ItemView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -87,7 +87,7 @@ pub async fn assign(
     tag = "equipment",
     params(("id" = String, Path, description = "Item id")),
     request_body = ReturnItemRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ItemView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -125,7 +125,7 @@ pub async fn return_item(
     tag = "equipment",
     params(("id" = String, Path, description = "Item id")),
     request_body = WriteOffRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ItemView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -160,7 +160,7 @@ pub async fn write_off(
     tag = "equipment",
     params(("id" = String, Path, description = "Item id")),
     request_body = MovementRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = ItemView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -192,7 +192,7 @@ pub async fn retire(
     tag = "equipment",
     params(("id" = String, Path, description = "The SIM's id")),
     request_body = PairRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, description = "The SIM, paired", body = ItemView),
         (status = 404, body = Problem, content_type = "application/problem+json"),

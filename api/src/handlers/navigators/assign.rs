@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "navigators",
     params(("id" = String, Path, description = "Navigator id")),
     request_body = AssignmentRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 201, body = AssignmentView),
         (status = 403, description = "out-of-scope: a Navigator of another Region", body = Problem, content_type = "application/problem+json"),

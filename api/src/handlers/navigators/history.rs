@@ -17,7 +17,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "navigators",
     params(("id" = String, Path, description = "Navigator id"), PageQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator", "navigator"])),
     responses(
         (status = 200, body = Page<AssignmentView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -63,7 +63,7 @@ pub async fn list_assignments(
 /// an `ETag`: `If-None-Match` answers 304 while nothing changed.
 #[utoipa::path(
     tag = "self",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses(
         (status = 200, body = MyAssignmentView, headers(("ETag" = String, description = "Strong tag of the body"))),
         (status = 304, description = "Not modified since the tag in If-None-Match"),

@@ -29,7 +29,7 @@ fn parse_status(raw: Option<&str>) -> ApiResult<Option<ContractStatus>> {
 #[utoipa::path(
     tag = "navigators",
     params(NavigatorQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 200, body = Page<NavigatorView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -67,7 +67,7 @@ pub async fn list_navigators(
 #[utoipa::path(
     tag = "navigators",
     params(("id" = String, Path, description = "Navigator id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator", "navigator"])),
     responses(
         (status = 200, body = NavigatorView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -92,7 +92,7 @@ pub async fn get_navigator(
 #[utoipa::path(
     tag = "navigators",
     params(("code" = String, Path, description = "CPI code"), PageQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 200, body = Page<NavigatorView>),
         (status = 403, body = Problem, content_type = "application/problem+json"),

@@ -50,7 +50,7 @@ async fn progress_of(
 /// a strong `ETag`; `If-None-Match` answers 304 with no body.
 #[utoipa::path(
     tag = "self",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses(
         (status = 200, body = TrainingProgressView, headers(("ETag" = String, description = "Strong tag of the body"))),
         (status = 304, description = "Not modified since the tag in If-None-Match"),
@@ -77,7 +77,7 @@ pub async fn my_training(
 #[utoipa::path(
     tag = "navigators",
     params(("id" = String, Path, description = "Navigator id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator", "navigator"])),
     responses(
         (status = 200, body = TrainingProgressView, headers(("ETag" = String, description = "Strong tag of the body"))),
         (status = 304, description = "Not modified since the tag in If-None-Match"),

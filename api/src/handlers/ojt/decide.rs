@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "training",
     params(OjtLogQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 200, body = Page<OjtLogView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -65,7 +65,7 @@ pub async fn list_logs(
 #[utoipa::path(
     tag = "training",
     params(("id" = String, Path, description = "Log id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["coordinator"])),
     responses(
         (status = 200, body = OjtLogView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -93,7 +93,7 @@ pub async fn validate_log(
     tag = "training",
     params(("id" = String, Path, description = "Log id")),
     request_body = RejectLogRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["coordinator"])),
     responses(
         (status = 200, body = OjtLogView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -122,7 +122,7 @@ pub async fn reject_log(
 #[utoipa::path(
     tag = "training",
     request_body = ValidateLogsRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["coordinator"])),
     responses(
         (status = 200, body = ValidateLogsResult),
         (status = 403, body = Problem, content_type = "application/problem+json"),

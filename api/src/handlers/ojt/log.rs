@@ -18,7 +18,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "training",
     request_body = OjtLogRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses(
         (status = 201, body = OjtLogView),
         (status = 200, description = "A retry: the original log", body = OjtLogView),
@@ -56,7 +56,7 @@ pub async fn log_hours(
 #[utoipa::path(
     tag = "training",
     params(PageQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["navigator"])),
     responses(
         (status = 200, body = Page<OjtLogView>),
         (status = 304, description = "Not modified since the tag in If-None-Match"),

@@ -41,7 +41,7 @@ pub async fn get_convention(
     tag = "reference",
     params(("code" = String, Path, description = "ISTAT code of the Region")),
     request_body = ConventionRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin"])),
     responses(
         (status = 200, body = ConventionView),
         (status = 403, body = Problem, content_type = "application/problem+json"),

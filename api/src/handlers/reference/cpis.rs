@@ -86,7 +86,7 @@ pub async fn get_cpi(
 #[utoipa::path(
     tag = "reference",
     request_body = NewCpiRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin"])),
     responses(
         (status = 201, body = CpiView),
         (status = 409, description = "cpi-exists", body = Problem, content_type = "application/problem+json"),
@@ -120,7 +120,7 @@ pub async fn create_cpi(
 #[utoipa::path(
     tag = "reference",
     request_body(content = String, content_type = "text/csv", description = "code,name,province_sigla,address,capacity"),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin"])),
     responses(
         (status = 201, body = ImportResult),
         (status = 413, body = Problem, content_type = "application/problem+json"),

@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = AdmissionResult),
         (status = 409, description = "rankings-published", body = Problem, content_type = "application/problem+json"),

@@ -18,7 +18,7 @@ use crate::state::AppState;
     params(("id" = String, Path, description = "Selection id")),
     request_body(content = String, content_type = "text/csv",
         description = "application_no,codice_fiscale,first_name,last_name,birth_date,email,phone,province_sigla,degree_class,degree_grade,degree_honours"),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = ImportResult),
         (status = 409, description = "admission-done", body = Problem, content_type = "application/problem+json"),

@@ -187,7 +187,7 @@ fn csv_filename(view: &RankingExtractView) -> String {
         ("sigla" = String, Path, description = "Province sigla"),
         ExtractQuery
     ),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, description = "The extract. With `Accept: text/csv`, CSV: one header row `position,requester,initials,application_no,full_name,codice_fiscale,birth_date,email,phone,score,right,wrong,blank,degree_grade,degree_honours,status,decided_by` (an entry's JSON fields), then one row per entry in ranking order, empty where the JSON has null", content(
             (RankingExtractView = "application/json"),

@@ -27,7 +27,7 @@ fn view(n: NeighboursInForce) -> NeighboursView {
 #[utoipa::path(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = Vec<NeighboursView>),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -56,7 +56,7 @@ pub async fn get_neighbours(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id")),
     request_body = Vec<NeighboursItem>,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = Vec<NeighboursView>),
         (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -35,7 +35,7 @@ fn summary_view(r: RankingSummaryRecord) -> RankingSummary {
     tag = "selection",
     params(("id" = String, Path, description = "Selection id")),
     request_body = PublishRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = PublishResult),
         (status = 409, description = "admission-not-done or rankings-published", body = Problem, content_type = "application/problem+json"),
@@ -106,7 +106,7 @@ fn ranking_view(r: RankingRecord) -> ApiResult<RankingView> {
         ("sigla" = String, Path, description = "Province sigla"),
         RankingQuery
     ),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 200, body = RankingView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -148,7 +148,7 @@ pub async fn get_ranking(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id"), ("sigla" = String, Path, description = "Province sigla")),
     request_body = CorrectionRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = RankingSummary),
         (status = 409, description = "ranking-not-published", body = Problem, content_type = "application/problem+json"),

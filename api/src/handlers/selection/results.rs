@@ -16,7 +16,7 @@ use crate::state::AppState;
     tag = "selection",
     params(("id" = String, Path, description = "Selection id")),
     request_body(content = String, content_type = "text/csv", description = "application_no,right,wrong,blank"),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = ResultsImportResult),
         (status = 409, description = "admission-not-done or rankings-published", body = Problem, content_type = "application/problem+json"),

@@ -19,7 +19,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id"), SeatsQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "coordinator"])),
     responses(
         (status = 200, body = Page<SeatView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -110,7 +110,7 @@ fn settings(r: SelectionRequest) -> Result<SelectionSettings, Violations> {
 #[utoipa::path(
     tag = "selection",
     request_body = SelectionRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = SelectionView),
         (status = 409, description = "selection-exists", body = Problem, content_type = "application/problem+json"),
@@ -145,7 +145,7 @@ pub async fn create_selection(
 #[utoipa::path(
     tag = "selection",
     params(PageQuery),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = Page<SelectionView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -180,7 +180,7 @@ pub async fn list_selections(
 #[utoipa::path(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id")),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses((status = 200, body = SelectionView), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/selections/{id}")]
@@ -205,7 +205,7 @@ pub async fn get_selection(
     tag = "selection",
     params(("id" = String, Path, description = "Selection id")),
     request_body = Vec<PostsItem>,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = Vec<PostsItem>),
         (status = 409, description = "posts-below-taken-seats", body = Problem, content_type = "application/problem+json"),

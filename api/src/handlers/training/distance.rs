@@ -104,7 +104,7 @@ fn reported_rows(body: RowsOrCsv<DistanceCompletionItem>) -> (Vec<Reported>, Vio
             (String = "text/csv"),
         )
     ),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 200, body = DistanceCompletionsResult),
         (status = 415, body = Problem, content_type = "application/problem+json"),

@@ -26,7 +26,7 @@ use crate::state::AppState;
     tag = "training",
     params(("id" = String, Path, description = "Navigator id")),
     request_body = MandatoryTrainingRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr"])),
     responses(
         (status = 201, body = MandatoryCompletionView),
         (status = 404, body = Problem, content_type = "application/problem+json"),

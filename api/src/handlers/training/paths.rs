@@ -82,7 +82,7 @@ fn to_domain(r: NewTrainingPathRequest) -> TrainingPath {
 #[utoipa::path(
     tag = "training",
     request_body = NewTrainingPathRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin"])),
     responses(
         (status = 201, body = TrainingPathView),
         (status = 409, description = "training-path-exists", body = Problem, content_type = "application/problem+json"),
@@ -112,7 +112,7 @@ pub async fn create_path(
     tag = "training",
     params(("id" = String, Path, description = "Training path id")),
     request_body = NewTrainingModuleRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["admin"])),
     responses(
         (status = 201, body = TrainingModuleView),
         (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -39,7 +39,7 @@ fn session_view(s: &SessionRow) -> ApiResult<ClassroomSessionView> {
 #[utoipa::path(
     tag = "training",
     request_body = ClassroomSessionRequest,
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "trainer"])),
     responses(
         (status = 201, body = ClassroomSessionView),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -130,7 +130,7 @@ fn register_rows(body: RowsOrCsv<AttendanceItem>) -> (Vec<RegisterRow>, Violatio
             (String = "text/csv"),
         )
     ),
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = ["hr", "trainer"])),
     responses(
         (status = 200, body = AttendanceResult),
         (status = 404, body = Problem, content_type = "application/problem+json"),
