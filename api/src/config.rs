@@ -57,6 +57,12 @@ pub struct Settings {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     pub workers: usize,
+    /// The bearer token `/metrics` asks for; unset, `/metrics` is not served
+    /// (the series name routes and volumes: not for anyone who asks).
+    pub metrics_token: Option<String>,
+    /// Serve Swagger UI at `/swagger-ui/` (the document itself is always at
+    /// `/api-docs/openapi.json`).
+    pub swagger_ui: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -124,6 +130,7 @@ impl Settings {
             ("log_format", "text".into()),
             ("trust_forwarded_for", false.into()),
             ("workers", 0_i64.into()),
+            ("swagger_ui", true.into()),
         ]
     }
 

@@ -266,13 +266,25 @@ impl Application {
                 .service(scope::scope("/api/v1").configure(handlers::api_v1))
                 .configure(handlers::operations)
                 .split_for_parts();
-            app.service(
-                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
-            )
-            .default_service(web::to(not_found))
-            .wrap(from_fn(idempotent_posts))
-            .wrap(from_fn(finish_response))
-            .wrap(TracingLogger::<RequestSpan>::new())
+            let app = match state.settings.swagger_ui {
+                true => app.service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
+                ),
+                false => {
+                    let doc = doc.clone();
+                    app.route(
+                        "/api-docs/openapi.json",
+                        web::get().to(move || {
+                            let doc = doc.clone();
+                            async move { HttpResponse::Ok().json(doc) }
+                        }),
+                    )
+                }
+            };
+            app.default_service(web::to(not_found))
+                .wrap(from_fn(idempotent_posts))
+                .wrap(from_fn(finish_response))
+                .wrap(TracingLogger::<RequestSpan>::new())
         })
         .shutdown_timeout(10)
         // A client that sends its head or body slowly is dropped after 10 s

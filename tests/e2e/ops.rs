@@ -66,7 +66,27 @@ both_engines!(every_response_carries_a_request_id);
 async fn metrics_count_requests_by_route(app: TestApp) {
     let token = app.admin_token().await;
     assert_eq!(app.regions(&token).await.status(), StatusCode::OK);
-    let text = app.outside("/metrics").await.text().await.unwrap();
+    // Only the holder of the metrics token reads them; a user's token is
+    // not it.
+    problem(app.outside("/metrics").await, 401).await;
+    let as_admin = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    problem(as_admin, 401).await;
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
         text.contains(
             r#"navigator_http_requests_total{method="GET",route="/api/v1/regions",status="200"} 1"#
@@ -86,6 +106,28 @@ async fn swagger_ui_is_served_from_the_binary(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
 }
 both_engines!(swagger_ui_is_served_from_the_binary);
+
+/// Without a metrics token `/metrics` is not served; Swagger UI can be
+/// turned off, and the document is still there for integrators.
+async fn metrics_and_swagger_ui_can_be_off(app: TestApp) {
+    let r = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    problem(r, 404).await;
+    problem(app.outside("/swagger-ui/").await, 404).await;
+    let r = app.outside("/api-docs/openapi.json").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: serde_json::Value = r.json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/regions"].is_object());
+}
+both_engines!(metrics_and_swagger_ui_can_be_off, |s| {
+    s.metrics_token = None;
+    s.swagger_ui = false;
+});
 
 /// The operations of the foundation; each must be in the served document.
 const OPERATIONS: [(&str, &str); 22] = [

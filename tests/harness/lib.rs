@@ -155,8 +155,12 @@ pub fn test_settings(database_url: &str) -> Settings {
     s.mail_poll_millis = 25;
     s.workers = 2;
     s.public_url = "https://navigator.example.it".into();
+    s.metrics_token = Some(METRICS_TOKEN.into());
     s
 }
+
+/// The token the test servers' `/metrics` asks for.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests";
 
 pub struct TestApp {
     pub address: String,

@@ -1,13 +1,15 @@
 //! Probes and metrics for the platform running the service.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use openapi::dto::HealthView;
+use sha2::{Digest, Sha256};
 
 use std::sync::Arc;
 
 use crate::app::operations::OutboxBacklog;
 use crate::app::Act;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, TokenProblem};
 use crate::state::AppState;
 
 /// The process is up.
@@ -42,10 +44,34 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<HealthVie
     }))
 }
 
-/// Prometheus text format.
-#[utoipa::path(tag = "ops", responses((status = 200, content_type = "text/plain", body = String)))]
+/// Prometheus text format, for the holder of the metrics token
+/// (`NAVIGATOR_METRICS_TOKEN`); not served when none is set.
+#[utoipa::path(
+    tag = "ops",
+    responses(
+        (status = 200, content_type = "text/plain", body = String),
+        (status = 401, description = "token-missing or token-invalid: not the metrics token", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no metrics token is set", body = openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let expected = state
+        .settings
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::RouteNotFound)?;
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError::Unauthenticated(TokenProblem::Missing))?;
+    // Digests compared, so the time taken says nothing about the token.
+    if Sha256::digest(given.trim().as_bytes()) != Sha256::digest(expected.as_bytes()) {
+        return Err(ApiError::Unauthenticated(TokenProblem::Invalid));
+    }
     let act = Act::system(Arc::clone(&state.settings));
     let pending = state.use_cases.run(act, OutboxBacklog).await;
     if let Ok(n) = pending {
