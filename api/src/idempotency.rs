@@ -232,7 +232,7 @@ async fn keep(
 pub fn document(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::schema::{ObjectBuilder, Type};
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
+    use utoipa::openapi::{RefOr, Required};
 
     let parameter = ParameterBuilder::new()
         .name("Idempotency-Key")
@@ -282,20 +282,7 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
                     response.description = format!("{}; {words}", response.description);
                 }
                 Some(RefOr::Ref(_)) => {}
-                None => {
-                    let response = ResponseBuilder::new()
-                        .description(words)
-                        .content(
-                            "application/problem+json",
-                            ContentBuilder::new()
-                                .schema(Some(Ref::from_schema_name("Problem")))
-                                .build(),
-                        )
-                        .build();
-                    post.responses
-                        .responses
-                        .insert(status.to_owned(), RefOr::T(response));
-                }
+                None => crate::openapi_answers::add(post, status, words),
             }
         }
     }

@@ -121,7 +121,8 @@ fn required_roles(operation: &Operation) -> Option<Vec<String>> {
     secured.then_some(roles)
 }
 
-fn add(operation: &mut Operation, status: &str, words: &str) {
+/// Documents a problem answer `status` with `words`, unless documented.
+pub(crate) fn add(operation: &mut Operation, status: &str, words: &str) {
     if operation.responses.responses.contains_key(status) {
         return;
     }
