@@ -101,6 +101,9 @@ impl Subject {
 enum Rule {
     /// Everyone, with or without a token.
     Public,
+    /// Only the holder of an operator's token (`/metrics`): no user's
+    /// token, whatever the role, is it (401).
+    OperatorToken,
     /// Any authenticated caller ("any").
     AnyRole,
     /// These roles, nationally; the other roles get 403.
@@ -168,6 +171,7 @@ fn expected(rule: Rule, who: Who, variant: Variant) -> Outcome {
     };
     match (rule, who) {
         (Rule::Public, _) => Outcome::Success,
+        (Rule::OperatorToken, _) => Outcome::Unauthenticated,
         (_, Who::Anonymous) => Outcome::Unauthenticated,
         (Rule::AnyRole, _) => Outcome::Success,
         (Rule::Roles(roles) | Rule::Own(roles), _) if roles.contains(&who) => Outcome::Success,
@@ -299,7 +303,7 @@ fn table() -> Vec<Entry> {
         entry("GET /readyz", Public, Nothing, |_, _| {
             Box::pin(async { Request::get("/readyz") })
         }),
-        entry("GET /metrics", Public, Nothing, |_, _| {
+        entry("GET /metrics", Rule::OperatorToken, Nothing, |_, _| {
             Box::pin(async { Request::get("/metrics") })
         }),
         // ------------------------------------------------ auth and self
