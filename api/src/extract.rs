@@ -21,7 +21,7 @@ fn settings_limit(req: &HttpRequest, pick: fn(&crate::config::Settings) -> usize
 }
 
 /// Reads the whole body, refusing it as soon as it passes `limit`.
-async fn read_body(
+pub(crate) async fn read_body(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,

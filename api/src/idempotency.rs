@@ -16,13 +16,13 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpMessage, HttpResponse};
-use futures_util::StreamExt;
 use persistence::idempotency::{self as keys, KeptAnswer};
 use sha2::{Digest, Sha256};
 
 use crate::app::IdempotencyClaim;
 use crate::auth::caller::authenticate;
 use crate::error::{ApiError, FieldProblem};
+use crate::extract::read_body;
 use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -58,7 +58,8 @@ pub async fn idempotent_posts(
     };
 
     let limit = body_limit(&req, &state);
-    let body = match read_body(&mut req, limit).await {
+    let mut payload = req.take_payload();
+    let body = match read_body(req.request(), &mut payload, limit).await {
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(e)),
     };
@@ -138,19 +139,6 @@ fn body_limit(req: &ServiceRequest, state: &AppState) -> usize {
             .import_limit_bytes
             .max(state.settings.json_limit_bytes),
     }
-}
-
-async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, ApiError> {
-    let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BodyUnreadable(e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// SHA-256 of the method, path, query and body, each length-prefixed so
