@@ -16,7 +16,6 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::app::auth::LoginCutoffs;
 use crate::app::contracts::ReleaseEndedContracts;
 use crate::app::operations::ForgetIdempotencyKeys;
 use crate::app::scorrimento::LapseOffers;
@@ -147,8 +146,8 @@ async fn not_found(
 }
 
 /// Every `every`, until `stop` turns true: overdue offers lapse, ended
-/// contracts release their seats, and the cut-off accounts are re-read (so
-/// that endings registered by another replica take effect here too).
+/// contracts release their seats, and old idempotency keys are forgotten.
+/// (The cut-off accounts are kept current by [`Revocations`].)
 async fn settle_in_background(
     state: web::Data<AppState>,
     every: Duration,
@@ -173,15 +172,6 @@ async fn settle_in_background(
         };
         if let Err(e) = state.use_cases.run(act, forget).await {
             tracing::warn!(error = %e, "cannot forget old idempotency keys");
-        }
-        let act = Act::system(Arc::clone(&state.settings));
-        match state.use_cases.run(act, LoginCutoffs).await {
-            Ok(cutoffs) => {
-                if let Ok(mut m) = state.cutoffs.write() {
-                    *m = cutoffs.into_iter().collect();
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot read the login cut-offs"),
         }
     }
 }

@@ -1,13 +1,11 @@
 //! Sessions and passwords: logging in, refreshing and closing a session,
 //! and setting a password from a mailed link.
 
-mod cutoffs;
 mod log_in;
 mod log_out;
 mod password_reset;
 mod refresh;
 
-pub use cutoffs::LoginCutoffs;
 pub use log_in::LogIn;
 pub use log_out::LogOut;
 pub use password_reset::{ConfirmPasswordReset, RequestPasswordReset};
