@@ -58,6 +58,11 @@ pub async fn finish_response(
     // or a problem read as HTML).
     res.headers_mut()
         .insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    let https = state
+        .as_ref()
+        .is_some_and(|s| s.settings.public_url.starts_with("https://"));
+    let swagger = res.request().path().starts_with("/swagger-ui/");
+    crate::pages::secure_headers(swagger, res.headers_mut(), https);
     if let Some(state) = state {
         let route = res
             .request()

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use actix_web::dev::ResourceDef;
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use persistence::{migrations, seed, Database};
 use tokio::sync::watch;
@@ -137,6 +137,9 @@ async fn not_found(
     req: HttpRequest,
     routes: web::Data<KnownRoutes>,
 ) -> Result<HttpResponse, ApiError> {
+    if crate::pages::wants_page(&req) && !req.path().starts_with("/api-docs/") {
+        return Ok(crate::pages::not_found_page(&req));
+    }
     match routes.methods_for(req.path()) {
         Some(methods) => Err(ApiError::MethodNotAllowed {
             allowed: methods.join(", "),
@@ -271,7 +274,12 @@ impl Application {
                     )
                 }
             };
-            app.default_service(web::to(not_found))
+            app.service(
+                web::scope("")
+                    .wrap(Compress::default())
+                    .configure(crate::pages::routes),
+            )
+            .default_service(web::to(not_found))
                 .wrap(from_fn(idempotent_posts))
                 .wrap(from_fn(finish_response))
                 .wrap(TracingLogger::<RequestSpan>::new())

@@ -270,6 +270,24 @@ pub fn next_from_neighbours(candidates: &[RankedCandidate]) -> Option<&RankedCan
         })
 }
 
+/// The most characters a candidate's reason for declining may hold.
+pub const DECLINE_REASON_MAX_CHARS: usize = 500;
+
+/// A candidate may say why they decline an offer (optional): kept trimmed,
+/// nothing when blank, at most [`DECLINE_REASON_MAX_CHARS`] characters.
+pub fn decline_reason(raw: Option<&str>) -> Result<Option<String>, crate::Violation> {
+    let Some(reason) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if reason.chars().count() > DECLINE_REASON_MAX_CHARS {
+        return Err(
+            crate::Violation::new("reason", crate::RuleCode::TooLong)
+                .with_detail(DECLINE_REASON_MAX_CHARS),
+        );
+    }
+    Ok(Some(reason.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,5 +478,20 @@ mod tests {
         for s in OfferStatus::ALL {
             assert_eq!(OfferStatus::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn a_decline_reason_is_optional_trimmed_and_bounded() {
+        assert_eq!(decline_reason(None), Ok(None));
+        assert_eq!(decline_reason(Some("   ")), Ok(None));
+        assert_eq!(
+            decline_reason(Some("  altro incarico ")),
+            Ok(Some("altro incarico".to_owned()))
+        );
+        let longest = "è".repeat(DECLINE_REASON_MAX_CHARS);
+        assert_eq!(decline_reason(Some(&longest)), Ok(Some(longest.clone())));
+        let too_long = format!("{longest}x");
+        let refused = decline_reason(Some(&too_long)).unwrap_err();
+        assert_eq!((refused.field.as_str(), refused.code), ("reason", crate::RuleCode::TooLong));
     }
 }

@@ -8,5 +8,5 @@ mod refresh;
 
 pub use log_in::LogIn;
 pub use log_out::LogOut;
-pub use password_reset::{ConfirmPasswordReset, RequestPasswordReset};
+pub use password_reset::{CheckOneTimeLink, ConfirmPasswordReset, RequestPasswordReset};
 pub use refresh::{Refresh, Refreshed};

@@ -118,3 +118,31 @@ impl UseCase for ConfirmPasswordReset {
         })
     }
 }
+
+/// Whether a mailed activation or reset link still works, and for what:
+/// the page asks before showing its form, so that nobody types a new
+/// password into a link that can no longer take it. Uses nothing.
+#[derive(Clone)]
+pub struct CheckOneTimeLink {
+    pub token: String,
+}
+
+impl UseCase for CheckOneTimeLink {
+    type Outcome = OneTimePurpose;
+    const ACCESS: Access = Access::Read;
+    const ROLES: &'static [Role] = &Role::ALL;
+
+    fn run(self, conn: &mut DbConnection, _act: &Act) -> ApiResult<OneTimePurpose> {
+        let hash = digest(self.token.trim());
+        accounts::find_one_time_token(conn, &hash)?
+            .filter(|t| {
+                one_time_token_usable(
+                    t.used_at.is_some(),
+                    persistence::time::from_db(t.expires_at),
+                    Utc::now(),
+                )
+            })
+            .and_then(|t| OneTimePurpose::parse(&t.purpose))
+            .ok_or(ApiError::OneTimeTokenInvalid)
+    }
+}

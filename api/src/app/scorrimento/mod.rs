@@ -11,6 +11,7 @@ mod decide_offer;
 mod lapse_offers;
 mod list_offers;
 mod read_candidate;
+mod read_offer_letter;
 mod respond_to_offer;
 
 pub use act_on_candidate::ActOnCandidate;
@@ -19,6 +20,7 @@ pub use decide_offer::DecideOffer;
 pub use lapse_offers::LapseOffers;
 pub use list_offers::ListOffers;
 pub use read_candidate::ReadCandidate;
+pub use read_offer_letter::{LetterState, OfferLetter, ReadOfferLetter};
 pub use respond_to_offer::RespondToOffer;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -2,7 +2,7 @@
 //! account: the token works once and only for its own offer.
 
 use domain::account::Role;
-use domain::selection::scorrimento::Outcome;
+use domain::selection::scorrimento::{decline_reason, Outcome};
 use persistence::offers;
 use persistence::DbConnection;
 
@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 pub struct RespondToOffer {
     token_hash: String,
     outcome: Outcome,
+    reason: Option<String>,
 }
 
 impl RespondToOffer {
@@ -23,7 +24,13 @@ impl RespondToOffer {
         Self {
             token_hash: digest(token.trim()),
             outcome,
+            reason: None,
         }
+    }
+
+    /// The candidate's own words on a decline (optional).
+    pub fn with_reason(self, reason: Option<String>) -> Self {
+        Self { reason, ..self }
     }
 }
 
@@ -34,6 +41,14 @@ impl UseCase for RespondToOffer {
     const ROLES: &'static [Role] = &[];
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<OfferRecord> {
+        let reason = match self.outcome {
+            Outcome::Decline => decline_reason(self.reason.as_deref())?,
+            _ => None,
+        };
+        let recorded = match reason {
+            Some(words) => format!("risposta del candidato: {words}"),
+            None => "risposta del candidato".to_owned(),
+        };
         lapse_overdue(conn, act.now, act.today)?;
         let offer =
             offers::offer_by_token(conn, &self.token_hash)?.ok_or(ApiError::OneTimeTokenInvalid)?;
@@ -45,7 +60,7 @@ impl UseCase for RespondToOffer {
             &act.audit(),
             &offer,
             self.outcome,
-            Some("risposta del candidato"),
+            Some(&recorded),
             act.today,
         )?;
         offer_record(conn, after)
