@@ -280,9 +280,9 @@ impl Application {
                     .configure(crate::pages::routes),
             )
             .default_service(web::to(not_found))
-                .wrap(from_fn(idempotent_posts))
-                .wrap(from_fn(finish_response))
-                .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(from_fn(idempotent_posts))
+            .wrap(from_fn(finish_response))
+            .wrap(TracingLogger::<RequestSpan>::new())
         })
         .shutdown_timeout(10)
         // A client that sends its head or body slowly is dropped after 10 s

@@ -45,6 +45,15 @@ pub(crate) fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
         _ => return Err(ApiError::Unauthenticated(TokenProblem::Invalid)),
     };
+    let caller = caller_of_access_token(state, token)?;
+    req.extensions_mut().insert(caller.clone());
+    Ok(caller)
+}
+
+/// The caller an access token names, if it is valid, its session not
+/// revoked and its account not cut off: the bearer header's check, and the
+/// pages' session cookie's.
+pub(crate) fn caller_of_access_token(state: &AppState, token: &str) -> Result<Caller, ApiError> {
     let claims = state.jwt.verify(token).map_err(ApiError::Unauthenticated)?;
     let role = Role::parse(&claims.role).ok_or(ApiError::Unauthenticated(TokenProblem::Invalid))?;
     if state.cut_off(&claims.sub, state.today())
@@ -55,14 +64,12 @@ pub(crate) fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     {
         return Err(ApiError::Unauthenticated(TokenProblem::Revoked));
     }
-    let caller = Caller {
+    Ok(Caller {
         user_id: claims.sub,
         role,
         regions: claims.regions,
         navigator_id: claims.navigator_id,
-    };
-    req.extensions_mut().insert(caller.clone());
-    Ok(caller)
+    })
 }
 
 impl FromRequest for Caller {

@@ -197,7 +197,11 @@ pub async fn respond_to_offer(
     meta: RequestMeta,
     body: ValidJson<OfferResponse>,
 ) -> ApiResult<web::Json<OfferView>> {
-    let OfferResponse { token, decision } = body.0;
+    let OfferResponse {
+        token,
+        decision,
+        reason,
+    } = body.0;
     let outcome = match decision {
         Decision::Accept => Outcome::Accept,
         Decision::Decline => Outcome::Decline,
@@ -210,7 +214,10 @@ pub async fn respond_to_offer(
     };
     let record = state
         .use_cases
-        .run(act, RespondToOffer::new(&token, outcome))
+        .run(
+            act,
+            RespondToOffer::new(&token, outcome).with_reason(reason),
+        )
         .await?;
     let view = offer_view(&record.offer, &record.application_no)?;
     Ok(web::Json(view))

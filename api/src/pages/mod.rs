@@ -21,6 +21,7 @@ pub mod assets;
 mod landing;
 mod offer;
 mod password;
+pub mod session;
 
 const LANG_COOKIE: &str = "navigator_lang";
 const CSRF_COOKIE: &str = "navigator_csrf";
@@ -89,10 +90,9 @@ impl Visit {
             .cloned()
             .ok_or(ApiError::Internal)?;
         let secure = state.settings.public_url.starts_with("https://");
-        let query: Vec<(String, String)> =
-            form_urlencoded::parse(req.query_string().as_bytes())
-                .into_owned()
-                .collect();
+        let query: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
+            .into_owned()
+            .collect();
         let mut new_cookies = Vec::new();
         let asked = query
             .iter()
@@ -350,7 +350,10 @@ pub fn not_found_page(req: &HttpRequest) -> HttpResponse {
             "L'indirizzo aperto non corrisponde a nessuna pagina del servizio.",
             "The address you opened does not match any page of the service.",
         ),
-        next: Some(("/", visit.t("Vai alla pagina iniziale", "Go to the home page"))),
+        next: Some((
+            "/",
+            visit.t("Vai alla pagina iniziale", "Go to the home page"),
+        )),
     };
     visit.render(StatusCode::NOT_FOUND, &page)
 }

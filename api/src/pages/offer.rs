@@ -141,7 +141,12 @@ async fn letter_page(
 }
 
 pub async fn show(visit: Visit, query: web::Query<TokenQuery>) -> HttpResponse {
-    match query.token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    match query
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         Some(token) => letter_page(&visit, token, FieldErrors::default(), "", None).await,
         None => link_not_valid(&visit),
     }

@@ -57,9 +57,13 @@ async fn show(visit: Visit, query: web::Query<TokenQuery>, activation: bool) -> 
         token: token.to_owned(),
     };
     match visit.state.use_cases.run(visit.act(), check).await {
-        Ok(purpose) if (purpose == OneTimePurpose::Activation) == activation => {
-            form(&visit, activation, token, FieldErrors::default(), StatusCode::OK)
-        }
+        Ok(purpose) if (purpose == OneTimePurpose::Activation) == activation => form(
+            &visit,
+            activation,
+            token,
+            FieldErrors::default(),
+            StatusCode::OK,
+        ),
         Ok(_) | Err(ApiError::OneTimeTokenInvalid) => link_not_usable(&visit, activation),
         Err(e) => visit.error_page(&e),
     }

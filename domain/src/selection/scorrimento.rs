@@ -280,10 +280,8 @@ pub fn decline_reason(raw: Option<&str>) -> Result<Option<String>, crate::Violat
         return Ok(None);
     };
     if reason.chars().count() > DECLINE_REASON_MAX_CHARS {
-        return Err(
-            crate::Violation::new("reason", crate::RuleCode::TooLong)
-                .with_detail(DECLINE_REASON_MAX_CHARS),
-        );
+        return Err(crate::Violation::new("reason", crate::RuleCode::TooLong)
+            .with_detail(DECLINE_REASON_MAX_CHARS));
     }
     Ok(Some(reason.to_owned()))
 }
@@ -492,6 +490,9 @@ mod tests {
         assert_eq!(decline_reason(Some(&longest)), Ok(Some(longest.clone())));
         let too_long = format!("{longest}x");
         let refused = decline_reason(Some(&too_long)).unwrap_err();
-        assert_eq!((refused.field.as_str(), refused.code), ("reason", crate::RuleCode::TooLong));
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("reason", crate::RuleCode::TooLong)
+        );
     }
 }

@@ -329,6 +329,10 @@ pub struct OfferResponse {
     /// The `token` of the link in the offer mail.
     pub token: String,
     pub decision: Decision,
+    /// On a decline, the candidate's reason in their own words (optional).
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

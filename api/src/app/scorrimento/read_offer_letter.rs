@@ -59,8 +59,7 @@ impl UseCase for ReadOfferLetter {
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<OfferLetter> {
         let offer =
             offers::offer_by_token(conn, &self.token_hash)?.ok_or(ApiError::OneTimeTokenInvalid)?;
-        let sel =
-            selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
+        let sel = selection::get_selection(conn, &offer.selection_id)?.ok_or(ApiError::Internal)?;
         let application =
             selection::get_application(conn, &offer.application_id)?.ok_or(ApiError::Internal)?;
         let province = reference::get_province(conn, &offer.province_sigla)?;
