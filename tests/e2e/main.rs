@@ -19,6 +19,7 @@ mod lists;
 mod mail;
 mod ojt;
 mod ops;
+mod pages;
 mod problem_words;
 mod reference;
 mod repository;
