@@ -5,6 +5,7 @@
 
 pub mod authorization;
 pub mod bench;
+pub mod browser;
 pub mod contracts;
 pub mod endpoints;
 pub mod equipment;

@@ -13,6 +13,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 #[derive(rust_embed::Embed)]
 #[folder = "web/static/"]
+// How a vendored folder was made is for the repository, not for browsers.
+#[exclude = "vendor/*/README.md"]
+#[exclude = "vendor/*/refresh.sh"]
 struct StaticFiles;
 
 struct Asset {
@@ -147,6 +150,66 @@ mod tests {
             "css/app.0123456789.min.css"
         );
         assert_eq!(hashed_name("robots", "abcdef"), "robots.abcdef");
+    }
+
+    fn text(path: &str) -> String {
+        let file = StaticFiles::get(path).unwrap_or_else(|| panic!("{path} is not embedded"));
+        String::from_utf8_lossy(&file.data).into_owned()
+    }
+
+    #[test]
+    fn bootstrap_italia_is_embedded_without_the_notes_on_vendoring_it() {
+        for path in [
+            "vendor/bootstrap-italia/css/bootstrap-italia.min.css",
+            "vendor/bootstrap-italia/css/fonts.css",
+            "vendor/bootstrap-italia/svg/sprites.svg",
+            "vendor/bootstrap-italia/LICENSE",
+        ] {
+            assert!(CATALOGUE.urls.contains_key(path), "{path}");
+        }
+        assert!(StaticFiles::get("vendor/bootstrap-italia/README.md").is_none());
+        assert!(StaticFiles::get("vendor/bootstrap-italia/refresh.sh").is_none());
+    }
+
+    /// The font stylesheet names its fonts relative to itself: they must be
+    /// served under their plain names, beside its hashed name's folder.
+    #[test]
+    fn every_font_the_font_stylesheet_names_is_served() {
+        let css = text("vendor/bootstrap-italia/css/fonts.css");
+        let fonts: Vec<&str> = css
+            .split("url(\"../")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(fonts.len() >= 4, "{css}");
+        for font in fonts {
+            let path = format!("vendor/bootstrap-italia/{font}");
+            assert!(font.ends_with(".woff2"), "{font}");
+            assert!(CATALOGUE.by_url.contains_key(&path), "{path}");
+        }
+        let hashed = url("vendor/bootstrap-italia/css/fonts.css");
+        assert!(hashed.starts_with("/static/vendor/bootstrap-italia/css/fonts."));
+    }
+
+    /// The sprite holds only the icons the templates name (`page.icon(…)`):
+    /// one more needs `refresh.sh` run again.
+    #[test]
+    fn every_icon_a_template_names_is_in_the_sprite() {
+        let sprite = text("vendor/bootstrap-italia/svg/sprites.svg");
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut named = 0;
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let template = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for rest in template.split("icon(\"").skip(1) {
+                let name = rest.split('"').next().unwrap_or_default();
+                assert!(
+                    sprite.contains(&format!("<symbol id=\"{name}\"")),
+                    "{name} is not in the sprite: run refresh.sh"
+                );
+                named += 1;
+            }
+        }
+        assert!(named > 0);
     }
 
     #[test]

@@ -23,6 +23,8 @@ mod offer;
 mod password;
 pub mod session;
 
+/// Bootstrap Italia's icons, as a sprite of `<symbol>`s.
+const ICONS: &str = "vendor/bootstrap-italia/svg/sprites.svg";
 const LANG_COOKIE: &str = "navigator_lang";
 const CSRF_COOKIE: &str = "navigator_csrf";
 /// The form field that carries the anti-forgery token.
@@ -141,6 +143,21 @@ impl Visit {
     /// The address of a static file, with its digest in the name.
     pub fn asset(&self, path: &str) -> String {
         assets::url(path)
+    }
+
+    /// An icon of Bootstrap Italia's sprite, `it-…` (the vendored sprite
+    /// holds only the icons the templates name: see its `refresh.sh`).
+    pub fn icon(&self, name: &str) -> String {
+        format!("{}#{name}", assets::url(ICONS))
+    }
+
+    /// Where integrators read about the API: Swagger UI when it is served,
+    /// else the OpenAPI document.
+    pub fn api_docs(&self) -> &'static str {
+        match self.state.settings.swagger_ui {
+            true => "/swagger-ui/",
+            false => "/api-docs/openapi.json",
+        }
     }
 
     /// This page in the other language.
