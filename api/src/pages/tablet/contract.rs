@@ -67,7 +67,9 @@ fn shown(visit: &Visit, r: &ContractRecord) -> Shown {
     let c = &r.contract;
     let status_words = match r.status {
         ContractStatus::Draft => visit.t("da firmare", "to be signed"),
-        ContractStatus::Signed => visit.t("firmato, non ancora iniziato", "signed, not started yet"),
+        ContractStatus::Signed => {
+            visit.t("firmato, non ancora iniziato", "signed, not started yet")
+        }
         ContractStatus::Active => visit.t("in corso", "running"),
         ContractStatus::Suspended => visit.t("sospeso", "suspended"),
         ContractStatus::Ended => visit.t("cessato", "ended"),
@@ -161,7 +163,7 @@ pub async fn show(
             )
             .await
         }
-        Err(answer) => answer,
+        Err(answer) => *answer,
     }
 }
 
@@ -192,7 +194,7 @@ pub async fn resign(
     }
     let caller = match navigator(&req, &visit, &signed) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let typed = posted.effective_on.trim();
     let Ok(effective_on) = NaiveDate::parse_from_str(typed, "%Y-%m-%d") else {
@@ -261,8 +263,14 @@ pub async fn resign(
                 }
             );
             let next = match cut_off_now {
-                true => ("/app/accedi", visit.t("Torna all'accesso", "Back to the login")),
-                false => ("/app/contratto", visit.t("Torna al contratto", "Back to the contract")),
+                true => (
+                    "/app/accedi",
+                    visit.t("Torna all'accesso", "Back to the login"),
+                ),
+                false => (
+                    "/app/contratto",
+                    visit.t("Torna al contratto", "Back to the contract"),
+                ),
             };
             let page = Message {
                 page: &visit,

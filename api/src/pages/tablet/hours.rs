@@ -158,7 +158,7 @@ pub async fn show(
 ) -> HttpResponse {
     let caller = match navigator(&req, &visit, &signed) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let entry = Entry {
         client_id: new_client_id(),
@@ -277,7 +277,7 @@ pub async fn log(
     }
     let caller = match navigator(&req, &visit, &signed) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let refused = Refused {
         visit: &visit,
@@ -288,7 +288,9 @@ pub async fn log(
     let (day, hours) = match read_entry(&visit, &entry) {
         Ok(typed) => typed,
         Err(errors) => {
-            return refused.answer(&entry, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return refused
+                .answer(&entry, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let request = LogRequest {
@@ -302,7 +304,9 @@ pub async fn log(
         Ok(case) => case,
         Err(v) => {
             let errors = FieldErrors::of(&ApiError::Validation(v), visit.lang).unwrap_or_default();
-            return refused.answer(&entry, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return refused
+                .answer(&entry, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let (outcome, row) = match visit.state.run(&caller, &meta, case).await {
@@ -361,7 +365,18 @@ impl Refused<'_> {
     async fn answer(&self, entry: &Entry, errors: FieldErrors, status: StatusCode) -> HttpResponse {
         match self.script {
             true => json_answer(self.visit, status, &errors_json(&errors)),
-            false => page(self.visit, self.caller, self.meta, entry, errors, "", status).await,
+            false => {
+                page(
+                    self.visit,
+                    self.caller,
+                    self.meta,
+                    entry,
+                    errors,
+                    "",
+                    status,
+                )
+                .await
+            }
         }
     }
 }
@@ -370,5 +385,34 @@ fn forged(visit: &Visit, script: bool) -> HttpResponse {
     match script {
         true => json_answer(visit, StatusCode::FORBIDDEN, &json!({ "error": "csrf" })),
         false => visit.forged_page(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_total_is_shown_by_the_hours_and_every_other_rule_by_the_day() {
+        let day = NaiveDate::from_ymd_opt(2019, 7, 17).unwrap_or_default();
+        assert_eq!(
+            refused_field(&LogRefusal::DailyHoursExceeded {
+                max_minutes: 480,
+                already_minutes: 360
+            }),
+            "hours"
+        );
+        for refusal in [
+            LogRefusal::DayInFuture,
+            LogRefusal::OutsideActiveContract,
+            LogRefusal::NoConventionInForce,
+            LogRefusal::BeforeOperationalStart {
+                operational_start: day,
+            },
+            LogRefusal::NoCpiAssignment,
+            LogRefusal::NotAssignedCpi { assigned: None },
+        ] {
+            assert_eq!(refused_field(&refusal), "day", "{refusal:?}");
+        }
     }
 }

@@ -86,12 +86,24 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-fn page(visit: &Visit, caller: &Caller, kit: &KitRecord, notice: &str, status: StatusCode) -> HttpResponse {
+fn page(
+    visit: &Visit,
+    caller: &Caller,
+    kit: &KitRecord,
+    notice: &str,
+    status: StatusCode,
+) -> HttpResponse {
     let items: Vec<Held> = kit.items.iter().map(|r| held(visit, r)).collect();
     let to_acknowledge = items.iter().any(|h| !h.acknowledged);
     let acknowledged_on = kit
         .acknowledged_at
-        .map(|t| visit.day(&t.and_utc().with_timezone(&chrono_tz::Europe::Rome).date_naive()))
+        .map(|t| {
+            visit.day(
+                &t.and_utc()
+                    .with_timezone(&chrono_tz::Europe::Rome)
+                    .date_naive(),
+            )
+        })
         .unwrap_or_default();
     visit.render(
         status,
@@ -128,7 +140,7 @@ pub async fn show(
 ) -> HttpResponse {
     let caller = match navigator(&req, &visit, &signed) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     match visit.state.run(&caller, &meta, ReadOwnKit).await {
         Ok(kit) => {
@@ -162,7 +174,7 @@ pub async fn acknowledge(
     }
     let caller = match navigator(&req, &visit, &signed) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     match visit.state.run(&caller, &meta, AcknowledgeKit).await {
         Ok(_) => visit.see_other("/app/kit?confermato=1"),

@@ -46,10 +46,7 @@ pub struct Shown {
 }
 
 pub async fn show(visit: Visit, signed: SignedIn, query: web::Query<Shown>) -> HttpResponse {
-    if signed
-        .caller()
-        .is_some_and(|c| c.role == Role::Navigator)
-    {
+    if signed.caller().is_some_and(|c| c.role == Role::Navigator) {
         return visit.see_other("/app/");
     }
     visit.render(
@@ -99,14 +96,24 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
                 "Email o password non corretti, oppure l'account non è ancora attivo (attivalo dal link ricevuto per email).",
                 "Wrong email or password, or the account is not active yet (activate it from the link you received by email).",
             );
-            form(&visit, StatusCode::UNAUTHORIZED, &posted.email, words.to_owned())
+            form(
+                &visit,
+                StatusCode::UNAUTHORIZED,
+                &posted.email,
+                words.to_owned(),
+            )
         }
         Err(ApiError::Forbidden) => {
             let words = visit.t(
                 "Questa app è riservata ai Navigator. Il tuo account ha un altro ruolo: il personale usa i servizi del back office.",
                 "This app is for Navigators only. Your account has another role: staff use the back office services.",
             );
-            form(&visit, StatusCode::FORBIDDEN, &posted.email, words.to_owned())
+            form(
+                &visit,
+                StatusCode::FORBIDDEN,
+                &posted.email,
+                words.to_owned(),
+            )
         }
         Err(e @ ApiError::Throttled { .. }) => {
             let words = crate::i18n::detail(&e, visit.lang);

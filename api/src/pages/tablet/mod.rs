@@ -154,28 +154,29 @@ pub fn navigator(
     req: &HttpRequest,
     visit: &Visit,
     signed: &SignedIn,
-) -> Result<Caller, HttpResponse> {
-    match signed.caller() {
-        Some(c) if c.role == Role::Navigator => Ok(c.clone()),
-        Some(_) if from_script(req) => Err(json_answer(
+) -> Result<Caller, Box<HttpResponse>> {
+    let away = match signed.caller() {
+        Some(c) if c.role == Role::Navigator => return Ok(c.clone()),
+        Some(_) if from_script(req) => json_answer(
             visit,
             StatusCode::FORBIDDEN,
             &json!({ "error": "not-a-navigator" }),
-        )),
-        Some(_) => Err(visit.render(
+        ),
+        Some(_) => visit.render(
             StatusCode::FORBIDDEN,
             &NotNavigator {
                 page: visit,
                 frame: Frame::outside(),
             },
-        )),
-        None if from_script(req) => Err(json_answer(
+        ),
+        None if from_script(req) => json_answer(
             visit,
             StatusCode::UNAUTHORIZED,
             &json!({ "error": "signed-out" }),
-        )),
-        None => Err(visit.see_other("/app/accedi")),
-    }
+        ),
+        None => visit.see_other("/app/accedi"),
+    };
+    Err(Box::new(away))
 }
 
 /// Hours as the person reads them: `7,5` in Italian, `7.5` in English.

@@ -114,7 +114,7 @@ async fn read(
     polls: &ProgressPolls,
     meta: &RequestMeta,
 ) -> Result<(Frame, Path), HttpResponse> {
-    let caller = navigator(req, visit, signed)?;
+    let caller = navigator(req, visit, signed).map_err(|away| *away)?;
     let Some(id) = caller.navigator_id.clone() else {
         return Err(visit.failure());
     };
@@ -157,13 +157,19 @@ pub async fn bars(
     meta: RequestMeta,
 ) -> HttpResponse {
     match read(&req, &visit, &signed, &polls, &meta).await {
-        Ok((_, path)) => visit.render_tagged(
-            &req,
-            &PathBars {
-                page: &visit,
-                path,
-            },
-        ),
+        Ok((_, path)) => visit.render_tagged(&req, &PathBars { page: &visit, path }),
         Err(answer) => answer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::width;
+
+    #[test]
+    fn a_bar_never_runs_past_its_ends() {
+        assert_eq!(width(53.333), "53.3");
+        assert_eq!(width(140.0), "100.0");
+        assert_eq!(width(-2.0), "0.0");
     }
 }

@@ -2,8 +2,8 @@
 //! `GET /me/assignment`. In a Region whose convention is `remote`
 //! (Campania) the page says that Navigators there work without a CPI.
 
-use actix_web::{HttpRequest, HttpResponse};
 use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use domain::convention::ConventionMode;
 
@@ -56,7 +56,7 @@ pub async fn show(
 ) -> HttpResponse {
     let caller = match navigator(&req, &visit, &signed) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let own = match visit.state.run(&caller, &meta, MyAssignment).await {
         Ok(own) => own,

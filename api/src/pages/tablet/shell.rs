@@ -16,12 +16,17 @@ use crate::pages::assets;
 use crate::pages::session::SignedIn;
 use crate::pages::{FieldErrors, Visit};
 
-/// The static files every page of the app loads, and the app's icons.
+/// The static files every page of the app loads (the stylesheets `base.html`
+/// names, the app's script, style and icons). Fonts are not kept at
+/// install, so as not to fetch every face the vendored set holds: the
+/// worker keeps each one the first time a page uses it.
 fn shell_files(path: &str) -> bool {
-    path == "navigator.css"
-        || path.starts_with("app/") && path != "app/sw.js"
-        || path.starts_with("vendor/bootstrap-italia/css/")
-        || path.starts_with("vendor/") && path.ends_with(".woff2")
+    matches!(
+        path,
+        "navigator.css"
+            | "vendor/bootstrap-italia/css/bootstrap-italia.min.css"
+            | "vendor/bootstrap-italia/css/fonts.css"
+    ) || path.starts_with("app/") && path != "app/sw.js"
 }
 
 /// Whether `app.js` may send: who is signed in (whose entries are theirs)
@@ -131,7 +136,10 @@ pub async fn manifest(visit: Visit) -> HttpResponse {
         "icons": [icon(192), icon(512)],
     });
     HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/manifest+json; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_TYPE,
+            "application/manifest+json; charset=utf-8",
+        ))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(body.to_string())
 }
