@@ -5,8 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::{Days, NaiveDate};
-use domain::contract::ContractStatus;
+use chrono::NaiveDate;
+use domain::contract::{earliest_resignation, ContractStatus};
 use serde::Deserialize;
 
 use super::{navigator, Frame, Section};
@@ -89,7 +89,8 @@ fn shown(visit: &Visit, r: &ContractRecord) -> Shown {
     };
     let today = visit.state.today();
     let notice = visit.state.settings.resignation_notice_days;
-    let earliest = today.checked_add_days(Days::new(notice)).unwrap_or(today);
+    let earliest = earliest_resignation(today, notice);
+    // Never before the contract starts (the use case refuses that too).
     let earliest = c.start_date.map_or(earliest, |s| earliest.max(s));
     let may_resign = ending.is_none()
         && matches!(

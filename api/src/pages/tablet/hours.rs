@@ -16,7 +16,7 @@ use persistence::ojt::OjtLogRow;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{from_script, hours_text, json_answer, navigator, Frame, Section};
+use super::{from_script, json_answer, navigator, Frame, Section};
 use crate::app::training::{LogHours, LogRequest, Logged, OwnLogs};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -343,7 +343,7 @@ pub async fn log(
                 "log": {
                     "client_id": row.client_id,
                     "day": row.day,
-                    "hours": hours_text(row.minutes as f64 / 60.0, &visit),
+                    "hours": crate::i18n::hours(row.minutes, visit.lang),
                     "status": row.status,
                 },
             }),
