@@ -89,7 +89,7 @@ fn decimal_text(text: String, lang: Lang) -> String {
 }
 
 /// Whole minutes as hours: `7,5` in Italian, `7.5` in English.
-fn hours(minutes: i64, lang: Lang) -> String {
+pub fn hours(minutes: i64, lang: Lang) -> String {
     decimal_text(domain::training::hours::hours_text(minutes), lang)
 }
 

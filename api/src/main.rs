@@ -105,10 +105,19 @@ fn main() -> anyhow::Result<()> {
                 let today = settings.today.unwrap_or_else(api::clock::today);
                 let programme = demo::programme::seed_programme(&db, &settings, today)?;
                 match programme {
-                    Some(p) => println!(
-                        "demo programme: {} applications, {} Navigators under contract, {} offers declined and {} lapsed, {} resignations, {} on-the-job logs, {} equipment items",
-                        p.applications, p.navigators, p.declined, p.lapsed, p.resigned, p.ojt_logs, p.items
-                    ),
+                    Some(p) => {
+                        println!(
+                            "demo programme: {} applications, {} Navigators under contract, {} offers declined and {} lapsed, {} resignations, {} on-the-job logs, {} equipment items",
+                            p.applications, p.navigators, p.declined, p.lapsed, p.resigned, p.ojt_logs, p.items
+                        );
+                        println!(
+                            "demo Navigator  {:<48} password {}   (tablet app: {}/app/)",
+                            p.navigator.email,
+                            p.navigator.password,
+                            settings.public_url.trim_end_matches('/')
+                        );
+                        println!("(the password is shown only now)");
+                    }
                     None => println!("demo programme: already there"),
                 }
             }

@@ -218,6 +218,11 @@ fn seed_demo_adds_labelled_demo_data_once() {
             out.contains("demo programme: 2380 applications, 84 Navigators under contract, 3 offers declined and 3 lapsed, 3 resignations"),
             "{out}"
         );
+        // One Navigator to try the tablet app as, the account active.
+        assert!(
+            out.contains("demo Navigator  demo.candidato300@navigator-demo.it "),
+            "{out}"
+        );
         let again = stdout(&navigator(dir.path(), &url, &["seed", "--demo"], None));
         assert!(again.contains("demo data: 0 demo CPIs added"), "{again}");
         assert_eq!(again.matches("demo account").count(), 0);

@@ -280,6 +280,14 @@ pub fn check_extension(
     }
 }
 
+/// The first day a resignation submitted on `submitted_on` may take effect:
+/// its submission plus the notice (configurable, default 0 days).
+pub fn earliest_resignation(submitted_on: NaiveDate, notice_days: u64) -> NaiveDate {
+    submitted_on
+        .checked_add_days(Days::new(notice_days))
+        .unwrap_or(submitted_on)
+}
+
 /// A resignation takes effect no earlier than its submission plus the notice
 /// (configurable, default 0 days), within the contract's dates.
 pub fn check_resignation(
@@ -295,9 +303,7 @@ pub fn check_resignation(
     if contract.early_end.is_some() || contract.status_on(submitted_on) == ContractStatus::Ended {
         v.push(Violation::new("contract", RuleCode::ContractEnded));
     }
-    let earliest = submitted_on
-        .checked_add_days(Days::new(notice_days))
-        .unwrap_or(submitted_on);
+    let earliest = earliest_resignation(submitted_on, notice_days);
     if effective_on < earliest {
         v.push(Violation::new("effective_on", RuleCode::BeforeNotice).with_detail(earliest));
     }

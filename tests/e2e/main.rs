@@ -28,5 +28,6 @@ mod repository;
 mod revocation;
 mod scorrimento;
 mod selection;
+mod tablet_app;
 mod training_records;
 mod users;

@@ -52,6 +52,11 @@ pub const ACCOUNTS: [(&str, Role, &[&str]); 6] = [
     ("demo.formatore@navigator-demo.it", Role::Trainer, &[]),
 ];
 
+/// A random password for a demo account, printed once.
+pub(crate) fn demo_password() -> String {
+    Alphanumeric.sample_string(&mut UnwrapErr(SysRng), 16)
+}
+
 /// Two demo CPIs per province of every Region with a convention; accounts
 /// that already exist are left alone.
 pub fn seed_demo(db: &Database, settings: &Settings) -> anyhow::Result<DemoReport> {
@@ -65,7 +70,7 @@ pub fn seed_demo(db: &Database, settings: &Settings) -> anyhow::Result<DemoRepor
         let regions: Vec<String> = regions.iter().map(|r| (*r).to_owned()).collect();
         let new = NewAccount::parse(email, role, &regions, None)
             .map_err(|v| anyhow::anyhow!("{:?}", v.0))?;
-        let pw = Alphanumeric.sample_string(&mut UnwrapErr(SysRng), 16);
+        let pw = demo_password();
         let hash = password::hash(&pw).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
         prepared.push((
             new,

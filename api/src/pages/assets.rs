@@ -94,6 +94,18 @@ pub fn url(path: &str) -> String {
         .unwrap_or_else(|| format!("/static/{path}"))
 }
 
+/// The addresses, with their digests, of the static files whose path
+/// `keep` accepts, in the order of their paths.
+pub fn urls_where(keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut urls: Vec<(&String, &String)> = CATALOGUE
+        .urls
+        .iter()
+        .filter(|(path, _)| keep(path))
+        .collect();
+    urls.sort();
+    urls.into_iter().map(|(_, url)| url.clone()).collect()
+}
+
 /// The content of the static file `path`, for the few files served under
 /// a fixed address (the tablet app's service worker and manifest).
 pub fn content(path: &str) -> Option<(Cow<'static, [u8]>, String)> {

@@ -22,6 +22,7 @@ mod landing;
 mod offer;
 mod password;
 pub mod session;
+mod tablet;
 
 /// Bootstrap Italia's icons, as a sprite of `<symbol>`s.
 const ICONS: &str = "vendor/bootstrap-italia/svg/sprites.svg";
@@ -53,7 +54,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/password-dimenticata")
                 .route(web::get().to(password::show_forgotten))
                 .route(web::post().to(password::ask_reset)),
-        );
+        )
+        .configure(tablet::routes);
 }
 
 impl Lang {
@@ -234,6 +236,39 @@ impl Visit {
                 tracing::error!(error = %e, "a page could not be rendered");
                 self.failure()
             }
+        }
+    }
+
+    /// A page of the signed-in person's own data that a browser may keep
+    /// and ask again with `If-None-Match`: a weak tag of the page (the same
+    /// words and figures, whatever the compression), `304` with no body
+    /// while the page has not changed. Private: it is this person's only.
+    pub fn render_tagged(&self, req: &HttpRequest, page: &impl Template) -> HttpResponse {
+        let html = match page.render() {
+            Ok(html) => html,
+            Err(e) => {
+                tracing::error!(error = %e, "a page could not be rendered");
+                return self.failure();
+            }
+        };
+        let tag = format!("W/{}", crate::etag::tag_of(html.as_bytes()));
+        let held = req
+            .headers()
+            .get_all(header::IF_NONE_MATCH)
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|t| t.trim().trim_start_matches("W/") == tag.trim_start_matches("W/"));
+        let status = match held {
+            true => StatusCode::NOT_MODIFIED,
+            false => StatusCode::OK,
+        };
+        let mut answer = self.answer(status);
+        answer
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+            .insert_header((header::ETAG, tag));
+        match held {
+            true => answer.finish(),
+            false => answer.content_type("text/html; charset=utf-8").body(html),
         }
     }
 
@@ -458,6 +493,17 @@ impl FieldErrors {
 
     pub fn one(field: &str, message: &str) -> Self {
         Self(vec![(field.to_owned(), message.to_owned())])
+    }
+
+    /// These refusals and one more.
+    pub fn with(mut self, field: &str, message: &str) -> Self {
+        self.0.push((field.to_owned(), message.to_owned()));
+        self
+    }
+
+    /// Each refused field with its message.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
     }
 
     /// The message for `field`, empty when it was not refused.

@@ -75,7 +75,7 @@ impl OfferPage<'_> {
 }
 
 /// 27338.76 EUR as "27.338,76 €" in Italian, "€27,338.76" in English.
-fn euros(cents: i64, lang: crate::i18n::Lang) -> String {
+pub(super) fn euros(cents: i64, lang: crate::i18n::Lang) -> String {
     let (units, cents) = (cents / 100, (cents % 100).abs());
     let digits = units.abs().to_string();
     let (group, decimal) = match lang {

@@ -135,6 +135,23 @@ impl FromRequest for SignedIn {
     }
 }
 
+/// The refresh token the browser holds now, to end its session: the one
+/// renewed while serving this request, or else the cookie's. The renewed
+/// cookies are not set on the answer, which ends the session in the
+/// browser instead.
+pub fn take_refresh_token(req: &HttpRequest) -> Option<String> {
+    let renewed = req.extensions_mut().remove::<RenewedCookies>();
+    renewed
+        .and_then(|RenewedCookies(cookies)| {
+            cookies
+                .into_iter()
+                .find(|c| c.name() == REFRESH_COOKIE && !c.value().is_empty())
+                .map(|c| c.value().to_owned())
+        })
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
+        .filter(|t| !t.is_empty())
+}
+
 /// Sets on the answer the session cookies renewed while serving it.
 pub async fn renew_session_cookies(
     req: ServiceRequest,

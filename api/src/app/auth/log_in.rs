@@ -23,6 +23,10 @@ pub struct LogIn {
     /// The address the attempt came from, throttled beside the account.
     pub client_addr: String,
     pub jwt: Arc<JwtKeys>,
+    /// The roles this door lets in (the API: every role; the tablet app:
+    /// Navigators). Another role with the right password opens no session
+    /// and is told so ([`ApiError::Forbidden`]).
+    pub roles: &'static [Role],
 }
 
 /// The account from one address: the key the password guesses count on.
@@ -81,6 +85,10 @@ impl UseCase for LogIn {
             // The claimed slots stay counted as failures.
             return Err(ApiError::InvalidCredentials);
         };
+        let admitted = account
+            .user
+            .role()
+            .is_ok_and(|role| self.roles.contains(&role));
         write_transaction(conn, |conn| {
             // A right password clears the account's count and gives the
             // address its slot back.
@@ -88,6 +96,10 @@ impl UseCase for LogIn {
             let (key, policy) = &keys[1];
             let rec = accounts::lock_failure_record(conn, key, Utc::now())?;
             accounts::store_failure_record(conn, key, &policy.after_refund(&rec))?;
+            if !admitted {
+                // Not a failure: the right person at the wrong door.
+                return Ok::<_, ApiError>(None);
+            }
             let refresh_days = act.settings.refresh_token_days;
             let session = open_session(conn, &self.jwt, &account, refresh_days, None)?;
             let ctx = audit::AuditContext {
@@ -103,7 +115,8 @@ impl UseCase for LogIn {
                 None,
                 None,
             )?;
-            Ok((session, account))
-        })
+            Ok(Some((session, account)))
+        })?
+        .ok_or(ApiError::Forbidden)
     }
 }

@@ -36,7 +36,11 @@ impl UseCase for AssignmentHistory {
 pub struct MyAssignment;
 
 pub struct OwnAssignment {
+    /// The name of the Navigator's Region.
+    pub region_name: String,
     pub convention_mode: Option<ConventionMode>,
+    /// When the Region's convention in force was signed.
+    pub convention_signed_on: Option<NaiveDate>,
     pub operational_start: Option<NaiveDate>,
     pub current: Option<AssignmentRecord>,
     pub next: Option<AssignmentRecord>,
@@ -71,8 +75,13 @@ impl UseCase for MyAssignment {
             .cloned()
             .into_iter()
             .collect::<Vec<_>>();
+        let region_name = reference::get_region(conn, &nav.region_code)?
+            .map(|r| r.region.name)
+            .unwrap_or_else(|| nav.region_code.clone());
         Ok(OwnAssignment {
+            region_name,
             convention_mode: convention.as_ref().map(|c| c.mode),
+            convention_signed_on: convention.as_ref().map(|c| c.signed_on),
             operational_start: contract
                 .start_date
                 .and_then(|s| domain::convention::operational_start(s, convention.as_ref())),

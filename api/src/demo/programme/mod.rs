@@ -63,6 +63,8 @@ const LAST_NAMES: [&str; 16] = [
 ];
 
 pub struct ProgrammeReport {
+    /// The Navigator to try the tablet app as: account active, path part done.
+    pub navigator: super::DemoAccount,
     pub applications: usize,
     pub navigators: usize,
     pub declined: usize,
@@ -205,8 +207,10 @@ fn build(demo: &Demo, today: NaiveDate) -> anyhow::Result<Option<ProgrammeReport
     let ojt_logs = training::train(demo, &hr, &hired, start)?;
     let items = equipment::equip(demo, &hr, &hired)?;
     let resigned = resignations::resign(demo, &hr, &hired, today)?;
+    let navigator = tablet_navigator(demo, &hired)?;
 
     Ok(Some(ProgrammeReport {
+        navigator,
         applications,
         navigators: hired.len(),
         declined,
@@ -215,6 +219,47 @@ fn build(demo: &Demo, today: NaiveDate) -> anyhow::Result<Option<ProgrammeReport
         ojt_logs,
         items,
     }))
+}
+
+/// The hired person whose account is activated for trying the tablet app:
+/// in Lazio (assigned to a CPI), with classroom and distance done and part
+/// of the on-the-job hours validated, some pending, a kit received but not
+/// yet acknowledged, and no resignation.
+const TABLET_NAVIGATOR: usize = 2;
+
+/// Activates the tablet Navigator's account as the mailed link would
+/// (through the same use case), with a password printed once.
+fn tablet_navigator(demo: &Demo, hired: &[Hired]) -> anyhow::Result<super::DemoAccount> {
+    let h = hired
+        .get(TABLET_NAVIGATOR)
+        .ok_or_else(|| anyhow!("no Navigator for the tablet demo"))?;
+    let mut conn = demo.db.get()?;
+    let account = accounts::find_by_navigator(&mut conn, &h.navigator)?
+        .ok_or_else(|| anyhow!("no account for the tablet demo Navigator"))?;
+    // A fresh activation link, as the signature mailed one.
+    let token = crate::auth::tokens::opaque_token();
+    accounts::insert_one_time_token(
+        &mut conn,
+        &account.user.id,
+        domain::account::OneTimePurpose::Activation,
+        &crate::auth::tokens::digest(&token),
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    )?;
+    drop(conn);
+    let password = super::demo_password();
+    let act = Act::system(demo.settings.clone());
+    let activate = crate::app::auth::ConfirmPasswordReset {
+        token,
+        new_password: password.clone(),
+    };
+    demo.cases
+        .run_blocking(&act, activate)
+        .map_err(|e| anyhow!("activating the tablet demo Navigator: {}", problem(e)))?;
+    Ok(super::DemoAccount {
+        email: account.user.email,
+        role: Role::Navigator.as_str(),
+        password,
+    })
 }
 
 #[cfg(test)]

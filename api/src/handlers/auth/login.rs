@@ -32,6 +32,7 @@ pub async fn login(
         password,
         client_addr: meta.client_addr.clone(),
         jwt: state.jwt.clone(),
+        roles: &domain::account::Role::ALL,
     };
     let (session, account) = state.run_public(&meta, case).await?;
     token_pair(session, &account)

@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// The stored progress of a Navigator the caller may see, made and stored
 /// on first read for a Navigator with no record yet, and made anew when the
 /// one stored has a body of an older shape.
-async fn progress_of(
+pub(crate) async fn progress_of(
     state: &AppState,
     polls: &ProgressPolls,
     caller: &Caller,

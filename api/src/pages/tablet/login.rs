@@ -1,0 +1,158 @@
+//! `/app/accedi` and `/app/esci`: signing in to the app with the same
+//! accounts, throttling and tokens as `/auth/login`, for Navigators only;
+//! signing out ends the session on the server too, as `/auth/logout` does.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use domain::account::Role;
+use serde::Deserialize;
+
+use super::Frame;
+use crate::app::auth::{LogIn, LogOut};
+use crate::error::ApiError;
+use crate::extract::RequestMeta;
+use crate::pages::session::{ended_session_cookies, session_cookies, take_refresh_token, SignedIn};
+use crate::pages::{read_form, Visit};
+
+#[derive(Template)]
+#[template(path = "app/login.html")]
+struct LoginPage<'a> {
+    page: &'a Visit,
+    frame: Frame,
+    email: &'a str,
+    /// Why the last attempt did not sign in, in words.
+    refusal: String,
+    signed_out: bool,
+}
+
+fn form(visit: &Visit, status: StatusCode, email: &str, refusal: String) -> HttpResponse {
+    visit.render(
+        status,
+        &LoginPage {
+            page: visit,
+            frame: Frame::outside(),
+            email,
+            refusal,
+            signed_out: false,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Shown {
+    #[serde(default)]
+    uscito: Option<String>,
+}
+
+pub async fn show(visit: Visit, signed: SignedIn, query: web::Query<Shown>) -> HttpResponse {
+    if signed.caller().is_some_and(|c| c.role == Role::Navigator) {
+        return visit.see_other("/app/");
+    }
+    visit.render(
+        StatusCode::OK,
+        &LoginPage {
+            page: &visit,
+            frame: Frame::outside(),
+            email: "",
+            refusal: String::new(),
+            signed_out: query.uscito.is_some(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> HttpResponse {
+    let Some(posted) = read_form::<Credentials>(&body) else {
+        return visit.forged_page();
+    };
+    if visit.forged(&posted.csrf) {
+        return visit.forged_page();
+    }
+    let case = LogIn {
+        email: posted.email.clone(),
+        password: posted.password,
+        client_addr: meta.client_addr.clone(),
+        jwt: visit.state.jwt.clone(),
+        roles: &[Role::Navigator],
+    };
+    match visit.state.use_cases.run(visit.act(), case).await {
+        Ok((session, _)) => {
+            for c in session_cookies(&visit.state, &session) {
+                visit.set_cookie(c);
+            }
+            visit.see_other("/app/")
+        }
+        Err(ApiError::InvalidCredentials) => {
+            let words = visit.t(
+                "Email o password non corretti, oppure l'account non è ancora attivo (attivalo dal link ricevuto per email).",
+                "Wrong email or password, or the account is not active yet (activate it from the link you received by email).",
+            );
+            form(
+                &visit,
+                StatusCode::UNAUTHORIZED,
+                &posted.email,
+                words.to_owned(),
+            )
+        }
+        Err(ApiError::Forbidden) => {
+            let words = visit.t(
+                "Questa app è riservata ai Navigator. Il tuo account ha un altro ruolo: il personale usa i servizi del back office.",
+                "This app is for Navigators only. Your account has another role: staff use the back office services.",
+            );
+            form(
+                &visit,
+                StatusCode::FORBIDDEN,
+                &posted.email,
+                words.to_owned(),
+            )
+        }
+        Err(e @ ApiError::Throttled { .. }) => {
+            let words = crate::i18n::detail(&e, visit.lang);
+            form(&visit, StatusCode::TOO_MANY_REQUESTS, &posted.email, words)
+        }
+        Err(e) => visit.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Leaving {
+    csrf: String,
+}
+
+/// Ends the session on the server (its refresh token's family is revoked,
+/// so its access tokens stop too) and in the browser.
+pub async fn log_out(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(posted) = read_form::<Leaving>(&body) else {
+        return visit.forged_page();
+    };
+    if visit.forged(&posted.csrf) {
+        return visit.forged_page();
+    }
+    let refresh = take_refresh_token(&req);
+    if let (Some(caller), Some(refresh_token)) = (signed.caller(), refresh) {
+        let case = LogOut { refresh_token };
+        match visit.state.run(caller, &meta, case).await {
+            Ok(revoked) => visit.state.apply_revoked(revoked),
+            Err(e) => return visit.error_page(&e),
+        }
+    }
+    for c in ended_session_cookies(&visit.state) {
+        visit.set_cookie(c);
+    }
+    visit.see_other("/app/accedi?uscito=1")
+}
