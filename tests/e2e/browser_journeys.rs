@@ -196,3 +196,254 @@ both_engines!(
     candidates_answer_from_the_links_in_their_mail,
     browser_and_mail_files
 );
+
+/// A first load of the tablet app may take this much over the network, at
+/// most (compressed): the budget.
+const APP_FIRST_LOAD_BUDGET: u64 = 250 * 1024;
+
+/// The on-the-job logs the Navigator holds, as the JSON API lists them.
+async fn logs_of(app: &TestApp, token: &str) -> Vec<Value> {
+    let r = app.my_logs(token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let all: Value = r.json().await.unwrap();
+    all["items"].as_array().unwrap().clone()
+}
+
+/// Sets a date field the way a date picker does (typing into one depends
+/// on the browser's locale).
+async fn pick_date(browser: &Browser, css: &str, day: &str) {
+    browser
+        .execute(
+            "document.querySelector(arguments[0]).value = arguments[1];",
+            vec![json!(css), json!(day)],
+        )
+        .await;
+}
+
+/// A new Navigator in Rome, on 2 September 2019: opens the tablet app (light
+/// enough for a first load, then from the cache), activates the account from
+/// the mailed link, signs in on an 800×1280 tablet, reads the path, logs
+/// hours without network that are sent once the network is back (and never
+/// twice, whatever is resent or reloaded), acknowledges the kit, reads the
+/// app in English, and resigns with the confirmation step.
+async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp) {
+    let p = app.programme(&[("RM", 1)], &["RM"]).await;
+    app.cpi_in("RM-EUR", "RM", None).await;
+    let r = app
+        .assign(&p.hr, &p.navigator(0), "RM-EUR", "2019-07-17")
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let session = app.session_on(&p.hr, "2019-07-18", 8.0).await;
+    let r = app
+        .record_attendance(
+            &p.hr,
+            &session,
+            &json!([{ "navigator_id": p.navigator(0), "hours": 8 }]),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    app.equip(&p.hr, &p.navigator(0), 1).await;
+    let email = p.email(0);
+    let activation = mailed_link(&app, &email, "attivazione").await;
+
+    let Some(mut browser) = Browser::open(&app, Viewport::TABLET_PORTRAIT, Lang::It).await else {
+        return;
+    };
+    assert_eq!(
+        browser
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .await,
+        json!([800, 1280])
+    );
+
+    // The app's first load, on a browser that never saw the service.
+    browser.goto("/app/").await;
+    assert!(browser.current_url().await.ends_with("/app/accedi"));
+    let first = browser.resources().await;
+    let first_load: u64 = first.iter().map(|r| r.transfer_size).sum();
+    let listing: Vec<String> = first
+        .iter()
+        .map(|r| {
+            let name: String = r.name.chars().take(100).collect();
+            format!("{:>7} {name}", r.transfer_size)
+        })
+        .collect();
+    eprintln!(
+        "first load of /app/: {first_load} bytes\n{}",
+        listing.join("\n")
+    );
+    assert!(
+        first_load < APP_FIRST_LOAD_BUDGET,
+        "the first load of /app/ took {first_load} bytes:\n{}",
+        listing.join("\n")
+    );
+    accessible(&browser, "/app/accedi").await;
+    browser.goto("/app/accedi").await;
+    let again = browser.transferred_bytes().await;
+    eprintln!("second load of /app/accedi: {again} bytes");
+    assert!(again < 16 * 1024, "a second load took {again} bytes");
+
+    // Activation from the mail, then where to go next.
+    browser.goto(&activation).await;
+    accessible(&browser, "/attivazione").await;
+    let chosen = "la mia frase per il tablet del CPI";
+    browser.fill("#new_password", chosen).await;
+    browser.fill("#confirm_password", chosen).await;
+    browser.submit("#modulo-password").await;
+    assert!(browser.text("main").await.contains("Vai all'app Navigator"));
+    accessible(&browser, "/attivazione (fatta)").await;
+    let token = app.login_ok(&email, chosen).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Signing in on the tablet lands on the path.
+    browser.goto("/app/accedi").await;
+    browser.fill("#email", &email).await;
+    browser.fill("#password", chosen).await;
+    browser.submit("#modulo-accesso").await;
+    assert!(browser.current_url().await.ends_with("/app/"));
+    assert!(browser.text("#totale").await.starts_with("8 ore su 200"));
+    assert!(browser
+        .text("#barra-classroom")
+        .await
+        .contains("8 ore convalidate su 40"));
+    accessible(&browser, "/app/").await;
+
+    // Hours logged without network wait on the device, then go once.
+    browser.goto("/app/ore").await;
+    accessible(&browser, "/app/ore").await;
+    browser
+        .wait_until("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        .await;
+    browser.set_offline(true).await;
+    pick_date(&browser, "#day", "2019-08-21").await;
+    browser.fill("#hours", "4").await;
+    browser
+        .fill("#activity", "Accoglienza e profilazione degli utenti")
+        .await;
+    browser.click("#registra").await;
+    browser
+        .wait_until("document.getElementById('in-attesa').dataset.count === '1'")
+        .await;
+    browser
+        .wait_until("document.body.dataset.sync === 'idle'")
+        .await;
+    assert!(browser
+        .text("#esito")
+        .await
+        .contains("salvata sul dispositivo"));
+    assert!(browser
+        .text("#in-attesa")
+        .await
+        .contains("Accoglienza e profilazione degli utenti"));
+    accessible(&browser, "/app/ore (in attesa)").await;
+    assert_eq!(logs_of(&app, &token).await.len(), 0);
+    // Still offline, the app opens again from the device, entry waiting.
+    browser.goto("/app/ore").await;
+    browser
+        .wait_until("document.getElementById('in-attesa').dataset.count === '1'")
+        .await;
+    let kept = browser
+        .execute(
+            "return localStorage.getItem('navigator.in-attesa');",
+            vec![],
+        )
+        .await;
+    browser.set_offline(false).await;
+    browser
+        .wait_until("document.getElementById('in-attesa').dataset.count === '0'")
+        .await;
+    browser
+        .wait_until("document.body.dataset.sync === 'idle'")
+        .await;
+    let logs = logs_of(&app, &token).await;
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    assert_eq!(logs[0]["day"], "2019-08-21");
+    // An answer lost on the way: the device sends the same entry again,
+    // after a reload; the service keeps one log.
+    browser
+        .execute(
+            "localStorage.setItem('navigator.in-attesa', arguments[0]);",
+            vec![kept],
+        )
+        .await;
+    browser.goto("/app/ore").await;
+    browser
+        .wait_until("document.getElementById('in-attesa').dataset.count === '0'")
+        .await;
+    browser
+        .wait_until("document.body.dataset.sync === 'idle'")
+        .await;
+    browser.goto("/app/ore").await;
+    assert_eq!(logs_of(&app, &token).await.len(), 1);
+    assert_eq!(
+        browser.find_all("#registrazioni tbody tr").await.len(),
+        1,
+        "the list shows the one log"
+    );
+    browser.goto("/app/").await;
+    assert!(browser
+        .text("#barra-on_the_job")
+        .await
+        .contains("in attesa di convalida"));
+
+    // The kit, acknowledged from the app.
+    browser.goto("/app/kit").await;
+    accessible(&browser, "/app/kit").await;
+    browser.click_and_wait("#conferma-ricezione").await;
+    assert!(browser
+        .text("#esito")
+        .await
+        .contains("Ricezione confermata"));
+    let kit: Value = app.my_kit(&token).await.json().await.unwrap();
+    assert!(kit["acknowledged_at"].is_string(), "{kit}");
+
+    // The seat, and the app in English by the switch.
+    browser.goto("/app/sede").await;
+    assert!(browser.text("#sede-attuale").await.contains("RM-EUR"));
+    accessible(&browser, "/app/sede").await;
+    browser.click_and_wait("a.language-switch").await;
+    assert!(browser.text("h1").await.contains("My"), "English headings");
+    accessible(&browser, "/app/sede (en)").await;
+    for (path, words) in [
+        ("/app/", "hours of 200"),
+        ("/app/ore", "On-the-job hours"),
+        ("/app/kit", "My equipment"),
+        ("/app/contratto", "Resignation"),
+    ] {
+        browser.goto(path).await;
+        assert!(browser.text("main").await.contains(words), "{path}");
+        accessible(&browser, &format!("{path} (en)")).await;
+    }
+    browser.goto("/app/contratto?lang=it").await;
+
+    // Resigning takes two steps; the first changes nothing.
+    accessible(&browser, "/app/contratto").await;
+    pick_date(&browser, "#effective_on", "2019-09-30").await;
+    browser.submit("#modulo-dimissioni").await;
+    assert!(browser.text("#data-effetto").await.contains("30/09/2019"));
+    accessible(&browser, "/app/dimissioni (conferma)").await;
+    let contract: Value = app.my_contract(&token).await.json().await.unwrap();
+    assert!(contract["scheduled_end"].is_null(), "{contract}");
+    browser.click_and_wait("#conferma").await;
+    assert!(browser.text("main").await.contains("Dimissioni registrate"));
+    accessible(&browser, "/app/dimissioni (registrate)").await;
+    let contract: Value = app.my_contract(&token).await.json().await.unwrap();
+    assert_eq!(contract["scheduled_end"]["cause"], "resigned", "{contract}");
+
+    // Signing out ends the session and empties the pages kept offline.
+    browser.goto("/app/").await;
+    browser.click_and_wait("#esci").await;
+    assert!(browser.current_url().await.contains("/app/accedi"));
+    browser.goto("/app/ore").await;
+    assert!(browser.current_url().await.contains("/app/accedi"));
+    browser.close().await;
+}
+both_engines!(
+    a_navigator_starts_on_the_tablet_from_the_activation_mail,
+    |s: &mut api::config::Settings| {
+        browser_and_mail_files(s);
+        s.today = chrono::NaiveDate::from_ymd_opt(2019, 9, 2);
+    }
+);
