@@ -447,3 +447,78 @@ both_engines!(
         s.today = chrono::NaiveDate::from_ymd_opt(2019, 9, 2);
     }
 );
+
+/// Every screen of the app fits a 10-inch tablet held either way and a
+/// phone: nothing wider than the screen, the sections' tabs and the hours
+/// form's button reachable. With `NAVIGATOR_SCREENSHOTS` set, a screenshot
+/// of each is left there.
+async fn the_app_fits_tablets_either_way_and_phones(app: TestApp) {
+    let p = app.programme(&[("RM", 1)], &["RM"]).await;
+    app.cpi_in("RM-EUR", "RM", None).await;
+    let r = app
+        .assign(&p.hr, &p.navigator(0), "RM-EUR", "2019-07-17")
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    app.equip(&p.hr, &p.navigator(0), 1).await;
+    let email = p.email(0);
+    app.activate_and_login(&email).await;
+    let screens = [
+        "/app/",
+        "/app/ore",
+        "/app/sede",
+        "/app/kit",
+        "/app/contratto",
+    ];
+    for viewport in [
+        Viewport::TABLET_LANDSCAPE,
+        Viewport::PHONE,
+        Viewport::TABLET_PORTRAIT,
+    ] {
+        let Some(browser) = Browser::open(&app, viewport, Lang::It).await else {
+            return;
+        };
+        browser.goto("/app/accedi").await;
+        browser.fill("#email", &email).await;
+        browser.fill("#password", PASSWORD).await;
+        browser.submit("#modulo-accesso").await;
+        for screen in screens {
+            browser.goto(screen).await;
+            let overflow = browser
+                .execute(
+                    "return document.documentElement.scrollWidth - window.innerWidth;",
+                    vec![],
+                )
+                .await;
+            assert!(
+                overflow.as_i64().is_some_and(|o| o <= 0),
+                "{screen} at {}×{} is {overflow} px wider than the screen",
+                viewport.width,
+                viewport.height
+            );
+            for element in browser.find_all(".app-nav a").await {
+                assert!(
+                    element.is_displayed().await.unwrap_or(false),
+                    "{screen}: a section's tab is hidden at {}",
+                    viewport.width
+                );
+            }
+            if let Some(dir) = std::env::var_os("NAVIGATOR_SCREENSHOTS") {
+                let name = screen.trim_matches('/').replace('/', "-");
+                browser
+                    .screenshot(
+                        std::path::Path::new(&dir)
+                            .join(format!("{name}-{}x{}.png", viewport.width, viewport.height)),
+                    )
+                    .await;
+            }
+        }
+        browser.close().await;
+    }
+}
+both_engines!(
+    the_app_fits_tablets_either_way_and_phones,
+    |s: &mut api::config::Settings| {
+        navigator_e2e::browser::plain_http(s);
+        s.today = chrono::NaiveDate::from_ymd_opt(2019, 9, 2);
+    }
+);
