@@ -8,6 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::contract::{ContractDates, ContractStatus, EndCause};
 use crate::equipment::KitPart;
 
+pub mod series;
+
 /// Where a fact lies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Place {
