@@ -104,6 +104,50 @@ pub const HOLDING_MOVEMENTS: [&str; 4] = ["assign", "return", "write-off", "depr
 /// The movements that take an item back.
 pub const HOLDING_ENDS: [&str; 3] = ["return", "write-off", "deprovision"];
 
+/// Each Navigator with their newest contract (ids are time-ordered).
+fn people<'a>(
+    conn: &mut DbConnection,
+    contracts: impl Iterator<Item = (&'a String, &'a ContractDays)>,
+) -> Result<Vec<(NavigatorPlace, ContractDays)>> {
+    let mut newest: HashMap<&str, &ContractDays> = HashMap::new();
+    for (navigator, c) in contracts {
+        let slot = newest.entry(navigator.as_str()).or_insert(c);
+        if c.id > slot.id {
+            *slot = c;
+        }
+    }
+    let places: Vec<NavigatorPlace> = navigators::table
+        .select(NavigatorPlace::as_select())
+        .load(conn)?;
+    Ok(places
+        .into_iter()
+        .filter_map(|p| {
+            let contract = (*newest.get(p.id.as_str())?).clone();
+            Some((p, contract))
+        })
+        .collect())
+}
+
+/// Only the records of the people's figures (contracted, active, the
+/// training buckets and the path): each Navigator with their newest
+/// contract, its suspensions and the days their buckets filled; the rest
+/// is left empty.
+pub fn load_people(conn: &mut DbConnection) -> Result<IndicatorRecords> {
+    let contract_rows: Vec<(String, ContractDays)> = contracts::table
+        .select((contracts::navigator_id, ContractDays::as_select()))
+        .load(conn)?;
+    let people = people(conn, contract_rows.iter().map(|(n, c)| (n, c)))?;
+    let suspensions = contract_suspensions::table
+        .select(SuspensionRow::as_select())
+        .load(conn)?;
+    Ok(IndicatorRecords {
+        people,
+        suspensions,
+        fill_days: all_fill_days(conn)?,
+        ..IndicatorRecords::default()
+    })
+}
+
 pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
     // Whole tables read in order of storage and joined here: a few
     // thousand rows each, cheaper than an index lookup per row.
@@ -119,24 +163,10 @@ pub fn load(conn: &mut DbConnection) -> Result<IndicatorRecords> {
             ContractDays::as_select(),
         ))
         .load(conn)?;
-    // The newest contract of each Navigator (ids are time-ordered).
-    let mut newest: HashMap<&str, &ContractDays> = HashMap::new();
-    for (navigator, _, c) in &contract_rows {
-        let slot = newest.entry(navigator.as_str()).or_insert(c);
-        if c.id > slot.id {
-            *slot = c;
-        }
-    }
-    let places: Vec<NavigatorPlace> = navigators::table
-        .select(NavigatorPlace::as_select())
-        .load(conn)?;
-    let people = places
-        .into_iter()
-        .filter_map(|p| {
-            let contract = (*newest.get(p.id.as_str())?).clone();
-            Some((p, contract))
-        })
-        .collect();
+    let people = people(
+        conn,
+        contract_rows.iter().map(|(navigator, _, c)| (navigator, c)),
+    )?;
     let suspensions = contract_suspensions::table
         .select(SuspensionRow::as_select())
         .load(conn)?;

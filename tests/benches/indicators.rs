@@ -27,7 +27,9 @@
 //! The measurement: one request at a time from one client, a few uncounted
 //! first, then `SAMPLES` counted; the median, p90 and worst are printed for
 //! the goal's request, for the same as CSV, for `group_by=region`, and for a
-//! coordinator's own Region. `GET /healthz`, timed the same way on the same
+//! coordinator's own Region, and for the series behind the dashboard's
+//! chart (`/reports/indicators/series`, a point a day for a year, and a
+//! point a week as CSV). `GET /healthz`, timed the same way on the same
 //! server in the same run, is the reference: its median and each median's
 //! ratio to it are printed too. Timings are printed, never asserted.
 //!
@@ -429,6 +431,17 @@ async fn run(engine: Engine) -> Option<Figures> {
     let answer = json_of(app.get(&by_province, Some(&hr)).await, StatusCode::OK).await;
     check(&answer, &expected);
 
+    // The series behind the dashboard's chart: a point a day for a year
+    // up to the day measured, whose last point is that day's figures.
+    let series_path = format!("/reports/indicators/series?from=2019-07-01&to={TODAY}&step=day");
+    let series = json_of(app.get(&series_path, Some(&hr)).await, StatusCode::OK).await;
+    let points = series["points"].as_array().unwrap();
+    assert_eq!(points.len(), 366);
+    let last = points.last().unwrap();
+    for k in ["contracted", "active", "path_completed"] {
+        assert_eq!(last[k], answer["total"][k], "{k}");
+    }
+
     let healthz = time(&app, "GET /healthz", "/healthz", None, false).await;
     let timings = vec![
         time(
@@ -454,6 +467,22 @@ async fn run(engine: Engine) -> Option<Figures> {
             &goal_path,
             Some(&coordinator),
             false,
+        )
+        .await,
+        time(
+            &app,
+            "series, 366 days, JSON",
+            &format!("/api/v1{series_path}"),
+            Some(&hr),
+            false,
+        )
+        .await,
+        time(
+            &app,
+            "series, 53 weeks, CSV",
+            &format!("/api/v1/reports/indicators/series?to={TODAY}&step=week"),
+            Some(&hr),
+            true,
         )
         .await,
     ];

@@ -16,6 +16,7 @@ mod extract;
 mod fallback_neighbours;
 mod hardening;
 mod idempotency;
+mod indicator_series;
 mod indicators;
 mod lists;
 mod mail;

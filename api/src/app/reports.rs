@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::account::Role;
+use domain::indicators::series::{self, Point, SeriesError, Step};
 use domain::indicators::{compute, GroupBy, Indicators, Place};
 use persistence::{read_snapshot, reference, write_transaction, DbConnection};
 
@@ -67,5 +68,63 @@ impl UseCase for ReportIndicators {
             total,
             rows: rows.into_iter().collect(),
         })
+    }
+}
+
+/// Navigators contracted, active and through their whole training path on
+/// each day of a series (DOMAIN.md §11's definitions), for the country, a
+/// Region or a province; coordinators see their own Region only.
+#[derive(Clone)]
+pub struct ReportIndicatorSeries {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub step: Step,
+    pub region: Option<String>,
+    /// A province sigla, upper case.
+    pub province: Option<String>,
+}
+
+impl UseCase for ReportIndicatorSeries {
+    type Outcome = Vec<Point>;
+    // The people's figures count no offer: nothing to bring up to date.
+    const ACCESS: Access = Access::Snapshot;
+    const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator];
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Vec<Point>> {
+        let regions = regions_in_scope(act, self.region.clone())?;
+        let days = series::days(self.from, self.to, self.step).map_err(|e| match e {
+            SeriesError::FromAfterTo => ApiError::InvalidQuery {
+                field: "from".into(),
+                detail: format!("{} is after to ({})", self.from, self.to),
+            },
+            SeriesError::TooManyPoints(n) => ApiError::InvalidQuery {
+                field: "step".into(),
+                detail: format!(
+                    "{n} or more points from {} to {}, at most {}: a longer step or a shorter period",
+                    self.from,
+                    self.to,
+                    series::MAX_POINTS
+                ),
+            },
+        })?;
+        if let Some(r) = &self.region {
+            if reference::get_region(conn, r)?.is_none() {
+                return Err(ApiError::InvalidQuery {
+                    field: "region".into(),
+                    detail: format!("{r}: no such Region"),
+                });
+            }
+        }
+        if let Some(p) = &self.province {
+            province_filter(conn, act, p)?;
+        }
+        // Only the people's records: no offers, posts, CPIs or kit.
+        let rows = persistence::indicators::load_people(conn)?;
+        let records = crate::indicators::records(rows)?;
+        let keep = |p: &Place| {
+            regions.as_ref().is_none_or(|r| r.contains(&p.region))
+                && self.province.as_ref().is_none_or(|s| *s == p.province)
+        };
+        Ok(series::series(records.people.values(), &days, keep))
     }
 }

@@ -113,7 +113,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(equipment::kit::navigator_kit)
         .service(equipment::kit::my_kit)
         .service(equipment::kit::acknowledge_kit)
-        .service(reports::indicators);
+        .service(reports::indicators)
+        .service(reports::indicator_series);
 }
 
 /// Operations outside `/api/v1`.

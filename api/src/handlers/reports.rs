@@ -2,13 +2,15 @@
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use domain::indicators::series::{Point, Step};
 use domain::indicators::{GroupBy, Indicators};
 use openapi::dto::{
-    IndicatorGroup, IndicatorQuery, IndicatorReport, IndicatorRow, IndicatorValues,
+    IndicatorGroup, IndicatorQuery, IndicatorReport, IndicatorRow, IndicatorSeries,
+    IndicatorSeriesPoint, IndicatorSeriesQuery, IndicatorStep, IndicatorValues,
 };
 use openapi::Problem;
 
-use crate::app::reports::ReportIndicators;
+use crate::app::reports::{ReportIndicatorSeries, ReportIndicators};
 use crate::auth::caller::HrOrCoordinator;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
@@ -132,6 +134,103 @@ pub async fn indicators(
                 region: (group_by == Some(GroupBy::Region)).then(|| k.clone()),
                 province: (group_by == Some(GroupBy::Province)).then(|| k.clone()),
                 values: values(n),
+            })
+            .collect(),
+    }))
+}
+
+/// The series as CSV: one header row, one row per day.
+fn series_csv(points: &[Point]) -> ApiResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(SERIES_COLUMNS)
+        .map_err(|_| ApiError::Internal)?;
+    for p in points {
+        w.write_record([
+            p.day.to_string(),
+            p.contracted.to_string(),
+            p.active.to_string(),
+            p.path_completed.to_string(),
+        ])
+        .map_err(|_| ApiError::Internal)?;
+    }
+    let bytes = w.into_inner().map_err(|_| ApiError::Internal)?;
+    String::from_utf8(bytes).map_err(|_| ApiError::Internal)
+}
+
+/// The columns of the series' CSV.
+pub const SERIES_COLUMNS: [&str; 4] = ["as_of", "contracted", "active", "path_completed"];
+
+/// Navigators contracted, active and through their whole training path on
+/// each day of a series: `from`, then every `step` (day, week or month)
+/// while on or before `to`, and `to` itself last; at most 400 days. Each
+/// figure is the one `/reports/indicators` gives as of that day, for the
+/// country, a Region or a province. `Accept: text/csv` gives the same as
+/// CSV. Coordinators see their own Region only.
+#[utoipa::path(
+    tag = "reports",
+    params(IndicatorSeriesQuery),
+    security(("bearer_auth" = ["hr", "coordinator"])),
+    responses(
+        (status = 200, description = "The series; as CSV with `Accept: text/csv`",
+            content(
+                (IndicatorSeries = "application/json"),
+                (String = "text/csv"),
+            )
+        ),
+        (status = 400, description = "invalid-query-parameter: a malformed date, `from` after `to`, an unknown step, more than 400 points, an unknown Region or province", body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/indicators/series")]
+pub async fn indicator_series(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authorized<HrOrCoordinator>,
+    meta: RequestMeta,
+    query: ValidQuery<IndicatorSeriesQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.0;
+    let to = q.to.unwrap_or_else(|| state.today());
+    let from = match q.from {
+        Some(from) => from,
+        None => to.checked_sub_months(chrono::Months::new(12)).unwrap_or(to),
+    };
+    let step = q.step.unwrap_or(IndicatorStep::Week);
+    let province = q.province.as_deref().map(|p| p.trim().to_ascii_uppercase());
+    let case = ReportIndicatorSeries {
+        from,
+        to,
+        step: match step {
+            IndicatorStep::Day => Step::Day,
+            IndicatorStep::Week => Step::Week,
+            IndicatorStep::Month => Step::Month,
+        },
+        region: q.region.clone(),
+        province: province.clone(),
+    };
+    let points = state.run(&caller, &meta, case).await?;
+    if wants_csv(&req) {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"indicatori-{from}-{to}.csv\""),
+            ))
+            .body(series_csv(&points)?));
+    }
+    Ok(HttpResponse::Ok().json(IndicatorSeries {
+        from,
+        to,
+        step,
+        region: q.region,
+        province,
+        points: points
+            .iter()
+            .map(|p| IndicatorSeriesPoint {
+                as_of: p.day,
+                contracted: p.contracted,
+                active: p.active,
+                path_completed: p.path_completed,
             })
             .collect(),
     }))
