@@ -18,6 +18,7 @@ use crate::i18n::{self, Lang};
 use crate::state::AppState;
 
 pub mod assets;
+pub mod charts;
 mod landing;
 mod offer;
 mod password;
