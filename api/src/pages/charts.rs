@@ -101,7 +101,7 @@ pub fn number(n: i64, lang: Lang) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -156,7 +156,8 @@ struct Scale {
 
 /// 1, 2 or 5 times a power of ten, at least `raw` and at least 1.
 fn round_step(raw: f64) -> f64 {
-    if !(raw > 1.0) {
+    // NaN too.
+    if raw.is_nan() || raw <= 1.0 {
         return 1.0;
     }
     let power = 10f64.powf(raw.log10().floor());
