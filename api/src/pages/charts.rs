@@ -13,6 +13,7 @@
 use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
+use domain::indicators::series::Point;
 
 use crate::i18n::{self, Lang};
 
@@ -67,6 +68,33 @@ pub struct Chart {
     pub series: Vec<Series>,
     pub shape: Shape,
     pub lang: Lang,
+}
+
+/// The dashboard's chart of the indicators over time: Navigators active
+/// and through the whole training path on each day of a series.
+pub fn navigators_over_time(id: &str, points: &[Point], lang: Lang) -> Chart {
+    Chart {
+        id: id.to_owned(),
+        title: lang
+            .t(
+                "Navigator attivi e con il percorso formativo completato",
+                "Navigators active and through the whole training path",
+            )
+            .to_owned(),
+        days: points.iter().map(|p| p.day).collect(),
+        series: vec![
+            Series {
+                name: lang.t("Attivi", "Active").to_owned(),
+                values: points.iter().map(|p| p.active).collect(),
+            },
+            Series {
+                name: lang.t("Percorso completato", "Path completed").to_owned(),
+                values: points.iter().map(|p| p.path_completed).collect(),
+            },
+        ],
+        shape: Shape::Area,
+        lang,
+    }
 }
 
 /// Text as XML character data or an attribute value: the five special
@@ -618,6 +646,36 @@ mod tests {
         assert_eq!(labels.last(), Some(&"30 Jun 2020"), "{labels:?}");
         assert!((4..=8).contains(&labels.len()), "{labels:?}");
         insta::assert_snapshot!("year_en", svg);
+    }
+
+    #[test]
+    fn the_dashboard_s_chart_of_a_series() {
+        let points = [
+            Point {
+                day: d("2019-07-15"),
+                contracted: 3,
+                active: 0,
+                path_completed: 0,
+            },
+            Point {
+                day: d("2019-07-22"),
+                contracted: 3,
+                active: 3,
+                path_completed: 1,
+            },
+        ];
+        let chart = navigators_over_time("trend", &points, Lang::En);
+        assert_eq!(chart.days, [d("2019-07-15"), d("2019-07-22")]);
+        let names: Vec<(&str, &[i64])> = chart
+            .series
+            .iter()
+            .map(|s| (s.name.as_str(), s.values.as_slice()))
+            .collect();
+        assert_eq!(
+            names,
+            [("Active", &[0, 3][..]), ("Path completed", &[0, 1][..])]
+        );
+        assert!(table(&chart).contains("<th scope=\"row\">2019-07-22</th><td class=\"text-end\">3</td><td class=\"text-end\">1</td>"));
     }
 
     #[test]
