@@ -18,6 +18,7 @@ use crate::i18n::{self, Lang};
 use crate::state::AppState;
 
 pub mod assets;
+mod console;
 mod landing;
 mod offer;
 mod password;
@@ -55,7 +56,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(password::show_forgotten))
                 .route(web::post().to(password::ask_reset)),
         )
-        .configure(tablet::routes);
+        .configure(tablet::routes)
+        .configure(console::routes);
 }
 
 impl Lang {
