@@ -175,6 +175,8 @@ pub fn cpi_names(conn: &mut DbConnection, codes: &[String]) -> Result<Vec<(Strin
     Ok(out)
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 #[derive(Debug, Clone, Default)]
 pub struct NavigatorFilter {
     /// Only these Regions; `None` for all.
@@ -184,6 +186,8 @@ pub struct NavigatorFilter {
     pub cpi: Option<String>,
     /// Only those with no CPI on `day`.
     pub unassigned: bool,
+    /// Only those whose first or last name contains this, in any case.
+    pub name: Option<String>,
     pub day: Option<NaiveDate>,
     pub after_id: Option<String>,
     pub limit: i64,
@@ -227,6 +231,21 @@ pub fn list_navigators(
     }
     if f.unassigned {
         q = q.filter(cpi_assignments::id.is_null());
+    }
+    if let Some(name) = f.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        // `%` and `_` typed in a name match themselves.
+        let escaped = name
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        q = q.filter(
+            lower(navigators::first_name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(navigators::last_name).like(pattern).escape('\\')),
+        );
     }
     if let Some(a) = &f.after_id {
         q = q.filter(navigators::id.gt(a.clone()));

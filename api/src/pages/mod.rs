@@ -23,7 +23,7 @@ mod landing;
 mod offer;
 mod password;
 pub mod session;
-mod tablet;
+pub(crate) mod tablet;
 
 /// Bootstrap Italia's icons, as a sprite of `<symbol>`s.
 const ICONS: &str = "vendor/bootstrap-italia/svg/sprites.svg";

@@ -60,6 +60,7 @@ impl UseCase for CpiNavigators {
             province: None,
             cpi: Some(self.code),
             unassigned: false,
+            name: None,
             day: None,
             after_id: self.after_id,
             limit: self.limit,

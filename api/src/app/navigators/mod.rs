@@ -13,7 +13,7 @@ pub use assign::AssignNavigator;
 pub use history::{AssignmentHistory, MyAssignment, OwnAssignment};
 pub use list::{CpiNavigators, ListNavigators, NavigatorPage};
 pub use read::ReadNavigator;
-pub use training::{MakeProgress, ReadStoredProgress};
+pub use training::{MakeProgress, PathStages, ReadStoredProgress};
 
 use chrono::NaiveDate;
 use domain::account::Role;

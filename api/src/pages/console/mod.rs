@@ -5,7 +5,10 @@
 //! a Navigator is sent to the tablet app.
 
 mod home;
+mod hours;
 mod login;
+mod navigators;
+pub mod table;
 
 use actix_web::http::header;
 use actix_web::http::StatusCode;
@@ -41,7 +44,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(login::log_in)),
             )
             .route("/esci", web::post().to(login::log_out))
-            .route("/esci-ovunque", web::post().to(login::log_out_everywhere)),
+            .route("/esci-ovunque", web::post().to(login::log_out_everywhere))
+            .route("/navigator", web::get().to(navigators::list))
+            .route("/navigator.csv", web::get().to(navigators::download))
+            .route("/navigator/{id}", web::get().to(navigators::show))
+            .route("/navigator/{id}/sede", web::post().to(navigators::assign))
+            .service(
+                web::resource("/ore")
+                    .route(web::get().to(hours::list))
+                    .route(web::post().to(hours::decide)),
+            ),
     );
 }
 
