@@ -9,6 +9,7 @@ mod authorization;
 mod bad_input;
 mod browser_journeys;
 mod browser_kit;
+mod console;
 mod contract_cancellation;
 mod contracts;
 mod equipment;

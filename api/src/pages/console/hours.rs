@@ -61,12 +61,7 @@ struct Form {
     done: String,
 }
 
-async fn page(
-    visit: &Visit,
-    caller: &Caller,
-    form: Form,
-    status: StatusCode,
-) -> HttpResponse {
+async fn page(visit: &Visit, caller: &Caller, form: Form, status: StatusCode) -> HttpResponse {
     let listing = Listing::of(visit, "/console/ore", &[]);
     let case = ListLogs {
         region: None,
@@ -142,8 +137,14 @@ pub async fn list(
         Err(away) => return *away,
     };
     let done = match (query.convalidate, query.rifiutate) {
-        (Some(n), _) => format!("{} {n}", visit.t("Registrazioni convalidate:", "Entries validated:")),
-        (_, Some(n)) => format!("{} {n}", visit.t("Registrazioni rifiutate:", "Entries rejected:")),
+        (Some(n), _) => format!(
+            "{} {n}",
+            visit.t("Registrazioni convalidate:", "Entries validated:")
+        ),
+        (_, Some(n)) => format!(
+            "{} {n}",
+            visit.t("Registrazioni rifiutate:", "Entries rejected:")
+        ),
         _ => String::new(),
     };
     let form = Form {
@@ -216,12 +217,24 @@ pub async fn decide(
                     };
                     acc.with(f, m)
                 });
-                page(&visit, &caller, refused(errors), StatusCode::UNPROCESSABLE_ENTITY).await
+                page(
+                    &visit,
+                    &caller,
+                    refused(errors),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
             }
             None => match e {
                 ApiError::Conflict { .. } => {
                     let words = crate::i18n::detail(&e, visit.lang);
-                    page(&visit, &caller, refused(FieldErrors::one("ids", &words)), e.status()).await
+                    page(
+                        &visit,
+                        &caller,
+                        refused(FieldErrors::one("ids", &words)),
+                        e.status(),
+                    )
+                    .await
                 }
                 e => visit.console_error(&e),
             },

@@ -18,8 +18,7 @@ use serde::Deserialize;
 use super::table::{csv_answer, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
 use super::{staff, Frame, Section};
 use crate::app::navigators::{
-    AssignNavigator, AssignmentHistory, ListNavigators, NavigatorRecord, PathStages,
-    ReadNavigator,
+    AssignNavigator, AssignmentHistory, ListNavigators, NavigatorRecord, PathStages, ReadNavigator,
 };
 use crate::app::reference::{ListCpis, ReadCpi};
 use crate::auth::Caller;
@@ -55,13 +54,20 @@ fn path_words(visit: &Visit, days: Option<&FillDays>) -> String {
         return visit.t("Non iniziato", "Not started").to_owned();
     };
     if let Some(done) = d.completed {
-        return format!("{} {}", visit.t("Completato il", "Completed on"), visit.day(&done));
+        return format!(
+            "{} {}",
+            visit.t("Completato il", "Completed on"),
+            visit.day(&done)
+        );
     }
     let filled = [d.classroom, d.distance, d.on_the_job]
         .iter()
         .filter(|x| x.is_some())
         .count();
-    format!("{filled}/3 {}", visit.t("parti completate", "parts complete"))
+    format!(
+        "{filled}/3 {}",
+        visit.t("parti completate", "parts complete")
+    )
 }
 
 fn cpi_words(visit: &Visit, r: &NavigatorRecord) -> String {
@@ -85,7 +91,11 @@ fn row_of(visit: &Visit, r: &NavigatorRecord, days: Option<&FillDays>) -> Row {
 
 /// The filter `cpi` names a CPI the caller covers; another Region's, or
 /// none at all, is not found.
-async fn check_cpi_filter(visit: &Visit, caller: &Caller, listing: &Listing) -> Result<(), ApiError> {
+async fn check_cpi_filter(
+    visit: &Visit,
+    caller: &Caller,
+    listing: &Listing,
+) -> Result<(), ApiError> {
     let Some(code) = listing.filter("cpi") else {
         return Ok(());
     };
@@ -425,9 +435,7 @@ pub async fn assign(
             detail(&visit, &caller, &id, form, e.status()).await
         }
         Err(e) => match FieldErrors::of(&e, visit.lang) {
-            Some(errors) => {
-                detail(&visit, &caller, &id, refused(errors), e.status()).await
-            }
+            Some(errors) => detail(&visit, &caller, &id, refused(errors), e.status()).await,
             None => visit.console_error(&e),
         },
     }

@@ -95,7 +95,12 @@ impl Listing {
 }
 
 /// A CSV download: a header and rows, as a file to keep.
-pub fn csv_answer(visit: &Visit, file: &str, header: &[&str], rows: &[Vec<String>]) -> HttpResponse {
+pub fn csv_answer(
+    visit: &Visit,
+    file: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> HttpResponse {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut written = w.write_record(header);
     for r in rows {
