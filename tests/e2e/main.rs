@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod bad_input;
+mod browser_console;
 mod browser_journeys;
 mod browser_kit;
 mod console;
