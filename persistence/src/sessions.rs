@@ -162,6 +162,15 @@ pub fn touch_console_session(conn: &mut DbConnection, family: &str) -> Result<()
     Ok(())
 }
 
+/// Forgets the console sessions signed in before `before`: past the
+/// absolute limit, none of them can serve a page again.
+pub fn purge_console_sessions(conn: &mut DbConnection, before: DateTime<Utc>) -> Result<usize> {
+    Ok(diesel::delete(
+        console_sessions::table.filter(console_sessions::signed_in_at.lt(to_db(before))),
+    )
+    .execute(conn)?)
+}
+
 /// Forgets a console session that ended (it is revoked besides).
 pub fn end_console_session(conn: &mut DbConnection, family: &str) -> Result<()> {
     diesel::delete(console_sessions::table.filter(console_sessions::family_id.eq(family)))

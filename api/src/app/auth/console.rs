@@ -22,6 +22,9 @@ impl UseCase for OpenConsoleSession {
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<()> {
         let user = act.caller.as_ref().ok_or(ApiError::Forbidden)?;
+        // Sessions left to lapse are forgotten as new ones open.
+        let absolute = Duration::seconds(act.settings.console_absolute_seconds);
+        sessions::purge_console_sessions(conn, act.now - absolute)?;
         sessions::open_console_session(conn, &self.family, &user.user_id)?;
         Ok(())
     }
