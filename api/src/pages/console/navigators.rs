@@ -215,13 +215,14 @@ pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> H
         .into_iter()
         .map(|r| vec![r.id, r.name, r.province, r.cpi, r.status, r.path])
         .collect();
+    // The columns keep one name whatever the language of the cells.
     let header = [
         "navigator_id",
-        visit.t("cognome_nome", "surname_name"),
-        visit.t("provincia", "province"),
-        visit.t("cpi_oggi", "cpi_today"),
-        visit.t("contratto", "contract"),
-        visit.t("percorso", "path"),
+        "name",
+        "province",
+        "cpi_today",
+        "contract",
+        "path",
     ];
     csv_answer(&visit, "navigator.csv", &header, &lines)
 }
