@@ -418,6 +418,45 @@ async fn a_coordinator_sees_their_region_only(app: TestApp) {
         "{csv}"
     );
 
+    // By name, a page after another: the cursor is a Navigator's id.
+    let text = html(
+        b.get("/console/navigator?ordine=nome").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(text.contains("aria-sort=\"ascending\""), "{text}");
+    let csv = b
+        .get("/console/navigator.csv?ordine=nome")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<(String, String)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut cells = l.split(',');
+            let id = cells.next().unwrap().to_owned();
+            (cells.next().unwrap().to_owned(), id)
+        })
+        .collect();
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "{csv}");
+    let (first, second) = (&rows[0].1, &rows[1].1);
+    let text = html(
+        b.get(&format!("/console/navigator?ordine=nome&cursore={first}"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // (The language switch's address holds the cursor: the table is read.)
+    let body = &text[text.find("<tbody>").unwrap()..text.find("</tbody>").unwrap()];
+    assert!(
+        body.contains(second.as_str()) && !body.contains(first.as_str()),
+        "{text}"
+    );
+
     // A name filter, in any case.
     let hr = app.navigator(&p.hr, &rome1).await;
     let full = json_of(hr, StatusCode::OK).await["full_name"]

@@ -61,6 +61,7 @@ impl UseCase for CpiNavigators {
             cpi: Some(self.code),
             unassigned: false,
             name: None,
+            order: Default::default(),
             day: None,
             after_id: self.after_id,
             limit: self.limit,

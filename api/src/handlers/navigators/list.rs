@@ -52,6 +52,7 @@ pub async fn list_navigators(
         cpi: q.cpi.map(|c| c.trim().to_ascii_uppercase()),
         unassigned: q.unassigned.unwrap_or(false),
         name: None,
+        order: Default::default(),
         day: None,
         after_id: q.cursor,
         limit: page_limit(q.limit)?,

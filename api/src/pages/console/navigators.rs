@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use domain::contract::ContractStatus;
 use domain::ids::NavigatorId;
-use persistence::assignments::NavigatorFilter;
+use persistence::assignments::{NavigatorFilter, NavigatorOrder};
 use persistence::reference::CpiFilter;
 use persistence::training::FillDays;
 use serde::Deserialize;
@@ -26,7 +26,7 @@ use crate::error::ApiError;
 use crate::pages::session::SignedIn;
 use crate::pages::{read_form, FieldErrors, Visit};
 
-const FILTERS: [&str; 3] = ["provincia", "cpi", "nome"];
+const FILTERS: [&str; 4] = ["provincia", "cpi", "nome", "ordine"];
 
 /// A Navigator as a row of the table.
 pub struct Row {
@@ -117,6 +117,10 @@ fn case_of(listing: &Listing, after_id: Option<String>, limit: i64) -> ListNavig
             province: listing.filter("provincia").map(|p| p.to_ascii_uppercase()),
             cpi: listing.filter("cpi").map(|c| c.to_ascii_uppercase()),
             name: listing.filter("nome"),
+            order: match listing.filter("ordine").as_deref() {
+                Some("nome") => NavigatorOrder::Name,
+                _ => NavigatorOrder::Id,
+            },
             after_id,
             limit,
             ..NavigatorFilter::default()

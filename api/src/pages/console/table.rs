@@ -76,6 +76,25 @@ impl Listing {
         }
     }
 
+    /// The first page with the same filters and `name` set to `value`
+    /// (another order, say), or without `name` when `value` is empty.
+    pub fn with(&self, name: &'static str, value: &str) -> String {
+        let mut other = Self {
+            path: self.path,
+            filters: self
+                .filters
+                .iter()
+                .filter(|(k, _)| *k != name)
+                .cloned()
+                .collect(),
+            cursor: None,
+        };
+        if !value.is_empty() {
+            other.filters.push((name, value.to_owned()));
+        }
+        other.first_page()
+    }
+
     /// The first page, with the same filters.
     pub fn first_page(&self) -> String {
         self.address(self.path, None)
