@@ -159,6 +159,8 @@ pub struct Session {
     pub access_token: String,
     pub refresh_token: String,
     pub expires_in: i64,
+    /// The session: the refresh-token family.
+    pub family: String,
 }
 
 /// Issues an access token and a refresh token; a new family at login, the
@@ -195,5 +197,6 @@ pub fn open_session(
         access_token,
         refresh_token,
         expires_in: jwt.access_ttl.num_seconds(),
+        family,
     })
 }

@@ -31,6 +31,10 @@ pub struct Settings {
     pub jwt_audience: String,
     pub access_token_minutes: i64,
     pub refresh_token_days: i64,
+    /// A console session ends after this long without a page asked.
+    pub console_idle_seconds: i64,
+    /// A console session ends this long after its sign-in, however busy.
+    pub console_absolute_seconds: i64,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
     pub mail_transport: MailTransport,
@@ -112,6 +116,8 @@ impl Settings {
             ("jwt_audience", "navigator-ops-api".into()),
             ("access_token_minutes", 15_i64.into()),
             ("refresh_token_days", 30_i64.into()),
+            ("console_idle_seconds", 1800_i64.into()),
+            ("console_absolute_seconds", 36000_i64.into()),
             ("mail_transport", "file".into()),
             ("mail_dir", "./mail".into()),
             (

@@ -51,6 +51,38 @@ impl Role {
     pub fn is_national(self) -> bool {
         matches!(self, Self::Hr | Self::Admin)
     }
+
+    /// The staff roles, who work in the back-office console.
+    pub const STAFF: [Role; 4] = [Self::Admin, Self::Hr, Self::Coordinator, Self::Trainer];
+}
+
+/// Where a console session stands: the back office ends a session left
+/// idle, and any session some hours after its sign-in however busy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleSessionState {
+    Live,
+    /// Nothing asked of it for longer than the idle limit.
+    Idle,
+    /// Older than the absolute limit since its sign-in.
+    Expired,
+}
+
+/// The state of a console session signed in at `signed_in_at` and last
+/// used at `last_seen_at`, at `now`.
+pub fn console_session_state(
+    signed_in_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    idle: Duration,
+    absolute: Duration,
+) -> ConsoleSessionState {
+    if now - signed_in_at >= absolute {
+        ConsoleSessionState::Expired
+    } else if now - last_seen_at >= idle {
+        ConsoleSessionState::Idle
+    } else {
+        ConsoleSessionState::Live
+    }
 }
 
 /// An e-mail address, trimmed and lower-cased so that one person has one account.
@@ -273,6 +305,32 @@ pub fn one_time_token_usable(used: bool, expires_at: DateTime<Utc>, now: DateTim
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn console_sessions_end_when_idle_or_old() {
+        use super::{console_session_state, ConsoleSessionState as S};
+        use chrono::{Duration, TimeZone, Utc};
+        let at =
+            |m: i64| Utc.with_ymd_and_hms(2019, 7, 31, 8, 0, 0).unwrap() + Duration::minutes(m);
+        let (idle, absolute) = (Duration::minutes(30), Duration::hours(10));
+        assert_eq!(
+            console_session_state(at(0), at(0), at(29), idle, absolute),
+            S::Live
+        );
+        assert_eq!(
+            console_session_state(at(0), at(0), at(30), idle, absolute),
+            S::Idle
+        );
+        // Busy all day: still ended ten hours after signing in.
+        assert_eq!(
+            console_session_state(at(0), at(599), at(599), idle, absolute),
+            S::Live
+        );
+        assert_eq!(
+            console_session_state(at(0), at(599), at(600), idle, absolute),
+            S::Expired
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -175,6 +175,19 @@ pub fn cpi_names(conn: &mut DbConnection, codes: &[String]) -> Result<Vec<(Strin
     Ok(out)
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// The order of a list of Navigators; the cursor is a Navigator's id in
+/// either order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NavigatorOrder {
+    /// By id: the order they were hired in.
+    #[default]
+    Id,
+    /// By last name, then first name.
+    Name,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct NavigatorFilter {
     /// Only these Regions; `None` for all.
@@ -184,6 +197,9 @@ pub struct NavigatorFilter {
     pub cpi: Option<String>,
     /// Only those with no CPI on `day`.
     pub unassigned: bool,
+    /// Only those whose first or last name contains this, in any case.
+    pub name: Option<String>,
+    pub order: NavigatorOrder,
     pub day: Option<NaiveDate>,
     pub after_id: Option<String>,
     pub limit: i64,
@@ -228,8 +244,57 @@ pub fn list_navigators(
     if f.unassigned {
         q = q.filter(cpi_assignments::id.is_null());
     }
-    if let Some(a) = &f.after_id {
-        q = q.filter(navigators::id.gt(a.clone()));
+    if let Some(name) = f.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        // `%` and `_` typed in a name match themselves.
+        let escaped = name
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        q = q.filter(
+            lower(navigators::first_name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(navigators::last_name).like(pattern).escape('\\')),
+        );
     }
-    Ok(q.order(navigators::id).limit(f.limit).load(conn)?)
+    match (f.order, &f.after_id) {
+        (NavigatorOrder::Id, after) => {
+            if let Some(a) = after {
+                q = q.filter(navigators::id.gt(a.clone()));
+            }
+            q = q.order(navigators::id);
+        }
+        (NavigatorOrder::Name, after) => {
+            // After the cursor's Navigator in (last name, first name, id).
+            let at: Option<(String, String)> = match after {
+                Some(a) => navigators::table
+                    .select((navigators::last_name, navigators::first_name))
+                    .filter(navigators::id.eq(a.clone()))
+                    .first(conn)
+                    .optional()?,
+                None => None,
+            };
+            if let (Some(a), Some((last, first))) = (after, at) {
+                q = q.filter(
+                    navigators::last_name
+                        .gt(last.clone())
+                        .or(navigators::last_name.eq(last).and(
+                            navigators::first_name
+                                .gt(first.clone())
+                                .or(navigators::first_name
+                                    .eq(first)
+                                    .and(navigators::id.gt(a.clone()))),
+                        )),
+                );
+            }
+            q = q.order((
+                navigators::last_name,
+                navigators::first_name,
+                navigators::id,
+            ));
+        }
+    }
+    Ok(q.limit(f.limit).load(conn)?)
 }

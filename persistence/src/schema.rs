@@ -123,6 +123,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_sessions (family_id) {
+        family_id -> Text,
+        user_id -> Text,
+        signed_in_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     revoked_sessions (family_id) {
         family_id -> Text,
         revoked_at -> Timestamp,
@@ -559,6 +568,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_tokens,
     login_failures,
     revoked_sessions,
+    console_sessions,
     mail_outbox,
     idempotency_keys,
     audit_log,

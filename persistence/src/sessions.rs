@@ -15,7 +15,7 @@ use diesel::PgConnection;
 
 use crate::connection::DbConnection;
 use crate::error::{PersistenceError, Result};
-use crate::schema::revoked_sessions;
+use crate::schema::{console_sessions, revoked_sessions};
 use crate::time::{from_db, now, to_db};
 
 /// The channel of the announcements.
@@ -106,6 +106,76 @@ pub fn revoked_since(
         .filter(revoked_sessions::revoked_at.gt(to_db(since)))
         .load(conn)?;
     Ok(rows.into_iter().map(|(f, at)| (f, from_db(at))).collect())
+}
+
+/// A console session: when it was signed in and last used.
+#[derive(Debug, Clone)]
+pub struct ConsoleSession {
+    pub user_id: String,
+    pub signed_in_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// Records a session opened in the console, in the caller's transaction.
+pub fn open_console_session(conn: &mut DbConnection, family: &str, user_id: &str) -> Result<()> {
+    let at = now();
+    diesel::insert_into(console_sessions::table)
+        .values((
+            console_sessions::family_id.eq(family),
+            console_sessions::user_id.eq(user_id),
+            console_sessions::signed_in_at.eq(at),
+            console_sessions::last_seen_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The console session of a refresh-token family, if the console opened it.
+pub fn find_console_session(
+    conn: &mut DbConnection,
+    family: &str,
+) -> Result<Option<ConsoleSession>> {
+    let row: Option<(String, chrono::NaiveDateTime, chrono::NaiveDateTime)> =
+        console_sessions::table
+            .select((
+                console_sessions::user_id,
+                console_sessions::signed_in_at,
+                console_sessions::last_seen_at,
+            ))
+            .filter(console_sessions::family_id.eq(family))
+            .first(conn)
+            .optional()?;
+    Ok(
+        row.map(|(user_id, signed_in_at, last_seen_at)| ConsoleSession {
+            user_id,
+            signed_in_at: from_db(signed_in_at),
+            last_seen_at: from_db(last_seen_at),
+        }),
+    )
+}
+
+/// Marks the console session used now.
+pub fn touch_console_session(conn: &mut DbConnection, family: &str) -> Result<()> {
+    diesel::update(console_sessions::table.filter(console_sessions::family_id.eq(family)))
+        .set(console_sessions::last_seen_at.eq(now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets the console sessions signed in before `before`: past the
+/// absolute limit, none of them can serve a page again.
+pub fn purge_console_sessions(conn: &mut DbConnection, before: DateTime<Utc>) -> Result<usize> {
+    Ok(diesel::delete(
+        console_sessions::table.filter(console_sessions::signed_in_at.lt(to_db(before))),
+    )
+    .execute(conn)?)
+}
+
+/// Forgets a console session that ended (it is revoked besides).
+pub fn end_console_session(conn: &mut DbConnection, family: &str) -> Result<()> {
+    diesel::delete(console_sessions::table.filter(console_sessions::family_id.eq(family)))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// A connection of its own that listens to the announcements (PostgreSQL).

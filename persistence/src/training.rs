@@ -346,6 +346,44 @@ pub fn selection_path_codes(
         .collect())
 }
 
+/// The fill days of these Navigators (those with none stored are left out).
+pub fn fill_days_of(
+    conn: &mut DbConnection,
+    navigator_ids: &[String],
+) -> Result<Vec<(String, FillDays)>> {
+    type Row = (
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    );
+    let rows: Vec<Row> = training_progress::table
+        .select((
+            training_progress::navigator_id,
+            training_progress::classroom_filled_on,
+            training_progress::distance_filled_on,
+            training_progress::on_the_job_filled_on,
+            training_progress::completed_on,
+        ))
+        .filter(training_progress::navigator_id.eq_any(navigator_ids))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, classroom, distance, on_the_job, completed)| {
+            (
+                id,
+                FillDays {
+                    classroom,
+                    distance,
+                    on_the_job,
+                    completed,
+                },
+            )
+        })
+        .collect())
+}
+
 /// Every Navigator's fill days.
 pub fn all_fill_days(conn: &mut DbConnection) -> Result<Vec<(String, FillDays)>> {
     type Row = (

@@ -20,6 +20,8 @@ pub struct Caller {
     pub role: Role,
     pub regions: Vec<String>,
     pub navigator_id: Option<String>,
+    /// The session (refresh-token family) the access token belongs to.
+    pub session: Option<String>,
 }
 
 impl Caller {
@@ -69,6 +71,7 @@ pub(crate) fn caller_of_access_token(state: &AppState, token: &str) -> Result<Ca
         role,
         regions: claims.regions,
         navigator_id: claims.navigator_id,
+        session: claims.sid,
     })
 }
 

@@ -19,11 +19,12 @@ use crate::state::AppState;
 
 pub mod assets;
 pub mod charts;
+mod console;
 mod landing;
 mod offer;
 mod password;
 pub mod session;
-mod tablet;
+pub(crate) mod tablet;
 
 /// Bootstrap Italia's icons, as a sprite of `<symbol>`s.
 const ICONS: &str = "vendor/bootstrap-italia/svg/sprites.svg";
@@ -56,7 +57,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(password::show_forgotten))
                 .route(web::post().to(password::ask_reset)),
         )
-        .configure(tablet::routes);
+        .configure(tablet::routes)
+        .configure(console::routes);
 }
 
 impl Lang {

@@ -1,11 +1,13 @@
 //! Sessions and passwords: logging in, refreshing and closing a session,
 //! and setting a password from a mailed link.
 
+mod console;
 mod log_in;
 mod log_out;
 mod password_reset;
 mod refresh;
 
+pub use console::{ConsoleSessionKept, KeepConsoleSession, LogOutEverywhere, OpenConsoleSession};
 pub use log_in::LogIn;
 pub use log_out::LogOut;
 pub use password_reset::{CheckOneTimeLink, ConfirmPasswordReset, RequestPasswordReset};

@@ -60,6 +60,8 @@ impl UseCase for CpiNavigators {
             province: None,
             cpi: Some(self.code),
             unassigned: false,
+            name: None,
+            order: Default::default(),
             day: None,
             after_id: self.after_id,
             limit: self.limit,

@@ -13,7 +13,7 @@ pub use assign::AssignNavigator;
 pub use history::{AssignmentHistory, MyAssignment, OwnAssignment};
 pub use list::{CpiNavigators, ListNavigators, NavigatorPage};
 pub use read::ReadNavigator;
-pub use training::{MakeProgress, ReadStoredProgress};
+pub use training::{MakeProgress, PathStages, ReadStoredProgress};
 
 use chrono::NaiveDate;
 use domain::account::Role;
@@ -218,6 +218,7 @@ mod tests {
             role: Role::Coordinator,
             regions: vec![region.into()],
             navigator_id: None,
+            session: None,
         }
     }
 
@@ -255,6 +256,7 @@ mod tests {
             role: Role::Navigator,
             regions: Vec::new(),
             navigator_id: Some("nav-1".into()),
+            session: None,
         }));
         assert!(own_id_only(&navigator, "nav-1").is_ok());
         assert!(matches!(

@@ -53,3 +53,27 @@ impl UseCase for MakeProgress {
         refresh(conn, &nav)
     }
 }
+
+/// How far along their path these Navigators are: the days their buckets
+/// filled and their path completed. Those out of the caller's scope, or
+/// with no progress stored yet, are left out.
+#[derive(Clone)]
+pub struct PathStages {
+    pub navigator_ids: Vec<String>,
+}
+
+impl UseCase for PathStages {
+    type Outcome = std::collections::HashMap<String, training::FillDays>;
+    const ACCESS: Access = Access::Read;
+    const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator];
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Self::Outcome> {
+        let mut stages = std::collections::HashMap::new();
+        for (id, days) in training::fill_days_of(conn, &self.navigator_ids)? {
+            if navigator_in_scope(conn, act, &id).is_ok() {
+                stages.insert(id, days);
+            }
+        }
+        Ok(stages)
+    }
+}

@@ -30,7 +30,7 @@ pub use progress::{compute, refresh, refresh_locked, PROGRESS_BODY_VERSION};
 pub use record_attendance::{Attendance, Person, RecordAttendance, RegisterRow};
 pub use record_completions::{Completions, RecordCompletions, Reported};
 pub use record_mandatory::RecordMandatory;
-pub use validate_logs::ValidateLogs;
+pub use validate_logs::{RejectLogs, ValidateLogs};
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -130,6 +130,7 @@ impl Demo {
             role,
             regions: a.regions,
             navigator_id: None,
+            session: None,
         })
     }
 
@@ -143,6 +144,7 @@ impl Demo {
             role: Role::Navigator,
             regions: Vec::new(),
             navigator_id: Some(navigator_id.to_owned()),
+            session: None,
         })
     }
 }

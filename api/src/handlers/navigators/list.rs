@@ -51,6 +51,8 @@ pub async fn list_navigators(
         province: q.province.map(|p| p.trim().to_ascii_uppercase()),
         cpi: q.cpi.map(|c| c.trim().to_ascii_uppercase()),
         unassigned: q.unassigned.unwrap_or(false),
+        name: None,
+        order: Default::default(),
         day: None,
         after_id: q.cursor,
         limit: page_limit(q.limit)?,

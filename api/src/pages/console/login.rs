@@ -1,0 +1,236 @@
+//! `/console/accedi`, `/console/esci` and `/console/esci-ovunque`: signing
+//! in to the console with the same accounts, throttling and tokens as
+//! `/auth/login`, for staff only; signing out ends the session on the
+//! server too, and "everywhere" ends every session of the account.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use domain::account::Role;
+use serde::Deserialize;
+
+use super::Frame;
+use crate::app::auth::{LogIn, LogOut, LogOutEverywhere, OpenConsoleSession};
+use crate::auth::caller::caller_of_access_token;
+use crate::error::ApiError;
+use crate::extract::RequestMeta;
+use crate::pages::session::{ended_session_cookies, session_cookies, take_refresh_token, SignedIn};
+use crate::pages::{read_form, Visit};
+
+/// Why the sign-in page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    None,
+    SignedOut,
+    SignedOutEverywhere,
+    Ended,
+}
+
+#[derive(Template)]
+#[template(path = "console/login.html")]
+struct LoginPage<'a> {
+    page: &'a Visit,
+    frame: Frame,
+    email: &'a str,
+    /// Why the last attempt did not sign in, in words.
+    refusal: String,
+    notice: Notice,
+}
+
+impl LoginPage<'_> {
+    fn notice_words(&self) -> &str {
+        let p = self.page;
+        match self.notice {
+            Notice::None => "",
+            Notice::SignedOut => p.t(
+                "Sei uscito. La sessione è chiusa anche sul server.",
+                "You are logged out. The session is closed on the server too.",
+            ),
+            Notice::SignedOutEverywhere => p.t(
+                "Sei uscito da tutti i dispositivi: ogni sessione del tuo account è chiusa, anche sul tablet e negli altri browser.",
+                "You are logged out everywhere: every session of your account is closed, on the tablet and in other browsers too.",
+            ),
+            Notice::Ended => p.t(
+                "La sessione è scaduta (inattiva troppo a lungo, o aperta da troppe ore). Accedi di nuovo.",
+                "Your session has ended (idle for too long, or open for too many hours). Please log in again.",
+            ),
+        }
+    }
+}
+
+fn form(visit: &Visit, status: StatusCode, email: &str, refusal: String) -> HttpResponse {
+    visit.render(
+        status,
+        &LoginPage {
+            page: visit,
+            frame: Frame::outside(),
+            email,
+            refusal,
+            notice: Notice::None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Shown {
+    #[serde(default)]
+    uscito: Option<String>,
+    #[serde(default)]
+    ovunque: Option<String>,
+    #[serde(default)]
+    scaduta: Option<String>,
+}
+
+pub async fn show(visit: Visit, query: web::Query<Shown>) -> HttpResponse {
+    let notice = if query.ovunque.is_some() {
+        Notice::SignedOutEverywhere
+    } else if query.uscito.is_some() {
+        Notice::SignedOut
+    } else if query.scaduta.is_some() {
+        Notice::Ended
+    } else {
+        Notice::None
+    };
+    visit.render(
+        StatusCode::OK,
+        &LoginPage {
+            page: &visit,
+            frame: Frame::outside(),
+            email: "",
+            refusal: String::new(),
+            notice,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> HttpResponse {
+    let Some(posted) = read_form::<Credentials>(&body) else {
+        return visit.forged_page();
+    };
+    if visit.forged(&posted.csrf) {
+        return visit.forged_page();
+    }
+    let case = LogIn {
+        email: posted.email.clone(),
+        password: posted.password,
+        client_addr: meta.client_addr.clone(),
+        jwt: visit.state.jwt.clone(),
+        roles: &Role::STAFF,
+    };
+    match visit.state.use_cases.run(visit.act(), case).await {
+        Ok((session, _)) => {
+            let Ok(caller) = caller_of_access_token(&visit.state, &session.access_token) else {
+                return visit.failure();
+            };
+            let open = OpenConsoleSession {
+                family: session.family.clone(),
+            };
+            if let Err(e) = visit.state.use_cases.run(visit.act_as(&caller), open).await {
+                return visit.error_page(&e);
+            }
+            for c in session_cookies(&visit.state, &session) {
+                visit.set_cookie(c);
+            }
+            visit.see_other("/console/")
+        }
+        Err(ApiError::InvalidCredentials) => {
+            let words = visit.t(
+                "Email o password non corretti, oppure l'account non è ancora attivo (attivalo dal link ricevuto per email).",
+                "Wrong email or password, or the account is not active yet (activate it from the link you received by email).",
+            );
+            form(
+                &visit,
+                StatusCode::UNAUTHORIZED,
+                &posted.email,
+                words.to_owned(),
+            )
+        }
+        Err(ApiError::Forbidden) => {
+            let words = visit.t(
+                "La console è riservata al personale (amministrazione, risorse umane, coordinamento, formazione). I Navigator accedono dall'app: /app/.",
+                "The console is for staff (administration, human resources, coordination, training). Navigators log in to the app: /app/.",
+            );
+            form(
+                &visit,
+                StatusCode::FORBIDDEN,
+                &posted.email,
+                words.to_owned(),
+            )
+        }
+        Err(e @ ApiError::Throttled { .. }) => {
+            let words = crate::i18n::detail(&e, visit.lang);
+            form(&visit, StatusCode::TOO_MANY_REQUESTS, &posted.email, words)
+        }
+        Err(e) => visit.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Leaving {
+    csrf: String,
+}
+
+/// Ends this browser's session on the server and in the browser.
+pub async fn log_out(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(posted) = read_form::<Leaving>(&body) else {
+        return visit.forged_page();
+    };
+    if visit.forged(&posted.csrf) {
+        return visit.forged_page();
+    }
+    let refresh = take_refresh_token(&req);
+    if let (Some(caller), Some(refresh_token)) = (signed.caller(), refresh) {
+        let case = LogOut { refresh_token };
+        match visit.state.run(caller, &meta, case).await {
+            Ok(revoked) => visit.state.apply_revoked(revoked),
+            Err(e) => return visit.error_page(&e),
+        }
+    }
+    for c in ended_session_cookies(&visit.state) {
+        visit.set_cookie(c);
+    }
+    visit.see_other("/console/accedi?uscito=1")
+}
+
+/// Ends every session of the account: this browser's, the others', the
+/// tablet app's, the API's.
+pub async fn log_out_everywhere(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(posted) = read_form::<Leaving>(&body) else {
+        return visit.forged_page();
+    };
+    if visit.forged(&posted.csrf) {
+        return visit.forged_page();
+    }
+    let _ = take_refresh_token(&req);
+    if let Some(caller) = signed.caller() {
+        match visit.state.run(caller, &meta, LogOutEverywhere).await {
+            Ok(revoked) => visit.state.apply_revoked(revoked),
+            Err(e) => return visit.error_page(&e),
+        }
+    }
+    for c in ended_session_cookies(&visit.state) {
+        visit.set_cookie(c);
+    }
+    visit.see_other("/console/accedi?ovunque=1")
+}

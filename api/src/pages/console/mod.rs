@@ -1,0 +1,237 @@
+//! The back-office console at `/console/`, for staff (admins, HR,
+//! coordinators, trainers): server-rendered pages over the same use cases
+//! and authorization policies as the JSON API. A console session ends when
+//! left idle and some hours after its sign-in, whatever its tokens say;
+//! a Navigator is sent to the tablet app.
+
+mod home;
+mod hours;
+mod login;
+mod navigators;
+pub mod table;
+
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::middleware::from_fn;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use domain::account::Role;
+
+use super::session::{ended_session_cookies, renew_session_cookies, take_refresh_token, SignedIn};
+use super::Visit;
+use crate::app::auth::{ConsoleSessionKept, KeepConsoleSession};
+use crate::app::Act;
+use crate::auth::Caller;
+use crate::error::ApiError;
+
+/// The console's addresses, under `/console/`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/console",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, "/console/"))
+                .finish()
+        }),
+    )
+    .service(
+        web::scope("/console")
+            .wrap(from_fn(renew_session_cookies))
+            .route("/", web::get().to(home::show))
+            .service(
+                web::resource("/accedi")
+                    .route(web::get().to(login::show))
+                    .route(web::post().to(login::log_in)),
+            )
+            .route("/esci", web::post().to(login::log_out))
+            .route("/esci-ovunque", web::post().to(login::log_out_everywhere))
+            .route("/navigator", web::get().to(navigators::list))
+            .route("/navigator.csv", web::get().to(navigators::download))
+            .route("/navigator/{id}", web::get().to(navigators::show))
+            .route("/navigator/{id}/sede", web::post().to(navigators::assign))
+            .service(
+                web::resource("/ore")
+                    .route(web::get().to(hours::list))
+                    .route(web::post().to(hours::decide)),
+            ),
+    );
+}
+
+/// The sections of the console, for its navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Navigators,
+    Hours,
+    /// Outside the navigation (signing in).
+    None,
+}
+
+/// What every page of the console shows around its content: where it is,
+/// and who is signed in with which role.
+pub struct Frame {
+    pub section: Section,
+    pub role: Option<Role>,
+    pub regions: Vec<String>,
+}
+
+/// A link of the navigation.
+pub struct Link {
+    pub href: &'static str,
+    pub words: &'static str,
+    pub current: bool,
+}
+
+impl Frame {
+    pub fn of(section: Section, caller: &Caller) -> Self {
+        Self {
+            section,
+            role: Some(caller.role),
+            regions: caller.regions.clone(),
+        }
+    }
+
+    pub fn outside() -> Self {
+        Self {
+            section: Section::None,
+            role: None,
+            regions: Vec::new(),
+        }
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.role.is_some()
+    }
+
+    /// The role in the visit's words.
+    pub fn role_words(&self, page: &Visit) -> String {
+        let role = match self.role {
+            Some(Role::Admin) => page.t("Amministrazione", "Administration"),
+            Some(Role::Hr) => page.t("Risorse umane", "Human resources"),
+            Some(Role::Coordinator) => page.t("Coordinamento regionale", "Regional coordination"),
+            Some(Role::Trainer) => page.t("Formazione", "Training"),
+            Some(Role::Navigator) | None => "",
+        };
+        match self.regions.is_empty() {
+            true => role.to_owned(),
+            false => format!("{role} · {}", self.regions.join(", ")),
+        }
+    }
+
+    /// The navigation of this role: the sections the console serves so far.
+    pub fn links(&self, page: &Visit) -> Vec<Link> {
+        let mut links = vec![Link {
+            href: "/console/",
+            words: page.t("Inizio", "Home"),
+            current: self.section == Section::Home,
+        }];
+        match self.role {
+            Some(Role::Coordinator) => {
+                links.push(Link {
+                    href: "/console/navigator",
+                    words: page.t("Navigator della Regione", "Navigators of the Region"),
+                    current: self.section == Section::Navigators,
+                });
+                links.push(Link {
+                    href: "/console/ore",
+                    words: page.t("Ore da convalidare", "Hours to validate"),
+                    current: self.section == Section::Hours,
+                });
+            }
+            Some(Role::Hr) => links.push(Link {
+                href: "/console/navigator",
+                words: page.t("Navigator", "Navigators"),
+                current: self.section == Section::Navigators,
+            }),
+            _ => {}
+        }
+        links
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/not_staff.html")]
+struct NotStaff<'a> {
+    page: &'a Visit,
+    frame: Frame,
+}
+
+/// The signed-in staff member, their console session kept going; or the
+/// answer for anyone else: the sign-in page when nobody is signed in or the
+/// session ended (idle, too old, revoked, cut off), a page sending a
+/// Navigator to the tablet app.
+pub async fn staff(
+    req: &HttpRequest,
+    visit: &mut Visit,
+    signed: &SignedIn,
+) -> Result<Caller, Box<HttpResponse>> {
+    let caller = match signed.caller() {
+        Some(c) if c.role != Role::Navigator => c.clone(),
+        Some(_) => {
+            let page = NotStaff {
+                page: visit,
+                frame: Frame::outside(),
+            };
+            return Err(Box::new(visit.render(StatusCode::FORBIDDEN, &page)));
+        }
+        None => return Err(Box::new(visit.see_other("/console/accedi"))),
+    };
+    let act = Act::by(
+        caller.clone(),
+        visit.request_id.clone(),
+        std::sync::Arc::clone(&visit.state.settings),
+    );
+    match visit.state.use_cases.run(act, KeepConsoleSession).await {
+        Ok(ConsoleSessionKept::Live) => Ok(caller),
+        Ok(ConsoleSessionKept::Ended { revoked, .. }) => {
+            visit.state.apply_revoked(revoked);
+            // Renewed cookies, if any, are not set: the session ended.
+            let _ = take_refresh_token(req);
+            for c in ended_session_cookies(&visit.state) {
+                visit.set_cookie(c);
+            }
+            Err(Box::new(visit.see_other("/console/accedi?scaduta=1")))
+        }
+        Err(e) => Err(Box::new(visit.error_page(&e))),
+    }
+}
+
+impl Visit {
+    /// The use cases' view of `caller` acting from this visit.
+    pub fn act_as(&self, caller: &Caller) -> Act {
+        Act::by(
+            caller.clone(),
+            self.request_id.clone(),
+            std::sync::Arc::clone(&self.state.settings),
+        )
+    }
+
+    /// The not-found page: what a console page answers for anything out of
+    /// the caller's scope, so that not even its existence shows.
+    pub fn not_found(&self) -> HttpResponse {
+        let page = super::Message {
+            page: self,
+            title: self.t("Pagina non trovata", "Page not found"),
+            text: self.t(
+                "L'indirizzo aperto non corrisponde a nessuna pagina del servizio.",
+                "The address you opened does not match any page of the service.",
+            ),
+            next: Some((
+                "/console/",
+                self.t(
+                    "Torna all'inizio della console",
+                    "Back to the console's home",
+                ),
+            )),
+        };
+        self.render(StatusCode::NOT_FOUND, &page)
+    }
+
+    /// A use case's error as a console page: out of scope reads as not found.
+    pub fn console_error(&self, err: &ApiError) -> HttpResponse {
+        match err {
+            ApiError::OutOfScope | ApiError::NotFound { .. } => self.not_found(),
+            e => self.error_page(e),
+        }
+    }
+}

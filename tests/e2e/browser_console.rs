@@ -1,0 +1,153 @@
+//! The back-office console in a real browser (headless Chromium): a
+//! coordinator signs in, assigns a Navigator to a CPI and validates hours
+//! in bulk; an edited address to another Region's Navigator gets the
+//! not-found page. Every page on the way passes axe-core and asks nothing
+//! of another origin. Skipped, with a note, where Chromium is not installed.
+
+use navigator_e2e::browser::{Browser, Lang, Viewport};
+use navigator_e2e::contracts::json_of;
+use navigator_e2e::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// The page shown passes axe-core (no serious or critical violation) and
+/// took nothing from another origin.
+async fn accessible(browser: &Browser, page: &str) {
+    let violations = browser.axe_violations().await;
+    assert!(
+        violations.is_empty(),
+        "{page}: {}",
+        violations
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let elsewhere = browser.requests_elsewhere().await;
+    assert!(
+        elsewhere.is_empty(),
+        "{page} asked another origin for {elsewhere:?}"
+    );
+}
+
+async fn a_coordinator_assigns_and_validates_in_the_browser(app: TestApp) {
+    let p = app
+        .programme(&[("RM", 2), ("NA", 1)], &["RM", "RM", "NA"])
+        .await;
+    app.cpi_in("RM-EUR", "RM", None).await;
+    app.cpi_in("RM-TIB", "RM", None).await;
+    json_of(
+        app.assign(&p.hr, &p.navigator(0), "RM-EUR", "2019-07-17")
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let pair = app.activate_and_login(&p.email(0)).await;
+    let token = pair["access_token"].as_str().unwrap().to_owned();
+    for (i, day) in ["2019-12-16", "2019-12-17"].iter().enumerate() {
+        json_of(
+            app.log_hours(&token, &format!("b-{i}"), day, 5.0).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let admin = app.admin_token().await;
+    let email = format!(
+        "coordinator.{}@anpalservizi.it",
+        uuid::Uuid::new_v4().simple()
+    );
+    json_of(
+        app.create_user(
+            &admin,
+            &json!({ "email": email, "role": "coordinator", "regions": ["12"], "password": PASSWORD }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let (moved, naples) = (p.navigator(1), p.navigator(2));
+
+    let Some(browser) = Browser::open(&app, Viewport::TABLET_LANDSCAPE, Lang::It).await else {
+        return;
+    };
+    browser.goto("/console/").await;
+    assert!(browser.current_url().await.ends_with("/console/accedi"));
+    accessible(&browser, "sign-in").await;
+    // Bootstrap scrolls smoothly: a button below the fold is brought into
+    // view at once before it is pressed.
+    browser.fill("#email", &email).await;
+    browser.fill("#password", PASSWORD).await;
+    browser.submit("#modulo-accesso").await;
+    assert!(browser.current_url().await.ends_with("/console/"));
+    assert!(browser
+        .text("main")
+        .await
+        .contains("Coordinamento regionale"));
+    accessible(&browser, "home").await;
+
+    // The Region's Navigators, then one of them, by keyboard-reachable links.
+    browser.click_and_wait("a[href='/console/navigator']").await;
+    accessible(&browser, "navigators").await;
+    browser
+        .click_and_wait(&format!("a[href='/console/navigator/{moved}']"))
+        .await;
+    accessible(&browser, "navigator").await;
+    browser
+        .execute(
+            "document.querySelector('#cpi_code').value = 'RM-TIB'; \
+             document.querySelector('#assegna').scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![],
+        )
+        .await;
+    browser.submit("#modulo-sede").await;
+    assert!(browser.text("#assegnato").await.contains("registrata"));
+    assert!(browser.text("#cpi-oggi").await.contains("RM-TIB"));
+    accessible(&browser, "navigator assigned").await;
+
+    // Hours in bulk.
+    browser.click_and_wait("a[href='/console/ore']").await;
+    accessible(&browser, "hours").await;
+    browser
+        .execute(
+            "document.querySelectorAll('input[name=ids]').forEach(c => c.checked = true); \
+             document.querySelector('#convalida').scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![],
+        )
+        .await;
+    browser.click_and_wait("#convalida").await;
+    assert!(browser.text("#esito").await.contains('2'));
+    assert!(browser
+        .text("main")
+        .await
+        .contains("Nessuna registrazione in attesa"));
+    accessible(&browser, "hours validated").await;
+    let mine = json_of(app.my_logs(&token).await, StatusCode::OK).await;
+    assert!(mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["status"] == "validated"));
+
+    // Campania, by an edited address: the not-found page.
+    browser.goto(&format!("/console/navigator/{naples}")).await;
+    assert!(browser.text("h1").await.contains("Pagina non trovata"));
+    accessible(&browser, "not found").await;
+
+    // Signing out everywhere ends the session.
+    browser.goto("/console/").await;
+    browser.click_and_wait("#esci-ovunque").await;
+    assert!(browser
+        .current_url()
+        .await
+        .contains("/console/accedi?ovunque=1"));
+    browser.goto("/console/ore").await;
+    assert!(browser.current_url().await.ends_with("/console/accedi"));
+    browser.close().await;
+}
+both_engines!(
+    a_coordinator_assigns_and_validates_in_the_browser,
+    |s: &mut api::config::Settings| {
+        navigator_e2e::browser::plain_http(s);
+        s.today = chrono::NaiveDate::from_ymd_opt(2019, 12, 20);
+    }
+);
