@@ -139,8 +139,9 @@ pub async fn indicators(
     }))
 }
 
-/// The series as CSV: one header row, one row per day.
-fn series_csv(points: &[Point]) -> ApiResult<String> {
+/// The series as CSV: one header row, one row per day (the console's
+/// download gives the same).
+pub fn series_csv(points: &[Point]) -> ApiResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(SERIES_COLUMNS)
         .map_err(|_| ApiError::Internal)?;
