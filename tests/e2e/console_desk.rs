@@ -330,3 +330,56 @@ both_engines!(
         s.database_pool_size = 16;
     }
 );
+
+/// Once the province's ranking is exhausted the desk says so; asked to, it
+/// calls from the Region's reserves and shows the offer as such.
+async fn a_call_from_the_regions_reserves_is_shown_as_such(app: TestApp) {
+    let (mut b, hr) = officer(&app).await;
+    let (id, list) = app
+        .published_selection(&hr, &[("NA", 1), ("CE", 1)], 2)
+        .await;
+    let call = format!("/console/scorrimento/{id}/NA/chiama");
+    let province = format!("/console/scorrimento/{id}/NA");
+    // Both of NA's candidates decline.
+    for _ in 0..2 {
+        let page = html(b.get(&province).await, StatusCode::OK).await;
+        let r = b.post(&call, &[("chiave", &key_in(&page))]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let pending = offers(&app, &hr, &id, "NA").await;
+        let open = pending.iter().find(|o| o["status"] == "pending").unwrap();
+        json(
+            app.offer_action(&hr, open["id"].as_str().unwrap(), "decline")
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let page = html(b.get(&province).await, StatusCode::OK).await;
+    let r = b.post(&call, &[("chiave", &key_in(&page))]).await;
+    let text = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(text.contains("Graduatoria esaurita"), "{text}");
+
+    let page = html(b.get(&province).await, StatusCode::OK).await;
+    let r = b
+        .post(&call, &[("chiave", &key_in(&page)), ("riserve", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html(b.get(&location(&r)).await, StatusCode::OK).await;
+    assert!(
+        element(&page, "esito").contains("riserve della Regione"),
+        "{page}"
+    );
+    assert!(page.contains("Riserve della Regione"), "{page}");
+    let made = offers(&app, &hr, &id, "NA").await;
+    let reserve = made.iter().find(|o| o["status"] == "pending").unwrap();
+    assert_eq!(reserve["fallback"], true);
+    let no = reserve["application_no"].as_str().unwrap();
+    assert_eq!(
+        list.iter()
+            .find(|a| a.application_no == no)
+            .unwrap()
+            .province,
+        "CE"
+    );
+}
+both_engines!(a_call_from_the_regions_reserves_is_shown_as_such);
