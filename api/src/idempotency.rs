@@ -66,16 +66,7 @@ pub async fn idempotent_posts(
     let fingerprint = fingerprint_of(&req, &body);
     req.set_payload(actix_web::dev::Payload::from(body));
 
-    let found = {
-        let (db, caller_id, key) = (state.db.clone(), caller.user_id.clone(), key.clone());
-        web::block(move || -> Result<_, ApiError> {
-            let mut conn = db.get()?;
-            Ok(keys::find(&mut conn, &caller_id, &key)?)
-        })
-        .await
-        .map_err(|_| ApiError::Internal)
-        .and_then(|r| r)
-    };
+    let found = kept(&state, &caller.user_id, &key).await;
     match found {
         Err(e) => return Ok(req.error_response(e)),
         Ok(Some(kept)) if kept.fingerprint != fingerprint => {
@@ -118,7 +109,13 @@ pub async fn idempotent_posts(
 
 /// A key is 1 to 255 visible ASCII characters.
 fn valid_key(raw: &HeaderValue) -> Result<String, ApiError> {
-    let key = raw.to_str().unwrap_or_default().trim();
+    key_of(raw.to_str().unwrap_or_default())
+}
+
+/// `text` as a key: 1 to 255 visible ASCII characters, or the refusal.
+/// Also what a console form's hidden key is checked with.
+pub fn key_of(text: &str) -> Result<String, ApiError> {
+    let key = text.trim();
     if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::InvalidField {
             problem: FieldProblem::Invalid,
@@ -144,17 +141,49 @@ fn body_limit(req: &ServiceRequest, state: &AppState) -> usize {
 /// SHA-256 of the method, path, query and body, each length-prefixed so
 /// that no two requests share one.
 fn fingerprint_of(req: &ServiceRequest, body: &[u8]) -> String {
-    let mut hash = Sha256::new();
-    for part in [
+    fingerprint(&[
         req.method().as_str().as_bytes(),
         req.path().as_bytes(),
         req.query_string().as_bytes(),
         body,
-    ] {
+    ])
+}
+
+/// SHA-256 of `parts`, each length-prefixed: what a key is recognised by.
+pub fn fingerprint(parts: &[&[u8]]) -> String {
+    let mut hash = Sha256::new();
+    for part in parts {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part);
     }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key `key` of `caller_id` as stored, if it was claimed: its
+/// fingerprint, and its kept answer once there is one.
+pub async fn kept(
+    state: &AppState,
+    caller_id: &str,
+    key: &str,
+) -> Result<Option<keys::KeyRow>, ApiError> {
+    let (db, caller_id, key) = (state.db.clone(), caller_id.to_owned(), key.to_owned());
+    web::block(move || -> Result<_, ApiError> {
+        let mut conn = db.get()?;
+        Ok(keys::find(&mut conn, &caller_id, &key)?)
+    })
+    .await
+    .map_err(|_| ApiError::Internal)
+    .and_then(|r| r)
+}
+
+/// Keeps a console form's answer, a redirect to `location`, for a claim
+/// whose change has committed.
+pub async fn keep_redirect(state: &AppState, claim: &IdempotencyClaim, location: &str) {
+    let mut headers = header::HeaderMap::new();
+    if let Ok(l) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, l);
+    }
+    keep(state, claim, StatusCode::SEE_OTHER, &headers, b"").await;
 }
 
 /// The kept answer, or `None` while there is none (the first request is

@@ -151,3 +151,99 @@ both_engines!(
         s.today = chrono::NaiveDate::from_ymd_opt(2019, 12, 20);
     }
 );
+
+/// Signs `browser` in to the console as `email`.
+async fn sign_in(browser: &Browser, email: &str) {
+    browser.goto("/console/accedi").await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", PASSWORD).await;
+    browser.submit("#modulo-accesso").await;
+    assert!(browser.current_url().await.ends_with("/console/"));
+}
+
+/// Two HR officers, each in their own browser, press "call the next
+/// candidate" at once on a province with one vacant seat: one offer, and
+/// the other officer is told there is no vacant seat. The desk's pages pass
+/// axe-core.
+async fn two_officers_calling_at_once_make_one_offer(app: TestApp) {
+    let admin = app.admin_token().await;
+    let mut emails = Vec::new();
+    for _ in 0..2 {
+        let email = format!("hr.{}@anpalservizi.it", uuid::Uuid::new_v4().simple());
+        json_of(
+            app.create_user(
+                &admin,
+                &json!({ "email": email, "role": "hr", "regions": [], "password": PASSWORD }),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        emails.push(email);
+    }
+    let pair = app.login_ok(&emails[0], PASSWORD).await;
+    let hr = pair["access_token"].as_str().unwrap().to_owned();
+    let (id, _) = app
+        .published_selection(&hr, &[("NA", 1), ("CE", 1)], 2)
+        .await;
+
+    let Some(first) = Browser::open(&app, Viewport::TABLET_LANDSCAPE, Lang::It).await else {
+        return;
+    };
+    let Some(second) = Browser::open(&app, Viewport::TABLET_LANDSCAPE, Lang::It).await else {
+        return;
+    };
+    sign_in(&first, &emails[0]).await;
+    sign_in(&second, &emails[1]).await;
+
+    first.click_and_wait("a[href='/console/scorrimento']").await;
+    accessible(&first, "desk: selections").await;
+    first
+        .click_and_wait(&format!("a[href='/console/scorrimento/{id}']"))
+        .await;
+    accessible(&first, "desk: seats").await;
+    let province = format!("/console/scorrimento/{id}/NA");
+    first.click_and_wait(&format!("a[href='{province}']")).await;
+    accessible(&first, "desk: province").await;
+    second.goto(&province).await;
+    assert_eq!(first.text("#vacanti").await, "1");
+    assert_eq!(second.text("#vacanti").await, "1");
+
+    for b in [&first, &second] {
+        b.execute(
+            "document.querySelector('#chiama').scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![],
+        )
+        .await;
+    }
+    tokio::join!(
+        first.click_and_wait("#chiama"),
+        second.click_and_wait("#chiama")
+    );
+    let mut made = 0;
+    for b in [&first, &second] {
+        let text = b.text("main").await;
+        if text.contains("Offerta fatta") {
+            made += 1;
+            assert_eq!(b.text("#vacanti").await, "0");
+            accessible(b, "desk: called").await;
+        } else {
+            assert!(text.contains("Nessun posto vacante"), "{text}");
+            accessible(b, "desk: no vacant seat").await;
+        }
+    }
+    assert_eq!(made, 1);
+    let offers = json_of(
+        app.offers(&hr, &format!("?selection={id}&province=NA"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(offers["items"].as_array().unwrap().len(), 1, "{offers}");
+    first.close().await;
+    second.close().await;
+}
+both_engines!(
+    two_officers_calling_at_once_make_one_offer,
+    navigator_e2e::browser::plain_http
+);

@@ -22,14 +22,14 @@ fn in_december(s: &mut api::config::Settings) {
 }
 
 /// A browser: keeps the cookies the service sets, follows no redirect.
-struct Browser {
-    base: String,
-    client: Client,
-    cookies: BTreeMap<String, String>,
+pub(crate) struct Browser {
+    pub(crate) base: String,
+    pub(crate) client: Client,
+    pub(crate) cookies: BTreeMap<String, String>,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Self {
+    pub(crate) fn new(app: &TestApp) -> Self {
         Self {
             base: app.address.clone(),
             client: Client::builder()
@@ -40,7 +40,7 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub(crate) fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -61,7 +61,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Response {
+    pub(crate) async fn get(&mut self, path: &str) -> Response {
         let mut req = self
             .client
             .get(format!("{}{path}", self.base))
@@ -74,14 +74,14 @@ impl Browser {
         r
     }
 
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         self.cookies
             .get("navigator_csrf")
             .cloned()
             .expect("a page was read first")
     }
 
-    async fn send(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
+    pub(crate) async fn send(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
         let mut req = self
             .client
             .post(format!("{}{path}", self.base))
@@ -96,7 +96,7 @@ impl Browser {
     }
 
     /// Posts a form as the page holds it, with this browser's token.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
         let csrf = self.csrf();
         let mut form = vec![("csrf", csrf.as_str())];
         form.extend_from_slice(fields);
@@ -113,7 +113,7 @@ impl Browser {
     }
 
     /// Signed in to the console as `email`.
-    async fn signed_in(app: &TestApp, email: &str) -> Self {
+    pub(crate) async fn signed_in(app: &TestApp, email: &str) -> Self {
         let mut b = Self::new(app);
         let r = b.sign_in(email).await;
         assert_eq!(
@@ -127,7 +127,7 @@ impl Browser {
     }
 }
 
-async fn html(r: Response, status: StatusCode) -> String {
+pub(crate) async fn html(r: Response, status: StatusCode) -> String {
     let got = r.status();
     let ty = r
         .headers()
@@ -141,12 +141,12 @@ async fn html(r: Response, status: StatusCode) -> String {
     text
 }
 
-fn location(r: &Response) -> String {
+pub(crate) fn location(r: &Response) -> String {
     r.headers()[LOCATION].to_str().unwrap().to_owned()
 }
 
 /// The text of the element with `id`, up to its first closing tag.
-fn element(page: &str, id: &str) -> String {
+pub(crate) fn element(page: &str, id: &str) -> String {
     let at = page
         .find(&format!("id=\"{id}\""))
         .unwrap_or_else(|| panic!("no #{id} in {page}"));
@@ -158,7 +158,7 @@ fn element(page: &str, id: &str) -> String {
 
 /// A staff account of `role` (Regions for a coordinator), with the
 /// harness' password; its email.
-async fn staff(app: &TestApp, role: &str, regions: &[&str]) -> String {
+pub(crate) async fn staff(app: &TestApp, role: &str, regions: &[&str]) -> String {
     let admin = app.admin_token().await;
     let email = format!("{role}.{}@anpalservizi.it", uuid::Uuid::new_v4().simple());
     json_of(

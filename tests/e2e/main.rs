@@ -11,6 +11,7 @@ mod browser_console;
 mod browser_journeys;
 mod browser_kit;
 mod console;
+mod console_desk;
 mod contract_cancellation;
 mod contracts;
 mod equipment;

@@ -26,8 +26,8 @@ impl Home<'_> {
                 "Here you find your Region's Navigators, with the CPI they work in today and their path progress, and the on-the-job hours to validate.",
             ),
             Some(Role::Hr) => p.t(
-                "Qui trovi i Navigator di tutte le Regioni. Selezioni, scorrimento, contratti, dotazioni, formazione, indicatori e audit arriveranno nella console; fino ad allora sono nell'API.",
-                "Here you find the Navigators of every Region. Selections, scorrimento, contracts, equipment, training, indicators and audit will come to the console; until then they are in the API.",
+                "Qui trovi i Navigator di tutte le Regioni e lo scorrimento delle graduatorie: i posti per provincia, la chiamata del prossimo candidato e le offerte. Selezioni, contratti, dotazioni, formazione, indicatori e audit arriveranno nella console; fino ad allora sono nell'API.",
+                "Here you find the Navigators of every Region and the scorrimento of the rankings: the seats per province, calling the next candidate and the offers. Selections, contracts, equipment, training, indicators and audit will come to the console; until then they are in the API.",
             ),
             _ => p.t(
                 "Le pagine del tuo ruolo arriveranno nella console; fino ad allora il tuo lavoro è nell'API.",

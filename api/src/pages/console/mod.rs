@@ -4,6 +4,7 @@
 //! left idle and some hours after its sign-in, whatever its tokens say;
 //! a Navigator is sent to the tablet app.
 
+mod desk;
 mod home;
 mod hours;
 mod login;
@@ -49,6 +50,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/navigator.csv", web::get().to(navigators::download))
             .route("/navigator/{id}", web::get().to(navigators::show))
             .route("/navigator/{id}/sede", web::post().to(navigators::assign))
+            .route("/scorrimento", web::get().to(desk::selections))
+            .route("/scorrimento/{id}", web::get().to(desk::desk))
+            .route("/scorrimento/{id}/{sigla}", web::get().to(desk::province))
+            .route(
+                "/scorrimento/{id}/{sigla}/chiama",
+                web::post().to(desk::call),
+            )
+            .route(
+                "/scorrimento/{id}/{sigla}/offerte/{offer}/{action}",
+                web::post().to(desk::act),
+            )
             .service(
                 web::resource("/ore")
                     .route(web::get().to(hours::list))
@@ -63,6 +75,8 @@ pub enum Section {
     Home,
     Navigators,
     Hours,
+    /// HR's scorrimento desk.
+    Desk,
     /// Outside the navigation (signing in).
     None,
 }
@@ -138,11 +152,18 @@ impl Frame {
                     current: self.section == Section::Hours,
                 });
             }
-            Some(Role::Hr) => links.push(Link {
-                href: "/console/navigator",
-                words: page.t("Navigator", "Navigators"),
-                current: self.section == Section::Navigators,
-            }),
+            Some(Role::Hr) => {
+                links.push(Link {
+                    href: "/console/navigator",
+                    words: page.t("Navigator", "Navigators"),
+                    current: self.section == Section::Navigators,
+                });
+                links.push(Link {
+                    href: "/console/scorrimento",
+                    words: page.t("Scorrimento", "Scorrimento"),
+                    current: self.section == Section::Desk,
+                });
+            }
             _ => {}
         }
         links
