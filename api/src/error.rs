@@ -70,6 +70,10 @@ pub enum ApiError {
     },
     #[error("invalid query parameter {field}: {detail}")]
     InvalidQuery { field: String, detail: String },
+    /// A query parameter that reads but breaks a rule of its own (a cursor
+    /// of another list): the rule is named by its code.
+    #[error("invalid query parameter: {0:?}")]
+    QueryViolation(Violation),
     #[error("unsupported media type, expected {expected}")]
     UnsupportedMediaType { expected: &'static str },
     #[error("body larger than {limit} bytes")]
@@ -173,7 +177,7 @@ impl ApiError {
         match self {
             Self::MalformedJson(_) => T::MalformedJson,
             Self::InvalidField { problem, .. } => problem.problem_type(),
-            Self::InvalidQuery { .. } => T::InvalidQueryParameter,
+            Self::InvalidQuery { .. } | Self::QueryViolation(_) => T::InvalidQueryParameter,
             Self::UnsupportedMediaType { .. } => T::UnsupportedMediaType,
             Self::PayloadTooLarge { .. } => T::PayloadTooLarge,
             Self::BodyUnreadable(_) => T::BodyUnreadable,
@@ -207,6 +211,7 @@ impl ApiError {
             Self::MalformedJson(_)
             | Self::InvalidField { .. }
             | Self::InvalidQuery { .. }
+            | Self::QueryViolation(_)
             | Self::BodyUnreadable(_)
             | Self::OneTimeTokenInvalid => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -131,13 +131,55 @@ fn parse_json_shaped<T: DeserializeOwned>(
         });
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        json_error(&path, e.into_inner())
-    })?;
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => value,
+        Err(e)
+            if e.inner()
+                .to_string()
+                .starts_with("invalid type: floating point") =>
+        {
+            return parse_whole_numbers(body);
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            return Err(json_error(&path, e.into_inner()));
+        }
+    };
     de.end()
         .map_err(|e| ApiError::MalformedJson(strip_position(&e.to_string())))?;
     Ok(value)
+}
+
+/// Reads `body` again with every whole number written with a fraction
+/// (`2.0`, `1e3`) as the integer it is: JSON Schema counts `2.0` as an
+/// integer, so a field the document types as one takes it. Only a body
+/// that failed on such a number comes here.
+fn parse_whole_numbers<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::MalformedJson(strip_position(&e.to_string())))?;
+    as_integers(&mut value);
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        json_error(&path, e.into_inner())
+    })
+}
+
+/// Every float of `value` with no fraction, within the integers a float
+/// holds exactly, as an integer.
+fn as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    /// 2^53: past it a float no longer tells neighbouring integers apart.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(as_integers),
+        _ => {}
+    }
 }
 
 /// Why text holding U+0000 is refused: PostgreSQL cannot store it in a
@@ -472,6 +514,27 @@ mod tests {
         );
         assert_eq!(
             code_and_field(parse_json(br#"{"email":"a","count":1,"extra":true}"#)),
+            ("unknown-field".into(), "extra".into())
+        );
+    }
+
+    #[test]
+    fn a_whole_number_with_a_fraction_is_an_integer() {
+        let body: Body = parse_json(br#"{"email":"a","count":1025.0}"#).unwrap();
+        assert_eq!(body.count, 1025);
+        let body: Body = parse_json(br#"{"email":"a","count":1e3}"#).unwrap();
+        assert_eq!(body.count, 1000);
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a","count":1.5}"#)),
+            ("invalid-field-type".into(), "count".into())
+        );
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a","count":1e300}"#)),
+            ("invalid-field-type".into(), "count".into())
+        );
+        // The other faults of such a body are still named.
+        assert_eq!(
+            code_and_field(parse_json(br#"{"email":"a","count":2.0,"extra":1}"#)),
             ("unknown-field".into(), "extra".into())
         );
     }

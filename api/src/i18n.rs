@@ -276,6 +276,8 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::InvalidField { problem, field, detail }, lang) => field_message(*problem, field, detail, lang),
         (E::InvalidQuery { field, detail }, Lang::It) => format!("Il parametro `{field}` non è valido: {detail}."),
         (E::InvalidQuery { field, detail }, Lang::En) => format!("Query parameter `{field}` is invalid: {detail}."),
+        (E::QueryViolation(v), Lang::It) => format!("Il parametro `{}` non è valido. {}", v.field, violation_message(v, lang)),
+        (E::QueryViolation(v), Lang::En) => format!("Query parameter `{}` is invalid. {}", v.field, violation_message(v, lang)),
         (E::UnsupportedMediaType { expected }, Lang::It) => format!("Il corpo deve essere {expected}."),
         (E::UnsupportedMediaType { expected }, Lang::En) => format!("The body must be {expected}."),
         (E::PayloadTooLarge { limit }, Lang::It) => format!("La richiesta supera il limite di {limit} byte."),
@@ -809,6 +811,10 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
         C::InvalidQueryParameter => (
             format!("Parametro non valido{paren}."),
             format!("Invalid query parameter{paren}."),
+        ),
+        C::UnknownCursor => (
+            "Cursore sconosciuto: usare il `next_cursor` di una pagina di questo stesso elenco.".into(),
+            "Unknown cursor: give the `next_cursor` of a page of this same list.".into(),
         ),
         C::NotUtf8 => (
             "Il file non è in UTF-8.".into(),

@@ -266,7 +266,9 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
             ObjectBuilder::new()
                 .schema_type(Type::String)
                 .min_length(Some(1))
-                .max_length(Some(MAX_KEY_LEN)),
+                .max_length(Some(MAX_KEY_LEN))
+                // Visible ASCII, `!` to `~`, as `is_ascii_graphic` reads it.
+                .pattern(Some("^[!-~]+$")),
         ))
         .build();
     let answers = [

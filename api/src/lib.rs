@@ -20,6 +20,7 @@ pub mod mail;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi_answers;
+pub mod openapi_requests;
 pub mod pages;
 pub mod problem;
 pub mod progress_polls;

@@ -36,6 +36,12 @@ impl ApiError {
                 message: i18n::field_message(*problem, field, detail, lang),
                 line: None,
             }],
+            Self::QueryViolation(v) => vec![ProblemFieldError {
+                field: v.field.clone(),
+                code: v.code,
+                message: i18n::violation_message(v, lang),
+                line: None,
+            }],
             Self::InvalidQuery { field, detail } => vec![ProblemFieldError {
                 field: field.clone(),
                 code: RuleCode::InvalidQueryParameter,

@@ -45,6 +45,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     describe_bare_responses(&mut doc);
     crate::openapi_answers::document(&mut doc);
+    crate::openapi_requests::document(&mut doc);
     crate::idempotency::document(&mut doc);
     doc
 }

@@ -93,6 +93,7 @@ codes! {
         InvalidFieldType = "invalid-field-type",
         InvalidField = "invalid-field",
         InvalidQueryParameter = "invalid-query-parameter",
+        UnknownCursor = "unknown-cursor",
 
         // Uploaded CSV files.
         NotUtf8 = "not-utf8",

@@ -21,7 +21,7 @@ pub const BEARER: &str = "bearer_auth";
                        in Italian, or in English with `Accept-Language: en`.",
         license(name = "EUPL-1.2")
     ),
-    components(schemas(Problem, ProblemFieldError, ProblemType, RuleCodeSchema)),
+    components(schemas(Problem, ProblemFieldError, ProblemType, RuleCodeSchema, dto::Cursor)),
     modifiers(&SecurityAddon),
     tags(
         (name = "auth", description = "Login, tokens, password reset and activation"),

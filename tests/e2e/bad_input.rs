@@ -155,6 +155,27 @@ async fn a_wrong_field_type_names_the_field(app: TestApp) {
 }
 both_engines!(a_wrong_field_type_names_the_field);
 
+/// JSON Schema counts `10.0` as an integer, as the document types
+/// `capacity`: it is taken as 10; a fraction is still the wrong type.
+async fn a_whole_number_written_with_a_fraction_is_an_integer(app: TestApp) {
+    let admin = app.admin_token().await;
+    let cpi = |code: &str, capacity: f64| json!({ "code": code, "name": "CPI Frazione", "province_sigla": "RM", "capacity": capacity });
+    let created = body(
+        app.create_cpi(&admin, &cpi("RM-FRAZ", 10.0)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(created["capacity"], 10, "{created}");
+    let p = problem_of(
+        app.create_cpi(&admin, &cpi("RM-HALF", 10.5)).await,
+        400,
+        "invalid-field-type",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "capacity", "{p}");
+}
+both_engines!(a_whole_number_written_with_a_fraction_is_an_integer);
+
 async fn an_unknown_role_is_an_unknown_enum_value(app: TestApp) {
     let admin = app.admin_token().await;
     for role in ["boss", "Admin", ""] {

@@ -1,7 +1,8 @@
 //! Every list answers `{items, next_cursor}` (API.md "Representations"):
 //! paging through with a small `limit` gives every item exactly once, in
-//! the order of the whole list, the last page with a null cursor; a cursor
-//! that is none of the list's does not fail; and `GET /contracts?status=`
+//! the order of the whole list, the last page with a null cursor; a list
+//! takes back only its own cursors (one of another list, an edited one or
+//! any other text is 400 `unknown-cursor`); and `GET /contracts?status=`
 //! filters before the page is cut.
 
 use chrono::NaiveDate;
@@ -95,16 +96,34 @@ async fn pages_through(app: &TestApp, token: &str, path: &str, limit: usize) -> 
     all
 }
 
-/// A cursor that is none of the list's answers a page, not an error.
-async fn a_stranger_cursor_is_no_error(app: &TestApp, token: &str, path: &str) {
-    for cursor in ["zzz", "000", "not-a-cursor", "2019-13-45_x"] {
-        let page = json_of(
+/// Checks a 400 `invalid-query-parameter` problem naming `field` and `code`.
+async fn refused(r: reqwest::Response, field: &str, code: &str, what: &str) {
+    let p = problem(r, 400).await;
+    assert_eq!(p["type"], "invalid-query-parameter", "{what}: {p}");
+    assert_eq!(p["errors"][0]["field"], field, "{what}: {p}");
+    assert_eq!(p["errors"][0]["code"], code, "{what}: {p}");
+}
+
+/// Text that is no cursor of any list, and limits out of range, are
+/// refused with a problem naming the parameter.
+async fn garbage_cursors_and_limits_are_refused(app: &TestApp, token: &str, path: &str) {
+    for cursor in [
+        "",
+        "zzz",
+        "000",
+        "not-a-cursor",
+        "2019-13-45_x",
+        "AQEAAAAAAAAAAAA",
+        "%2B%2F%3D",
+    ] {
+        refused(
             app.get(&with(path, &format!("cursor={cursor}")), Some(token))
                 .await,
-            StatusCode::OK,
+            "cursor",
+            "unknown-cursor",
+            &format!("{path} after {cursor:?}"),
         )
         .await;
-        assert!(page["items"].is_array(), "{path} after {cursor}: {page}");
     }
     for limit in ["0", "501", "tre"] {
         let p = problem(
@@ -114,6 +133,83 @@ async fn a_stranger_cursor_is_no_error(app: &TestApp, token: &str, path: &str) {
         )
         .await;
         assert_eq!(p["errors"][0]["field"], "limit", "{path}: {p}");
+    }
+}
+
+/// A list to check: who reads it, and its path.
+type List<'a> = (&'a str, &'a str);
+
+/// The `next_cursor` of the first page of a list of two items or more,
+/// after checking that it leads to the second item.
+async fn its_cursor(app: &TestApp, (token, path): List<'_>) -> String {
+    let all = whole(app, token, path).await;
+    assert!(all.len() >= 2, "{path} has fewer than two items");
+    let first = json_of(
+        app.get(&with(path, "limit=1"), Some(token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let cursor = first["next_cursor"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path}: no cursor in {first}"))
+        .to_owned();
+    let next = json_of(
+        app.get(
+            &with(path, &format!("limit=1&cursor={cursor}")),
+            Some(token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(next["items"][0], all[1], "{path}: the next page");
+    cursor
+}
+
+/// Each of `lists` takes its own cursor to its next page, and refuses
+/// with 400 `unknown-cursor` the cursor of every other one of them (the
+/// same list read by another role takes it), its own cursor edited, and
+/// text that is no cursor.
+async fn each_list_takes_only_its_own_cursors(app: &TestApp, lists: &[List<'_>]) {
+    let mut cursors = Vec::new();
+    for &list in lists {
+        cursors.push(its_cursor(app, list).await);
+    }
+    for (i, &(token, path)) in lists.iter().enumerate() {
+        for (j, cursor) in cursors.iter().enumerate().filter(|(j, _)| *j != i) {
+            let answer = app
+                .get(&with(path, &format!("cursor={cursor}")), Some(token))
+                .await;
+            if lists[j].1 == path {
+                // The same list read by someone else: its cursor is one.
+                json_of(answer, StatusCode::OK).await;
+                continue;
+            }
+            refused(
+                answer,
+                "cursor",
+                "unknown-cursor",
+                &format!("{path} given the cursor of {}", lists[j].1),
+            )
+            .await;
+        }
+        let own = &cursors[i];
+        let middle = own.len() / 2;
+        let swapped = if own.as_bytes()[middle] == b'A' {
+            "B"
+        } else {
+            "A"
+        };
+        let edited = format!("{}{swapped}{}", &own[..middle], &own[middle + 1..]);
+        refused(
+            app.get(&with(path, &format!("cursor={edited}")), Some(token))
+                .await,
+            "cursor",
+            "unknown-cursor",
+            &format!("{path} given its cursor edited"),
+        )
+        .await;
+        garbage_cursors_and_limits_are_refused(app, token, path).await;
     }
 }
 
@@ -160,9 +256,22 @@ async fn reference_lists_page_through(app: TestApp) {
         ["navigator-2019", "navigator-2020", "navigator-2021"]
     );
 
-    for path in ["/regions", "/provinces", "/training/paths"] {
-        a_stranger_cursor_is_no_error(&app, &admin, path).await;
-    }
+    // Two CPIs, a second account and the audit lines of all the above.
+    app.cpi_in("RM-EUR", "RM", None).await;
+    app.cpi_in("RM-TIB", "RM", None).await;
+    app.user_with_role("hr", &[]).await;
+    each_list_takes_only_its_own_cursors(
+        &app,
+        &[
+            (&admin, "/regions"),
+            (&admin, "/provinces"),
+            (&admin, "/training/paths"),
+            (&admin, "/cpis"),
+            (&admin, "/users"),
+            (&admin, "/audit"),
+        ],
+    )
+    .await;
 }
 both_engines!(reference_lists_page_through);
 
@@ -183,7 +292,6 @@ async fn selections_and_seats_page_through(app: TestApp) {
         [third.as_str(), second.as_str(), id.as_str()],
         "newest first"
     );
-    a_stranger_cursor_is_no_error(&app, &hr, "/selections").await;
 
     let seats_path = format!("/selections/{id}/seats");
     let seats = pages_through(&app, &hr, &seats_path, 2).await;
@@ -191,7 +299,16 @@ async fn selections_and_seats_page_through(app: TestApp) {
     let campania = app.user_with_role("coordinator", &["15"]).await;
     let theirs = pages_through(&app, &campania, &seats_path, 1).await;
     assert_eq!(field(&theirs, "province"), ["NA", "SA"]);
-    a_stranger_cursor_is_no_error(&app, &hr, &seats_path).await;
+    each_list_takes_only_its_own_cursors(
+        &app,
+        &[
+            (&hr, "/selections"),
+            (&hr, &seats_path),
+            (&campania, &seats_path),
+            (&hr, "/regions"),
+        ],
+    )
+    .await;
 }
 both_engines!(selections_and_seats_page_through, in_2019);
 
@@ -225,7 +342,6 @@ async fn a_navigators_records_page_through(app: TestApp) {
             ["2019-08-15", "2019-08-01", "2019-07-17"]
         );
     }
-    a_stranger_cursor_is_no_error(&app, &hr, &assignments_path).await;
 
     // Five logs over three days, two of them on the 30th.
     let mut logged = Vec::new();
@@ -270,7 +386,6 @@ async fn a_navigators_records_page_through(app: TestApp) {
     ids.sort();
     logged.sort();
     assert_eq!(ids, logged);
-    a_stranger_cursor_is_no_error(&app, &token, "/me/ojt-logs").await;
 
     // A voice SIM in one smartphone, then, that one returned, in another.
     let kit = app.equip(&hr, &p.navigator(1), 1).await;
@@ -310,7 +425,28 @@ async fn a_navigators_records_page_through(app: TestApp) {
         [kit[0].as_str(), spare[0].as_str()]
     );
     assert!(pairings[0]["unpaired_at"].is_string(), "{pairings:?}");
-    a_stranger_cursor_is_no_error(&app, &hr, &pairings_path).await;
+
+    // A second Navigator in the first one's CPI today.
+    json_of(
+        app.assign(&hr, &p.navigator(1), "RM-EUR", "2019-08-20")
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let lists_before_the_endings = [
+        (hr.as_str(), assignments_path.as_str()),
+        (&token, "/me/ojt-logs"),
+        (&hr, &pairings_path),
+        (&hr, "/navigators"),
+        (&hr, "/cpis/RM-EUR/navigators"),
+        (&hr, "/ojt-logs"),
+        (&coordinator, "/ojt-logs"),
+        (&hr, "/equipment"),
+        (&hr, "/contracts"),
+        (&hr, "/offers"),
+        (&token, "/provinces"),
+    ];
+    each_list_takes_only_its_own_cursors(&app, &lists_before_the_endings).await;
 
     // Three endings today: three offboarding records, one still open.
     for c in &p.contracts {
@@ -333,7 +469,16 @@ async fn a_navigators_records_page_through(app: TestApp) {
     assert_eq!(contracts, expected);
     let open = pages_through(&app, &hr, "/offboarding?open=true", 1).await;
     assert_eq!(field(&open, "navigator_id"), [p.navigator(1).as_str()]);
-    a_stranger_cursor_is_no_error(&app, &hr, "/offboarding").await;
+    each_list_takes_only_its_own_cursors(
+        &app,
+        &[
+            (&hr, "/offboarding"),
+            (&hr, "/navigators"),
+            (&hr, "/contracts"),
+            (&hr, &pairings_path),
+        ],
+    )
+    .await;
 }
 both_engines!(a_navigators_records_page_through, on_a_working_day);
 

@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Rome;
-use openapi::dto::{AuditEntryView, AuditQuery, Page};
+use openapi::dto::{AuditEntryView, AuditQuery, Page, PagedList};
 use openapi::Problem;
 use persistence::audit::AuditFilter;
 
@@ -11,7 +11,7 @@ use crate::auth::caller::AdminOrHr;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// An instant, or an Italian calendar day: its first instant for `from`,
@@ -81,12 +81,12 @@ pub async fn list_audit(
         entity_id: q.entity_id,
         actor: q.actor,
         action: q.action,
-        before_id: q.cursor,
+        before_id: cursor_key(q.cursor.as_ref(), PagedList::Audit)?,
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
     let rows = state.run(&caller, &meta, ReadAuditLog { filter }).await?;
-    let next_cursor = (rows.len() as i64 == limit)
+    let next_key = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| r.id.clone()))
         .flatten();
     let items = rows
@@ -105,5 +105,8 @@ pub async fn list_audit(
             })
         })
         .collect::<ApiResult<_>>()?;
-    Ok(web::Json(Page { items, next_cursor }))
+    Ok(web::Json(Page {
+        items,
+        next_cursor: next_cursor(PagedList::Audit, next_key),
+    }))
 }

@@ -17,7 +17,11 @@ pub mod selection;
 pub mod training;
 pub mod users;
 
+use domain::{RuleCode, Violation};
+use openapi::dto::{Cursor, PagedList};
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::{ApiError, ApiResult};
 
 /// Lists the operations under `/api/v1`; registering here is what puts an
 /// operation in the OpenAPI document.
@@ -125,48 +129,70 @@ pub fn operations(cfg: &mut ServiceConfig) {
 }
 
 /// `limit` between 1 and 500, 100 when absent.
-pub fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+pub fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
     limit_or(limit, 100)
 }
 
 /// `limit` of a list with at most one row per Region or province, between 1
 /// and 500: 500 when absent, so a client that does not page still reads
 /// every one of the 107 provinces in one answer, as before these lists paged.
-pub fn whole_list_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+pub fn whole_list_limit(limit: Option<i64>) -> ApiResult<i64> {
     limit_or(limit, 500)
 }
 
-fn limit_or(limit: Option<i64>, default: i64) -> Result<i64, crate::error::ApiError> {
+fn limit_or(limit: Option<i64>, default: i64) -> ApiResult<i64> {
     match limit {
         None => Ok(default),
         Some(n @ 1..=500) => Ok(n),
-        Some(n) => Err(crate::error::ApiError::InvalidQuery {
+        Some(n) => Err(ApiError::InvalidQuery {
             field: "limit".into(),
             detail: format!("{n}: between 1 and 500"),
         }),
     }
 }
 
+/// The rows of one page, and the key of its last row when another page
+/// follows (the cursor of the next page holds it).
+#[derive(Debug)]
+pub struct KeyedPage<T> {
+    pub items: Vec<T>,
+    pub next_key: Option<String>,
+}
+
+/// The key in the `cursor` of a page of `list`: the list's own cursors
+/// only; a cursor of another list, an edited one or any other text is 400
+/// `unknown-cursor`.
+pub fn cursor_key(cursor: Option<&Cursor>, list: PagedList) -> ApiResult<Option<String>> {
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
+    cursor
+        .key(list)
+        .map(Some)
+        .ok_or_else(|| ApiError::QueryViolation(Violation::new("cursor", RuleCode::UnknownCursor)))
+}
+
+/// The `next_cursor` of a page of `list` whose last row has `key`.
+pub fn next_cursor(list: PagedList, key: Option<String>) -> Option<Cursor> {
+    key.map(|k| Cursor::new(list, &k))
+}
+
 /// A page from the rows that follow the cursor, in the list's order, read
 /// with one row more than `limit` when there are: that row only tells that
-/// another page follows, so the last page's `next_cursor` is null.
-pub fn cut_page<T>(
-    mut rows: Vec<T>,
-    limit: i64,
-    key: impl Fn(&T) -> String,
-) -> openapi::dto::Page<T> {
+/// another page follows, so the last page has no next key.
+pub fn cut_page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> KeyedPage<T> {
     let limit = usize::try_from(limit).unwrap_or(0);
     if rows.len() <= limit {
-        return openapi::dto::Page {
+        return KeyedPage {
             items: rows,
-            next_cursor: None,
+            next_key: None,
         };
     }
     rows.truncate(limit);
-    let next_cursor = rows.last().map(key);
-    openapi::dto::Page {
+    let next_key = rows.last().map(key);
+    KeyedPage {
         items: rows,
-        next_cursor,
+        next_key,
     }
 }
 
@@ -179,20 +205,19 @@ pub enum KeyOrder {
 
 /// A page of a short list read whole (one row per Region or province, a
 /// Navigator's assignments): sorted by `key`, a unique string that sorts as
-/// the list does, the rows past `cursor` by that key. An unknown cursor
-/// reads on from where it would sort, as the lists paged in SQL do.
+/// the list does, the rows past the key `after`.
 pub fn page_in_memory<T>(
     mut rows: Vec<T>,
     key: impl Fn(&T) -> String,
     order: KeyOrder,
-    cursor: Option<&str>,
+    after: Option<&str>,
     limit: i64,
-) -> openapi::dto::Page<T> {
+) -> KeyedPage<T> {
     rows.sort_by_cached_key(|r| key(r));
     if order == KeyOrder::Descending {
         rows.reverse();
     }
-    if let Some(c) = cursor {
+    if let Some(c) = after {
         rows.retain(|r| match order {
             KeyOrder::Ascending => key(r).as_str() > c,
             KeyOrder::Descending => key(r).as_str() < c,
@@ -213,13 +238,13 @@ mod tests {
     fn a_page_has_a_cursor_only_when_another_follows() {
         let full = cut_page(vec!["a", "b", "c"], 2, keyed);
         assert_eq!(
-            (full.items, full.next_cursor),
+            (full.items, full.next_key),
             (vec!["a", "b"], Some("b".to_owned()))
         );
         let last = cut_page(vec!["a", "b"], 2, keyed);
-        assert_eq!((last.items, last.next_cursor), (vec!["a", "b"], None));
+        assert_eq!((last.items, last.next_key), (vec!["a", "b"], None));
         let empty = cut_page(Vec::<&str>::new(), 2, keyed);
-        assert_eq!((empty.items.len(), empty.next_cursor), (0, None));
+        assert_eq!((empty.items.len(), empty.next_key), (0, None));
     }
 
     #[test]
@@ -231,7 +256,7 @@ mod tests {
             loop {
                 let page = page_in_memory(rows.clone(), keyed, order, cursor.as_deref(), 2);
                 seen.extend(page.items);
-                match page.next_cursor {
+                match page.next_key {
                     Some(c) => cursor = Some(c),
                     None => break,
                 }
@@ -245,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_cursor_reads_on_from_where_it_would_sort() {
+    fn a_key_between_rows_reads_on_from_where_it_would_sort() {
         let rows = vec!["10", "20", "30"];
         let after = |c| page_in_memory(rows.clone(), keyed, KeyOrder::Ascending, Some(c), 5).items;
         assert_eq!(after("15"), vec!["20", "30"]);
@@ -253,6 +278,30 @@ mod tests {
         assert_eq!(after(""), vec!["10", "20", "30"]);
         let before = page_in_memory(rows.clone(), keyed, KeyOrder::Descending, Some("25"), 5).items;
         assert_eq!(before, vec!["20", "10"]);
+    }
+
+    #[test]
+    fn a_list_takes_back_only_its_own_cursors() {
+        let own = Cursor::new(PagedList::Users, "0191");
+        assert_eq!(
+            cursor_key(Some(&own), PagedList::Users).ok(),
+            Some(Some("0191".to_owned()))
+        );
+        assert_eq!(cursor_key(None, PagedList::Users).ok(), Some(None));
+        for other in [
+            Cursor::new(PagedList::Offers, "0191"),
+            Cursor::from("0191".to_owned()),
+        ] {
+            match cursor_key(Some(&other), PagedList::Users) {
+                Err(ApiError::QueryViolation(v)) => {
+                    assert_eq!(
+                        (v.field.as_str(), v.code),
+                        ("cursor", RuleCode::UnknownCursor)
+                    );
+                }
+                got => panic!("{other}: {got:?}"),
+            }
+        }
     }
 
     #[test]

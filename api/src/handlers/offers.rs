@@ -5,7 +5,7 @@ use std::sync::Arc;
 use actix_web::{get, post, web, HttpResponse};
 use domain::ids::{OfferId, SelectionId};
 use domain::selection::scorrimento::Outcome;
-use openapi::dto::{CallRequest, Decision, OfferQuery, OfferResponse, OfferView, Page};
+use openapi::dto::{CallRequest, Decision, OfferQuery, OfferResponse, OfferView, Page, PagedList};
 use openapi::Problem;
 use persistence::offers::{OfferFilter, OfferRow};
 use persistence::time::from_db;
@@ -17,7 +17,7 @@ use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 pub fn offer_view(o: &OfferRow, application_no: &str) -> ApiResult<OfferView> {
@@ -99,19 +99,22 @@ pub async fn list_offers(
         selection_id: q.selection,
         status: q.status,
         province: q.province.map(|p| p.trim().to_ascii_uppercase()),
-        after_id: q.cursor,
+        after_id: cursor_key(q.cursor.as_ref(), PagedList::Offers)?,
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
     let rows = state.run(&caller, &meta, ListOffers { filter }).await?;
-    let next_cursor = (rows.len() as i64 == limit)
+    let next_key = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| r.offer.id.clone()))
         .flatten();
     let items = rows
         .iter()
         .map(|r| offer_view(&r.offer, &r.application_no))
         .collect::<ApiResult<_>>()?;
-    Ok(web::Json(Page { items, next_cursor }))
+    Ok(web::Json(Page {
+        items,
+        next_cursor: next_cursor(PagedList::Offers, next_key),
+    }))
 }
 
 async fn decide(

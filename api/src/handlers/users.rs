@@ -1,6 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::account::{check_password, NewAccount};
-use openapi::dto::{NewUserRequest, Page, PageQuery, UserView};
+use openapi::dto::{NewUserRequest, Page, PageQuery, PagedList, UserView};
 use openapi::Problem;
 
 use crate::accounts::user_view;
@@ -9,7 +9,7 @@ use crate::auth::caller::AdminOnly;
 use crate::auth::{password, Authorized};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// Creates an account. Without `password`, the person gets an activation
@@ -87,15 +87,15 @@ pub async fn list_users(
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let limit = page_limit(query.0.limit)?;
     let case = ListUsers {
-        after: query.0.cursor,
+        after: cursor_key(query.0.cursor.as_ref(), PagedList::Users)?,
         limit,
     };
     let rows = state.run(&caller, &meta, case).await?;
-    let next_cursor = (rows.len() as i64 == limit)
+    let next_key = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|a| a.user.id.clone()))
         .flatten();
     Ok(web::Json(Page {
         items: rows.iter().map(user_view).collect::<ApiResult<_>>()?,
-        next_cursor,
+        next_cursor: next_cursor(PagedList::Users, next_key),
     }))
 }

@@ -48,6 +48,8 @@ pub enum Plan {
 }
 
 impl Plan {
+    pub const ALL: [Self; 2] = [Self::VoiceData, Self::Data];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::VoiceData => "voice_data",
@@ -56,9 +58,7 @@ impl Plan {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::VoiceData, Self::Data]
-            .into_iter()
-            .find(|p| p.as_str() == raw)
+        Self::ALL.into_iter().find(|p| p.as_str() == raw)
     }
 
     /// The device a SIM of this plan goes into in the standard kit.
@@ -372,7 +372,8 @@ pub struct ItemInput<'a> {
     pub batch: Option<&'a str>,
 }
 
-const MAX_TEXT: usize = 120;
+/// The most characters of an item's free text (model, serial, batch...).
+pub const MAX_TEXT: usize = 120;
 
 fn present(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())

@@ -15,6 +15,8 @@ pub enum LogStatus {
 }
 
 impl LogStatus {
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Validated, Self::Rejected];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
@@ -24,9 +26,7 @@ impl LogStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Pending, Self::Validated, Self::Rejected]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 }
 

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::Cursor;
+
 use super::ItemView;
 
 /// A contract's state on a day (DOMAIN.md §6), from its dates.
@@ -141,7 +143,7 @@ pub struct ContractQuery {
     pub status: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -232,5 +234,5 @@ pub struct OffboardingQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::Cursor;
+
 /// An item for the inventory; which fields a kind takes: smartphone `model`,
 /// `imei` (`serial` optional); tablet `model` and `serial` or `imei`; SIM
 /// `iccid`, `plan` and, for `voice_data`, `phone_number`; mailbox `mailbox`.
@@ -106,7 +108,7 @@ pub struct EquipmentQuery {
     pub batch: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod contracts;
+mod cursor;
 mod equipment;
 mod extract;
 mod navigators;
@@ -15,6 +16,7 @@ mod training;
 
 pub use accounts::*;
 pub use contracts::*;
+pub use cursor::*;
 pub use equipment::*;
 pub use extract::*;
 pub use navigators::*;
@@ -32,7 +34,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub next_cursor: Option<String>,
+    pub next_cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,7 +44,7 @@ pub struct PageQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Paging of a list with at most one row per Region or province.
@@ -53,7 +55,7 @@ pub struct WholeListPageQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::Cursor;
+
 use super::{ContractStatus, ConventionMode};
 
 /// A Navigator as HR and coordinators see them.
@@ -45,7 +47,7 @@ pub struct NavigatorQuery {
     pub unassigned: Option<bool>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

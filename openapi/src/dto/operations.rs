@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::Cursor;
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntryView {
     pub id: Uuid,
@@ -36,7 +38,7 @@ pub struct AuditQuery {
     pub to: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

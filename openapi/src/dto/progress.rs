@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::Cursor;
+
 /// One bucket of a Navigator's path, in hours (quarter hours allowed).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BucketProgressView {
@@ -124,7 +126,7 @@ pub struct OjtLogQuery {
     pub navigator: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::Cursor;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConventionMode {
@@ -83,7 +85,7 @@ pub struct ProvinceQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -119,7 +121,7 @@ pub struct CpiQuery {
     pub province: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::Cursor;
+
 /// A selection (avviso). Omitted rules take the 2019 defaults.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -246,7 +248,7 @@ pub struct SeatsQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
@@ -313,7 +315,7 @@ pub struct OfferQuery {
     pub selection: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]

@@ -37,7 +37,7 @@ impl UseCase for ListSelections {
                     selection: s,
                 })
                 .collect(),
-            next_cursor: page.next_cursor,
+            next_cursor: page.next_key,
         })
     }
 }

@@ -8,13 +8,12 @@ use std::collections::HashMap;
 use domain::account::Role;
 use domain::ids::SelectionId;
 use domain::selection::Seats;
-use openapi::dto::Page;
 use persistence::{selection, DbConnection};
 
 use super::load_selection;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::{page_in_memory, KeyOrder};
+use crate::handlers::{page_in_memory, KeyOrder, KeyedPage};
 
 /// One province's seats.
 #[derive(Debug, Clone)]
@@ -39,11 +38,11 @@ fn covers(act: &Act, region: &str) -> bool {
 
 impl UseCase for ListSeats {
     /// By province sigla, of the Regions the caller covers.
-    type Outcome = Page<SeatRecord>;
+    type Outcome = KeyedPage<SeatRecord>;
     const ACCESS: Access = Access::Write;
     const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator];
 
-    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Page<SeatRecord>> {
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<KeyedPage<SeatRecord>> {
         if let Some(r) = &self.region {
             if !covers(act, r) {
                 return Err(ApiError::OutOfScope);

@@ -15,8 +15,8 @@ use persistence::{assignments, audit, contracts, reference, DbConnection};
 use crate::app::{own_navigator_id, Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
-const MAX_CLIENT_ID: usize = 64;
-const MAX_ACTIVITY: usize = 500;
+pub(crate) const MAX_CLIENT_ID: usize = 64;
+pub(crate) const MAX_ACTIVITY: usize = 500;
 
 /// A log as the tablet sends it.
 pub struct LogRequest {

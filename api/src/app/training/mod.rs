@@ -25,11 +25,13 @@ pub use decide_log::{RejectLog, ValidateLog};
 pub use list_logs::{ListLogs, LogPage};
 pub use list_paths::ListPaths;
 pub use log_hours::{LogHours, LogRequest, Logged};
+pub(crate) use log_hours::{MAX_ACTIVITY, MAX_CLIENT_ID};
 pub use own_logs::OwnLogs;
 pub use progress::{compute, refresh, refresh_locked, PROGRESS_BODY_VERSION};
 pub use record_attendance::{Attendance, Person, RecordAttendance, RegisterRow};
 pub use record_completions::{Completions, RecordCompletions, Reported};
 pub use record_mandatory::RecordMandatory;
+pub(crate) use validate_logs::MAX_BATCH;
 pub use validate_logs::{RejectLogs, ValidateLogs};
 
 use std::collections::{BTreeSet, HashMap};

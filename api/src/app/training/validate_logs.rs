@@ -13,7 +13,7 @@ use crate::app::navigators::covers_region;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
-const MAX_BATCH: usize = 500;
+pub(crate) const MAX_BATCH: usize = 500;
 
 #[derive(Clone)]
 pub struct ValidateLogs {

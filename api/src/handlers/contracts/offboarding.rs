@@ -1,7 +1,7 @@
 //! Offboarding records: what Navigators whose contract ended still hold.
 
 use actix_web::{get, web};
-use openapi::dto::{OffboardingQuery, OffboardingView, Page};
+use openapi::dto::{OffboardingQuery, OffboardingView, Page, PagedList};
 use openapi::Problem;
 
 use super::views::offboarding_view;
@@ -10,7 +10,7 @@ use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// Offboarding records of ended contracts with the items still held;
@@ -35,7 +35,7 @@ pub async fn list_offboarding(
     let q = query.0;
     let case = ListOffboarding {
         open: q.open.unwrap_or(false),
-        cursor: q.cursor,
+        cursor: cursor_key(q.cursor.as_ref(), PagedList::Offboarding)?,
         limit: page_limit(q.limit)?,
     };
     let page = state.run(&caller, &meta, case).await?;
@@ -48,6 +48,6 @@ pub async fn list_offboarding(
             .iter()
             .map(offboarding_view)
             .collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Offboarding, page.next_cursor),
     }))
 }

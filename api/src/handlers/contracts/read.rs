@@ -3,7 +3,7 @@
 use actix_web::{get, web};
 use domain::contract::ContractStatus;
 use domain::ids::ContractId;
-use openapi::dto::{ContractQuery, ContractView, Page};
+use openapi::dto::{ContractQuery, ContractView, Page, PagedList};
 use openapi::Problem;
 
 use super::views::contract_view;
@@ -12,7 +12,7 @@ use crate::auth::caller::{HrOrCoordinator, NavigatorOnly};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidPath, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// Contracts, filtered; coordinators see their own Region's only.
@@ -43,7 +43,7 @@ pub async fn list_contracts(
         region: q.region,
         province: q.province,
         status,
-        cursor: q.cursor,
+        cursor: cursor_key(q.cursor.as_ref(), PagedList::Contracts)?,
         limit: page_limit(q.limit)?,
     };
     let page = state.run(&caller, &meta, case).await?;
@@ -53,7 +53,7 @@ pub async fn list_contracts(
             .iter()
             .map(contract_view)
             .collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Contracts, page.next_cursor),
     }))
 }
 

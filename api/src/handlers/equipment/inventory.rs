@@ -3,7 +3,8 @@ use domain::equipment::{ItemInput, ItemKind, ItemState, NewItem};
 use domain::ids::EquipmentItemId;
 use domain::Violations;
 use openapi::dto::{
-    EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PageQuery, PairingView,
+    EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PageQuery, PagedList,
+    PairingView,
 };
 use openapi::Problem;
 use persistence::equipment::ItemFilter;
@@ -15,7 +16,7 @@ use crate::auth::Authorized;
 use crate::csv_import::{optional, records};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidPath, ValidQuery};
-use crate::handlers::{page_in_memory, page_limit, KeyOrder};
+use crate::handlers::{cursor_key, next_cursor, page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
 pub const HEADER: [&str; 9] = [
@@ -162,13 +163,13 @@ pub async fn list_items(
         state: q.state,
         holder_id: q.navigator,
         batch: q.batch,
-        after_id: q.cursor,
+        after_id: cursor_key(q.cursor.as_ref(), PagedList::Equipment)?,
         limit: page_limit(q.limit)?,
     };
     let page = state.run(&caller, &meta, ListItems { filter }).await?;
     Ok(web::Json(Page {
         items: page.items.iter().map(item_view).collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Equipment, page.next_cursor),
     }))
 }
 
@@ -220,6 +221,7 @@ pub async fn list_pairings(
 ) -> ApiResult<web::Json<Page<PairingView>>> {
     let q = query.0;
     let limit = page_limit(q.limit)?;
+    let after = cursor_key(q.cursor.as_ref(), PagedList::Pairings)?;
     let case = PairingHistory {
         id: EquipmentItemId::from_stored(id.into_inner()),
     };
@@ -229,7 +231,7 @@ pub async fn list_pairings(
         rows,
         |p| format!("{}_{}", p.paired_at.format("%Y%m%d%H%M%S%6f"), p.id),
         KeyOrder::Ascending,
-        q.cursor.as_deref(),
+        after.as_deref(),
         limit,
     );
     Ok(web::Json(Page {
@@ -238,6 +240,6 @@ pub async fn list_pairings(
             .iter()
             .map(pairing_view)
             .collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Pairings, page.next_key),
     }))
 }

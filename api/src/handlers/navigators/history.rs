@@ -1,6 +1,6 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use domain::ids::NavigatorId;
-use openapi::dto::{AssignmentView, ConventionMode, MyAssignmentView, Page, PageQuery};
+use openapi::dto::{AssignmentView, ConventionMode, MyAssignmentView, Page, PageQuery, PagedList};
 use openapi::Problem;
 
 use super::assignment_view;
@@ -10,7 +10,7 @@ use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::etag::json_with_etag;
 use crate::extract::{RequestMeta, ValidPath, ValidQuery};
-use crate::handlers::{page_in_memory, page_limit, KeyOrder};
+use crate::handlers::{cursor_key, next_cursor, page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
 /// A Navigator's assignments, newest first (`to` null while open).
@@ -35,6 +35,7 @@ pub async fn list_assignments(
 ) -> ApiResult<web::Json<Page<AssignmentView>>> {
     let q = query.0;
     let limit = page_limit(q.limit)?;
+    let after = cursor_key(q.cursor.as_ref(), PagedList::Assignments)?;
     let case = AssignmentHistory {
         id: NavigatorId::from_stored(id.into_inner()),
     };
@@ -45,7 +46,7 @@ pub async fn list_assignments(
         rows,
         |a| format!("{}_{}", a.assignment.from_day, a.assignment.id),
         KeyOrder::Descending,
-        q.cursor.as_deref(),
+        after.as_deref(),
         limit,
     );
     let page = Page {
@@ -54,7 +55,7 @@ pub async fn list_assignments(
             .iter()
             .map(assignment_view)
             .collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Assignments, page.next_key),
     };
     Ok(web::Json(page))
 }

@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 use domain::contract::ContractStatus;
 use domain::ids::NavigatorId;
-use openapi::dto::{NavigatorQuery, NavigatorView, Page, PageQuery};
+use openapi::dto::{NavigatorQuery, NavigatorView, Page, PageQuery, PagedList};
 use openapi::Problem;
 use persistence::assignments::NavigatorFilter;
 
@@ -11,7 +11,7 @@ use crate::auth::caller::{HrCoordinatorOrNavigator, HrOrCoordinator};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidPath, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 fn parse_status(raw: Option<&str>) -> ApiResult<Option<ContractStatus>> {
@@ -54,7 +54,7 @@ pub async fn list_navigators(
         name: None,
         order: Default::default(),
         day: None,
-        after_id: q.cursor,
+        after_id: cursor_key(q.cursor.as_ref(), PagedList::Navigators)?,
         limit: page_limit(q.limit)?,
     };
     let case = ListNavigators {
@@ -62,7 +62,10 @@ pub async fn list_navigators(
         filter,
         status,
     };
-    page_view(state.run(&caller, &meta, case).await?)
+    page_view(
+        state.run(&caller, &meta, case).await?,
+        PagedList::Navigators,
+    )
 }
 
 /// One Navigator; a Navigator reads only their own record.
@@ -111,19 +114,22 @@ pub async fn cpi_navigators(
 ) -> ApiResult<web::Json<Page<NavigatorView>>> {
     let case = CpiNavigators {
         code: code.into_inner().trim().to_ascii_uppercase(),
-        after_id: query.0.cursor,
+        after_id: cursor_key(query.0.cursor.as_ref(), PagedList::CpiNavigators)?,
         limit: page_limit(query.0.limit)?,
     };
-    page_view(state.run(&caller, &meta, case).await?)
+    page_view(
+        state.run(&caller, &meta, case).await?,
+        PagedList::CpiNavigators,
+    )
 }
 
-fn page_view(page: NavigatorPage) -> ApiResult<web::Json<Page<NavigatorView>>> {
+fn page_view(page: NavigatorPage, list: PagedList) -> ApiResult<web::Json<Page<NavigatorView>>> {
     Ok(web::Json(Page {
         items: page
             .items
             .iter()
             .map(navigator_view)
             .collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(list, page.next_cursor),
     }))
 }

@@ -2,7 +2,8 @@ use actix_web::{get, post, web};
 use domain::ids::OjtLogId;
 use domain::training::ojt::LogStatus;
 use openapi::dto::{
-    OjtLogQuery, OjtLogView, Page, RejectLogRequest, ValidateLogsRequest, ValidateLogsResult,
+    OjtLogQuery, OjtLogView, Page, PagedList, RejectLogRequest, ValidateLogsRequest,
+    ValidateLogsResult,
 };
 use openapi::Problem;
 use persistence::ojt::LogFilter;
@@ -13,7 +14,7 @@ use crate::auth::caller::{CoordinatorOnly, HrOrCoordinator};
 use crate::auth::Authorized;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// The coordinators' queue: logs of their Region, by status; HR reads all.
@@ -47,7 +48,7 @@ pub async fn list_logs(
         regions: None,
         status: status.map(|s| s.as_str().to_owned()),
         navigator_id: q.navigator,
-        after_id: q.cursor,
+        after_id: cursor_key(q.cursor.as_ref(), PagedList::OjtLogs)?,
         limit: page_limit(q.limit)?,
     };
     let case = ListLogs {
@@ -57,7 +58,7 @@ pub async fn list_logs(
     let page = state.run(&caller, &meta, case).await?;
     Ok(web::Json(Page {
         items: page.items.iter().map(log_view).collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::OjtLogs, page.next_cursor),
     }))
 }
 

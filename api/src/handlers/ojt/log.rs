@@ -1,15 +1,16 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use openapi::dto::{OjtLogRequest, OjtLogView, Page, PageQuery};
+use domain::{RuleCode, Violation};
+use openapi::dto::{OjtLogRequest, OjtLogView, Page, PageQuery, PagedList};
 use openapi::Problem;
 
 use super::log_view;
 use crate::app::training::{LogHours, LogRequest, Logged, OwnLogs};
 use crate::auth::caller::NavigatorOnly;
 use crate::auth::Authorized;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::etag::json_with_etag;
 use crate::extract::{RequestMeta, ValidJson, ValidQuery};
-use crate::handlers::{cut_page, page_limit};
+use crate::handlers::{cursor_key, cut_page, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// Logs on-the-job hours from the tablet. Offline-first: a retry with the
@@ -73,19 +74,9 @@ pub async fn my_logs(
 ) -> ApiResult<HttpResponse> {
     let q = query.0;
     let limit = page_limit(q.limit)?;
-    let after = match q.cursor.as_deref() {
+    let after = match cursor_key(q.cursor.as_ref(), PagedList::OwnOjtLogs)? {
         None => None,
-        Some(c) => match log_cursor(c) {
-            Some((day, id)) => Some((day, id.to_owned())),
-            // Not a cursor of this list: nothing is known to follow it.
-            None => {
-                let empty = Page::<OjtLogView> {
-                    items: Vec::new(),
-                    next_cursor: None,
-                };
-                return json_with_etag(&req, &empty);
-            }
-        },
+        Some(key) => Some(log_key(&key).ok_or_else(unknown_cursor)?),
     };
     let case = OwnLogs {
         after,
@@ -99,13 +90,18 @@ pub async fn my_logs(
             .iter()
             .map(log_view)
             .collect::<ApiResult<Vec<_>>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::OwnOjtLogs, page.next_key),
     };
     json_with_etag(&req, &page)
 }
 
-/// The day and id in a cursor of `my_logs`, `None` when it is not one.
-fn log_cursor(cursor: &str) -> Option<(chrono::NaiveDate, &str)> {
-    let (day, id) = cursor.split_once('_')?;
-    Some((day.parse().ok()?, id))
+/// The day and id in the key of a cursor of `my_logs`.
+fn log_key(key: &str) -> Option<(chrono::NaiveDate, String)> {
+    let (day, id) = key.split_once('_')?;
+    Some((day.parse().ok()?, id.to_owned()))
+}
+
+/// A cursor of this list whose key is not a day and an id: none it gave out.
+fn unknown_cursor() -> ApiError {
+    ApiError::QueryViolation(Violation::new("cursor", RuleCode::UnknownCursor))
 }

@@ -1,6 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::cpi::{CpiInput, NewCpi};
-use openapi::dto::{CpiQuery, CpiView, ImportResult, NewCpiRequest, Page};
+use openapi::dto::{CpiQuery, CpiView, ImportResult, NewCpiRequest, Page, PagedList};
 use openapi::Problem;
 use persistence::reference::{CpiFilter, CpiWithRegion};
 
@@ -9,7 +9,7 @@ use crate::auth::caller::{AdminOnly, AnyRole};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidPath, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 fn view(c: CpiWithRegion) -> CpiView {
@@ -45,17 +45,17 @@ pub async fn list_cpis(
     let filter = CpiFilter {
         region: q.region,
         province: q.province.map(|p| p.trim().to_ascii_uppercase()),
-        after_code: q.cursor,
+        after_code: cursor_key(q.cursor.as_ref(), PagedList::Cpis)?,
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
     let rows = state.run(&caller, &meta, ListCpis { filter }).await?;
-    let next_cursor = (rows.len() as i64 == limit)
+    let next_key = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|c| c.cpi.code.clone()))
         .flatten();
     Ok(web::Json(Page {
         items: rows.into_iter().map(view).collect(),
-        next_cursor,
+        next_cursor: next_cursor(PagedList::Cpis, next_key),
     }))
 }
 

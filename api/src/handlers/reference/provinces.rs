@@ -1,5 +1,5 @@
 use actix_web::{get, web};
-use openapi::dto::{Page, ProvinceQuery, ProvinceView};
+use openapi::dto::{Page, PagedList, ProvinceQuery, ProvinceView};
 use openapi::Problem;
 
 use crate::app::reference::ListProvinces;
@@ -7,7 +7,7 @@ use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidQuery};
-use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
+use crate::handlers::{cursor_key, next_cursor, page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
 /// The 107 provinces, or those of one Region, by ISTAT code.
@@ -30,13 +30,14 @@ pub async fn list_provinces(
 ) -> ApiResult<web::Json<Page<ProvinceView>>> {
     let q = query.0;
     let limit = whole_list_limit(q.limit)?;
+    let after = cursor_key(q.cursor.as_ref(), PagedList::Provinces)?;
     let case = ListProvinces { region: q.region };
     let rows = state.run(&caller, &meta, case).await?;
     let page = page_in_memory(
         rows,
         |p| p.istat_code.clone(),
         KeyOrder::Ascending,
-        q.cursor.as_deref(),
+        after.as_deref(),
         limit,
     );
     Ok(web::Json(Page {
@@ -50,6 +51,6 @@ pub async fn list_provinces(
                 region: p.region_code,
             })
             .collect(),
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Provinces, page.next_key),
     }))
 }

@@ -1,5 +1,5 @@
 use actix_web::{get, web};
-use openapi::dto::{ConventionView, Page, RegionView, WholeListPageQuery};
+use openapi::dto::{ConventionView, Page, PagedList, RegionView, WholeListPageQuery};
 use openapi::Problem;
 use persistence::reference::{ConventionRow, RegionSummary};
 
@@ -8,7 +8,7 @@ use crate::auth::caller::AnyRole;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidPath, ValidQuery};
-use crate::handlers::{page_in_memory, whole_list_limit, KeyOrder};
+use crate::handlers::{cursor_key, next_cursor, page_in_memory, whole_list_limit, KeyOrder};
 use crate::state::AppState;
 
 pub fn convention_view(row: &ConventionRow, today: chrono::NaiveDate) -> ApiResult<ConventionView> {
@@ -67,12 +67,13 @@ pub async fn list_regions(
 ) -> ApiResult<web::Json<Page<RegionView>>> {
     let q = query.0;
     let limit = whole_list_limit(q.limit)?;
+    let after = cursor_key(q.cursor.as_ref(), PagedList::Regions)?;
     let rows = state.run(&caller, &meta, ListRegions).await?;
     let page = page_in_memory(
         rows,
         |r| r.region.code.clone(),
         KeyOrder::Ascending,
-        q.cursor.as_deref(),
+        after.as_deref(),
         limit,
     );
     Ok(web::Json(Page {
@@ -81,7 +82,7 @@ pub async fn list_regions(
             .iter()
             .map(|r| region_view(r, state.today()))
             .collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Regions, page.next_key),
     }))
 }
 

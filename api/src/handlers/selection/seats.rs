@@ -1,6 +1,6 @@
 use actix_web::{get, web};
 use domain::ids::SelectionId;
-use openapi::dto::{Page, SeatView, SeatsQuery};
+use openapi::dto::{Page, PagedList, SeatView, SeatsQuery};
 use openapi::Problem;
 
 use crate::app::selection::ListSeats;
@@ -8,7 +8,7 @@ use crate::auth::caller::HrOrCoordinator;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidPath, ValidQuery};
-use crate::handlers::whole_list_limit;
+use crate::handlers::{cursor_key, next_cursor, whole_list_limit};
 use crate::state::AppState;
 
 /// Seats per province: posts, filled (signed or active contracts), accepted
@@ -38,7 +38,7 @@ pub async fn list_seats(
     let case = ListSeats {
         selection_id: SelectionId::from_stored(id.into_inner()),
         region: q.region,
-        cursor: q.cursor,
+        cursor: cursor_key(q.cursor.as_ref(), PagedList::Seats)?,
         limit: whole_list_limit(q.limit)?,
     };
     let page = state.run(&caller, &meta, case).await?;
@@ -56,6 +56,6 @@ pub async fn list_seats(
                 pending_offers: r.seats.pending_offers,
             })
             .collect(),
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Seats, page.next_key),
     }))
 }

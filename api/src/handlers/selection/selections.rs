@@ -7,7 +7,7 @@ use domain::selection::settings::{
 use domain::selection::{ScoringRules, DEFAULT_MULTIPLIER};
 use domain::RuleCode;
 use domain::{Violation, Violations};
-use openapi::dto::{Page, PageQuery, PostsItem, SelectionRequest, SelectionView};
+use openapi::dto::{Page, PageQuery, PagedList, PostsItem, SelectionRequest, SelectionView};
 use openapi::Problem;
 use persistence::selection::SelectionRow;
 
@@ -20,7 +20,7 @@ use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
-use crate::handlers::page_limit;
+use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// A selection with the code of the training path set for it, if any.
@@ -162,7 +162,7 @@ pub async fn list_selections(
     let q = query.0;
     let limit = page_limit(q.limit)?;
     let case = ListSelections {
-        cursor: q.cursor,
+        cursor: cursor_key(q.cursor.as_ref(), PagedList::Selections)?,
         limit,
     };
     let page = state.run(&caller, &meta, case).await?;
@@ -172,7 +172,7 @@ pub async fn list_selections(
             .into_iter()
             .map(|r| view_with_path(&r.selection, r.training_path))
             .collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::Selections, page.next_cursor),
     }))
 }
 

@@ -2,8 +2,8 @@ use actix_web::{get, post, web, HttpResponse};
 use domain::ids::TrainingPathId;
 use domain::training::{Bucket, Module, TrainingPath};
 use openapi::dto::{
-    NewTrainingModuleRequest, NewTrainingPathRequest, Page, PageQuery, TrainingModuleView,
-    TrainingPathView,
+    NewTrainingModuleRequest, NewTrainingPathRequest, Page, PageQuery, PagedList,
+    TrainingModuleView, TrainingPathView,
 };
 use openapi::Problem;
 
@@ -12,7 +12,7 @@ use crate::auth::caller::{AdminOnly, AnyRole};
 use crate::auth::Authorized;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
-use crate::handlers::{page_in_memory, page_limit, KeyOrder};
+use crate::handlers::{cursor_key, next_cursor, page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
 
 /// Training paths with their buckets, by id; the distance bucket lists its
@@ -36,18 +36,19 @@ pub async fn list_paths(
 ) -> ApiResult<web::Json<Page<TrainingPathView>>> {
     let q = query.0;
     let limit = page_limit(q.limit)?;
+    let after = cursor_key(q.cursor.as_ref(), PagedList::TrainingPaths)?;
     // A few paths, one per selection at most: read whole.
     let paths = state.run(&caller, &meta, ListPaths).await?;
     let page = page_in_memory(
         paths,
         |p| p.path.id.clone(),
         KeyOrder::Ascending,
-        q.cursor.as_deref(),
+        after.as_deref(),
         limit,
     );
     Ok(web::Json(Page {
         items: page.items.iter().map(path_view).collect::<ApiResult<_>>()?,
-        next_cursor: page.next_cursor,
+        next_cursor: next_cursor(PagedList::TrainingPaths, page.next_key),
     }))
 }
 
