@@ -1093,6 +1093,19 @@ fn table() -> Vec<Entry> {
                 })
             },
         ),
+        entry(
+            "GET /api/v1/reports/indicators/series",
+            Regional,
+            Region,
+            |_, c| {
+                Box::pin(async move {
+                    Request::get(v1(&format!(
+                        "/reports/indicators/series?region={}&from=2019-07-01&to=2019-12-31&step=month",
+                        region(c.variant)
+                    )))
+                })
+            },
+        ),
         // ----------------------------------------------------- equipment
         entry("POST /api/v1/equipment", Roles(HR), Nothing, |w, _| {
             Box::pin(async move {

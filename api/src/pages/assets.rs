@@ -208,10 +208,21 @@ mod tests {
     #[test]
     fn every_icon_a_template_names_is_in_the_sprite() {
         let sprite = text("vendor/bootstrap-italia/svg/sprites.svg");
-        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")];
+        let mut templates = Vec::new();
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    templates.push(path);
+                }
+            }
+        }
         let mut named = 0;
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let template = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for path in templates {
+            let template = std::fs::read_to_string(path).unwrap();
             for rest in template.split("icon(\"").skip(1) {
                 let name = rest.split('"').next().unwrap_or_default();
                 assert!(
