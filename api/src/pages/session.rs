@@ -168,3 +168,68 @@ pub async fn renew_session_cookies(
     }
     Ok(res)
 }
+
+/// Why a sign-in form was refused, with the status of its answer, in the
+/// visitor's words; `forbidden` says whom the place is for when the account
+/// has another role. `None` for a failure that gets the error page.
+pub fn sign_in_refusal(
+    visit: &super::Visit,
+    e: &ApiError,
+    forbidden: (&str, &str),
+) -> Option<(actix_web::http::StatusCode, String)> {
+    use actix_web::http::StatusCode;
+    match e {
+        ApiError::InvalidCredentials => Some((
+            StatusCode::UNAUTHORIZED,
+            visit
+                .t(
+                    "Email o password non corretti, oppure l'account non è ancora attivo (attivalo dal link ricevuto per email).",
+                    "Wrong email or password, or the account is not active yet (activate it from the link you received by email).",
+                )
+                .to_owned(),
+        )),
+        ApiError::Forbidden => Some((
+            StatusCode::FORBIDDEN,
+            visit.t(forbidden.0, forbidden.1).to_owned(),
+        )),
+        ApiError::Throttled { .. } => Some((
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::i18n::detail(e, visit.lang),
+        )),
+        _ => None,
+    }
+}
+
+/// A sign-out form: ends this browser's session on the server (its refresh
+/// token's family is revoked, so its access tokens stop too) and in the
+/// browser, then goes to `then`.
+pub async fn sign_out(
+    req: &HttpRequest,
+    mut visit: super::Visit,
+    signed: SignedIn,
+    meta: &crate::extract::RequestMeta,
+    body: &[u8],
+    then: &str,
+) -> actix_web::HttpResponse {
+    #[derive(serde::Deserialize)]
+    struct Leaving {
+        csrf: String,
+    }
+    let Some(posted) = super::read_form::<Leaving>(body) else {
+        return visit.forged_page();
+    };
+    if visit.forged(&posted.csrf) {
+        return visit.forged_page();
+    }
+    if let (Some(caller), Some(refresh_token)) = (signed.caller(), take_refresh_token(req)) {
+        let case = crate::app::auth::LogOut { refresh_token };
+        match visit.state.run(caller, meta, case).await {
+            Ok(revoked) => visit.state.apply_revoked(revoked),
+            Err(e) => return visit.error_page(&e),
+        }
+    }
+    for c in ended_session_cookies(&visit.state) {
+        visit.set_cookie(c);
+    }
+    visit.see_other(then)
+}

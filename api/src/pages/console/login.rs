@@ -10,11 +10,12 @@ use domain::account::Role;
 use serde::Deserialize;
 
 use super::Frame;
-use crate::app::auth::{LogIn, LogOut, LogOutEverywhere, OpenConsoleSession};
+use crate::app::auth::{LogIn, LogOutEverywhere, OpenConsoleSession};
 use crate::auth::caller::caller_of_access_token;
-use crate::error::ApiError;
 use crate::extract::RequestMeta;
-use crate::pages::session::{ended_session_cookies, session_cookies, take_refresh_token, SignedIn};
+use crate::pages::session::{
+    ended_session_cookies, session_cookies, sign_in_refusal, sign_out, take_refresh_token, SignedIn,
+};
 use crate::pages::{read_form, Visit};
 
 /// Why the sign-in page is shown.
@@ -142,35 +143,17 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
             }
             visit.see_other("/console/")
         }
-        Err(ApiError::InvalidCredentials) => {
-            let words = visit.t(
-                "Email o password non corretti, oppure l'account non è ancora attivo (attivalo dal link ricevuto per email).",
-                "Wrong email or password, or the account is not active yet (activate it from the link you received by email).",
-            );
-            form(
-                &visit,
-                StatusCode::UNAUTHORIZED,
-                &posted.email,
-                words.to_owned(),
-            )
-        }
-        Err(ApiError::Forbidden) => {
-            let words = visit.t(
+        Err(e) => match sign_in_refusal(
+            &visit,
+            &e,
+            (
                 "La console è riservata al personale (amministrazione, risorse umane, coordinamento, formazione). I Navigator accedono dall'app: /app/.",
                 "The console is for staff (administration, human resources, coordination, training). Navigators log in to the app: /app/.",
-            );
-            form(
-                &visit,
-                StatusCode::FORBIDDEN,
-                &posted.email,
-                words.to_owned(),
-            )
-        }
-        Err(e @ ApiError::Throttled { .. }) => {
-            let words = crate::i18n::detail(&e, visit.lang);
-            form(&visit, StatusCode::TOO_MANY_REQUESTS, &posted.email, words)
-        }
-        Err(e) => visit.error_page(&e),
+            ),
+        ) {
+            Some((status, words)) => form(&visit, status, &posted.email, words),
+            None => visit.error_page(&e),
+        },
     }
 }
 
@@ -182,29 +165,20 @@ struct Leaving {
 /// Ends this browser's session on the server and in the browser.
 pub async fn log_out(
     req: HttpRequest,
-    mut visit: Visit,
+    visit: Visit,
     signed: SignedIn,
     meta: RequestMeta,
     body: web::Bytes,
 ) -> HttpResponse {
-    let Some(posted) = read_form::<Leaving>(&body) else {
-        return visit.forged_page();
-    };
-    if visit.forged(&posted.csrf) {
-        return visit.forged_page();
-    }
-    let refresh = take_refresh_token(&req);
-    if let (Some(caller), Some(refresh_token)) = (signed.caller(), refresh) {
-        let case = LogOut { refresh_token };
-        match visit.state.run(caller, &meta, case).await {
-            Ok(revoked) => visit.state.apply_revoked(revoked),
-            Err(e) => return visit.error_page(&e),
-        }
-    }
-    for c in ended_session_cookies(&visit.state) {
-        visit.set_cookie(c);
-    }
-    visit.see_other("/console/accedi?uscito=1")
+    sign_out(
+        &req,
+        visit,
+        signed,
+        &meta,
+        &body,
+        "/console/accedi?uscito=1",
+    )
+    .await
 }
 
 /// Ends every session of the account: this browser's, the others', the

@@ -9,10 +9,9 @@ use domain::account::Role;
 use serde::Deserialize;
 
 use super::Frame;
-use crate::app::auth::{LogIn, LogOut};
-use crate::error::ApiError;
+use crate::app::auth::LogIn;
 use crate::extract::RequestMeta;
-use crate::pages::session::{ended_session_cookies, session_cookies, take_refresh_token, SignedIn};
+use crate::pages::session::{session_cookies, sign_in_refusal, sign_out, SignedIn};
 use crate::pages::{read_form, Visit};
 
 #[derive(Template)]
@@ -91,68 +90,28 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
             }
             visit.see_other("/app/")
         }
-        Err(ApiError::InvalidCredentials) => {
-            let words = visit.t(
-                "Email o password non corretti, oppure l'account non è ancora attivo (attivalo dal link ricevuto per email).",
-                "Wrong email or password, or the account is not active yet (activate it from the link you received by email).",
-            );
-            form(
-                &visit,
-                StatusCode::UNAUTHORIZED,
-                &posted.email,
-                words.to_owned(),
-            )
-        }
-        Err(ApiError::Forbidden) => {
-            let words = visit.t(
+        Err(e) => match sign_in_refusal(
+            &visit,
+            &e,
+            (
                 "Questa app è riservata ai Navigator. Il tuo account ha un altro ruolo: il personale usa i servizi del back office.",
                 "This app is for Navigators only. Your account has another role: staff use the back office services.",
-            );
-            form(
-                &visit,
-                StatusCode::FORBIDDEN,
-                &posted.email,
-                words.to_owned(),
-            )
-        }
-        Err(e @ ApiError::Throttled { .. }) => {
-            let words = crate::i18n::detail(&e, visit.lang);
-            form(&visit, StatusCode::TOO_MANY_REQUESTS, &posted.email, words)
-        }
-        Err(e) => visit.error_page(&e),
+            ),
+        ) {
+            Some((status, words)) => form(&visit, status, &posted.email, words),
+            None => visit.error_page(&e),
+        },
     }
-}
-
-#[derive(Deserialize)]
-struct Leaving {
-    csrf: String,
 }
 
 /// Ends the session on the server (its refresh token's family is revoked,
 /// so its access tokens stop too) and in the browser.
 pub async fn log_out(
     req: HttpRequest,
-    mut visit: Visit,
+    visit: Visit,
     signed: SignedIn,
     meta: RequestMeta,
     body: web::Bytes,
 ) -> HttpResponse {
-    let Some(posted) = read_form::<Leaving>(&body) else {
-        return visit.forged_page();
-    };
-    if visit.forged(&posted.csrf) {
-        return visit.forged_page();
-    }
-    let refresh = take_refresh_token(&req);
-    if let (Some(caller), Some(refresh_token)) = (signed.caller(), refresh) {
-        let case = LogOut { refresh_token };
-        match visit.state.run(caller, &meta, case).await {
-            Ok(revoked) => visit.state.apply_revoked(revoked),
-            Err(e) => return visit.error_page(&e),
-        }
-    }
-    for c in ended_session_cookies(&visit.state) {
-        visit.set_cookie(c);
-    }
-    visit.see_other("/app/accedi?uscito=1")
+    sign_out(&req, visit, signed, &meta, &body, "/app/accedi?uscito=1").await
 }
