@@ -10,26 +10,6 @@ use navigator_e2e::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// The page shown passes axe-core (no serious or critical violation) and
-/// took nothing from another origin.
-async fn accessible(browser: &Browser, page: &str) {
-    let violations = browser.axe_violations().await;
-    assert!(
-        violations.is_empty(),
-        "{page}: {}",
-        violations
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    let elsewhere = browser.requests_elsewhere().await;
-    assert!(
-        elsewhere.is_empty(),
-        "{page} asked another origin for {elsewhere:?}"
-    );
-}
-
 async fn a_coordinator_assigns_and_validates_in_the_browser(app: TestApp) {
     let p = app
         .programme(&[("RM", 2), ("NA", 1)], &["RM", "RM", "NA"])
@@ -72,7 +52,7 @@ async fn a_coordinator_assigns_and_validates_in_the_browser(app: TestApp) {
     };
     browser.goto("/console/").await;
     assert!(browser.current_url().await.ends_with("/console/accedi"));
-    accessible(&browser, "sign-in").await;
+    browser.assert_accessible("sign-in").await;
     // Bootstrap scrolls smoothly: a button below the fold is brought into
     // view at once before it is pressed.
     browser.fill("#email", &email).await;
@@ -83,15 +63,15 @@ async fn a_coordinator_assigns_and_validates_in_the_browser(app: TestApp) {
         .text("main")
         .await
         .contains("Coordinamento regionale"));
-    accessible(&browser, "home").await;
+    browser.assert_accessible("home").await;
 
     // The Region's Navigators, then one of them, by keyboard-reachable links.
     browser.click_and_wait("a[href='/console/navigator']").await;
-    accessible(&browser, "navigators").await;
+    browser.assert_accessible("navigators").await;
     browser
         .click_and_wait(&format!("a[href='/console/navigator/{moved}']"))
         .await;
-    accessible(&browser, "navigator").await;
+    browser.assert_accessible("navigator").await;
     browser
         .execute(
             "document.querySelector('#cpi_code').value = 'RM-TIB'; \
@@ -102,11 +82,11 @@ async fn a_coordinator_assigns_and_validates_in_the_browser(app: TestApp) {
     browser.submit("#modulo-sede").await;
     assert!(browser.text("#assegnato").await.contains("registrata"));
     assert!(browser.text("#cpi-oggi").await.contains("RM-TIB"));
-    accessible(&browser, "navigator assigned").await;
+    browser.assert_accessible("navigator assigned").await;
 
     // Hours in bulk.
     browser.click_and_wait("a[href='/console/ore']").await;
-    accessible(&browser, "hours").await;
+    browser.assert_accessible("hours").await;
     browser
         .execute(
             "document.querySelectorAll('input[name=ids]').forEach(c => c.checked = true); \
@@ -120,7 +100,7 @@ async fn a_coordinator_assigns_and_validates_in_the_browser(app: TestApp) {
         .text("main")
         .await
         .contains("Nessuna registrazione in attesa"));
-    accessible(&browser, "hours validated").await;
+    browser.assert_accessible("hours validated").await;
     let mine = json_of(app.my_logs(&token).await, StatusCode::OK).await;
     assert!(mine["items"]
         .as_array()
@@ -131,7 +111,7 @@ async fn a_coordinator_assigns_and_validates_in_the_browser(app: TestApp) {
     // Campania, by an edited address: the not-found page.
     browser.goto(&format!("/console/navigator/{naples}")).await;
     assert!(browser.text("h1").await.contains("Pagina non trovata"));
-    accessible(&browser, "not found").await;
+    browser.assert_accessible("not found").await;
 
     // Signing out everywhere ends the session.
     browser.goto("/console/").await;
@@ -197,14 +177,14 @@ async fn two_officers_calling_at_once_make_one_offer(app: TestApp) {
     sign_in(&second, &emails[1]).await;
 
     first.click_and_wait("a[href='/console/scorrimento']").await;
-    accessible(&first, "desk: selections").await;
+    first.assert_accessible("desk: selections").await;
     first
         .click_and_wait(&format!("a[href='/console/scorrimento/{id}']"))
         .await;
-    accessible(&first, "desk: seats").await;
+    first.assert_accessible("desk: seats").await;
     let province = format!("/console/scorrimento/{id}/NA");
     first.click_and_wait(&format!("a[href='{province}']")).await;
-    accessible(&first, "desk: province").await;
+    first.assert_accessible("desk: province").await;
     second.goto(&province).await;
     assert_eq!(first.text("#vacanti").await, "1");
     assert_eq!(second.text("#vacanti").await, "1");
@@ -226,10 +206,10 @@ async fn two_officers_calling_at_once_make_one_offer(app: TestApp) {
         if text.contains("Offerta fatta") {
             made += 1;
             assert_eq!(b.text("#vacanti").await, "0");
-            accessible(b, "desk: called").await;
+            b.assert_accessible("desk: called").await;
         } else {
             assert!(text.contains("Nessun posto vacante"), "{text}");
-            accessible(b, "desk: no vacant seat").await;
+            b.assert_accessible("desk: no vacant seat").await;
         }
     }
     assert_eq!(made, 1);

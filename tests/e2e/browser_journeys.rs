@@ -67,26 +67,6 @@ async fn mailed_link(app: &TestApp, to: &str, page: &str) -> String {
     panic!("no mail to {to} with a link to /{page} within 10 s");
 }
 
-/// The page shown passes axe-core (no serious or critical violation) and
-/// took nothing from another origin.
-async fn accessible(browser: &Browser, page: &str) {
-    let violations = browser.axe_violations().await;
-    assert!(
-        violations.is_empty(),
-        "{page}: {}",
-        violations
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    let elsewhere = browser.requests_elsewhere().await;
-    assert!(
-        elsewhere.is_empty(),
-        "{page} asked another origin for {elsewhere:?}"
-    );
-}
-
 /// `(taken, pending, vacant)` of a province's seats, as HR reads them.
 async fn seats(app: &TestApp, hr: &str, id: &str, sigla: &str) -> (i64, i64, i64) {
     let all: Value = app.seats(hr, id, "").await.json().await.unwrap();
@@ -139,13 +119,13 @@ async fn candidates_answer_from_the_links_in_their_mail(app: TestApp) {
         offer.contains("Napoli (NA)") && offer.contains("Cosa significa accettare"),
         "{offer}"
     );
-    accessible(&browser, "/offerta").await;
+    browser.assert_accessible("/offerta").await;
     browser.click_and_wait("#accetta").await;
     assert!(browser
         .text("main")
         .await
         .contains("Hai accettato la proposta"));
-    accessible(&browser, "/offerta (accettata)").await;
+    browser.assert_accessible("/offerta (accettata)").await;
     assert_eq!(seats(&app, &hr, &id, "NA").await, (1, 1, 0));
     assert_eq!(
         candidate_state(&app, &hr, &offers[0]).await["state"],
@@ -160,7 +140,7 @@ async fn candidates_answer_from_the_links_in_their_mail(app: TestApp) {
         .contains("Questo link non serve più"));
     assert!(browser.find_all("#accetta").await.is_empty());
     assert!(browser.find_all("#rinuncia").await.is_empty());
-    accessible(&browser, "/offerta (usata)").await;
+    browser.assert_accessible("/offerta (usata)").await;
 
     // The second reads it in English and declines, saying why.
     browser.goto(&format!("{declining}&lang=en")).await;
@@ -168,14 +148,14 @@ async fn candidates_answer_from_the_links_in_their_mail(app: TestApp) {
         .text("#rinuncia")
         .await
         .contains("I decline the offer"));
-    accessible(&browser, "/offerta (en)").await;
+    browser.assert_accessible("/offerta (en)").await;
     browser.fill("#reason", "I took another job").await;
     browser.click_and_wait("#rinuncia").await;
     assert!(browser
         .text("main")
         .await
         .contains("You declined the offer"));
-    accessible(&browser, "/offerta (declined)").await;
+    browser.assert_accessible("/offerta (declined)").await;
     let declined = candidate_state(&app, &hr, &offers[1]).await;
     assert_eq!(declined["state"], "declined");
     assert!(
@@ -189,7 +169,7 @@ async fn candidates_answer_from_the_links_in_their_mail(app: TestApp) {
     // A made-up link gets a page that says so, in the language chosen.
     browser.goto("/offerta?token=inventato").await;
     assert!(browser.text("h1").await.contains("Link not valid"));
-    accessible(&browser, "/offerta (unknown)").await;
+    browser.assert_accessible("/offerta (unknown)").await;
     browser.close().await;
 }
 both_engines!(
@@ -277,7 +257,7 @@ async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp)
         "the first load of /app/ took {first_load} bytes:\n{}",
         listing.join("\n")
     );
-    accessible(&browser, "/app/accedi").await;
+    browser.assert_accessible("/app/accedi").await;
     browser.goto("/app/accedi").await;
     let again = browser.transferred_bytes().await;
     eprintln!("second load of /app/accedi: {again} bytes");
@@ -285,13 +265,13 @@ async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp)
 
     // Activation from the mail, then where to go next.
     browser.goto(&activation).await;
-    accessible(&browser, "/attivazione").await;
+    browser.assert_accessible("/attivazione").await;
     let chosen = "la mia frase per il tablet del CPI";
     browser.fill("#new_password", chosen).await;
     browser.fill("#confirm_password", chosen).await;
     browser.submit("#modulo-password").await;
     assert!(browser.text("main").await.contains("Vai all'app Navigator"));
-    accessible(&browser, "/attivazione (fatta)").await;
+    browser.assert_accessible("/attivazione (fatta)").await;
     let token = app.login_ok(&email, chosen).await["access_token"]
         .as_str()
         .unwrap()
@@ -308,11 +288,11 @@ async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp)
         .text("#barra-classroom")
         .await
         .contains("8 ore convalidate su 40"));
-    accessible(&browser, "/app/").await;
+    browser.assert_accessible("/app/").await;
 
     // Hours logged without network wait on the device, then go once.
     browser.goto("/app/ore").await;
-    accessible(&browser, "/app/ore").await;
+    browser.assert_accessible("/app/ore").await;
     browser
         .wait_until("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
         .await;
@@ -337,7 +317,7 @@ async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp)
         .text("#in-attesa")
         .await
         .contains("Accoglienza e profilazione degli utenti"));
-    accessible(&browser, "/app/ore (in attesa)").await;
+    browser.assert_accessible("/app/ore (in attesa)").await;
     assert_eq!(logs_of(&app, &token).await.len(), 0);
     // Still offline, the app opens again from the device, entry waiting.
     browser.goto("/app/ore").await;
@@ -390,7 +370,7 @@ async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp)
 
     // The kit, acknowledged from the app.
     browser.goto("/app/kit").await;
-    accessible(&browser, "/app/kit").await;
+    browser.assert_accessible("/app/kit").await;
     browser.click_and_wait("#conferma-ricezione").await;
     assert!(browser
         .text("#esito")
@@ -402,10 +382,10 @@ async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp)
     // The seat, and the app in English by the switch.
     browser.goto("/app/sede").await;
     assert!(browser.text("#sede-attuale").await.contains("RM-EUR"));
-    accessible(&browser, "/app/sede").await;
+    browser.assert_accessible("/app/sede").await;
     browser.click_and_wait("a.language-switch").await;
     assert!(browser.text("h1").await.contains("My"), "English headings");
-    accessible(&browser, "/app/sede (en)").await;
+    browser.assert_accessible("/app/sede (en)").await;
     for (path, words) in [
         ("/app/", "hours of 200"),
         ("/app/ore", "On-the-job hours"),
@@ -414,21 +394,25 @@ async fn a_navigator_starts_on_the_tablet_from_the_activation_mail(app: TestApp)
     ] {
         browser.goto(path).await;
         assert!(browser.text("main").await.contains(words), "{path}");
-        accessible(&browser, &format!("{path} (en)")).await;
+        browser.assert_accessible(&format!("{path} (en)")).await;
     }
     browser.goto("/app/contratto?lang=it").await;
 
     // Resigning takes two steps; the first changes nothing.
-    accessible(&browser, "/app/contratto").await;
+    browser.assert_accessible("/app/contratto").await;
     pick_date(&browser, "#effective_on", "2019-09-30").await;
     browser.submit("#modulo-dimissioni").await;
     assert!(browser.text("#data-effetto").await.contains("30/09/2019"));
-    accessible(&browser, "/app/dimissioni (conferma)").await;
+    browser
+        .assert_accessible("/app/dimissioni (conferma)")
+        .await;
     let contract: Value = app.my_contract(&token).await.json().await.unwrap();
     assert!(contract["scheduled_end"].is_null(), "{contract}");
     browser.click_and_wait("#conferma").await;
     assert!(browser.text("main").await.contains("Dimissioni registrate"));
-    accessible(&browser, "/app/dimissioni (registrate)").await;
+    browser
+        .assert_accessible("/app/dimissioni (registrate)")
+        .await;
     let contract: Value = app.my_contract(&token).await.json().await.unwrap();
     assert_eq!(contract["scheduled_end"]["cause"], "resigned", "{contract}");
 

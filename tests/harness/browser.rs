@@ -633,6 +633,27 @@ impl Browser {
             .unwrap_or_else(|e| panic!("axe-core did not run: {e}: {found}"))
     }
 
+    /// Fails the test unless the page shown passes axe-core (no serious or
+    /// critical violation) and took nothing from another origin; `page`
+    /// names it in the failure.
+    pub async fn assert_accessible(&self, page: &str) {
+        let violations = self.axe_violations().await;
+        assert!(
+            violations.is_empty(),
+            "{page}: {}",
+            violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let elsewhere = self.requests_elsewhere().await;
+        assert!(
+            elsewhere.is_empty(),
+            "{page} asked another origin for {elsewhere:?}"
+        );
+    }
+
     /// Waits until the page has loaded with its fonts, then lists what it
     /// requested (the document first), with the bytes each took.
     pub async fn resources(&self) -> Vec<Resource> {
