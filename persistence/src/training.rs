@@ -351,41 +351,19 @@ pub fn fill_days_of(
     conn: &mut DbConnection,
     navigator_ids: &[String],
 ) -> Result<Vec<(String, FillDays)>> {
-    type Row = (
-        String,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-    );
-    let rows: Vec<Row> = training_progress::table
-        .select((
-            training_progress::navigator_id,
-            training_progress::classroom_filled_on,
-            training_progress::distance_filled_on,
-            training_progress::on_the_job_filled_on,
-            training_progress::completed_on,
-        ))
-        .filter(training_progress::navigator_id.eq_any(navigator_ids))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, classroom, distance, on_the_job, completed)| {
-            (
-                id,
-                FillDays {
-                    classroom,
-                    distance,
-                    on_the_job,
-                    completed,
-                },
-            )
-        })
-        .collect())
+    fill_days(conn, Some(navigator_ids))
 }
 
 /// Every Navigator's fill days.
 pub fn all_fill_days(conn: &mut DbConnection) -> Result<Vec<(String, FillDays)>> {
+    fill_days(conn, None)
+}
+
+/// The stored fill days of these Navigators, or of every one.
+fn fill_days(
+    conn: &mut DbConnection,
+    navigator_ids: Option<&[String]>,
+) -> Result<Vec<(String, FillDays)>> {
     type Row = (
         String,
         Option<NaiveDate>,
@@ -393,7 +371,7 @@ pub fn all_fill_days(conn: &mut DbConnection) -> Result<Vec<(String, FillDays)>>
         Option<NaiveDate>,
         Option<NaiveDate>,
     );
-    let rows: Vec<Row> = training_progress::table
+    let mut query = training_progress::table
         .select((
             training_progress::navigator_id,
             training_progress::classroom_filled_on,
@@ -401,7 +379,11 @@ pub fn all_fill_days(conn: &mut DbConnection) -> Result<Vec<(String, FillDays)>>
             training_progress::on_the_job_filled_on,
             training_progress::completed_on,
         ))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = navigator_ids {
+        query = query.filter(training_progress::navigator_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(id, classroom, distance, on_the_job, completed)| {
