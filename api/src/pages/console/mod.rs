@@ -4,12 +4,18 @@
 //! left idle and some hours after its sign-in, whatever its tokens say;
 //! a Navigator is sent to the tablet app.
 
+mod audit;
+mod contracts;
 mod desk;
+mod equipment;
 mod home;
 mod hours;
+mod indicators;
 mod login;
 mod navigators;
+mod selections;
 pub mod table;
+mod training;
 
 use actix_web::http::header;
 use actix_web::http::StatusCode;
@@ -65,7 +71,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::resource("/ore")
                     .route(web::get().to(hours::list))
                     .route(web::post().to(hours::decide)),
-            ),
+            )
+            .configure(selections::routes)
+            .configure(contracts::routes)
+            .configure(equipment::routes)
+            .configure(training::routes)
+            .configure(indicators::routes)
+            .configure(audit::routes),
     );
 }
 
@@ -77,6 +89,18 @@ pub enum Section {
     Hours,
     /// HR's scorrimento desk.
     Desk,
+    /// HR's selections: rules, imports, admission, rankings.
+    Selections,
+    /// HR's contracts.
+    Contracts,
+    /// HR's equipment.
+    Equipment,
+    /// Training sessions, registers and completions (HR, trainers).
+    Training,
+    /// The indicators dashboard (HR, coordinators).
+    Indicators,
+    /// The audit log (admins, HR).
+    Audit,
     /// Outside the navigation (signing in).
     None,
 }
@@ -132,39 +156,89 @@ impl Frame {
         }
     }
 
-    /// The navigation of this role: the sections the console serves so far.
+    /// The navigation of this role: the sections it may open.
     pub fn links(&self, page: &Visit) -> Vec<Link> {
-        let mut links = vec![Link {
-            href: "/console/",
-            words: page.t("Inizio", "Home"),
-            current: self.section == Section::Home,
-        }];
+        let link = |href, words, section| Link {
+            href,
+            words,
+            current: self.section == section,
+        };
+        let mut links = vec![link("/console/", page.t("Inizio", "Home"), Section::Home)];
         match self.role {
             Some(Role::Coordinator) => {
-                links.push(Link {
-                    href: "/console/navigator",
-                    words: page.t("Navigator della Regione", "Navigators of the Region"),
-                    current: self.section == Section::Navigators,
-                });
-                links.push(Link {
-                    href: "/console/ore",
-                    words: page.t("Ore da convalidare", "Hours to validate"),
-                    current: self.section == Section::Hours,
-                });
+                links.push(link(
+                    "/console/navigator",
+                    page.t("Navigator della Regione", "Navigators of the Region"),
+                    Section::Navigators,
+                ));
+                links.push(link(
+                    "/console/ore",
+                    page.t("Ore da convalidare", "Hours to validate"),
+                    Section::Hours,
+                ));
+                links.push(link(
+                    "/console/indicatori",
+                    page.t("Indicatori", "Indicators"),
+                    Section::Indicators,
+                ));
             }
             Some(Role::Hr) => {
-                links.push(Link {
-                    href: "/console/navigator",
-                    words: page.t("Navigator", "Navigators"),
-                    current: self.section == Section::Navigators,
-                });
-                links.push(Link {
-                    href: "/console/scorrimento",
-                    words: page.t("Scorrimento", "Scorrimento"),
-                    current: self.section == Section::Desk,
-                });
+                links.push(link(
+                    "/console/selezioni",
+                    page.t("Selezioni", "Selections"),
+                    Section::Selections,
+                ));
+                links.push(link(
+                    "/console/scorrimento",
+                    page.t("Scorrimento", "Scorrimento"),
+                    Section::Desk,
+                ));
+                links.push(link(
+                    "/console/contratti",
+                    page.t("Contratti", "Contracts"),
+                    Section::Contracts,
+                ));
+                links.push(link(
+                    "/console/navigator",
+                    page.t("Navigator", "Navigators"),
+                    Section::Navigators,
+                ));
+                links.push(link(
+                    "/console/dotazioni",
+                    page.t("Dotazioni", "Equipment"),
+                    Section::Equipment,
+                ));
+                links.push(link(
+                    "/console/formazione",
+                    page.t("Formazione", "Training"),
+                    Section::Training,
+                ));
+                links.push(link(
+                    "/console/indicatori",
+                    page.t("Indicatori", "Indicators"),
+                    Section::Indicators,
+                ));
+                links.push(link(
+                    "/console/audit",
+                    page.t("Registro delle operazioni", "Audit log"),
+                    Section::Audit,
+                ));
             }
-            _ => {}
+            Some(Role::Trainer) => {
+                links.push(link(
+                    "/console/formazione",
+                    page.t("Formazione", "Training"),
+                    Section::Training,
+                ));
+            }
+            Some(Role::Admin) => {
+                links.push(link(
+                    "/console/audit",
+                    page.t("Registro delle operazioni", "Audit log"),
+                    Section::Audit,
+                ));
+            }
+            Some(Role::Navigator) | None => {}
         }
         links
     }

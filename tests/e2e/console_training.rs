@@ -1,0 +1,1 @@
+//! Console section tests: filled in with the section.
