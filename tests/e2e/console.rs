@@ -103,6 +103,38 @@ impl Browser {
         self.send(path, &form).await
     }
 
+    /// Posts a form with a file (`file_field` named `file_name`) as the
+    /// page holds it, with this browser's token.
+    pub(crate) async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf());
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(file_name.to_owned())
+            .mime_str("text/csv")
+            .unwrap();
+        form = form.part(file_field.to_owned(), part);
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(ACCEPT, "text/html")
+            .multipart(form);
+        if !self.cookies.is_empty() {
+            req = req.header(COOKIE, self.cookie_header());
+        }
+        let r = req.send().await.unwrap();
+        self.absorb(&r);
+        r
+    }
+
     async fn sign_in(&mut self, email: &str) -> Response {
         self.get("/console/accedi").await;
         self.post(

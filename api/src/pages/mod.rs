@@ -25,6 +25,7 @@ mod offer;
 mod password;
 pub mod session;
 pub(crate) mod tablet;
+pub mod upload;
 
 /// Bootstrap Italia's icons, as a sprite of `<symbol>`s.
 const ICONS: &str = "vendor/bootstrap-italia/svg/sprites.svg";
