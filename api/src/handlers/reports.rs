@@ -49,7 +49,8 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// The same figures as CSV: one header row, one row per area, then the total.
-fn csv_of(key: &str, rows: &[(String, Indicators)], total: &Indicators) -> ApiResult<String> {
+/// The report as CSV: one row per area, then the total.
+pub fn csv_of(key: &str, rows: &[(String, Indicators)], total: &Indicators) -> ApiResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![key];
     header.extend(Indicators::NAMES);
@@ -123,11 +124,25 @@ pub async fn indicators(
             ))
             .body(csv_of(key, &rows, &total)?));
     }
-    Ok(HttpResponse::Ok().json(IndicatorReport {
+    Ok(HttpResponse::Ok().json(report_body(
+        as_of, q.region, province, group_by, &total, &rows,
+    )))
+}
+
+/// The report as the API answers it.
+pub fn report_body(
+    as_of: chrono::NaiveDate,
+    region: Option<String>,
+    province: Option<String>,
+    group_by: Option<GroupBy>,
+    total: &Indicators,
+    rows: &[(String, Indicators)],
+) -> IndicatorReport {
+    IndicatorReport {
         as_of,
-        region: q.region,
+        region,
         province,
-        total: values(&total),
+        total: values(total),
         rows: rows
             .iter()
             .map(|(k, n)| IndicatorRow {
@@ -136,7 +151,7 @@ pub async fn indicators(
                 values: values(n),
             })
             .collect(),
-    }))
+    }
 }
 
 /// The series as CSV: one header row, one row per day (the console's
@@ -219,11 +234,23 @@ pub async fn indicator_series(
             ))
             .body(series_csv(&points)?));
     }
-    Ok(HttpResponse::Ok().json(IndicatorSeries {
+    Ok(HttpResponse::Ok().json(series_body(from, to, step, q.region, province, &points)))
+}
+
+/// The series as the API answers it.
+pub fn series_body(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    step: IndicatorStep,
+    region: Option<String>,
+    province: Option<String>,
+    points: &[Point],
+) -> IndicatorSeries {
+    IndicatorSeries {
         from,
         to,
         step,
-        region: q.region,
+        region,
         province,
         points: points
             .iter()
@@ -234,5 +261,5 @@ pub async fn indicator_series(
                 path_completed: p.path_completed,
             })
             .collect(),
-    }))
+    }
 }

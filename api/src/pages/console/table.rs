@@ -130,18 +130,28 @@ pub fn csv_answer(
         Err(e) => Err(e.to_string()),
     };
     match bytes {
-        Ok(body) => visit
-            .answer(StatusCode::OK)
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ))
-            .body(body),
+        Ok(body) => file_answer(visit, file, CSV, body),
         Err(e) => {
             tracing::error!(error = %e, "a CSV download could not be written");
             visit.failure()
         }
     }
+}
+
+/// The media type of CSV downloads.
+pub const CSV: &str = "text/csv; charset=utf-8";
+/// The media type of JSON downloads.
+pub const JSON: &str = "application/json";
+
+/// A file to keep, named `file`: never cached, since it holds people's data.
+pub fn file_answer(visit: &Visit, file: &str, content_type: &str, body: Vec<u8>) -> HttpResponse {
+    visit
+        .answer(StatusCode::OK)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CONTENT_TYPE, content_type.to_owned()))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .body(body)
 }
