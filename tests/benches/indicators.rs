@@ -18,7 +18,9 @@
 //!   received, personalised and assigned through the persistence functions
 //!   the equipment endpoints use (through the API: 30,000 requests);
 //! - one in fifty Navigators resigning through the API, effective 15 June
-//!   2020, still holding their four items on the day measured.
+//!   2020, still holding their four items on the day measured;
+//! - 75,788 further applications imported through the API (another avviso's),
+//!   so that the applications table holds 2019's 78,788.
 //!
 //! Before timing, the answer is checked against what the fixture made
 //! (contracted, active, resigned, equipped, CPIs with Navigators, items
@@ -29,7 +31,11 @@
 //! the goal's request, for the same as CSV, for `group_by=region`, and for a
 //! coordinator's own Region, and for the series behind the dashboard's
 //! chart (`/reports/indicators/series`, a point a day for a year, and a
-//! point a week as CSV). `GET /healthz`, timed the same way on the same
+//! point a week as CSV); and for the console's pages over the same records,
+//! signed in with a console session: the indicators dashboard as HR and as
+//! Lazio's coordinator (figures by Region or province, and the chart's
+//! year of weeks), and the Region's Navigators page as Lazio's coordinator
+//! (goal for both pages: under 100 ms on each engine). `GET /healthz`, timed the same way on the same
 //! server in the same run, is the reference: its median and each median's
 //! ratio to it are printed too. Timings are printed, never asserted.
 //!
@@ -59,7 +65,8 @@ use navigator_e2e::full_programme::{
     analyze, day, first_reads, mint_tokens, published_selection, sign_contracts, write_records,
     ProgrammeNavigator, NAVIGATORS, RECORDS_EACH, STARTS_ON, TODAY,
 };
-use navigator_e2e::{spawn, Engine, TestApp};
+use navigator_e2e::selection::{applicants, applications_csv};
+use navigator_e2e::{spawn, Engine, TestApp, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -76,6 +83,9 @@ const KIT_RECEIVED: &str = "2019-11-25";
 const KIT_ASSIGNED: &str = "2019-11-28";
 /// Parallel callers while assigning and resigning.
 const LANES: usize = 8;
+
+/// Applications of 2019 beyond the ones of the fixture's selection.
+const OTHER_APPLICATIONS: usize = 78_788 - NAVIGATORS;
 
 const WARM_UP: usize = 3;
 const SAMPLES: usize = 25;
@@ -318,6 +328,20 @@ async fn build(app: &TestApp) -> Expected {
     );
 
     let at = Instant::now();
+    let other = app.selection_id_with(&hr, &serde_json::json!({})).await;
+    let list = applicants(OTHER_APPLICATIONS, &["NA", "RM", "MI", "PA"], 78, "U");
+    json_of(
+        app.import_applications(&hr, &other, &applications_csv(&list))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    println!(
+        "  fixture: {OTHER_APPLICATIONS} more applications through the API: {:>6.1} s",
+        at.elapsed().as_secs_f64()
+    );
+
+    let at = Instant::now();
     let tokens = tokio::task::block_in_place(|| mint_tokens(app, &navigators));
     first_reads(app, &navigators, &tokens).await;
     let resigned = resign(app, &hr, &navigators).await;
@@ -371,13 +395,23 @@ struct Timing {
     worst: Duration,
 }
 
+/// Who asks: nobody, a bearer token, or a console session's cookies.
+#[derive(Clone, Copy)]
+enum Asker<'a> {
+    Nobody,
+    Token(&'a str),
+    Console(&'a str),
+}
+
 /// `SAMPLES` requests one after another, after `WARM_UP` uncounted.
-async fn time(app: &TestApp, what: &str, path: &str, token: Option<&str>, csv: bool) -> Timing {
+async fn time(app: &TestApp, what: &str, path: &str, asker: Asker<'_>, csv: bool) -> Timing {
     let mut samples = Vec::with_capacity(SAMPLES);
     for k in 0..WARM_UP + SAMPLES {
         let mut request = app.client.get(format!("{}{path}", app.address));
-        if let Some(t) = token {
-            request = request.bearer_auth(t);
+        match asker {
+            Asker::Nobody => {}
+            Asker::Token(t) => request = request.bearer_auth(t),
+            Asker::Console(c) => request = request.header("cookie", c),
         }
         if csv {
             request = request.header("accept", "text/csv");
@@ -405,6 +439,94 @@ struct Figures {
     engine: Engine,
     healthz: Timing,
     timings: Vec<Timing>,
+    /// The console's pages; the first two are the goal's.
+    console: Vec<Timing>,
+}
+
+/// A console session of a new staff account of `role`: its cookies.
+async fn console_session(app: &TestApp, role: &str, regions: &[&str]) -> String {
+    let admin = app.admin_token().await;
+    let email = format!("{role}.{}@anpalservizi.it", uuid::Uuid::new_v4().simple());
+    json_of(
+        app.create_user(
+            &admin,
+            &serde_json::json!({ "email": email, "role": role, "regions": regions, "password": PASSWORD }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookies = |r: &reqwest::Response| -> Vec<(String, String)> {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| {
+                let pair = v.to_str().ok()?.split(';').next()?;
+                let (k, v) = pair.split_once('=')?;
+                Some((k.to_owned(), v.to_owned()))
+            })
+            .collect()
+    };
+    let form = client
+        .get(format!("{}/console/accedi", app.address))
+        .send()
+        .await
+        .unwrap();
+    let mut jar = cookies(&form);
+    let csrf = jar
+        .iter()
+        .find(|(k, _)| k == "navigator_csrf")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    let header = |jar: &[(String, String)]| {
+        jar.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let signed = client
+        .post(format!("{}/console/accedi", app.address))
+        .header("cookie", header(&jar))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", &email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    jar.extend(cookies(&signed));
+    header(&jar)
+}
+
+/// Lazio's dashboard shows Lazio's figures as the API counts them.
+async fn check_dashboard(app: &TestApp, cookies: &str, national: &Value) {
+    let page = app
+        .client
+        .get(format!("{}/console/indicatori?data={TODAY}", app.address))
+        .header("cookie", cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    let lazio: i64 = national["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| ["RM", "LT", "FR", "RI", "VT"].contains(&r["province"].as_str().unwrap()))
+        .map(|r| r["values"]["contracted"].as_i64().unwrap())
+        .sum();
+    let shown = format!(
+        "id=\"evidenza-contracted\">{}<",
+        api::pages::charts::number(lazio, api::i18n::Lang::It)
+    );
+    assert!(page.contains(&shown), "{shown} not in the dashboard");
 }
 
 async fn run(engine: Engine) -> Option<Figures> {
@@ -442,22 +564,34 @@ async fn run(engine: Engine) -> Option<Figures> {
         assert_eq!(last[k], answer["total"][k], "{k}");
     }
 
-    let healthz = time(&app, "GET /healthz", "/healthz", None, false).await;
+    let hr_console = console_session(&app, "hr", &[]).await;
+    let lazio_console = console_session(&app, "coordinator", &[LAZIO]).await;
+    // The pages show what the API counts.
+    check_dashboard(&app, &lazio_console, &answer).await;
+
+    let healthz = time(&app, "GET /healthz", "/healthz", Asker::Nobody, false).await;
     let timings = vec![
         time(
             &app,
             "by province, JSON (the goal)",
             &goal_path,
-            Some(&hr),
+            Asker::Token(&hr),
             false,
         )
         .await,
-        time(&app, "by province, CSV", &goal_path, Some(&hr), true).await,
+        time(
+            &app,
+            "by province, CSV",
+            &goal_path,
+            Asker::Token(&hr),
+            true,
+        )
+        .await,
         time(
             &app,
             "by Region, JSON",
             &format!("/api/v1/reports/indicators?as_of={TODAY}&group_by=region"),
-            Some(&hr),
+            Asker::Token(&hr),
             false,
         )
         .await,
@@ -465,7 +599,7 @@ async fn run(engine: Engine) -> Option<Figures> {
             &app,
             "Lazio's coordinator, by province",
             &goal_path,
-            Some(&coordinator),
+            Asker::Token(&coordinator),
             false,
         )
         .await,
@@ -473,7 +607,7 @@ async fn run(engine: Engine) -> Option<Figures> {
             &app,
             "series, 366 days, JSON",
             &format!("/api/v1{series_path}"),
-            Some(&hr),
+            Asker::Token(&hr),
             false,
         )
         .await,
@@ -481,12 +615,46 @@ async fn run(engine: Engine) -> Option<Figures> {
             &app,
             "series, 53 weeks, CSV",
             &format!("/api/v1/reports/indicators/series?to={TODAY}&step=week"),
-            Some(&hr),
+            Asker::Token(&hr),
             true,
         )
         .await,
     ];
-    for t in std::iter::once(&healthz).chain(&timings) {
+    let console = vec![
+        time(
+            &app,
+            "console: dashboard, HR, by Region",
+            &format!("/console/indicatori?data={TODAY}"),
+            Asker::Console(&hr_console),
+            false,
+        )
+        .await,
+        time(
+            &app,
+            "console: dashboard, Lazio, by province",
+            &format!("/console/indicatori?data={TODAY}"),
+            Asker::Console(&lazio_console),
+            false,
+        )
+        .await,
+        time(
+            &app,
+            "console: Lazio's Navigators",
+            "/console/navigator",
+            Asker::Console(&lazio_console),
+            false,
+        )
+        .await,
+        time(
+            &app,
+            "console: Navigators, all Regions, HR",
+            "/console/navigator",
+            Asker::Console(&hr_console),
+            false,
+        )
+        .await,
+    ];
+    for t in std::iter::once(&healthz).chain(&timings).chain(&console) {
         println!(
             "  {:<36} median {:>7.2} ms  p90 {:>7.2} ms  worst {:>7.2} ms",
             t.what,
@@ -501,6 +669,7 @@ async fn run(engine: Engine) -> Option<Figures> {
         engine,
         healthz,
         timings,
+        console,
     })
 }
 
@@ -532,6 +701,23 @@ async fn bench() {
                 t.median.as_secs_f64() / reference.as_secs_f64()
             );
         }
+        for t in &f.console {
+            println!(
+                "  {:<10} {:<36} median {:>7.2} ms  p90 {:>7.2} ms  ({:.0}x /healthz)",
+                engine_name(f.engine),
+                t.what,
+                ms(t.median),
+                ms(t.p90),
+                t.median.as_secs_f64() / reference.as_secs_f64()
+            );
+        }
+        let pages = f.console[..3].iter().all(|t| t.median < GOAL);
+        println!(
+            "  {:<10} goal: dashboard and the Region's Navigators page under {} ms: {}",
+            engine_name(f.engine),
+            GOAL.as_millis(),
+            goal(pages)
+        );
         let headline = &f.timings[0];
         println!(
             "  {:<10} goal: by province under {} ms: {}",
