@@ -227,3 +227,101 @@ both_engines!(
     two_officers_calling_at_once_make_one_offer,
     navigator_e2e::browser::plain_http
 );
+
+/// The console's pages a role reaches by following its links from the
+/// home page, one of each kind: entity pages (an id in the address) are
+/// visited once per kind, downloads and sign-out are left.
+async fn crawl(browser: &Browser, role: &str) -> Vec<String> {
+    let kind = |path: &str| -> String {
+        let path = path.split('?').next().unwrap_or_default();
+        path.split('/')
+            .map(|s| match s.len() >= 20 && s.contains('-') {
+                true => ":id",
+                false => s,
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut queue = vec!["/console/".to_owned()];
+    let mut visited = Vec::new();
+    while let Some(path) = queue.pop() {
+        let k = kind(&path);
+        if seen.contains(&k) || visited.len() >= 60 {
+            continue;
+        }
+        seen.push(k);
+        browser.goto(&path).await;
+        browser.assert_accessible(&format!("{role}: {path}")).await;
+        visited.push(path);
+        let links = browser
+            .execute(
+                "return [...document.querySelectorAll('a[href^=\"/console/\"]')] \
+                   .filter(a => !a.hasAttribute('download')) \
+                   .map(a => a.getAttribute('href'));",
+                vec![],
+            )
+            .await;
+        for href in links.as_array().unwrap() {
+            let href = href.as_str().unwrap().to_owned();
+            let file = href.split('?').next().unwrap_or_default();
+            if file.ends_with(".csv") || file.ends_with(".json") || file.contains("/esci") {
+                continue;
+            }
+            if !seen.contains(&kind(&href)) {
+                queue.insert(0, href);
+            }
+        }
+    }
+    visited
+}
+
+/// Every console page HR and a coordinator reach, each of its kind once,
+/// over a small programme: axe-core finds nothing serious or critical.
+async fn every_console_page_passes_axe_core(app: TestApp) {
+    let p = app
+        .programme(&[("RM", 2), ("NA", 1)], &["RM", "RM", "NA"])
+        .await;
+    app.cpi_in("RM-EUR", "RM", None).await;
+    json_of(
+        app.assign(&p.hr, &p.navigator(0), "RM-EUR", "2019-07-17")
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let admin = app.admin_token().await;
+    let mut emails = Vec::new();
+    for (role, regions) in [("hr", json!([])), ("coordinator", json!(["12"]))] {
+        let email = format!("{role}.{}@anpalservizi.it", uuid::Uuid::new_v4().simple());
+        json_of(
+            app.create_user(
+                &admin,
+                &json!({ "email": email, "role": role, "regions": regions, "password": PASSWORD }),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        emails.push((role, email));
+    }
+    for (role, email) in emails {
+        let Some(browser) = Browser::open(&app, Viewport::TABLET_LANDSCAPE, Lang::It).await else {
+            return;
+        };
+        sign_in(&browser, &email).await;
+        let visited = crawl(&browser, role).await;
+        assert!(
+            visited.iter().any(|p| p.starts_with("/console/indicatori")),
+            "{role}: {visited:?}"
+        );
+        eprintln!("{role}: {} console pages passed axe-core", visited.len());
+        browser.close().await;
+    }
+}
+both_engines!(
+    every_console_page_passes_axe_core,
+    |s: &mut api::config::Settings| {
+        navigator_e2e::browser::plain_http(s);
+        s.today = chrono::NaiveDate::from_ymd_opt(2019, 12, 20);
+    }
+);
