@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 /// A server a browser visits (plain HTTP), whose mail goes to `.eml` files
 /// in a folder of its own.
-fn browser_and_mail_files(s: &mut api::config::Settings) {
+pub(crate) fn browser_and_mail_files(s: &mut api::config::Settings) {
     navigator_e2e::browser::plain_http(s);
     s.mail_transport = api::config::MailTransport::File;
     s.mail_dir =
@@ -24,7 +24,7 @@ fn browser_and_mail_files(s: &mut api::config::Settings) {
 /// The path and query of the link to `page` in the newest mail to `to` in
 /// the file transport's folder, the body decoded from its transfer encoding
 /// as a mail client would. Waits up to 10 s for the mail.
-async fn mailed_link(app: &TestApp, to: &str, page: &str) -> String {
+pub(crate) async fn mailed_link(app: &TestApp, to: &str, page: &str) -> String {
     let marker = format!("/{page}?token=");
     for _ in 0..400 {
         let mut found: Vec<(SystemTime, String)> = Vec::new();
