@@ -22,17 +22,22 @@ impl Home<'_> {
         let p = self.page;
         match self.frame.role {
             Some(Role::Coordinator) => p.t(
-                "Qui trovi i Navigator della tua Regione, con il CPI in cui lavorano oggi e l'avanzamento del percorso, e le ore on the job da convalidare.",
-                "Here you find your Region's Navigators, with the CPI they work in today and their path progress, and the on-the-job hours to validate.",
+                "Qui trovi i Navigator della tua Regione, con il CPI in cui lavorano oggi e l'avanzamento del percorso, le ore on the job da convalidare e gli indicatori della Regione.",
+                "Here you find your Region's Navigators, with the CPI they work in today and their path progress, the on-the-job hours to validate and the Region's indicators.",
             ),
             Some(Role::Hr) => p.t(
-                "Qui trovi i Navigator di tutte le Regioni e lo scorrimento delle graduatorie: i posti per provincia, la chiamata del prossimo candidato e le offerte. Selezioni, contratti, dotazioni, formazione, indicatori e audit arriveranno nella console; fino ad allora sono nell'API.",
-                "Here you find the Navigators of every Region and the scorrimento of the rankings: the seats per province, calling the next candidate and the offers. Selections, contracts, equipment, training, indicators and audit will come to the console; until then they are in the API.",
+                "Qui trovi le selezioni e le graduatorie, lo scorrimento, i contratti, i Navigator di tutte le Regioni, le dotazioni, la formazione, gli indicatori e il registro delle operazioni.",
+                "Here you find the selections and rankings, the scorrimento, the contracts, the Navigators of every Region, the equipment, the training, the indicators and the audit log.",
             ),
-            _ => p.t(
-                "Le pagine del tuo ruolo arriveranno nella console; fino ad allora il tuo lavoro è nell'API.",
-                "Your role's pages will come to the console; until then your work is in the API.",
+            Some(Role::Trainer) => p.t(
+                "Qui trovi le sessioni di formazione con i loro registri presenze, le attività a distanza completate e la formazione obbligatoria.",
+                "Here you find the training sessions with their attendance registers, the distance activities completed and the mandatory training.",
             ),
+            Some(Role::Admin) => p.t(
+                "Qui trovi il registro delle operazioni. Gli account e i dati di riferimento si gestiscono dall'API.",
+                "Here you find the audit log. Accounts and reference data are managed through the API.",
+            ),
+            Some(Role::Navigator) | None => "",
         }
     }
 }
