@@ -421,6 +421,17 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
     }
 
+    /// Chooses the file at `path` in the file input `css`, as a person
+    /// picking it in the dialog would.
+    pub async fn choose_file(&self, css: &str, path: &Path) {
+        let path = path.to_str().expect("a file path in UTF-8");
+        self.find(css)
+            .await
+            .send_keys(path)
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {path} in {css}: {e}"));
+    }
+
     /// Clicks the element `css` (without waiting for anything it starts).
     pub async fn click(&self, css: &str) {
         self.find(css)
