@@ -134,7 +134,9 @@ pub fn list_sessions(
     if let Some(id) = before_id {
         q = q.filter(classroom_sessions::id.lt(id.to_owned()));
     }
-    Ok(q.order(classroom_sessions::id.desc()).limit(limit).load(conn)?)
+    Ok(q.order(classroom_sessions::id.desc())
+        .limit(limit)
+        .load(conn)?)
 }
 
 /// How many people attended each of `session_ids` (sessions nobody
@@ -146,10 +148,7 @@ pub fn attendance_counts(
     Ok(classroom_attendance::table
         .filter(classroom_attendance::session_id.eq_any(session_ids))
         .group_by(classroom_attendance::session_id)
-        .select((
-            classroom_attendance::session_id,
-            diesel::dsl::count_star(),
-        ))
+        .select((classroom_attendance::session_id, diesel::dsl::count_star()))
         .load(conn)?)
 }
 

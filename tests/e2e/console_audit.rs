@@ -74,7 +74,10 @@ async fn the_log_is_filtered_by_who_what_and_when(app: TestApp) {
     assert_eq!(lines_on(&page), 1, "{page}");
     assert!(page.contains(&mine), "{page}");
     assert!(!page.contains(&theirs), "{page}");
-    assert!(page.contains(&format!("<td class=\"chi\">{email}</td>")), "{page}");
+    assert!(
+        page.contains(&format!("<td class=\"chi\">{email}</td>")),
+        "{page}"
+    );
     assert!(
         page.contains("<td class=\"azione\">classroom_session.created</td>"),
         "{page}"
@@ -98,8 +101,10 @@ async fn the_log_is_filtered_by_who_what_and_when(app: TestApp) {
     .await;
     assert_eq!(lines_on(&page), 2, "{page}");
     let page = html(
-        hr.get(&format!("/console/audit?entita=classroom_session&id={theirs}"))
-            .await,
+        hr.get(&format!(
+            "/console/audit?entita=classroom_session&id={theirs}"
+        ))
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -148,7 +153,10 @@ async fn the_log_is_filtered_by_who_what_and_when(app: TestApp) {
     assert!(page.contains("aria-describedby=\"dal-errore\""));
 
     // The CSV has the filtered lines, and only them.
-    assert!(page.contains("href=\"/console/audit.csv?dal=ieri\""), "{page}");
+    assert!(
+        page.contains("href=\"/console/audit.csv?dal=ieri\""),
+        "{page}"
+    );
     let r = hr
         .get(&format!(
             "/console/audit.csv?chi={email}&azione=classroom_session.created&dal={from}"
@@ -194,7 +202,11 @@ async fn only_administrators_and_hr_find_the_log(app: TestApp) {
         let mut b = Browser::signed_in(&app, &email).await;
         let home = html(b.get("/console/").await, StatusCode::OK).await;
         assert!(!home.contains("href=\"/console/audit\""), "{home}");
-        for path in ["/console/audit", "/console/audit.csv", "/console/audit?chi=x"] {
+        for path in [
+            "/console/audit",
+            "/console/audit.csv",
+            "/console/audit?chi=x",
+        ] {
             let page = html(b.get(path).await, StatusCode::NOT_FOUND).await;
             assert!(page.contains("Pagina non trovata"), "{page}");
         }

@@ -33,6 +33,20 @@ async fn signed_in(app: &TestApp, role: &str) -> Browser {
     Browser::signed_in(app, &email).await
 }
 
+trait Twin {
+    /// Another browser with this one's cookies: the same person's second
+    /// press of a button.
+    fn twin(&self, app: &TestApp) -> Browser;
+}
+
+impl Twin for Browser {
+    fn twin(&self, app: &TestApp) -> Browser {
+        let mut b = Browser::new(app);
+        b.cookies = self.cookies.clone();
+        b
+    }
+}
+
 /// The hidden key of the session form on `page`.
 fn key_in(page: &str) -> String {
     let at = page
@@ -134,12 +148,38 @@ async fn sessions_are_made_once_and_registers_recorded_whole(app: TestApp) {
     assert_eq!(location(&again), made);
     let created = audit_of(&app, "classroom_session").await;
     assert_eq!(created.len(), 1, "{created:?}");
+
+    // Pressed twice at once: still one session.
+    let page = html(b.get("/console/formazione").await, StatusCode::OK).await;
+    let twice = key_in(&page);
+    let twice_form = [
+        ("chiave", twice.as_str()),
+        ("day", "2019-09-12"),
+        ("hours", "1"),
+        ("place", "Roma, aula 2"),
+        ("trainer", "Dott.ssa Bianchi"),
+    ];
+    let (mut one, mut other) = (b.twin(&app), b.twin(&app));
+    let (r1, r2) = tokio::join!(
+        one.post("/console/formazione/sessioni", &twice_form),
+        other.post("/console/formazione/sessioni", &twice_form)
+    );
+    assert_eq!(r1.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r2.status(), StatusCode::SEE_OTHER);
+    let created = audit_of(&app, "classroom_session").await;
+    assert_eq!(created.len(), 2, "{created:?}");
+    assert_eq!(created[0]["after"]["place"], "Roma, aula 2");
+    // Of the two, only the first made here goes on below.
+    let created: Vec<Value> = created.into_iter().skip(1).collect();
     assert_eq!(created[0]["entity_id"], id.as_str());
     assert_eq!(created[0]["after"]["place"], "Roma, via Fornovo 8");
     assert_eq!(created[0]["after"]["minutes"], 240);
 
     let page = html(b.get(&made).await, StatusCode::OK).await;
-    assert!(element(&page, "esito").contains("Sessione creata"), "{page}");
+    assert!(
+        element(&page, "esito").contains("Sessione creata"),
+        "{page}"
+    );
     assert_eq!(element(&page, "luogo"), "Roma, via Fornovo 8");
     assert!(page.contains("id=\"nessun-presente\""), "{page}");
 
@@ -154,20 +194,25 @@ async fn sessions_are_made_once_and_registers_recorded_whole(app: TestApp) {
 
     // Listed, and downloaded.
     let list = html(b.get("/console/formazione").await, StatusCode::OK).await;
-    assert_eq!(rows_of(&list, "sessioni"), 1);
-    let row = table(&list, "sessioni");
-    assert!(row.contains(&format!("/console/formazione/sessioni/{id}")), "{row}");
-    assert!(row.contains("Roma, via Fornovo 8"), "{row}");
+    assert_eq!(rows_of(&list, "sessioni"), 2);
+    let rows = table(&list, "sessioni");
+    assert!(
+        rows.contains(&format!("/console/formazione/sessioni/{id}")),
+        "{rows}"
+    );
+    assert!(rows.contains("Roma, via Fornovo 8"), "{rows}");
     let r = b.get("/console/formazione.csv").await;
     assert_eq!(r.status(), StatusCode::OK);
     let csv = r.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "session_id,day,hours,place,trainer,attended");
+    assert_eq!(lines.len(), 3, "{csv}");
+    // Newest first.
+    assert!(lines[1].contains("Roma, aula 2"), "{csv}");
     assert_eq!(
-        lines[1],
+        lines[2],
         format!("{id},2019-09-10,4,\"Roma, via Fornovo 8\",Dott.ssa Bianchi,1")
     );
-    assert_eq!(lines.len(), 2);
 
     // A register with bad rows: each named by line and reason, nothing
     // written.
@@ -193,8 +238,14 @@ async fn sessions_are_made_once_and_registers_recorded_whole(app: TestApp) {
     );
     let bad = table(&refused, "righe-rifiutate");
     assert_eq!(rows_of(&refused, "righe-rifiutate"), 2, "{bad}");
-    assert!(bad.contains("<th scope=\"row\">3</th><td>codice_fiscale</td>"), "{bad}");
-    assert!(bad.contains("<th scope=\"row\">4</th><td>hours</td>"), "{bad}");
+    assert!(
+        bad.contains("<th scope=\"row\">3</th><td>codice_fiscale</td>"),
+        "{bad}"
+    );
+    assert!(
+        bad.contains("<th scope=\"row\">4</th><td>hours</td>"),
+        "{bad}"
+    );
     assert!(bad.contains("tre"), "{bad}");
     // A codice fiscale is personal data: the page does not repeat it.
     assert!(!refused.contains(&stranger()), "{refused}");
@@ -210,7 +261,10 @@ async fn sessions_are_made_once_and_registers_recorded_whole(app: TestApp) {
         )
         .await;
     let refused = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(table(&refused, "righe-rifiutate").contains("header"), "{refused}");
+    assert!(
+        table(&refused, "righe-rifiutate").contains("header"),
+        "{refused}"
+    );
     let r = b
         .post_file(
             &format!("/console/formazione/sessioni/{id}/registro"),
@@ -221,7 +275,10 @@ async fn sessions_are_made_once_and_registers_recorded_whole(app: TestApp) {
         )
         .await;
     let refused = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(element(&refused, "file-motivo").contains("file"), "{refused}");
+    assert!(
+        element(&refused, "file-motivo").contains("file"),
+        "{refused}"
+    );
 
     // The register as the API takes it: recorded whole.
     let register = format!(
@@ -290,13 +347,14 @@ async fn sessions_are_made_once_and_registers_recorded_whole(app: TestApp) {
     )
     .await;
     html(r, StatusCode::FORBIDDEN).await;
-    assert_eq!(audit_of(&app, "classroom_session").await.len(), 1);
+    assert_eq!(audit_of(&app, "classroom_session").await.len(), 2);
     assert_eq!(audit_of(&app, "classroom_attendance").await.len(), 4);
 
     // A session nobody has: not found.
     let nobody = uuid::Uuid::new_v4();
     html(
-        b.get(&format!("/console/formazione/sessioni/{nobody}")).await,
+        b.get(&format!("/console/formazione/sessioni/{nobody}"))
+            .await,
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -320,20 +378,36 @@ async fn completions_and_mandatory_training_are_recorded_by_hr(app: TestApp) {
         "{header}{cf0},FAD-01,2019-09-10,true\n{cf1},FAD-77,2019-09-10,true\n{cf1},FAD-02,10/09/2019,true\n"
     );
     let r = b
-        .post_file("/console/formazione/fad", &[], "file", "fad.csv", file.into_bytes())
+        .post_file(
+            "/console/formazione/fad",
+            &[],
+            "file",
+            "fad.csv",
+            file.into_bytes(),
+        )
         .await;
     let refused = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     let bad = table(&refused, "righe-rifiutate");
     assert_eq!(rows_of(&refused, "righe-rifiutate"), 2, "{bad}");
-    assert!(bad.contains("<th scope=\"row\">3</th><td>module_code</td>"), "{bad}");
-    assert!(bad.contains("<th scope=\"row\">4</th><td>completed_on</td>"), "{bad}");
+    assert!(
+        bad.contains("<th scope=\"row\">3</th><td>module_code</td>"),
+        "{bad}"
+    );
+    assert!(
+        bad.contains("<th scope=\"row\">4</th><td>completed_on</td>"),
+        "{bad}"
+    );
     assert!(audit_of(&app, "distance_completion").await.is_empty());
 
-    let file = format!(
-        "{header}{cf0},FAD-01,2019-09-10,true\n{cf1},fad-02,2019-09-11,false\n"
-    );
+    let file = format!("{header}{cf0},FAD-01,2019-09-10,true\n{cf1},fad-02,2019-09-11,false\n");
     let r = b
-        .post_file("/console/formazione/fad", &[], "file", "fad.csv", file.into_bytes())
+        .post_file(
+            "/console/formazione/fad",
+            &[],
+            "file",
+            "fad.csv",
+            file.into_bytes(),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let after = location(&r);
@@ -365,6 +439,7 @@ async fn completions_and_mandatory_training_are_recorded_by_hr(app: TestApp) {
         element(&page, "esito").contains("Salute e sicurezza"),
         "{page}"
     );
+    assert_eq!(rows_of(&page, "obbligatoria-registrata"), 1, "{page}");
     let log = audit_of(&app, "mandatory_training").await;
     assert_eq!(log.len(), 1);
     assert_eq!(log[0]["after"]["navigator_id"], p.navigator(0).as_str());
@@ -421,6 +496,26 @@ async fn completions_and_mandatory_training_are_recorded_by_hr(app: TestApp) {
     let refused = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(!element(&refused, "completed_on-errore").is_empty());
     assert_eq!(audit_of(&app, "mandatory_training").await.len(), 1);
+    // A refresher has a date of its own; the Navigator's records show both.
+    let r = b
+        .post(
+            "/console/formazione/obbligatoria",
+            &[
+                ("codice_fiscale", &cf0),
+                ("item", "health_and_safety"),
+                ("completed_on", "2019-10-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html(b.get(&location(&r)).await, StatusCode::OK).await;
+    let kept = table(&page, "obbligatoria-registrata");
+    assert_eq!(rows_of(&page, "obbligatoria-registrata"), 2, "{kept}");
+    assert!(
+        kept.contains("01/10/2019") || kept.contains("1 ottobre 2019"),
+        "{kept}"
+    );
+    assert_eq!(audit_of(&app, "mandatory_training").await.len(), 2);
     // Without the token: refused.
     let r = b
         .send(
@@ -433,7 +528,7 @@ async fn completions_and_mandatory_training_are_recorded_by_hr(app: TestApp) {
         )
         .await;
     html(r, StatusCode::FORBIDDEN).await;
-    assert_eq!(audit_of(&app, "mandatory_training").await.len(), 1);
+    assert_eq!(audit_of(&app, "mandatory_training").await.len(), 2);
 }
 both_engines!(
     completions_and_mandatory_training_are_recorded_by_hr,
@@ -462,7 +557,10 @@ async fn the_roles_of_the_use_cases_decide_who_finds_training(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    for path in ["/console/formazione/fad", "/console/formazione/obbligatoria"] {
+    for path in [
+        "/console/formazione/fad",
+        "/console/formazione/obbligatoria",
+    ] {
         html(trainer.get(path).await, StatusCode::NOT_FOUND).await;
     }
     let r = trainer
@@ -476,7 +574,8 @@ async fn the_roles_of_the_use_cases_decide_who_finds_training(app: TestApp) {
         .await;
     html(r, StatusCode::NOT_FOUND).await;
 
-    let mut coordinator = Browser::signed_in(&app, &staff(&app, "coordinator", &["12"]).await).await;
+    let mut coordinator =
+        Browser::signed_in(&app, &staff(&app, "coordinator", &["12"]).await).await;
     let mut admin = signed_in(&app, "admin").await;
     for b in [&mut coordinator, &mut admin] {
         let home = html(b.get("/console/").await, StatusCode::OK).await;

@@ -96,7 +96,8 @@ impl UseCase for ReadAuditTrail {
         let mut ids: Vec<String> = rows.iter().filter_map(|r| r.actor.clone()).collect();
         ids.sort();
         ids.dedup();
-        let emails: HashMap<String, String> = accounts::emails_of(conn, &ids)?.into_iter().collect();
+        let emails: HashMap<String, String> =
+            accounts::emails_of(conn, &ids)?.into_iter().collect();
         Ok(rows
             .into_iter()
             .map(|row| AuditLine {

@@ -8,8 +8,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use domain::account::Role;
 use domain::selection::CodiceFiscale;
-use domain::training::{check_completed_by, module_code};
 use domain::training::distance::{record, Completion, Recording};
+use domain::training::{check_completed_by, module_code};
 use domain::{RuleCode, Violation, Violations};
 use persistence::training::{self, PathWithBuckets};
 use persistence::{audit, distance, DbConnection};

@@ -51,19 +51,18 @@ fn filter_of(
     limit: i64,
 ) -> Result<AuditFilter, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let mut day = |name: &str, end: bool| {
-        match instant(name, listing.filter(name).as_deref(), end) {
-            Ok(t) => t,
-            Err(_) => {
-                errors = std::mem::take(&mut errors).with(
-                    name,
-                    visit.t(
-                        "Indica un giorno valido (AAAA-MM-GG).",
-                        "Give a valid day (YYYY-MM-DD).",
-                    ),
-                );
-                None
-            }
+    let mut day = |name: &str, end: bool| match instant(name, listing.filter(name).as_deref(), end)
+    {
+        Ok(t) => t,
+        Err(_) => {
+            errors = std::mem::take(&mut errors).with(
+                name,
+                visit.t(
+                    "Indica un giorno valido (AAAA-MM-GG).",
+                    "Give a valid day (YYYY-MM-DD).",
+                ),
+            );
+            None
         }
     };
     let from = day("dal", false);
@@ -110,7 +109,10 @@ fn row_of(visit: &Visit, l: AuditLine) -> Row {
     };
     Row {
         id: l.row.id,
-        when: at.with_timezone(&Rome).format("%d/%m/%Y %H:%M:%S").to_string(),
+        when: at
+            .with_timezone(&Rome)
+            .format("%d/%m/%Y %H:%M:%S")
+            .to_string(),
         at: at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         actor_id: l.row.actor.unwrap_or_default(),
         who,
@@ -164,12 +166,7 @@ pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpR
                 Ok((rows, next)) => (rows, next, FieldErrors::default(), StatusCode::OK),
                 Err(e) => return visit.console_error(&e),
             },
-            Err(errors) => (
-                Vec::new(),
-                None,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
+            Err(errors) => (Vec::new(), None, errors, StatusCode::UNPROCESSABLE_ENTITY),
         };
     let next = listing.next_page(&next);
     let page = AuditPage {

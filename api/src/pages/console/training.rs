@@ -23,8 +23,8 @@ use super::table::{csv_answer, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
 use super::{staff, Frame, Section};
 use crate::app::training::{
     completions_of_file, register_of_file, CreateSession, ListSessions, ListedSession,
-    NavigatorByCodice, Person, ReadRegister, RecordAttendance, RecordCompletions, RecordMandatory,
-    RegisterRow,
+    MandatoryRecords, NavigatorByCodice, Person, ReadRegister, RecordAttendance, RecordCompletions,
+    RecordMandatory, RegisterRow,
 };
 use crate::app::{IdempotencyClaim, UseCase};
 use crate::auth::Caller;
@@ -44,8 +44,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/formazione.csv", web::get().to(download))
         .route("/formazione/sessioni", web::post().to(create))
         .route("/formazione/sessioni/{id}", web::get().to(register))
-        .route("/formazione/sessioni/{id}/registro", web::post().to(upload_register))
-        .route("/formazione/sessioni/{id}/presenza", web::post().to(record_one))
+        .route(
+            "/formazione/sessioni/{id}/registro",
+            web::post().to(upload_register),
+        )
+        .route(
+            "/formazione/sessioni/{id}/presenza",
+            web::post().to(record_one),
+        )
         .service(
             web::resource("/formazione/fad")
                 .route(web::get().to(distance))
@@ -377,7 +383,10 @@ pub async fn create(
             }
         },
         Err(_) => {
-            errors = errors.with("day", visit.t("Indica un giorno valido.", "Give a valid day."));
+            errors = errors.with(
+                "day",
+                visit.t("Indica un giorno valido.", "Give a valid day."),
+            );
             None
         }
     };
@@ -527,9 +536,7 @@ pub async fn register(
         Err(away) => return *away,
     };
     let done = match (&query.creata, query.registrate, query.corrette) {
-        (Some(_), _, _) => visit
-            .t("Sessione creata.", "Session created.")
-            .to_owned(),
+        (Some(_), _, _) => visit.t("Sessione creata.", "Session created.").to_owned(),
         (_, Some(r), c) => format!(
             "{} {r}; {} {}",
             visit.t("Presenze registrate:", "Attendance recorded:"),
@@ -625,13 +632,13 @@ pub async fn record_one(
         (String::new(), FileOutcome::default(), form)
     };
     let mut errors = FieldErrors::default();
-    let codice = CodiceFiscale::parse("codice_fiscale", &posted.codice_fiscale)
-        .map_err(|v| {
-            errors = errors
-                .clone()
-                .with("codice_fiscale", &i18n::violation_message(&v, visit.lang));
-        })
-        .ok();
+    let codice = match CodiceFiscale::parse("codice_fiscale", &posted.codice_fiscale) {
+        Ok(c) => Some(c),
+        Err(v) => {
+            errors = errors.with("codice_fiscale", &i18n::violation_message(&v, visit.lang));
+            None
+        }
+    };
     let hours = typed_hours(&posted.hours);
     if hours.is_none() {
         errors = errors.with(
@@ -736,7 +743,13 @@ pub async fn distance(
         ),
         None => String::new(),
     };
-    distance_page(&visit, &caller, done, FileOutcome::default(), StatusCode::OK)
+    distance_page(
+        &visit,
+        &caller,
+        done,
+        FileOutcome::default(),
+        StatusCode::OK,
+    )
 }
 
 /// Records the completions file: every row or none, each bad row named.
@@ -755,7 +768,13 @@ pub async fn import_completions(
         Err(away) => return *away,
     };
     let Some((_, bytes)) = upload.file.as_ref() else {
-        return distance_page(&visit, &caller, String::new(), no_file(&visit), UNPROCESSABLE);
+        return distance_page(
+            &visit,
+            &caller,
+            String::new(),
+            no_file(&visit),
+            UNPROCESSABLE,
+        );
     };
     let (rows, rejected) = completions_of_file(bytes);
     let case = RecordCompletions {
@@ -803,6 +822,14 @@ struct MandatoryPage<'a> {
     completed_on: String,
     items: Vec<ItemChoice>,
     errors: FieldErrors,
+    kept: Option<Kept>,
+}
+
+/// A Navigator's mandatory training as recorded, oldest first.
+pub struct Kept {
+    pub name: String,
+    /// Each completion: what, and on which day.
+    pub rows: Vec<(String, String)>,
 }
 
 fn item_words(visit: &Visit, item: MandatoryItem) -> &'static str {
@@ -810,10 +837,9 @@ fn item_words(visit: &Visit, item: MandatoryItem) -> &'static str {
         MandatoryItem::HealthAndSafety => {
             visit.t("Salute e sicurezza sul lavoro", "Health and safety at work")
         }
-        MandatoryItem::DataProtection => visit.t(
-            "Protezione dei dati personali",
-            "Personal data protection",
-        ),
+        MandatoryItem::DataProtection => {
+            visit.t("Protezione dei dati personali", "Personal data protection")
+        }
         MandatoryItem::FinalAssessment => visit.t(
             "Valutazione finale del percorso",
             "The path's final assessment",
@@ -824,11 +850,12 @@ fn item_words(visit: &Visit, item: MandatoryItem) -> &'static str {
 fn mandatory_page(
     visit: &Visit,
     caller: &Caller,
-    done: String,
+    (done, kept): (String, Option<Kept>),
     form: MandatoryForm,
     status: StatusCode,
 ) -> HttpResponse {
     let page = MandatoryPage {
+        kept,
         page: visit,
         frame: Frame::of(Section::Training, caller),
         hr: true,
@@ -854,6 +881,9 @@ pub struct MandatoryShown {
     registrata: Option<String>,
     #[serde(default)]
     il: Option<String>,
+    /// Whose records to show: the Navigator just recorded.
+    #[serde(default)]
+    navigator: Option<String>,
 }
 
 /// The form to record a completion of mandatory training (HR).
@@ -867,7 +897,13 @@ pub async fn mandatory(
         Ok(c) => c,
         Err(away) => return *away,
     };
-    let done = match (query.registrata.as_deref().and_then(MandatoryItem::parse), query.il.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())) {
+    let done = match (
+        query.registrata.as_deref().and_then(MandatoryItem::parse),
+        query
+            .il
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+    ) {
         (Some(item), Some(day)) => format!(
             "{} {} {}",
             visit.t("Registrata:", "Recorded:"),
@@ -876,7 +912,35 @@ pub async fn mandatory(
         ),
         _ => String::new(),
     };
-    mandatory_page(&visit, &caller, done, MandatoryForm::default(), StatusCode::OK)
+    let kept = match &query.navigator {
+        None => None,
+        Some(id) => {
+            let case = MandatoryRecords {
+                navigator_id: NavigatorId::from_stored(id.clone()),
+            };
+            match visit.state.use_cases.run(visit.act_as(&caller), case).await {
+                Ok((nav, rows)) => Some(Kept {
+                    name: format!("{} {}", nav.last_name, nav.first_name),
+                    rows: rows
+                        .iter()
+                        .map(|r| {
+                            let what = MandatoryItem::parse(&r.item)
+                                .map_or(r.item.clone(), |i| item_words(&visit, i).to_owned());
+                            (what, visit.day(&r.completed_on))
+                        })
+                        .collect(),
+                }),
+                Err(e) => return visit.console_error(&e),
+            }
+        }
+    };
+    mandatory_page(
+        &visit,
+        &caller,
+        (done, kept),
+        MandatoryForm::default(),
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -939,7 +1003,13 @@ pub async fn record_mandatory(
         );
     }
     let (Some(codice), Some(item), Some(completed_on)) = (codice, item, day) else {
-        return mandatory_page(&visit, &caller, String::new(), refused(errors), UNPROCESSABLE);
+        return mandatory_page(
+            &visit,
+            &caller,
+            (String::new(), None),
+            refused(errors),
+            UNPROCESSABLE,
+        );
     };
     let run = &visit.state.use_cases;
     let navigator = match run
@@ -953,7 +1023,7 @@ pub async fn record_mandatory(
                 "No Navigator has this codice fiscale.",
             );
             let form = refused(FieldErrors::one("codice_fiscale", words));
-            return mandatory_page(&visit, &caller, String::new(), form, UNPROCESSABLE);
+            return mandatory_page(&visit, &caller, (String::new(), None), form, UNPROCESSABLE);
         }
         Err(e) => return visit.console_error(&e),
     };
@@ -964,8 +1034,8 @@ pub async fn record_mandatory(
     };
     match run.run(visit.act_as(&caller), case).await {
         Ok(row) => visit.see_other(&format!(
-            "{HOME}/obbligatoria?registrata={}&il={}",
-            row.item, row.completed_on
+            "{HOME}/obbligatoria?registrata={}&il={}&navigator={}",
+            row.item, row.completed_on, row.navigator_id
         )),
         Err(e) => {
             let errors = match &e {
@@ -976,7 +1046,13 @@ pub async fn record_mandatory(
                 ApiError::Rule { .. } => FieldErrors::one("item", &i18n::detail(&e, visit.lang)),
                 _ => return visit.console_error(&e),
             };
-            mandatory_page(&visit, &caller, String::new(), refused(errors), e.status())
+            mandatory_page(
+                &visit,
+                &caller,
+                (String::new(), None),
+                refused(errors),
+                e.status(),
+            )
         }
     }
 }
