@@ -540,6 +540,16 @@ async fn the_roles_of_the_use_cases_decide_who_finds_training(app: TestApp) {
     assert!(home.contains("href=\"/console/formazione\""), "{home}");
     let page = html(trainer.get("/console/formazione").await, StatusCode::OK).await;
     assert!(!page.contains("id=\"link-fad\""), "{page}");
+    let english = html(
+        trainer.get("/console/formazione?lang=en").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        english.contains("Training: classroom sessions"),
+        "{english}"
+    );
+    assert!(english.contains("Create the session"), "{english}");
     let key = key_in(&page);
     let r = trainer
         .post(
