@@ -431,3 +431,11 @@ pub fn list(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<
         })
         .collect())
 }
+
+/// The email of each of `ids` that is an account, by id.
+pub fn emails_of(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>> {
+    Ok(users::table
+        .select((users::id, users::email))
+        .filter(users::id.eq_any(ids))
+        .load(conn)?)
+}

@@ -120,3 +120,43 @@ pub fn record_attendance(
         .ok_or_else(|| PersistenceError::Corrupt(format!("attendance at {session_id} vanished")))?;
     Ok((before, after))
 }
+
+/// Sessions newest first (ids are time-ordered), a page at a time: those
+/// created before `before_id` when given.
+pub fn list_sessions(
+    conn: &mut DbConnection,
+    before_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<SessionRow>> {
+    let mut q = classroom_sessions::table
+        .select(SessionRow::as_select())
+        .into_boxed();
+    if let Some(id) = before_id {
+        q = q.filter(classroom_sessions::id.lt(id.to_owned()));
+    }
+    Ok(q.order(classroom_sessions::id.desc())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// How many people attended each of `session_ids` (sessions nobody
+/// attended yet are left out).
+pub fn attendance_counts(
+    conn: &mut DbConnection,
+    session_ids: &[String],
+) -> Result<Vec<(String, i64)>> {
+    Ok(classroom_attendance::table
+        .filter(classroom_attendance::session_id.eq_any(session_ids))
+        .group_by(classroom_attendance::session_id)
+        .select((classroom_attendance::session_id, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// A session's register: every attendance recorded, first recorded first.
+pub fn register_of(conn: &mut DbConnection, session_id: &str) -> Result<Vec<AttendanceRow>> {
+    Ok(classroom_attendance::table
+        .select(AttendanceRow::as_select())
+        .filter(classroom_attendance::session_id.eq(session_id))
+        .order(classroom_attendance::id.asc())
+        .load(conn)?)
+}

@@ -1,55 +1,16 @@
 use actix_web::{get, web};
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use chrono_tz::Europe::Rome;
 use openapi::dto::{AuditEntryView, AuditQuery, Page, PagedList};
 use openapi::Problem;
 use persistence::audit::AuditFilter;
 
 use crate::accounts::parse_uuid;
-use crate::app::audit::ReadAuditLog;
+use crate::app::audit::{instant, ReadAuditLog};
 use crate::auth::caller::AdminOrHr;
 use crate::auth::Authorized;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidQuery};
 use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
-
-/// An instant, or an Italian calendar day: its first instant for `from`,
-/// the next day's for `to`.
-fn instant(field: &str, raw: Option<&str>, day_end: bool) -> ApiResult<Option<DateTime<Utc>>> {
-    let Some(raw) = raw else { return Ok(None) };
-    let out_of_range = || ApiError::InvalidQuery {
-        field: field.to_owned(),
-        detail: format!(
-            "{raw}: outside the accepted range {}",
-            domain::day::range_text()
-        ),
-    };
-    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        if !domain::day::in_range(t.date_naive()) {
-            return Err(out_of_range());
-        }
-        return Ok(Some(t.with_timezone(&Utc)));
-    }
-    let invalid = || ApiError::InvalidQuery {
-        field: field.to_owned(),
-        detail: format!("{raw}: expected YYYY-MM-DD or an RFC 3339 instant"),
-    };
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| invalid())?;
-    if !domain::day::in_range(day) {
-        return Err(out_of_range());
-    }
-    let day = if day_end {
-        day + Duration::days(1)
-    } else {
-        day
-    };
-    let midnight = day.and_hms_opt(0, 0, 0).ok_or_else(invalid)?;
-    Ok(Rome
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc)))
-}
 
 fn json(raw: Option<String>) -> Option<serde_json::Value> {
     raw.and_then(|s| serde_json::from_str(&s).ok())

@@ -10,9 +10,13 @@ mod create_session;
 mod decide_log;
 mod list_logs;
 mod list_paths;
+mod list_sessions;
 mod log_hours;
+mod mandatory_records;
+mod navigator_by_codice;
 mod own_logs;
 mod progress;
+mod read_register;
 mod record_attendance;
 mod record_completions;
 mod record_mandatory;
@@ -24,12 +28,20 @@ pub use create_session::CreateSession;
 pub use decide_log::{RejectLog, ValidateLog};
 pub use list_logs::{ListLogs, LogPage};
 pub use list_paths::ListPaths;
+pub use list_sessions::{ListSessions, ListedSession, SessionPage};
 pub use log_hours::{LogHours, LogRequest, Logged};
 pub(crate) use log_hours::{MAX_ACTIVITY, MAX_CLIENT_ID};
+pub use mandatory_records::MandatoryRecords;
+pub use navigator_by_codice::NavigatorByCodice;
 pub use own_logs::OwnLogs;
 pub use progress::{compute, refresh, refresh_locked, PROGRESS_BODY_VERSION};
-pub use record_attendance::{Attendance, Person, RecordAttendance, RegisterRow};
-pub use record_completions::{Completions, RecordCompletions, Reported};
+pub use read_register::{Attended, ReadRegister, Register};
+pub use record_attendance::{
+    register_of_file, Attendance, Person, RecordAttendance, RegisterRow, REGISTER_HEADER,
+};
+pub use record_completions::{
+    completions_of_file, Completions, RecordCompletions, Reported, COMPLETIONS_HEADER,
+};
 pub use record_mandatory::RecordMandatory;
 pub(crate) use validate_logs::MAX_BATCH;
 pub use validate_logs::{RejectLogs, ValidateLogs};

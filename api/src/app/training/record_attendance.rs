@@ -17,8 +17,39 @@ use persistence::{audit, DbConnection};
 
 use super::{lock_in_order, navigators_by_codice, refresh_each};
 use crate::app::{Access, Act, UseCase};
-use crate::csv_import::RowAt;
+use crate::csv_import::{self, RowAt};
 use crate::error::{ApiError, ApiResult};
+
+/// The header of a register file: who, and for how long.
+pub const REGISTER_HEADER: [&str; 2] = ["codice_fiscale", "hours"];
+
+/// The rows of a register file (`codice_fiscale,hours`), with what is wrong
+/// in them on their own, each by its line. The JSON API and the console
+/// read a register with this one parser.
+pub fn register_of_file(bytes: &[u8]) -> (Vec<RegisterRow>, Violations) {
+    let records = match csv_import::records(bytes, &REGISTER_HEADER) {
+        Ok(r) => r,
+        Err(v) => return (Vec::new(), v),
+    };
+    let mut bad = Violations::new();
+    let mut rows = Vec::new();
+    for (line, r) in records {
+        let codice = CodiceFiscale::parse("codice_fiscale", &r[0])
+            .map_err(|v| bad.push(v.at_line(line)))
+            .ok();
+        let hours = csv_import::hours_cell(&r[1], "hours", line)
+            .map_err(|v| bad.push(v))
+            .ok();
+        if let (Some(codice), Some(hours)) = (codice, hours) {
+            rows.push(RegisterRow {
+                at: RowAt::Line(line),
+                person: Person::Codice(codice),
+                hours,
+            });
+        }
+    }
+    (rows, bad)
+}
 
 /// Who a register row names: a Navigator id (JSON) or a codice fiscale (CSV).
 #[derive(Clone)]

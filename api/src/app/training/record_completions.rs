@@ -8,16 +8,63 @@ use std::collections::{BTreeSet, HashMap};
 
 use domain::account::Role;
 use domain::selection::CodiceFiscale;
-use domain::training::check_completed_by;
 use domain::training::distance::{record, Completion, Recording};
-use domain::{RuleCode, Violations};
+use domain::training::{check_completed_by, module_code};
+use domain::{RuleCode, Violation, Violations};
 use persistence::training::{self, PathWithBuckets};
 use persistence::{audit, distance, DbConnection};
 
 use super::{lock_in_order, navigators_by_codice, refresh_each};
 use crate::app::{Access, Act, UseCase};
-use crate::csv_import::RowAt;
+use crate::csv_import::{self, RowAt};
 use crate::error::ApiResult;
+
+/// The header of a completions file from the e-learning platform.
+pub const COMPLETIONS_HEADER: [&str; 4] = [
+    "codice_fiscale",
+    "module_code",
+    "completed_on",
+    "test_passed",
+];
+
+/// The rows of a completions file, with what is wrong in them on their
+/// own, each by its line. The JSON API and the console read the file with
+/// this one parser.
+pub fn completions_of_file(bytes: &[u8]) -> (Vec<Reported>, Violations) {
+    let records = match csv_import::records(bytes, &COMPLETIONS_HEADER) {
+        Ok(r) => r,
+        Err(v) => return (Vec::new(), v),
+    };
+    let mut bad = Violations::new();
+    let mut rows = Vec::new();
+    for (line, r) in records {
+        let codice = CodiceFiscale::parse("codice_fiscale", &r[0])
+            .map_err(|v| bad.push(v.at_line(line)))
+            .ok();
+        let code = module_code(&r[1]);
+        if code.is_empty() {
+            bad.push(Violation::new("module_code", RuleCode::Required).at_line(line));
+        }
+        let day = csv_import::date_cell(&r[2], "completed_on", line)
+            .map_err(|v| bad.push(v))
+            .ok();
+        let passed = csv_import::bool_cell(&r[3], "test_passed", line)
+            .map_err(|v| bad.push(v))
+            .ok();
+        if let (Some(codice), Some(completed_on), Some(test_passed)) = (codice, day, passed) {
+            rows.push(Reported {
+                at: RowAt::Line(line),
+                codice,
+                module_code: code,
+                completion: Completion {
+                    completed_on,
+                    test_passed,
+                },
+            });
+        }
+    }
+    (rows, bad)
+}
 
 /// One completion as the platform reported it.
 #[derive(Clone)]

@@ -7,20 +7,15 @@ use domain::{Violation, Violations};
 use openapi::dto::{DistanceCompletionItem, DistanceCompletionsResult};
 use openapi::Problem;
 
-use crate::app::training::{RecordCompletions, Reported};
+use crate::app::training::{completions_of_file, RecordCompletions, Reported};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
-use crate::csv_import::{self, RowAt};
+use crate::csv_import::RowAt;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, RowsOrCsv};
 use crate::state::AppState;
 
-pub const CSV_HEADER: [&str; 4] = [
-    "codice_fiscale",
-    "module_code",
-    "completed_on",
-    "test_passed",
-];
+pub use crate::app::training::COMPLETIONS_HEADER as CSV_HEADER;
 
 /// The rows of the body, with what is wrong in them on their own.
 fn reported_rows(body: RowsOrCsv<DistanceCompletionItem>) -> (Vec<Reported>, Violations, RowAt) {
@@ -49,37 +44,7 @@ fn reported_rows(body: RowsOrCsv<DistanceCompletionItem>) -> (Vec<Reported>, Vio
             (rows, bad, RowAt::Index(0))
         }
         RowsOrCsv::Csv(bytes) => {
-            let records = match csv_import::records(&bytes, &CSV_HEADER) {
-                Ok(r) => r,
-                Err(v) => return (rows, v, RowAt::Line(1)),
-            };
-            for (line, r) in records {
-                let codice = CodiceFiscale::parse("codice_fiscale", &r[0])
-                    .map_err(|v| bad.push(v.at_line(line)))
-                    .ok();
-                let code = module_code(&r[1]);
-                if code.is_empty() {
-                    bad.push(Violation::new("module_code", RuleCode::Required).at_line(line));
-                }
-                let day = csv_import::date_cell(&r[2], "completed_on", line)
-                    .map_err(|v| bad.push(v))
-                    .ok();
-                let passed = csv_import::bool_cell(&r[3], "test_passed", line)
-                    .map_err(|v| bad.push(v))
-                    .ok();
-                if let (Some(codice), Some(completed_on), Some(test_passed)) = (codice, day, passed)
-                {
-                    rows.push(Reported {
-                        at: RowAt::Line(line),
-                        codice,
-                        module_code: code,
-                        completion: Completion {
-                            completed_on,
-                            test_passed,
-                        },
-                    });
-                }
-            }
+            let (rows, bad) = completions_of_file(&bytes);
             (rows, bad, RowAt::Line(1))
         }
     }

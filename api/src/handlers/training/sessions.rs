@@ -1,6 +1,5 @@
 use actix_web::{post, web, HttpResponse};
 use domain::ids::{NavigatorId, TrainingSessionId};
-use domain::selection::CodiceFiscale;
 use domain::training::classroom::{NewSession, SessionInput};
 use domain::training::hours::hours_of;
 use domain::RuleCode;
@@ -12,15 +11,17 @@ use openapi::Problem;
 use persistence::classroom::SessionRow;
 
 use crate::accounts::parse_uuid;
-use crate::app::training::{CreateSession, Person, RecordAttendance, RegisterRow};
+use crate::app::training::{
+    register_of_file, CreateSession, Person, RecordAttendance, RegisterRow,
+};
 use crate::auth::caller::HrOrTrainer;
 use crate::auth::Authorized;
-use crate::csv_import::{self, RowAt};
+use crate::csv_import::RowAt;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, RowsOrCsv, ValidJson, ValidPath};
 use crate::state::AppState;
 
-pub const REGISTER_HEADER: [&str; 2] = ["codice_fiscale", "hours"];
+pub use crate::app::training::REGISTER_HEADER;
 
 fn session_view(s: &SessionRow) -> ApiResult<ClassroomSessionView> {
     Ok(ClassroomSessionView {
@@ -83,26 +84,7 @@ fn register_rows(body: RowsOrCsv<AttendanceItem>) -> (Vec<RegisterRow>, Violatio
             (rows, bad, RowAt::Index(0))
         }
         RowsOrCsv::Csv(bytes) => {
-            let records = match csv_import::records(&bytes, &REGISTER_HEADER) {
-                Ok(r) => r,
-                Err(v) => return (Vec::new(), v, RowAt::Line(1)),
-            };
-            let mut rows = Vec::new();
-            for (line, r) in records {
-                let codice = CodiceFiscale::parse("codice_fiscale", &r[0])
-                    .map_err(|v| bad.push(v.at_line(line)))
-                    .ok();
-                let hours = csv_import::hours_cell(&r[1], "hours", line)
-                    .map_err(|v| bad.push(v))
-                    .ok();
-                if let (Some(codice), Some(hours)) = (codice, hours) {
-                    rows.push(RegisterRow {
-                        at: RowAt::Line(line),
-                        person: Person::Codice(codice),
-                        hours,
-                    });
-                }
-            }
+            let (rows, bad) = register_of_file(&bytes);
             (rows, bad, RowAt::Line(1))
         }
     }
