@@ -329,6 +329,8 @@ async fn build(app: &TestApp) -> Expected {
 
     let at = Instant::now();
     let other = app.selection_id_with(&hr, &serde_json::json!({})).await;
+    let posts = [("NA", 1), ("RM", 1), ("MI", 1), ("PA", 1)];
+    json_of(app.put_posts(&hr, &other, &posts).await, StatusCode::OK).await;
     let list = applicants(OTHER_APPLICATIONS, &["NA", "RM", "MI", "PA"], 78, "U");
     json_of(
         app.import_applications(&hr, &other, &applications_csv(&list))
