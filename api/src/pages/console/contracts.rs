@@ -49,15 +49,16 @@ async fn officer(
     }
 }
 
-/// The fields of a form, posted or in the address, in their order.
-struct Fields(Vec<(String, String)>);
+/// The fields of a form, posted or in the address, in their order (the
+/// equipment section reads its forms so too).
+pub(super) struct Fields(Vec<(String, String)>);
 
 impl Fields {
-    fn of(bytes: &[u8]) -> Self {
+    pub(super) fn of(bytes: &[u8]) -> Self {
         Self(form_urlencoded::parse(bytes).into_owned().collect())
     }
 
-    fn get(&self, name: &str) -> String {
+    pub(super) fn get(&self, name: &str) -> String {
         self.0
             .iter()
             .find(|(k, _)| k == name)
@@ -74,7 +75,7 @@ fn day_refused(visit: &Visit) -> &'static str {
 }
 
 /// The day in field `name`; its refusal added to `errors` when it is not one.
-fn day_in(
+pub(super) fn day_in(
     visit: &Visit,
     fields: &Fields,
     name: &str,
@@ -142,7 +143,7 @@ fn refusal_of(
 
 /// A form's key as claimed for `caller`, checked; or the answer to give at
 /// once (the form already sent, or a key that is not one).
-async fn claim_of(
+pub(super) async fn claim_of(
     visit: &Visit,
     caller: &Caller,
     req: &HttpRequest,
@@ -167,7 +168,7 @@ async fn claim_of(
     }
 }
 
-fn fresh_key() -> String {
+pub(super) fn fresh_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
@@ -276,6 +277,13 @@ struct ListPage<'a> {
     regions: Vec<RegionChoice>,
     states: Vec<(&'static str, &'static str)>,
     done: String,
+}
+
+impl ListPage<'_> {
+    /// Whether the state filter is `code`.
+    fn is_state(&self, code: &str) -> bool {
+        self.listing.shown("stato") == code
+    }
 }
 
 pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
