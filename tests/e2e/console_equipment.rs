@@ -62,6 +62,11 @@ fn kit_lines(n: u32) -> Vec<String> {
         .collect()
 }
 
+/// A form's key, as a page makes one.
+fn fresh() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 const HEADER: &str = "kind,model,serial,imei,iccid,phone_number,plan,mailbox,batch";
 
 async fn items(app: &TestApp, hr: &str, query: &str) -> Vec<Value> {
@@ -253,23 +258,33 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     }
     let (phone, voice, tablet, data, mailbox) = (&ids[0], &ids[1], &ids[2], &ids[3], &ids[4]);
 
-    // Personalised from its page; a second time is refused, in words.
+    // Personalised from its page, once however often the form is sent; a
+    // new form for it is refused, in words.
     let page = html(
         b.get(&format!("/console/dotazioni/{phone}")).await,
         StatusCode::OK,
     )
     .await;
     assert!(page.contains("id=\"personalizza\""), "{page}");
-    let r = b
-        .post(&format!("/console/dotazioni/{phone}/personalizza"), &[])
-        .await;
-    assert_eq!(
-        location(&r),
-        format!("/console/dotazioni/{phone}?esito=personalizza")
-    );
+    let key = hidden(&page, "chiave");
+    for _ in 0..2 {
+        let r = b
+            .post(
+                &format!("/console/dotazioni/{phone}/personalizza"),
+                &[("chiave", &key)],
+            )
+            .await;
+        assert_eq!(
+            location(&r),
+            format!("/console/dotazioni/{phone}?esito=personalizza")
+        );
+    }
     assert_eq!(item(&app, &hr, phone).await["state"], "personalised");
     let r = b
-        .post(&format!("/console/dotazioni/{phone}/personalizza"), &[])
+        .post(
+            &format!("/console/dotazioni/{phone}/personalizza"),
+            &[("chiave", &fresh())],
+        )
         .await;
     let text = html(r, StatusCode::CONFLICT).await;
     assert!(!element(&text, "item-errore").is_empty(), "{text}");
@@ -292,25 +307,49 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     let r = b
         .post(
             "/console/dotazioni/kit/assegna",
-            &[("navigator_id", &navigator), ("item_id", "")],
+            &[
+                ("chiave", &fresh()),
+                ("navigator_id", &navigator),
+                ("item_id", ""),
+            ],
         )
         .await;
     let text = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(!element(&text, "item_id-errore").is_empty(), "{text}");
+    let mut first = None;
     for id in &ids {
-        let r = b
-            .post(
-                "/console/dotazioni/kit/assegna",
-                &[("navigator_id", &navigator), ("item_id", id)],
-            )
-            .await;
+        let key = fresh();
+        let form = [
+            ("chiave", key.as_str()),
+            ("navigator_id", navigator.as_str()),
+            ("item_id", id.as_str()),
+        ];
+        let r = b.post("/console/dotazioni/kit/assegna", &form).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{id}");
+        first.get_or_insert((key, location(&r)));
     }
-    // Assigned twice: refused, still one holder.
+    // The first form again: its answer again.
+    let (key, at) = first.unwrap();
     let r = b
         .post(
             "/console/dotazioni/kit/assegna",
-            &[("navigator_id", &navigator), ("item_id", phone)],
+            &[
+                ("chiave", &key),
+                ("navigator_id", &navigator),
+                ("item_id", phone),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), at);
+    // A new form assigning it again: refused, still one holder.
+    let r = b
+        .post(
+            "/console/dotazioni/kit/assegna",
+            &[
+                ("chiave", &fresh()),
+                ("navigator_id", &navigator),
+                ("item_id", phone),
+            ],
         )
         .await;
     let text = html(r, StatusCode::CONFLICT).await;
@@ -322,6 +361,7 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     // The SIMs into their devices: the voice SIM not into the tablet.
     let pair = |sim: &str, device: &str| {
         vec![
+            ("chiave", fresh()),
             ("navigator_id", navigator.clone()),
             ("sim_id", sim.to_owned()),
             ("device_id", device.to_owned()),
@@ -359,7 +399,11 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     let r = b
         .post(
             &format!("/console/dotazioni/{phone}/restituisci"),
-            &[("condition", "good"), ("on", "2019-07-20")],
+            &[
+                ("chiave", &fresh()),
+                ("condition", "good"),
+                ("on", "2019-07-20"),
+            ],
         )
         .await;
     let text = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -368,7 +412,12 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     let r = b
         .post(
             &format!("/console/dotazioni/{phone}/restituisci"),
-            &[("condition", "good"), ("wiped", "1"), ("on", "2019-07-20")],
+            &[
+                ("chiave", &fresh()),
+                ("condition", "good"),
+                ("wiped", "1"),
+                ("on", "2019-07-20"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -380,7 +429,11 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     let r = b
         .post(
             &format!("/console/dotazioni/{tablet}/denuncia"),
-            &[("how", "lost"), ("reported_on", "2019-07-21")],
+            &[
+                ("chiave", &fresh()),
+                ("how", "lost"),
+                ("reported_on", "2019-07-21"),
+            ],
         )
         .await;
     let text = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -388,7 +441,11 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     let r = b
         .post(
             &format!("/console/dotazioni/{tablet}/denuncia"),
-            &[("how", "stolen"), ("reported_on", "2019-07-20")],
+            &[
+                ("chiave", &fresh()),
+                ("how", "stolen"),
+                ("reported_on", "2019-07-20"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -6,11 +6,12 @@
 //! offboarding checklist. Every read and change goes through the JSON
 //! API's use cases; the file is read by the same code as its import.
 //!
-//! The import form carries a key claimed in the import's transaction, so
-//! the same file sent twice is imported once. A movement sent twice is
-//! refused by the item's state machine (an item personalised, assigned,
-//! returned or written off cannot be so again; a SIM paired cannot be
-//! paired again): the repeat changes nothing and is answered in words.
+//! Every form carries a key made when its page was shown, claimed in the
+//! change's own transaction as an `Idempotency-Key` is: the same file sent
+//! twice is imported once, the same movement sent twice answers as the
+//! first. (The item's state machine refuses a repeat made from a new form:
+//! an item personalised, assigned, returned or written off cannot be so
+//! again, a SIM paired cannot be paired again.)
 
 use std::collections::HashMap;
 
@@ -487,6 +488,8 @@ struct ItemPage<'a> {
     errors: FieldErrors,
     today: String,
     done: String,
+    /// A fresh key for the page's forms, each with its own suffix.
+    key: String,
 }
 
 async fn holder_name(visit: &Visit, caller: &Caller, id: &str) -> Result<String, ApiError> {
@@ -540,6 +543,7 @@ async fn item_page(
         errors,
         today: visit.state.today().format("%Y-%m-%d").to_string(),
         done: done.to_owned(),
+        key: fresh_key(),
     };
     visit.render(status, &shown)
 }
@@ -587,8 +591,17 @@ pub async fn item(
 
 /// A use case's refusal of a form, in words next to the field it concerns
 /// (`other` for the form as a whole), with the status to answer.
-fn refusal_of(visit: &Visit, e: &ApiError, other: &str) -> Option<(FieldErrors, StatusCode)> {
+fn refusal_of(
+    visit: &Visit,
+    e: &ApiError,
+    fields: &[&str],
+    other: &str,
+) -> Option<(FieldErrors, StatusCode)> {
     if let Some(errors) = FieldErrors::of(e, visit.lang) {
+        // A field the form does not show is said next to `other`.
+        let errors = errors.iter().fold(FieldErrors::default(), |acc, (f, m)| {
+            acc.with(if fields.contains(&f) { f } else { other }, m)
+        });
         return Some((errors, StatusCode::UNPROCESSABLE_ENTITY));
     }
     match e {
@@ -600,7 +613,10 @@ fn refusal_of(visit: &Visit, e: &ApiError, other: &str) -> Option<(FieldErrors, 
     }
 }
 
-/// Personalises, returns, writes off or retires the item.
+/// The fields of an item's forms.
+const MOVEMENT_FIELDS: [&str; 5] = ["condition", "wiped", "on", "how", "reported_on"];
+
+/// Personalises, returns, writes off or retires the item, once per form.
 pub async fn movement(
     req: HttpRequest,
     mut visit: Visit,
@@ -617,10 +633,16 @@ pub async fn movement(
         Err(away) => return *away,
     };
     let (id, slug) = path.into_inner();
+    let back = format!("{LIST}/{id}");
+    let claim = match claim_of(&visit, &caller, &req, &fields.get("chiave"), &back).await {
+        Ok(c) => c,
+        Err(answer) => return answer,
+    };
     let item_id = EquipmentItemId::from_stored(id.clone());
     let mut errors = FieldErrors::default();
     let run = &visit.state.use_cases;
-    let act = visit.act_as(&caller);
+    let mut act = visit.act_as(&caller);
+    act.idempotency = Some(claim.clone());
     let outcome = match slug.as_str() {
         "personalizza" | "dismetti" => {
             let case = MoveItem {
@@ -703,8 +725,16 @@ pub async fn movement(
         .await;
     };
     match outcome {
-        Ok(()) => visit.see_other(&format!("{LIST}/{id}?esito={slug}")),
-        Err(e) => match refusal_of(&visit, &e, "item") {
+        Ok(()) => {
+            let location = format!("{back}?esito={slug}");
+            idempotency::keep_redirect(&visit.state, &claim, &location).await;
+            visit.see_other(&location)
+        }
+        Err(ApiError::Conflict {
+            code: ProblemType::IdempotencyKeyInFlight,
+            ..
+        }) => visit.see_other(&back),
+        Err(e) => match refusal_of(&visit, &e, &MOVEMENT_FIELDS, "item") {
             Some((errors, status)) => item_page(&visit, &caller, &id, errors, "", status).await,
             None => visit.console_error(&e),
         },
@@ -730,6 +760,8 @@ struct KitPage<'a> {
     acknowledged: String,
     errors: FieldErrors,
     done: String,
+    /// A fresh key for the page's forms, each with its own suffix.
+    key: String,
 }
 
 fn part_words(visit: &Visit, part: &str) -> &'static str {
@@ -815,6 +847,7 @@ async fn kit_page(
             .unwrap_or_default(),
         errors,
         done: done.to_owned(),
+        key: fresh_key(),
     };
     visit.render(status, &shown)
 }
@@ -844,7 +877,7 @@ pub async fn kit(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpRe
 }
 
 /// Assigns an item to the Navigator, or puts one of their SIMs into one of
-/// their devices.
+/// their devices, once per form.
 pub async fn kit_change(
     req: HttpRequest,
     mut visit: Visit,
@@ -862,6 +895,18 @@ pub async fn kit_change(
     };
     let navigator = fields.get("navigator_id");
     let slug = path.into_inner();
+    let mut back = form_urlencoded::Serializer::new(String::new());
+    back.append_pair("navigator", &navigator);
+    let back = format!("{LIST}/kit?{}", back.finish());
+    let claim = match claim_of(&visit, &caller, &req, &fields.get("chiave"), &back).await {
+        Ok(c) => c,
+        Err(answer) => return answer,
+    };
+    let act = || {
+        let mut act = visit.act_as(&caller);
+        act.idempotency = Some(claim.clone());
+        act
+    };
     let run = &visit.state.use_cases;
     let chosen = |name: &str| -> Result<EquipmentItemId, FieldErrors> {
         match fields.get(name) {
@@ -880,10 +925,7 @@ pub async fn kit_change(
                     navigator_id: NavigatorId::from_stored(navigator.clone()),
                     on: None,
                 };
-                (
-                    run.run(visit.act_as(&caller), case).await.map(|_| ()),
-                    "item_id",
-                )
+                (run.run(act(), case).await.map(|_| ()), "item_id")
             }
             Err(errors) => {
                 return kit_page(
@@ -900,10 +942,7 @@ pub async fn kit_change(
         "abbina" => match chosen("sim_id").and_then(|s| chosen("device_id").map(|d| (s, d))) {
             Ok((sim_id, device_id)) => {
                 let case = PairSim { sim_id, device_id };
-                (
-                    run.run(visit.act_as(&caller), case).await.map(|_| ()),
-                    "sim_id",
-                )
+                (run.run(act(), case).await.map(|_| ()), "sim_id")
             }
             Err(errors) => {
                 return kit_page(
@@ -921,12 +960,15 @@ pub async fn kit_change(
     };
     match outcome {
         Ok(()) => {
-            let mut query = form_urlencoded::Serializer::new(String::new());
-            query.append_pair("navigator", &navigator);
-            query.append_pair("esito", &slug);
-            visit.see_other(&format!("{LIST}/kit?{}", query.finish()))
+            let location = format!("{back}&esito={slug}");
+            idempotency::keep_redirect(&visit.state, &claim, &location).await;
+            visit.see_other(&location)
         }
-        Err(e) => match refusal_of(&visit, &e, field) {
+        Err(ApiError::Conflict {
+            code: ProblemType::IdempotencyKeyInFlight,
+            ..
+        }) => visit.see_other(&back),
+        Err(e) => match refusal_of(&visit, &e, &["item_id", "sim_id", "device_id"], field) {
             Some((errors, status)) => {
                 kit_page(&visit, &caller, &navigator, errors, "", status).await
             }
