@@ -232,6 +232,11 @@ async fn a_draft_is_made_and_signed_from_the_console(app: TestApp) {
             "{query}: {list}"
         );
     }
+    // In English too.
+    let list = html(b.get("/console/contratti?lang=en").await, StatusCode::OK).await;
+    assert!(list.contains("Extension by Region"), "{list}");
+    assert!(list.contains(">Signed<"), "{list}");
+    b.get("/console/contratti?lang=it").await;
     let r = b.get("/console/contratti.csv?regione=12").await;
     assert_eq!(r.status(), StatusCode::OK);
     let csv = r.text().await.unwrap();

@@ -207,6 +207,11 @@ async fn a_batch_is_imported_from_a_file_all_or_nothing(app: TestApp) {
             "{page}"
         );
     }
+    // In English too.
+    let page = html(b.get("/console/dotazioni?lang=en").await, StatusCode::OK).await;
+    assert!(page.contains("Import a batch (CSV)"), "{page}");
+    assert!(page.contains(">In stock<"), "{page}");
+    b.get("/console/dotazioni?lang=it").await;
     let r = b.get("/console/dotazioni.csv?tipo=sim").await;
     assert_eq!(r.status(), StatusCode::OK);
     let csv = r.text().await.unwrap();
