@@ -156,6 +156,32 @@ pub fn contract_of_offer(conn: &mut DbConnection, offer_id: &str) -> Result<Opti
         .optional()?)
 }
 
+/// Accepted offers with no contract drafted yet, with the candidate's
+/// application number, by id: the drafts HR still has to make.
+pub fn accepted_undrafted(
+    conn: &mut DbConnection,
+    after_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(crate::offers::OfferRow, String)>> {
+    use crate::schema::offers;
+    let drafted = contracts::table
+        .filter(contracts::offer_id.eq(offers::id))
+        .select(contracts::id);
+    let mut q = offers::table
+        .inner_join(applications::table)
+        .select((
+            crate::offers::OfferRow::as_select(),
+            applications::application_no,
+        ))
+        .filter(offers::status.eq("accepted"))
+        .filter(diesel::dsl::not(diesel::dsl::exists(drafted)))
+        .into_boxed();
+    if let Some(a) = after_id {
+        q = q.filter(offers::id.gt(a.to_owned()));
+    }
+    Ok(q.order(offers::id).limit(limit).load(conn)?)
+}
+
 /// The Navigator's newest contract.
 pub fn contract_of_navigator(
     conn: &mut DbConnection,

@@ -24,7 +24,7 @@ pub struct SignContract {
 }
 
 /// Only a draft is signed: not a signed one again, nor a cancelled one.
-fn refuse_signature(c: &ContractRow) -> ApiResult<()> {
+pub(super) fn refuse_signature(c: &ContractRow) -> ApiResult<()> {
     if c.signed_on.is_some() {
         Err(ApiError::conflict(
             ProblemType::ContractAlreadySigned,

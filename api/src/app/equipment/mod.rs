@@ -16,7 +16,7 @@ mod write_off;
 
 pub use acknowledge_kit::AcknowledgeKit;
 pub use assign_item::AssignItem;
-pub use import_batch::ImportBatch;
+pub use import_batch::{ImportBatch, CSV_HEADER};
 pub use list_items::{ItemPage, ListItems};
 pub use move_item::{MoveItem, PlainMovement};
 pub use pair_sim::PairSim;

@@ -1,7 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use domain::equipment::{ItemInput, ItemKind, ItemState, NewItem};
 use domain::ids::EquipmentItemId;
-use domain::Violations;
 use openapi::dto::{
     EquipmentQuery, ImportedItems, ItemView, NewItemRequest, Page, PageQuery, PagedList,
     PairingView,
@@ -13,23 +12,10 @@ use super::views::{item_view, pairing_view};
 use crate::app::equipment::{ImportBatch, ListItems, PairingHistory, ReadItem, ReceiveItem};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
-use crate::csv_import::{optional, records};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{CsvUpload, RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::{cursor_key, next_cursor, page_in_memory, page_limit, KeyOrder};
 use crate::state::AppState;
-
-pub const HEADER: [&str; 9] = [
-    "kind",
-    "model",
-    "serial",
-    "imei",
-    "iccid",
-    "phone_number",
-    "plan",
-    "mailbox",
-    "batch",
-];
 
 /// Adds one item to the inventory, in stock.
 #[utoipa::path(
@@ -87,40 +73,7 @@ pub async fn import_items(
     meta: RequestMeta,
     body: CsvUpload,
 ) -> ApiResult<HttpResponse> {
-    let rows = records(&body.0, &HEADER).map_err(ApiError::FileRejected)?;
-    let mut bad = Violations::new();
-    let mut items = Vec::new();
-    let mut lines = Vec::new();
-    for (line, r) in &rows {
-        let cell = |i: usize| optional(r.get(i).unwrap_or(""));
-        let parsed = NewItem::parse(&ItemInput {
-            kind: r.get(0).unwrap_or(""),
-            model: cell(1),
-            serial: cell(2),
-            imei: cell(3),
-            iccid: cell(4),
-            phone_number: cell(5),
-            plan: cell(6),
-            mailbox: cell(7),
-            batch: cell(8),
-        });
-        match parsed {
-            Ok(item) => {
-                items.push(item);
-                lines.push(*line);
-            }
-            Err(v) => {
-                for violation in v.0 {
-                    bad.push(violation.at_line(*line));
-                }
-            }
-        }
-    }
-    let case = ImportBatch {
-        items,
-        lines,
-        rejected: bad,
-    };
+    let case = ImportBatch::from_csv(&body.0)?;
     let imported = state.run(&caller, &meta, case).await?;
     Ok(HttpResponse::Created().json(ImportedItems { imported }))
 }
