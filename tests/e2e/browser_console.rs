@@ -133,7 +133,7 @@ both_engines!(
 );
 
 /// Signs `browser` in to the console as `email`.
-async fn sign_in(browser: &Browser, email: &str) {
+pub(crate) async fn sign_in(browser: &Browser, email: &str) {
     browser.goto("/console/accedi").await;
     browser.fill("#email", email).await;
     browser.fill("#password", PASSWORD).await;

@@ -191,7 +191,7 @@ async fn logs_of(app: &TestApp, token: &str) -> Vec<Value> {
 
 /// Sets a date field the way a date picker does (typing into one depends
 /// on the browser's locale).
-async fn pick_date(browser: &Browser, css: &str, day: &str) {
+pub(crate) async fn pick_date(browser: &Browser, css: &str, day: &str) {
     browser
         .execute(
             "document.querySelector(arguments[0]).value = arguments[1];",

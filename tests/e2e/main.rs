@@ -8,6 +8,7 @@ mod auth;
 mod authorization;
 mod bad_input;
 mod browser_console;
+mod browser_console_hr;
 mod browser_journeys;
 mod browser_kit;
 mod console;
