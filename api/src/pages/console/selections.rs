@@ -749,8 +749,29 @@ impl SelectionPage<'_> {
     }
 }
 
-fn euros(visit: &Visit, cents: i64) -> String {
-    format!("{} €", points(visit, cents))
+/// An amount in euros with thousands grouped: 27.338,76 € or €27,338.76.
+fn euros(lang: Lang, cents: i64) -> String {
+    let (group, decimal) = match lang {
+        Lang::It => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let whole = (cents / 100).unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    let amount = format!(
+        "{sign}{grouped}{decimal}{:02}",
+        (cents % 100).unsigned_abs()
+    );
+    match lang {
+        Lang::It => format!("{amount} €"),
+        Lang::En => format!("€{amount}"),
+    }
 }
 
 fn steps(visit: &Visit, s: &SelectionRow, provinces: &[ProvinceRow]) -> Vec<Step> {
@@ -892,8 +913,8 @@ async fn selection_page(
         steps: steps(visit, &s, &provinces),
         state: state_words(visit, &s),
         penalty: points(visit, s.wrong_penalty_hundredths),
-        pay: euros(visit, s.annual_pay_cents),
-        expenses: euros(visit, s.monthly_expenses_cents),
+        pay: euros(visit.lang, s.annual_pay_cents),
+        expenses: euros(visit.lang, s.monthly_expenses_cents),
         contract_end: visit.day(&s.contract_end),
         notice_day: visit.day(&s.published_on),
         training_path: record.training_path.unwrap_or_default(),
@@ -1790,5 +1811,27 @@ pub async fn extract(
             ))
             .body(bytes),
         Err(e) => visit.console_error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_grouped_in_each_language() {
+        assert_eq!(euros(Lang::It, 2_733_876), "27.338,76 €");
+        assert_eq!(euros(Lang::En, 2_733_876), "€27,338.76");
+        assert_eq!(euros(Lang::It, 30_000), "300,00 €");
+        assert_eq!(euros(Lang::It, 5), "0,05 €");
+        assert_eq!(euros(Lang::En, 100_000_000), "€1,000,000.00");
+    }
+
+    #[test]
+    fn a_corrections_refused_field_is_named_on_the_form() {
+        assert_eq!(correction_field("reason"), "motivo");
+        assert_eq!(correction_field("results[0].right"), "giuste");
+        assert_eq!(correction_field("results[0].answers"), "omesse");
+        assert_eq!(correction_field("results[0].application_no"), "domanda");
     }
 }
