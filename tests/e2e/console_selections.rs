@@ -567,3 +567,34 @@ async fn selections_are_for_hr_and_every_form_needs_its_token(app: TestApp) {
     assert!(seats["items"].as_array().unwrap().is_empty(), "{seats}");
 }
 both_engines!(selections_are_for_hr_and_every_form_needs_its_token);
+
+/// A long ranking is shown a page at a time, in order, each page with the
+/// criterion of every position.
+async fn a_long_ranking_is_shown_page_by_page(app: TestApp) {
+    let (mut b, hr) = officer(&app).await;
+    let (id, _) = app.published_selection(&hr, &[("NA", 3)], 60).await;
+    let ranking = format!("/console/selezioni/{id}/graduatorie/NA");
+    let page = html(b.get(&ranking).await, StatusCode::OK).await;
+    assert!(page.contains("id=\"posizione-1\""), "{page}");
+    assert!(page.contains("id=\"posizione-50\""), "{page}");
+    assert!(!page.contains("id=\"posizione-51\""), "{page}");
+    let at = page.find("id=\"pagina-successiva\"").expect(&page);
+    let href = &page[page[..at].rfind("href=\"").unwrap() + 6..at];
+    let href = href[..href.find('"').unwrap()].replace("&#38;", "&");
+    assert_eq!(href, format!("{ranking}?versione=1&cursore=50"));
+    let next = html(b.get(&href).await, StatusCode::OK).await;
+    assert!(!next.contains("id=\"posizione-50\""), "{next}");
+    assert!(next.contains("id=\"posizione-51\""), "{next}");
+    assert!(next.contains("id=\"posizione-60\""), "{next}");
+    assert!(!next.contains("id=\"pagina-successiva\""), "{next}");
+    assert!(next.contains("Ultima posizione"), "{next}");
+    let v = json(app.ranking(&hr, &id, "NA", "").await, StatusCode::OK).await;
+    assert_eq!(v["entries"].as_array().unwrap().len(), 60);
+    // A version that does not exist is not found.
+    html(
+        b.get(&format!("{ranking}?versione=9")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+both_engines!(a_long_ranking_is_shown_page_by_page);

@@ -1278,7 +1278,10 @@ pub async fn publish(
         .ok()
         .and_then(|d| domain::day::check("published_on", d).ok());
     let Some(published_on) = day else {
-        let v = Violation::new("published_on", RuleCode::InvalidDate).with_detail(&typed);
+        let v = match typed.trim().is_empty() {
+            true => Violation::new("published_on", RuleCode::Required),
+            false => Violation::new("published_on", RuleCode::InvalidDate).with_detail(&typed),
+        };
         let e = ApiError::Validation(Violations::from(v));
         return refused_step(&visit, &caller, &id, "pubblicazione", e, shown()).await;
     };
@@ -1621,7 +1624,10 @@ pub async fn correct(
     if !forms.application_no.is_empty() {
         let mut count = |name: &str, typed: &str| -> i64 {
             typed.parse::<i64>().unwrap_or_else(|_| {
-                let v = Violation::new(name, RuleCode::NotANumber).with_detail(typed);
+                let v = match typed.is_empty() {
+                    true => Violation::new(name, RuleCode::Required),
+                    false => Violation::new(name, RuleCode::NotANumber).with_detail(typed),
+                };
                 errors = std::mem::take(&mut errors)
                     .with(name, &i18n::violation_message(&v, visit.lang));
                 0
