@@ -131,6 +131,10 @@ async fn a_selection_runs_from_creation_to_a_corrected_ranking(app: TestApp) {
         assert!(page.contains(&format!("id=\"{f}-errore\"")), "{f}: {page}");
     }
     assert!(page.contains("aria-describedby=\"title-errore\""), "{page}");
+    assert!(
+        page.contains("aria-describedby=\"offer_days-errore offer_days-aiuto\""),
+        "{page}"
+    );
     assert!(page.contains("value=\"sette\""), "{page}");
 
     // Created once, however often the same form is sent.
@@ -244,8 +248,21 @@ async fn a_selection_runs_from_creation_to_a_corrected_ranking(app: TestApp) {
         .collect();
     assert_ne!(bad, good);
     let import = format!("/console/selezioni/{id}/domande");
+    let page = html(
+        b.get(&format!("/console/selezioni/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let key = key_in(&page);
+    assert!(key.ends_with("-domande"), "{key}");
     let r = b
-        .post_file(&import, &[], "file", "domande.csv", bad.into_bytes())
+        .post_file(
+            &import,
+            &[("chiave", &key)],
+            "file",
+            "domande.csv",
+            bad.into_bytes(),
+        )
         .await;
     let page = html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     let rejected = &page[page.find("id=\"righe-rifiutate\"").expect(&page)..];
@@ -257,19 +274,32 @@ async fn a_selection_runs_from_creation_to_a_corrected_ranking(app: TestApp) {
     );
     assert_eq!(audited(&app, &hr, &id, "applications.imported").await, 0);
     // A file not chosen is named too.
-    let r = b.post_file(&import, &[], "file", "", Vec::new()).await;
+    let r = b
+        .post_file(&import, &[("chiave", &key)], "file", "", Vec::new())
+        .await;
     html(r, StatusCode::UNPROCESSABLE_ENTITY).await;
 
-    // The good file: every row, the three good ones of the bad file too.
-    let r = b
-        .post_file(&import, &[], "file", "domande.csv", good.into_bytes())
-        .await;
-    assert_eq!(
-        location(&r),
-        format!("/console/selezioni/{id}?esito=domande&n=4")
-    );
+    // The good file with the same form: every row, the three good ones of
+    // the bad file too; sent again, the same answer and no second import.
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let r = b
+            .post_file(
+                &import,
+                &[("chiave", &key)],
+                "file",
+                "domande.csv",
+                good.clone().into_bytes(),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        answers.push(location(&r));
+    }
+    assert_eq!(answers[0], answers[1]);
+    let r = answers.remove(0);
+    assert_eq!(r, format!("/console/selezioni/{id}?esito=domande&n=4"));
     assert_eq!(audited(&app, &hr, &id, "applications.imported").await, 1);
-    let page = html(b.get(&location(&r)).await, StatusCode::OK).await;
+    let page = html(b.get(&r).await, StatusCode::OK).await;
     assert!(element(&page, "esito").contains("4"), "{page}");
     assert!(page.contains("4 domande importate"), "{page}");
 
@@ -287,6 +317,8 @@ async fn a_selection_runs_from_creation_to_a_corrected_ranking(app: TestApp) {
         "{page}"
     );
     assert!(!page.contains("id=\"modulo-domande\""), "{page}");
+    let key = key_in(&page);
+    assert!(key.ends_with("-risultati"), "{key}");
 
     // Results: an unknown application is refused with its line; then all.
     let results = format!("/console/selezioni/{id}/risultati");
@@ -301,7 +333,7 @@ async fn a_selection_runs_from_creation_to_a_corrected_ranking(app: TestApp) {
     let r = b
         .post_file(
             &results,
-            &[],
+            &[("chiave", &key)],
             "file",
             "risultati.csv",
             results_csv(&wrong).into_bytes(),
@@ -315,7 +347,7 @@ async fn a_selection_runs_from_creation_to_a_corrected_ranking(app: TestApp) {
     let r = b
         .post_file(
             &results,
-            &[],
+            &[("chiave", &key)],
             "file",
             "risultati.csv",
             results_csv(&lines).into_bytes(),

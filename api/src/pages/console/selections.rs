@@ -29,7 +29,7 @@ use crate::app::selection::{
     ProvinceProgress, PublishRankings, RankingRecord, ReadProgress, ReadRanking, ReadSelection,
     SelectionRecord, SetPosts,
 };
-use crate::app::IdempotencyClaim;
+use crate::app::{IdempotencyClaim, UseCase};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
@@ -741,6 +741,8 @@ struct SelectionPage<'a> {
     published: bool,
     shown: Shown,
     import_limit: String,
+    /// A fresh key for each file form.
+    key: String,
 }
 
 impl SelectionPage<'_> {
@@ -925,6 +927,7 @@ async fn selection_page(
         lines,
         shown,
         import_limit: format!("{:.1} MB", limit as f64 / 1_048_576.0),
+        key: uuid::Uuid::new_v4().to_string(),
     };
     visit.render(status, &page)
 }
@@ -1125,6 +1128,14 @@ pub async fn set_posts(
     }
 }
 
+/// A step's form with its file, as posted.
+struct PostedFile {
+    caller: Caller,
+    bytes: Vec<u8>,
+    /// The form's hidden key.
+    key: String,
+}
+
 /// The file posted with a step's form, its csrf checked; or the answer.
 async fn posted_file(
     req: &HttpRequest,
@@ -1133,19 +1144,22 @@ async fn posted_file(
     payload: web::Payload,
     id: &str,
     form: &'static str,
-) -> Result<(Caller, Vec<u8>), HttpResponse> {
+) -> Result<PostedFile, HttpResponse> {
     let upload = Upload::read(req, payload, visit.state.settings.import_limit_bytes).await;
     // Too large: nothing of the form is read, its token neither; nothing
     // is done either.
-    let (file, too_large) = match upload {
+    let (file, key, too_large) = match upload {
         Ok(u) if visit.forged(&u.field("csrf")) => return Err(visit.forged_page()),
-        Ok(u) => (u.file, false),
+        Ok(u) => {
+            let key = u.field("chiave");
+            (u.file, key, false)
+        }
         Err(UploadRefused::NotAForm) => return Err(visit.forged_page()),
-        Err(UploadRefused::TooLarge) => (None, true),
+        Err(UploadRefused::TooLarge) => (None, String::new(), true),
     };
     let caller = officer(req, visit, signed).await.map_err(|away| *away)?;
     let (words, status) = match file {
-        Some((_, bytes)) if !bytes.is_empty() => return Ok((caller, bytes)),
+        Some((_, bytes)) if !bytes.is_empty() => return Ok(PostedFile { caller, bytes, key }),
         Some(_) => (
             visit.t("Il file scelto è vuoto.", "The file chosen is empty."),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1173,6 +1187,42 @@ async fn posted_file(
     Err(selection_page(visit, &caller, id, shown, status).await)
 }
 
+/// Runs an import once per form: the same form sent again (pressed twice,
+/// or sent again from the history) answers as the first did, instead of
+/// refusing every row as already there. A refused file claims nothing, so
+/// the corrected file goes with the same form.
+async fn import_once<U: UseCase>(
+    req: &HttpRequest,
+    visit: &Visit,
+    id: &str,
+    form: &'static str,
+    posted: PostedFile,
+    case: impl FnOnce(Vec<u8>) -> U,
+    done: impl FnOnce(&U::Outcome) -> String,
+) -> HttpResponse {
+    let PostedFile { caller, bytes, key } = posted;
+    let back = selection_of(id);
+    let file = vec![(
+        "file".to_owned(),
+        idempotency::fingerprint(&[bytes.as_slice()]),
+    )];
+    let claim = match claim_form(visit, &caller, req, &key, &file, &back).await {
+        Ok(c) => c,
+        Err(answer) => return answer,
+    };
+    let mut act = visit.act_as(&caller);
+    act.idempotency = Some(claim.clone());
+    match visit.state.use_cases.run(act, case(bytes)).await {
+        Ok(outcome) => {
+            let location = format!("{back}?{}", done(&outcome));
+            idempotency::keep_redirect(&visit.state, &claim, &location).await;
+            visit.see_other(&location)
+        }
+        Err(e) if in_flight(&e) => visit.see_other(&back),
+        Err(e) => refused_step(visit, &caller, id, form, e, Shown::default()).await,
+    }
+}
+
 /// Imports the applications of a CSV file: all of them or, when one row is
 /// bad, none, with every bad row listed by line.
 pub async fn import_applications(
@@ -1182,19 +1232,21 @@ pub async fn import_applications(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> HttpResponse {
-    let (caller, csv) = match posted_file(&req, &mut visit, &signed, payload, &id, "domande").await
-    {
+    let posted = match posted_file(&req, &mut visit, &signed, payload, &id, "domande").await {
         Ok(x) => x,
         Err(answer) => return answer,
     };
-    let case = ImportApplications {
-        selection_id: SelectionId::from_stored(id.clone()),
-        csv,
-    };
-    match visit.state.use_cases.run(visit.act_as(&caller), case).await {
-        Ok(n) => visit.see_other(&format!("{}?esito=domande&n={n}", selection_of(&id))),
-        Err(e) => refused_step(&visit, &caller, &id, "domande", e, Shown::default()).await,
-    }
+    let selection_id = SelectionId::from_stored(id.clone());
+    import_once(
+        &req,
+        &visit,
+        &id,
+        "domande",
+        posted,
+        |csv| ImportApplications { selection_id, csv },
+        |n| format!("esito=domande&n={n}"),
+    )
+    .await
 }
 
 /// Imports the test results of a CSV file, all rows or none.
@@ -1205,23 +1257,21 @@ pub async fn import_results(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> HttpResponse {
-    let (caller, csv) =
-        match posted_file(&req, &mut visit, &signed, payload, &id, "risultati").await {
-            Ok(x) => x,
-            Err(answer) => return answer,
-        };
-    let case = ImportResults {
-        selection_id: SelectionId::from_stored(id.clone()),
-        csv,
+    let posted = match posted_file(&req, &mut visit, &signed, payload, &id, "risultati").await {
+        Ok(x) => x,
+        Err(answer) => return answer,
     };
-    match visit.state.use_cases.run(visit.act_as(&caller), case).await {
-        Ok(r) => visit.see_other(&format!(
-            "{}?esito=risultati&n={}",
-            selection_of(&id),
-            r.imported
-        )),
-        Err(e) => refused_step(&visit, &caller, &id, "risultati", e, Shown::default()).await,
-    }
+    let selection_id = SelectionId::from_stored(id.clone());
+    import_once(
+        &req,
+        &visit,
+        &id,
+        "risultati",
+        posted,
+        |csv| ImportResults { selection_id, csv },
+        |r| format!("esito=risultati&n={}", r.imported),
+    )
+    .await
 }
 
 /// Computes who sits the test; again until the rankings are published.
