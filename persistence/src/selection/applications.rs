@@ -343,3 +343,45 @@ pub fn list_applications_by_no(
         .first(conn)
         .optional()?)
 }
+
+/// A province's applications of a selection, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationCounts {
+    pub applications: i64,
+    pub admitted: i64,
+    pub with_result: i64,
+}
+
+/// How many applications each province of a selection holds, how many were
+/// admitted to the test and how many have a result; by province sigla.
+pub fn application_counts(
+    conn: &mut DbConnection,
+    selection_id: &str,
+) -> Result<std::collections::BTreeMap<String, ApplicationCounts>> {
+    let of = applications::table
+        .filter(applications::selection_id.eq(selection_id))
+        .group_by(applications::province_sigla)
+        .select((applications::province_sigla, diesel::dsl::count_star()));
+    let all: Vec<(String, i64)> = of.load(conn)?;
+    let admitted: Vec<(String, i64)> = of.filter(applications::admitted.eq(true)).load(conn)?;
+    let with_result: Vec<(String, i64)> = of
+        .filter(applications::score_hundredths.is_not_null())
+        .load(conn)?;
+    let mut out: std::collections::BTreeMap<String, ApplicationCounts> = all
+        .into_iter()
+        .map(|(p, n)| {
+            let c = ApplicationCounts {
+                applications: n,
+                ..ApplicationCounts::default()
+            };
+            (p, c)
+        })
+        .collect();
+    for (p, n) in admitted {
+        out.entry(p).or_default().admitted = n;
+    }
+    for (p, n) in with_result {
+        out.entry(p).or_default().with_result = n;
+    }
+    Ok(out)
+}

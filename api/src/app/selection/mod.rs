@@ -11,6 +11,7 @@ mod import_applications;
 mod import_results;
 mod list_selections;
 mod neighbours;
+mod progress;
 mod publish_rankings;
 mod rankings;
 mod read_ranking;
@@ -20,7 +21,7 @@ mod set_posts;
 
 pub use admission::{Admission, ComputeAdmission, ProvinceAdmission};
 pub use correct_ranking::{CorrectRanking, CorrectedResult};
-pub use create_selection::CreateSelection;
+pub use create_selection::{settings_of, CreateSelection};
 pub use extract_ranking::{ExtractFormat, ExtractRanking, RankingExtract};
 pub use import_applications::{
     parse_application_file, ApplicationContext, ImportApplications,
@@ -29,6 +30,7 @@ pub use import_applications::{
 pub use import_results::{ImportResults, ResultsImported};
 pub use list_selections::{ListSelections, SelectionPage};
 pub use neighbours::{NeighboursInForce, ReadNeighbours, SetNeighbours};
+pub use progress::{ProvinceProgress, ReadProgress};
 pub use publish_rankings::PublishRankings;
 pub use rankings::RankingSummary;
 pub use read_ranking::{RankingRecord, ReadRanking};

@@ -174,6 +174,33 @@ fn csv_filename(view: &RankingExtractView) -> String {
     format!("{safe}.csv")
 }
 
+/// The extract as the API shows it.
+fn view_of(extract: RankingExtract) -> ApiResult<RankingExtractView> {
+    let RankingExtract {
+        ranking,
+        application_no,
+        entries,
+    } = extract;
+    Ok(RankingExtractView {
+        selection_id: parse_uuid(&ranking.selection_id)?,
+        province: ranking.province_sigla,
+        version: ranking.version,
+        published_on: ranking.published_on,
+        valid_until: ranking.valid_until,
+        posts: ranking.posts,
+        reason: ranking.reason,
+        application_no,
+        entries: entries.iter().map(entry_view).collect(),
+    })
+}
+
+/// The extract as a CSV file, its name and bytes: the same file from the
+/// API (`Accept: text/csv`) and from the console's download.
+pub fn extract_file(extract: RankingExtract) -> ApiResult<(String, Vec<u8>)> {
+    let view = view_of(extract)?;
+    Ok((csv_filename(&view), csv_body(&view)?))
+}
+
 /// A records-request extract (accesso agli atti) of the version of a
 /// province's ranking in force: the requester's own entry in full, every
 /// other entry with initials instead of the name and without codice fiscale,
@@ -230,22 +257,7 @@ pub async fn ranking_extract(
         application_no,
         format,
     };
-    let RankingExtract {
-        ranking,
-        application_no,
-        entries,
-    } = state.run(&caller, &meta, case).await?;
-    let view = RankingExtractView {
-        selection_id: parse_uuid(&ranking.selection_id)?,
-        province: ranking.province_sigla,
-        version: ranking.version,
-        published_on: ranking.published_on,
-        valid_until: ranking.valid_until,
-        posts: ranking.posts,
-        reason: ranking.reason,
-        application_no,
-        entries: entries.iter().map(entry_view).collect(),
-    };
+    let view = view_of(state.run(&caller, &meta, case).await?)?;
     let mut res = HttpResponse::Ok();
     // Personal data, and the answer depends on `Accept`.
     res.insert_header((header::CACHE_CONTROL, "no-store"))

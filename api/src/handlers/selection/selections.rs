@@ -1,12 +1,5 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use domain::ids::SelectionId;
-use domain::selection::settings::{
-    default_contract_end, SelectionSettings, DEFAULT_ANNUAL_PAY_CENTS,
-    DEFAULT_MONTHLY_EXPENSES_CENTS, DEFAULT_OFFER_DAYS, DEFAULT_RANKING_VALID_MONTHS,
-};
-use domain::selection::{ScoringRules, DEFAULT_MULTIPLIER};
-use domain::RuleCode;
-use domain::{Violation, Violations};
 use openapi::dto::{Page, PageQuery, PagedList, PostsItem, SelectionRequest, SelectionView};
 use openapi::Problem;
 use persistence::selection::SelectionRow;
@@ -14,7 +7,8 @@ use persistence::selection::SelectionRow;
 use super::points;
 use crate::accounts::parse_uuid;
 use crate::app::selection::{
-    CreateSelection, ListSelections, PostsChange, ReadSelection, SelectionRecord, SetPosts,
+    settings_of, CreateSelection, ListSelections, PostsChange, ReadSelection, SelectionRecord,
+    SetPosts,
 };
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
@@ -53,59 +47,6 @@ pub fn view(s: &SelectionRow) -> ApiResult<SelectionView> {
     })
 }
 
-/// A decimal with at most two digits after the point, in hundredths.
-fn hundredths(field: &str, value: f64) -> Result<i64, Violation> {
-    let scaled = value * 100.0;
-    let rounded = scaled.round();
-    if !value.is_finite() || (scaled - rounded).abs() > 1e-6 || rounded.abs() > 1e12 {
-        return Err(Violation::new(field, RuleCode::TooManyDecimals).with_detail(value));
-    }
-    Ok(rounded as i64)
-}
-
-fn settings(r: SelectionRequest) -> Result<SelectionSettings, Violations> {
-    let defaults = ScoringRules::default();
-    // A penalty that is not a whole number of hundredths is reported with
-    // every other broken rule, not alone.
-    let (wrong_penalty, penalty_violation) =
-        match r.wrong_penalty.map(|v| hundredths("wrong_penalty", v)) {
-            Some(Ok(h)) => (h, None),
-            Some(Err(v)) => (defaults.wrong_penalty, Some(v)),
-            None => (defaults.wrong_penalty, None),
-        };
-    let checked = SelectionSettings {
-        code: r.code,
-        title: r.title,
-        published_on: r.published_on,
-        scoring: ScoringRules {
-            questions: r.questions.unwrap_or(defaults.questions),
-            wrong_penalty,
-            pass_mark: r.pass_mark.unwrap_or(defaults.pass_mark),
-        },
-        admission_multiplier: r.admission_multiplier.unwrap_or(DEFAULT_MULTIPLIER),
-        offer_days: r.offer_days.unwrap_or(DEFAULT_OFFER_DAYS),
-        ranking_valid_months: r
-            .ranking_valid_months
-            .unwrap_or(DEFAULT_RANKING_VALID_MONTHS),
-        annual_pay_cents: r.annual_pay_cents.unwrap_or(DEFAULT_ANNUAL_PAY_CENTS),
-        monthly_expenses_cents: r
-            .monthly_expenses_cents
-            .unwrap_or(DEFAULT_MONTHLY_EXPENSES_CENTS),
-        contract_end: r.contract_end.unwrap_or_else(default_contract_end),
-        decline_is_final: r.decline_is_final.unwrap_or(true),
-    }
-    .validate();
-    match (checked, penalty_violation) {
-        (Ok(s), None) => Ok(s),
-        (Ok(_), Some(v)) => Err(Violations::from(v)),
-        (Err(mut all), Some(v)) => {
-            all.push(v);
-            Err(all)
-        }
-        (Err(all), None) => Err(all),
-    }
-}
-
 /// Opens a selection with its rules; omitted rules take the 2019 defaults.
 #[utoipa::path(
     tag = "selection",
@@ -126,7 +67,7 @@ pub async fn create_selection(
 ) -> ApiResult<HttpResponse> {
     let mut request = body.0;
     let path_code = request.training_path.take().map(|c| c.trim().to_owned());
-    let s = settings(request)?;
+    let s = settings_of(request)?;
     let case = CreateSelection {
         settings: s,
         training_path: path_code,
