@@ -277,6 +277,7 @@ impl Application {
             };
             app.service(
                 web::scope("")
+                    .wrap(from_fn(crate::pages::refuse_nul))
                     .wrap(Compress::default())
                     .configure(crate::pages::routes),
             )

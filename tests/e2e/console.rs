@@ -677,3 +677,61 @@ async fn a_coordinator_decides_hours_in_bulk(app: TestApp) {
     }
 }
 both_engines!(a_coordinator_decides_hours_in_bulk, in_december);
+
+/// Every list of the console, asked for a page after an edited or made-up
+/// `cursore` (or an odd filter), answers a page: never a server error; a
+/// NUL character in an address or a form is refused in words.
+async fn edited_list_addresses_never_fail(app: TestApp) {
+    let p = app.programme(&[("RM", 2)], &["RM"]).await;
+    let lists = [
+        "/console/navigator",
+        "/console/navigator?ordine=nome",
+        "/console/ore",
+        "/console/selezioni",
+        "/console/contratti",
+        "/console/contratti/da-redigere",
+        "/console/dotazioni",
+        "/console/dotazioni/riconsegne",
+        "/console/formazione",
+        "/console/audit",
+        &format!("/console/selezioni/{}/graduatorie/RM", p.selection),
+    ];
+    let cursors = [
+        "zzz",
+        "%00",
+        "2019-07-15",
+        "%F0%9F%A6%80",
+        "01a24a79-0000-0000-0000-000000000000",
+        &"9".repeat(3000),
+    ];
+    let hr = staff(&app, "hr", &[]).await;
+    let mut b = Browser::signed_in(&app, &hr).await;
+    for list in lists {
+        for cursor in cursors {
+            let glue = if list.contains('?') { '&' } else { '?' };
+            let path = format!("{list}{glue}cursore={cursor}&pagina={cursor}&stato={cursor}");
+            let r = b.get(&path).await;
+            let status = r.status();
+            assert!(
+                status.is_success() || status.is_client_error(),
+                "{path}: {status}"
+            );
+        }
+    }
+    // A NUL anywhere, in an address or a form, is said to be one.
+    for path in ["/console/navigator/%00", "/console/navigator?nome=a%00b"] {
+        let page = html(b.get(path).await, StatusCode::BAD_REQUEST).await;
+        assert!(page.contains("NUL"), "{path}: {page}");
+    }
+    let page = html(
+        b.post(
+            "/console/ore",
+            &[("ids", "a\0b"), ("decisione", "convalida")],
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(page.contains("NUL"), "{page}");
+}
+both_engines!(edited_list_addresses_never_fail, in_december);

@@ -532,3 +532,50 @@ impl FieldErrors {
 pub fn read_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
     serde_urlencoded::from_bytes(body).ok()
 }
+
+/// Whether `raw` (an address's path or query, or a form's body, still
+/// percent-encoded) carries a NUL character.
+fn carries_nul(raw: &[u8]) -> bool {
+    raw.contains(&0) || raw.windows(3).any(|w| w == b"%00")
+}
+
+/// A NUL character means nothing in a page's address or form, and the
+/// database refuses it in text: such a request gets a page saying so (400)
+/// before any page reads it, whichever field carried it.
+pub async fn refuse_nul(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    let mut refused =
+        carries_nul(req.path().as_bytes()) || carries_nul(req.query_string().as_bytes());
+    let form = req
+        .content_type()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded");
+    if !refused && form {
+        let body = req.extract::<web::Bytes>().await?;
+        refused = carries_nul(&body);
+        req.set_payload(actix_web::dev::Payload::from(body));
+    }
+    if !refused {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let answer = match Visit::from_parts(req.request()) {
+        Ok(visit) => {
+            let page = Message {
+                page: &visit,
+                title: visit.t("Richiesta non valida", "Invalid request"),
+                text: visit.t(
+                    "Il testo non può contenere il carattere NUL (U+0000).",
+                    "Text must not contain the NUL character (U+0000).",
+                ),
+                next: Some(("/", visit.t("Torna all'inizio", "Back to the start"))),
+            };
+            visit.render(StatusCode::BAD_REQUEST, &page)
+        }
+        Err(_) => HttpResponse::BadRequest().finish(),
+    };
+    Ok(req.into_response(answer).map_into_right_body())
+}
