@@ -522,7 +522,7 @@ async fn check_dashboard(app: &TestApp, cookies: &str, national: &Value) {
         .unwrap()
         .iter()
         .filter(|r| ["RM", "LT", "FR", "RI", "VT"].contains(&r["province"].as_str().unwrap()))
-        .map(|r| r["values"]["contracted"].as_i64().unwrap())
+        .map(|r| r["contracted"].as_i64().unwrap())
         .sum();
     let shown = format!(
         "id=\"evidenza-contracted\">{}<",
