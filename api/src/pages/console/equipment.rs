@@ -26,7 +26,7 @@ use persistence::assignments::NavigatorFilter;
 use persistence::equipment::ItemFilter;
 
 use super::contracts::{claim_of, day_in, fresh_key, Fields};
-use super::table::{csv_answer, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
+use super::table::{csv_answer, every_row, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
 use super::{staff, Frame, Section};
 use crate::app::contracts::ListOffboarding;
 use crate::app::equipment::{
@@ -282,20 +282,11 @@ pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> H
         Err(away) => return *away,
     };
     let listing = Listing::of(&visit, LIST, &FILTERS);
-    let mut all = Vec::new();
-    let mut after = None;
-    loop {
-        match rows(&visit, &caller, &listing, after, DOWNLOAD_BATCH).await {
-            Ok((rows, next)) => {
-                all.extend(rows);
-                match next {
-                    Some(n) => after = Some(n),
-                    None => break,
-                }
-            }
-            Err(e) => return visit.console_error(&e),
-        }
-    }
+    let read = every_row(|after| rows(&visit, &caller, &listing, after, DOWNLOAD_BATCH)).await;
+    let all = match read {
+        Ok(all) => all,
+        Err(e) => return visit.console_error(&e),
+    };
     let lines: Vec<Vec<String>> = all
         .into_iter()
         .map(|r| {

@@ -27,10 +27,8 @@ use crate::pages::{FieldErrors, Visit};
 /// This section's addresses, under `/console/indicatori`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/indicatori", web::get().to(show))
-        .route("/indicatori.csv", web::get().to(report_csv))
-        .route("/indicatori.json", web::get().to(report_json))
-        .route("/indicatori/serie.csv", web::get().to(chart_csv))
-        .route("/indicatori/serie.json", web::get().to(chart_json));
+        .route("/indicatori.{format}", web::get().to(report_file))
+        .route("/indicatori/serie.{format}", web::get().to(chart_file));
 }
 
 /// The figures' words, in the order of `Indicators::NAMES`.
@@ -393,32 +391,50 @@ fn key_of(group_by: GroupBy) -> &'static str {
     }
 }
 
-/// The figures of the day as CSV: one row per area, then the total.
-async fn report_csv(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let (caller, choice) = match chosen(&req, &mut visit, &signed).await {
-        Ok(c) => c,
-        Err(away) => return *away,
-    };
-    let run = visit
-        .state
-        .use_cases
-        .run(visit.act_as(&caller), choice.report());
-    let body = run
-        .await
-        .and_then(|r| csv_of(key_of(choice.group_by), &r.rows, &r.total));
-    match body {
-        Ok(body) => file_answer(
-            &visit,
-            &format!("indicatori-{}.csv", choice.as_of),
-            CSV,
-            body.into_bytes(),
-        ),
-        Err(e) => visit.console_error(&e),
+/// A download's format, as its address ends.
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    fn of(extension: &str) -> Option<Self> {
+        match extension {
+            "csv" => Some(Self::Csv),
+            "json" => Some(Self::Json),
+            _ => None,
+        }
+    }
+
+    /// `body` as a file named `name` with this format's extension.
+    fn answer(self, visit: &Visit, name: &str, body: Result<Vec<u8>, ApiError>) -> HttpResponse {
+        let (extension, media) = match self {
+            Self::Csv => ("csv", CSV),
+            Self::Json => ("json", JSON),
+        };
+        match body {
+            Ok(body) => file_answer(visit, &format!("{name}.{extension}"), media, body),
+            Err(e) => visit.console_error(&e),
+        }
     }
 }
 
-/// The figures of the day as the API's JSON report.
-async fn report_json(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
+fn json_of<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(body).map_err(|_| ApiError::Internal)
+}
+
+/// The figures of the day: as CSV one row per area, then the total; as
+/// JSON the API's report.
+async fn report_file(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    extension: web::Path<String>,
+) -> HttpResponse {
+    let Some(format) = Format::of(&extension) else {
+        return visit.not_found();
+    };
     let (caller, choice) = match chosen(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
@@ -427,30 +443,30 @@ async fn report_json(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> Ht
         .state
         .use_cases
         .run(visit.act_as(&caller), choice.report());
-    let body = run.await.and_then(|r| {
-        let report = report_body(
+    let body = run.await.and_then(|r| match format {
+        Format::Csv => csv_of(key_of(choice.group_by), &r.rows, &r.total).map(String::into_bytes),
+        Format::Json => json_of(&report_body(
             choice.as_of,
             choice.region.clone(),
             None,
             Some(choice.group_by),
             &r.total,
             &r.rows,
-        );
-        serde_json::to_vec(&report).map_err(|_| ApiError::Internal)
+        )),
     });
-    match body {
-        Ok(body) => file_answer(
-            &visit,
-            &format!("indicatori-{}.json", choice.as_of),
-            JSON,
-            body,
-        ),
-        Err(e) => visit.console_error(&e),
-    }
+    format.answer(&visit, &format!("indicatori-{}", choice.as_of), body)
 }
 
-/// The chart's numbers as CSV.
-async fn chart_csv(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
+/// The chart's numbers: as CSV, or as the API's JSON series.
+async fn chart_file(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    extension: web::Path<String>,
+) -> HttpResponse {
+    let Some(format) = Format::of(&extension) else {
+        return visit.not_found();
+    };
     let (caller, choice) = match chosen(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
@@ -459,46 +475,17 @@ async fn chart_csv(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> Http
         .state
         .use_cases
         .run(visit.act_as(&caller), choice.series());
-    let body = run.await.and_then(|points: Vec<Point>| series_csv(&points));
-    match body {
-        Ok(body) => file_answer(
-            &visit,
-            &format!("indicatori-{}-{}.csv", choice.from, choice.as_of),
-            CSV,
-            body.into_bytes(),
-        ),
-        Err(e) => visit.console_error(&e),
-    }
-}
-
-/// The chart's numbers as the API's JSON series.
-async fn chart_json(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let (caller, choice) = match chosen(&req, &mut visit, &signed).await {
-        Ok(c) => c,
-        Err(away) => return *away,
-    };
-    let run = visit
-        .state
-        .use_cases
-        .run(visit.act_as(&caller), choice.series());
-    let body = run.await.and_then(|points: Vec<Point>| {
-        let series = series_body(
+    let body = run.await.and_then(|points: Vec<Point>| match format {
+        Format::Csv => series_csv(&points).map(String::into_bytes),
+        Format::Json => json_of(&series_body(
             choice.from,
             choice.as_of,
             IndicatorStep::Week,
             choice.region.clone(),
             None,
             &points,
-        );
-        serde_json::to_vec(&series).map_err(|_| ApiError::Internal)
+        )),
     });
-    match body {
-        Ok(body) => file_answer(
-            &visit,
-            &format!("indicatori-{}-{}.json", choice.from, choice.as_of),
-            JSON,
-            body,
-        ),
-        Err(e) => visit.console_error(&e),
-    }
+    let name = format!("indicatori-{}-{}", choice.from, choice.as_of);
+    format.answer(&visit, &name, body)
 }

@@ -15,7 +15,7 @@ use persistence::reference::CpiFilter;
 use persistence::training::FillDays;
 use serde::Deserialize;
 
-use super::table::{csv_answer, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
+use super::table::{csv_answer, every_row, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
 use super::{staff, Frame, Section};
 use crate::app::navigators::{
     AssignNavigator, AssignmentHistory, ListNavigators, NavigatorRecord, PathStages, ReadNavigator,
@@ -201,20 +201,11 @@ pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> H
     if let Err(e) = check_cpi_filter(&visit, &caller, &listing).await {
         return visit.console_error(&e);
     }
-    let mut all = Vec::new();
-    let mut after = None;
-    loop {
-        match rows(&visit, &caller, &listing, after, DOWNLOAD_BATCH).await {
-            Ok((rows, next)) => {
-                all.extend(rows);
-                match next {
-                    Some(n) => after = Some(n),
-                    None => break,
-                }
-            }
-            Err(e) => return visit.console_error(&e),
-        }
-    }
+    let read = every_row(|after| rows(&visit, &caller, &listing, after, DOWNLOAD_BATCH)).await;
+    let all = match read {
+        Ok(all) => all,
+        Err(e) => return visit.console_error(&e),
+    };
     let lines: Vec<Vec<String>> = all
         .into_iter()
         .map(|r| vec![r.id, r.name, r.province, r.cpi, r.status, r.path])

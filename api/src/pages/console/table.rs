@@ -113,6 +113,25 @@ impl Listing {
     }
 }
 
+/// Every row of a list, read `DOWNLOAD_BATCH` at a time: `page` reads the
+/// rows after a cursor and the next page's cursor.
+pub async fn every_row<R, Page>(
+    mut page: impl FnMut(Option<String>) -> Page,
+) -> Result<Vec<R>, crate::error::ApiError>
+where
+    Page: std::future::Future<Output = Result<(Vec<R>, Option<String>), crate::error::ApiError>>,
+{
+    let (mut all, mut after) = (Vec::new(), None);
+    loop {
+        let (rows, next) = page(after).await?;
+        all.extend(rows);
+        match next {
+            Some(n) => after = Some(n),
+            None => return Ok(all),
+        }
+    }
+}
+
 /// A CSV download: a header and rows, as a file to keep.
 pub fn csv_answer(
     visit: &Visit,
