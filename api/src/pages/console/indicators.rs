@@ -16,7 +16,7 @@ use openapi::dto::IndicatorStep;
 use super::table::{file_answer, CSV, JSON};
 use super::{staff, Frame, Section};
 use crate::app::reference::ListRegions;
-use crate::app::reports::{ReportIndicatorSeries, ReportIndicators};
+use crate::app::reports::{ReportDashboard, ReportIndicatorSeries, ReportIndicators};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::handlers::reports::{csv_of, report_body, series_body, series_csv};
@@ -233,19 +233,19 @@ async fn show(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpRespo
         Err(away) => return *away,
     };
     let choice = Choice::of(&visit, &caller);
-    let run = |case| visit.state.use_cases.run(visit.act_as(&caller), case);
-    let report = match run(choice.report()).await {
-        Ok(r) => r,
+    let case = ReportDashboard {
+        figures: choice.report(),
+        from: choice.from,
+        step: Step::Week,
+    };
+    let dashboard = match visit.state.use_cases.run(visit.act_as(&caller), case).await {
+        Ok(d) => d,
         Err(e) => return visit.console_error(&e),
     };
+    let report = dashboard.report;
     // A period the chart cannot draw is said next to its field; the
     // figures of the day still show.
-    let (points, chart_error) = match visit
-        .state
-        .use_cases
-        .run(visit.act_as(&caller), choice.series())
-        .await
-    {
+    let (points, chart_error) = match dashboard.points {
         Ok(p) => (p, String::new()),
         Err(ApiError::InvalidQuery { .. }) => (
             Vec::new(),
