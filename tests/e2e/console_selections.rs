@@ -622,6 +622,26 @@ async fn a_long_ranking_is_shown_page_by_page(app: TestApp) {
     assert!(next.contains("Ultima posizione"), "{next}");
     let v = json(app.ranking(&hr, &id, "NA", "").await, StatusCode::OK).await;
     assert_eq!(v["entries"].as_array().unwrap().len(), 60);
+    // The download has every position, in order, with its criterion.
+    assert!(
+        page.contains(&format!("href=\"{ranking}.csv?versione=1\"")),
+        "{page}"
+    );
+    let r = b.get(&format!("{ranking}.csv")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 61, "{csv}");
+    assert!(lines[0].starts_with("posizione,domanda,candidato"), "{csv}");
+    for (i, line) in lines[1..].iter().enumerate() {
+        let entry = &v["entries"][i];
+        assert!(line.starts_with(&format!("{},", i + 1)), "{line}");
+        assert!(
+            line.contains(entry["application_no"].as_str().unwrap()),
+            "{line} / {entry}"
+        );
+    }
+    assert!(lines[60].contains("Ultima posizione"), "{csv}");
     // A version that does not exist is not found.
     html(
         b.get(&format!("{ranking}?versione=9")).await,

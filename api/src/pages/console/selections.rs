@@ -72,6 +72,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/selezioni/{id}/ammissione", web::post().to(admission))
     .route("/selezioni/{id}/risultati", web::post().to(import_results))
     .route("/selezioni/{id}/pubblicazione", web::post().to(publish))
+    // Before the page's route, whose `{sigla}` would take `NA.csv` too.
+    .route(
+        "/selezioni/{id}/graduatorie/{sigla}.csv",
+        web::get().to(ranking_download),
+    )
     .route(
         "/selezioni/{id}/graduatorie/{sigla}",
         web::get().to(ranking),
@@ -1638,6 +1643,64 @@ pub async fn ranking(
         StatusCode::OK,
     )
     .await
+}
+
+/// A version of a province's ranking (the newest, or `versione`), every
+/// position, as CSV.
+pub async fn ranking_download(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let caller = match officer(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let (id, sigla) = path.into_inner();
+    let sigla = sigla.to_ascii_uppercase();
+    let version = visit
+        .query
+        .iter()
+        .find(|(k, _)| k == "versione")
+        .and_then(|(_, v)| v.trim().parse::<i64>().ok());
+    let read = ReadRanking {
+        selection_id: SelectionId::from_stored(id),
+        province: sigla.clone(),
+        version,
+        status: None,
+    };
+    let shown = match visit.state.use_cases.run(visit.act_as(&caller), read).await {
+        Ok(r) => r,
+        Err(e) => return visit.console_error(&e),
+    };
+    let header = [
+        visit.t("posizione", "position"),
+        visit.t("domanda", "application"),
+        visit.t("candidato", "candidate"),
+        visit.t("punteggio", "score"),
+        visit.t("voto di laurea", "degree grade"),
+        visit.t("esito", "outcome"),
+        visit.t("deciso da", "decided by"),
+    ];
+    let lines: Vec<Vec<String>> = shown
+        .entries
+        .iter()
+        .map(|(e, a)| {
+            let p = place_of(&visit, e, a);
+            vec![
+                p.position.to_string(),
+                p.application_no,
+                p.candidate,
+                p.score,
+                p.degree,
+                p.status,
+                p.decided_by,
+            ]
+        })
+        .collect();
+    let file = format!("graduatoria-{sigla}-v{}.csv", shown.ranking.version);
+    csv_answer(&visit, &file, &header, &lines)
 }
 
 /// A correction (rettifica) with its reason, and a candidate's corrected
