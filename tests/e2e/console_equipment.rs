@@ -485,6 +485,23 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
             "{page}"
         );
     }
+    // The same checklist as CSV: a line per item to recover.
+    assert!(
+        page.contains("href=\"/console/dotazioni/riconsegne.csv\""),
+        "{page}"
+    );
+    let csv = b
+        .get("/console/dotazioni/riconsegne.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let ours: Vec<&str> = csv.lines().filter(|l| l.contains(cid)).collect();
+    assert_eq!(ours.len(), outstanding.len(), "{csv}");
+    for i in outstanding {
+        let id = i["id"].as_str().unwrap();
+        assert!(ours.iter().any(|l| l.contains(id)), "{csv}");
+    }
 
     // A movement without this browser's token changes nothing.
     let r = b

@@ -992,21 +992,27 @@ struct OffboardingPage<'a> {
 
 /// The offboarding checklist: the records still open (all with `tutte`),
 /// each with the items still to return or write off.
-pub async fn offboarding(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
-        Ok(c) => c,
-        Err(away) => return *away,
-    };
-    let listing = Listing::of(&visit, "/console/dotazioni/riconsegne", &["tutte"]);
+const OFFBOARDING: &str = "/console/dotazioni/riconsegne";
+
+/// A page of the offboarding records (open ones, or all with `tutte`), each
+/// with its Navigator's name and the items still to recover.
+async fn offboarding_rows(
+    visit: &Visit,
+    caller: &Caller,
+    listing: &Listing,
+    cursor: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Offboarding>, Option<String>), ApiError> {
     let case = ListOffboarding {
         open: listing.filter("tutte").is_none(),
-        cursor: listing.cursor.clone(),
-        limit: PAGE_ROWS,
+        cursor,
+        limit,
     };
-    let page = match visit.state.use_cases.run(visit.act_as(&caller), case).await {
-        Ok(p) => p,
-        Err(e) => return visit.console_error(&e),
-    };
+    let page = visit
+        .state
+        .use_cases
+        .run(visit.act_as(caller), case)
+        .await?;
     for cutoff in page.cutoffs {
         visit.state.apply_cutoff(Some(cutoff));
     }
@@ -1015,10 +1021,8 @@ pub async fn offboarding(req: HttpRequest, mut visit: Visit, signed: SignedIn) -
     for r in &page.items {
         let o = &r.offboarding;
         if !names.contains_key(&o.navigator_id) {
-            match holder_name(&visit, &caller, &o.navigator_id).await {
-                Ok(n) => names.insert(o.navigator_id.clone(), n),
-                Err(e) => return visit.console_error(&e),
-            };
+            let name = holder_name(visit, caller, &o.navigator_id).await?;
+            names.insert(o.navigator_id.clone(), name);
         }
         records.push(Offboarding {
             navigator_id: o.navigator_id.clone(),
@@ -1026,10 +1030,24 @@ pub async fn offboarding(req: HttpRequest, mut visit: Visit, signed: SignedIn) -
             contract_id: o.contract_id.clone(),
             ended_on: visit.day(&o.ended_on),
             closed: o.closed_at.is_some(),
-            outstanding: r.outstanding.iter().map(|i| row_of(&visit, i)).collect(),
+            outstanding: r.outstanding.iter().map(|i| row_of(visit, i)).collect(),
         });
     }
-    let next = listing.next_page(&page.next_cursor);
+    Ok((records, page.next_cursor))
+}
+
+pub async fn offboarding(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
+    let caller = match officer(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let listing = Listing::of(&visit, OFFBOARDING, &["tutte"]);
+    let read = offboarding_rows(&visit, &caller, &listing, listing.cursor.clone(), PAGE_ROWS);
+    let (records, next_cursor) = match read.await {
+        Ok(r) => r,
+        Err(e) => return visit.console_error(&e),
+    };
+    let next = listing.next_page(&next_cursor);
     let shown = OffboardingPage {
         page: &visit,
         frame: Frame::of(Section::Equipment, &caller),
@@ -1038,6 +1056,58 @@ pub async fn offboarding(req: HttpRequest, mut visit: Visit, signed: SignedIn) -
         next,
     };
     visit.render(StatusCode::OK, &shown)
+}
+
+/// The checklist as CSV: a line per item still to recover, and a line for
+/// each record with none left.
+pub async fn offboarding_download(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+) -> HttpResponse {
+    let caller = match officer(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let listing = Listing::of(&visit, OFFBOARDING, &["tutte"]);
+    let read =
+        every_row(|after| offboarding_rows(&visit, &caller, &listing, after, DOWNLOAD_BATCH)).await;
+    let records = match read {
+        Ok(r) => r,
+        Err(e) => return visit.console_error(&e),
+    };
+    let mut lines = Vec::new();
+    for r in records {
+        let state = match r.closed {
+            true => visit.t("chiusa", "closed"),
+            false => visit.t("aperta", "open"),
+        };
+        let record = vec![
+            r.navigator_id.clone(),
+            r.name.clone(),
+            r.contract_id.clone(),
+            r.ended_on.clone(),
+            state.to_owned(),
+        ];
+        if r.outstanding.is_empty() {
+            lines.push([record.clone(), vec![String::new(); 4]].concat());
+        }
+        for i in r.outstanding {
+            lines.push([record.clone(), vec![i.id, i.kind, i.identifier, i.state]].concat());
+        }
+    }
+    let header = [
+        "navigator_id",
+        visit.t("navigator", "navigator"),
+        "contract_id",
+        visit.t("fine del contratto", "contract ended"),
+        visit.t("pratica", "record"),
+        "item_id",
+        visit.t("tipo", "kind"),
+        visit.t("identificativo", "identifier"),
+        visit.t("stato", "state"),
+    ];
+    csv_answer(&visit, "riconsegne.csv", &header, &lines)
 }
 
 /// This section's addresses, under `/console/dotazioni`.
@@ -1052,6 +1122,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dotazioni/kit", web::get().to(kit))
         .route("/dotazioni/kit/{azione}", web::post().to(kit_change))
         .route("/dotazioni/riconsegne", web::get().to(offboarding))
+        .route(
+            "/dotazioni/riconsegne.csv",
+            web::get().to(offboarding_download),
+        )
         .route("/dotazioni/{id}", web::get().to(item))
         .route("/dotazioni/{id}/{azione}", web::post().to(movement));
 }
