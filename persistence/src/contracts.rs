@@ -352,6 +352,43 @@ pub fn dates_of(conn: &mut DbConnection, c: &ContractRow) -> Result<ContractDate
     c.dates_with(&suspensions_of(conn, &c.id)?)
 }
 
+/// The suspensions of each of `contract_ids`, in order, by contract (those
+/// with none left out).
+pub fn suspensions_of_many(
+    conn: &mut DbConnection,
+    contract_ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<SuspensionRow>>> {
+    let mut out: std::collections::HashMap<String, Vec<SuspensionRow>> = Default::default();
+    for chunk in contract_ids.chunks(500) {
+        let rows: Vec<SuspensionRow> = contract_suspensions::table
+            .select(SuspensionRow::as_select())
+            .filter(contract_suspensions::contract_id.eq_any(chunk))
+            .order((
+                contract_suspensions::contract_id,
+                contract_suspensions::from_day,
+            ))
+            .load(conn)?;
+        for r in rows {
+            out.entry(r.contract_id.clone()).or_default().push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// The Region of each of `ids` that is a Navigator.
+pub fn navigator_regions(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            navigators::table
+                .select((navigators::id, navigators::region_code))
+                .filter(navigators::id.eq_any(chunk))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 pub fn suspensions_of(conn: &mut DbConnection, contract_id: &str) -> Result<Vec<SuspensionRow>> {
     Ok(contract_suspensions::table
         .select(SuspensionRow::as_select())

@@ -6,7 +6,7 @@ use domain::contract::ContractStatus;
 use persistence::assignments::{self, NavigatorFilter};
 use persistence::{reference, DbConnection};
 
-use super::{covers_region, navigator_record, regions_in_scope, NavigatorRecord};
+use super::{covers_region, navigator_records, regions_in_scope, NavigatorRecord};
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
@@ -90,12 +90,11 @@ fn page_of(
     loop {
         let rows = assignments::list_navigators(conn, &filter)?;
         let exhausted = (rows.len() as i64) < filter.limit;
-        for (nav, contract, current) in &rows {
-            let r = navigator_record(conn, nav, contract, current.as_ref(), today)?;
+        for r in navigator_records(conn, &rows, today)? {
+            filter.after_id = Some(r.navigator.id.clone());
             if status.is_none_or(|s| r.status == s) {
                 items.push(r);
             }
-            filter.after_id = Some(nav.id.clone());
             if items.len() as i64 == limit {
                 next_cursor = filter.after_id.clone();
                 break;

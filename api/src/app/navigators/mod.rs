@@ -15,6 +15,8 @@ pub use list::{CpiNavigators, ListNavigators, NavigatorPage};
 pub use read::ReadNavigator;
 pub use training::{MakeProgress, PathStages, ReadStoredProgress};
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::assignment::{on_contract_end, EndOfContract};
@@ -137,26 +139,55 @@ pub(crate) fn navigator_record(
     current: Option<&AssignmentRow>,
     today: NaiveDate,
 ) -> ApiResult<NavigatorRecord> {
-    let d = contracts::dates_of(conn, contract)?;
-    let convention = reference::get_convention(conn, &nav.region_code)?
-        .map(|r| r.to_domain())
-        .transpose()?;
-    let cpi_name = match current {
-        Some(a) => assignments::cpi_names(conn, std::slice::from_ref(&a.cpi_code))?
-            .pop()
-            .map(|(_, n)| n),
-        None => None,
-    };
-    Ok(NavigatorRecord {
-        navigator: nav.clone(),
-        contract: contract.clone(),
-        status: d.status_on(today),
-        operational_start: contract
-            .start_date
-            .and_then(|s| operational_start(s, convention.as_ref())),
-        current: current.cloned(),
-        cpi_name,
-    })
+    let rows = [(nav.clone(), contract.clone(), current.cloned())];
+    let mut records = navigator_records(conn, &rows, today)?;
+    records.pop().ok_or(ApiError::Internal)
+}
+
+/// The records of a page of Navigators, reading what they share once:
+/// the contracts' suspensions in one query, each Region's convention once,
+/// the CPIs' names in one query.
+pub(crate) fn navigator_records(
+    conn: &mut DbConnection,
+    rows: &[(NavigatorRow, ContractRow, Option<AssignmentRow>)],
+    today: NaiveDate,
+) -> ApiResult<Vec<NavigatorRecord>> {
+    let contract_ids: Vec<String> = rows.iter().map(|(_, c, _)| c.id.clone()).collect();
+    let suspensions = contracts::suspensions_of_many(conn, &contract_ids)?;
+    let mut codes: Vec<String> = rows
+        .iter()
+        .filter_map(|(_, _, a)| a.as_ref().map(|a| a.cpi_code.clone()))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let names: HashMap<String, String> =
+        assignments::cpi_names(conn, &codes)?.into_iter().collect();
+    let mut conventions = HashMap::new();
+    let mut records = Vec::with_capacity(rows.len());
+    for (nav, contract, current) in rows {
+        if !conventions.contains_key(&nav.region_code) {
+            let convention = reference::get_convention(conn, &nav.region_code)?
+                .map(|r| r.to_domain())
+                .transpose()?;
+            conventions.insert(nav.region_code.clone(), convention);
+        }
+        let convention = conventions.get(&nav.region_code).and_then(Option::as_ref);
+        let none = Vec::new();
+        let d = contract.dates_with(suspensions.get(&contract.id).unwrap_or(&none))?;
+        records.push(NavigatorRecord {
+            navigator: nav.clone(),
+            contract: contract.clone(),
+            status: d.status_on(today),
+            operational_start: contract
+                .start_date
+                .and_then(|s| operational_start(s, convention)),
+            current: current.clone(),
+            cpi_name: current
+                .as_ref()
+                .and_then(|a| names.get(&a.cpi_code).cloned()),
+        });
+    }
+    Ok(records)
 }
 
 /// Closes the Navigator's open assignment on the contract's last day, or

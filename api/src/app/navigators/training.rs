@@ -9,7 +9,7 @@ use persistence::{assignments, training, DbConnection};
 use super::{navigator_in_scope, own_id_only};
 use crate::app::training::{refresh, PROGRESS_BODY_VERSION};
 use crate::app::{Access, Act, UseCase};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// The stored progress `(body, etag)` of a Navigator the one acting may
 /// see; `None` when none of the current shape is stored yet.
@@ -68,12 +68,17 @@ impl UseCase for PathStages {
     const ROLES: &'static [Role] = &[Role::Hr, Role::Coordinator];
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Self::Outcome> {
-        let mut stages = std::collections::HashMap::new();
-        for (id, days) in training::fill_days_of(conn, &self.navigator_ids)? {
-            if navigator_in_scope(conn, act, &id).is_ok() {
-                stages.insert(id, days);
-            }
-        }
-        Ok(stages)
+        // Those out of the caller's scope are left out, as unknown ones.
+        let caller = act.caller.as_ref().ok_or(ApiError::Forbidden)?;
+        let ours: std::collections::HashSet<String> =
+            persistence::contracts::navigator_regions(conn, &self.navigator_ids)?
+                .into_iter()
+                .filter(|(_, region)| caller.covers_region(region))
+                .map(|(id, _)| id)
+                .collect();
+        Ok(training::fill_days_of(conn, &self.navigator_ids)?
+            .into_iter()
+            .filter(|(id, _)| ours.contains(id))
+            .collect())
     }
 }
