@@ -2,7 +2,7 @@
 `kubectl kustomize` does, validates every object against the Kubernetes
 schemas (kubernetes-validate, strict: an unknown field is an error), and
 checks the promises deploy/README.md makes about them. Run by
-deploy/kubernetes/validate, which provides the pinned kubernetes-validate.
+deploy/validate, which provides the pinned kubernetes-validate.
 
 Rendering: with kubectl on the PATH its `kubectl kustomize` output is
 validated, and the small renderer below must give the same objects; without
