@@ -55,25 +55,10 @@ def cpu_seconds(pid):
     return (int(after_name[11]) + int(after_name[12])) / CLK_TCK
 
 
-class Sampler:
-    """Samples the resident set every 200 ms, to catch peaks between reads."""
-
-    def __init__(self, pid):
-        self.pid, self.peak, self.stop = pid, 0, threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def run(self):
-        while not self.stop.is_set():
-            self.peak = max(self.peak, rss_kib(self.pid)[0])
-            time.sleep(0.2)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self.stop.set()
-        self.thread.join()
+def reset_peak(pid):
+    """Starts the kernel's high-water mark of the resident set (VmHWM) afresh."""
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
 
 
 def call(base, path, token=None, body=None):
@@ -92,11 +77,11 @@ def login(base, email, password):
 
 def window(pid, seconds, work=None):
     """CPU (in cores) and peak memory over `seconds`, while `work` runs."""
+    reset_peak(pid)
     cpu0, t0 = cpu_seconds(pid), time.monotonic()
-    with Sampler(pid) as sampler:
-        result = work() if work else time.sleep(seconds)
+    result = work() if work else time.sleep(seconds)
     cpu, wall = cpu_seconds(pid) - cpu0, time.monotonic() - t0
-    return cpu / wall, sampler.peak, result
+    return cpu / wall, rss_kib(pid)[1], result
 
 
 def load(base, token, paths):
@@ -203,8 +188,7 @@ def main():
               f"{peak / 1024:.1f} MiB resident at most")
 
         time.sleep(5)
-        now, high = rss_kib(pid)
-        print(f"after: {now / 1024:.1f} MiB resident, high-water mark {high / 1024:.1f} MiB")
+        print(f"5 s later: {rss_kib(pid)[0] / 1024:.1f} MiB resident")
 
         t0 = time.monotonic()
         process.send_signal(signal.SIGTERM)
