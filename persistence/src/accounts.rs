@@ -364,28 +364,39 @@ pub fn lock_failure_record(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<FailureRecord> {
-    // In a savepoint, so that losing the race to a concurrent first attempt
-    // does not abort the surrounding transaction.
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(login_failures::table)
-            .values((
-                login_failures::throttle_key.eq(key),
-                login_failures::failures.eq(0_i64),
-                login_failures::window_started_at.eq(to_db(now)),
-                login_failures::locked_until.eq(None::<chrono::NaiveDateTime>),
-            ))
-            .execute(c)
-    });
-    match inserted.map_err(PersistenceError::from) {
-        Ok(_) => {}
-        Err(e) if e.is_unique_violation() => {}
-        Err(e) => return Err(e),
+    // A successful login deletes the record: one seen here may be gone by
+    // the time it is locked. Inserted again then; a few turns at most.
+    for _ in 0..3 {
+        // In a savepoint, so that losing the race to a concurrent first
+        // attempt does not abort the surrounding transaction.
+        let inserted = conn.transaction(|c| {
+            diesel::insert_into(login_failures::table)
+                .values((
+                    login_failures::throttle_key.eq(key),
+                    login_failures::failures.eq(0_i64),
+                    login_failures::window_started_at.eq(to_db(now)),
+                    login_failures::locked_until.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(c)
+        });
+        match inserted.map_err(PersistenceError::from) {
+            Ok(_) => {}
+            Err(e) if e.is_unique_violation() => {}
+            Err(e) => return Err(e),
+        }
+        let locked =
+            diesel::update(login_failures::table.filter(login_failures::throttle_key.eq(key)))
+                .set(login_failures::failures.eq(login_failures::failures))
+                .execute(conn)?;
+        if locked > 0 {
+            if let Some(record) = failure_record(conn, key)? {
+                return Ok(record);
+            }
+        }
     }
-    diesel::update(login_failures::table.filter(login_failures::throttle_key.eq(key)))
-        .set(login_failures::failures.eq(login_failures::failures))
-        .execute(conn)?;
-    failure_record(conn, key)?
-        .ok_or_else(|| PersistenceError::Corrupt(format!("throttle record {key} vanished")))
+    Err(PersistenceError::Corrupt(format!(
+        "throttle record {key} deleted three times while being locked"
+    )))
 }
 
 /// Stores the record of `key`, locked by [`lock_failure_record`].

@@ -361,3 +361,40 @@ async fn reset_mails_to_one_address_are_limited(app: TestApp) {
     );
 }
 both_engines!(reset_mails_to_one_address_are_limited);
+
+/// Right and wrong passwords for one account at once, as a tablet retrying
+/// beside a user mistyping: a success clears the failures while others are
+/// counting them, and still no attempt fails on the server.
+async fn parallel_right_and_wrong_logins_never_fail_on_the_server(app: TestApp) {
+    let email = create_with_password(&app, "hr", &[]).await;
+    let attempts = (0..24).map(|i| {
+        let client = app.client.clone();
+        let url = app.api("/auth/login");
+        let password = match i % 3 {
+            0 => "wrong password here".to_owned(),
+            _ => PASSWORD.to_owned(),
+        };
+        let email = email.clone();
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&json!({ "email": email, "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    });
+    let statuses = futures_join(attempts).await;
+    assert!(
+        statuses.iter().all(|s| [
+            StatusCode::OK,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+        .contains(s)),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&StatusCode::OK), "{statuses:?}");
+}
+both_engines!(parallel_right_and_wrong_logins_never_fail_on_the_server);
