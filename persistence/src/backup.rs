@@ -100,9 +100,12 @@ pub fn backup(url: &str, dest: &Path) -> Result<BackupSummary> {
     }
     // Written under a temporary name and renamed once checked, so that a
     // file with the chosen name is always a whole backup.
+    let target = Target::parse(url)?;
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
     let partial = partial_name(dest);
     let _ = std::fs::remove_file(&partial);
-    let target = Target::parse(url)?;
     let written = match &target {
         Target::Sqlite(path) => sqlite_backup(path, &partial),
         Target::Postgres(url) => postgres_backup(url, &partial),
@@ -428,13 +431,13 @@ fn postgres_backup(url: &str, partial: &Path) -> Result<()> {
         ],
     )?;
     // The archive's table of contents reads back, and is one of ours.
-    archive_contents(partial)?;
+    archive_contents(partial, server)?;
     Ok(())
 }
 
 /// `pg_restore --list`: the archive's table of contents, refused when it
 /// is not a Navigator Ops database.
-fn archive_contents(archive: &Path) -> Result<String> {
+fn archive_contents(archive: &Path, server: u32) -> Result<String> {
     let output = Command::new("pg_restore")
         .arg("--list")
         .arg(archive)
@@ -442,7 +445,7 @@ fn archive_contents(archive: &Path) -> Result<String> {
         .map_err(|e| match e.kind() {
             ErrorKind::NotFound => BackupError::ToolMissing {
                 program: "pg_restore",
-                server: 0,
+                server,
             },
             _ => io(Path::new("pg_restore"), e),
         })?;
@@ -475,7 +478,7 @@ fn postgres_restore(url: &str, src: &Path, force: bool) -> Result<i64> {
     let mut conn = PgConnection::establish(url)?;
     let server = server_major(&mut conn)?;
     check_tool("pg_restore", server)?;
-    archive_contents(src)?;
+    archive_contents(src, server)?;
     if postgres_tables(&mut conn)? > 0 {
         if !force {
             return Err(BackupError::NotEmpty(redact(url)));
