@@ -239,8 +239,9 @@ fn sqlite_backup(path: &str, partial: &Path) -> Result<()> {
     if !source.is_file() {
         return Err(BackupError::NoDatabase(path.to_owned()));
     }
-    // The busy timeout and WAL pragmas of the service's own connections:
-    // the copy reads one snapshot and never blocks the service's writers.
+    // The database is in WAL mode (the service's connections set it), so
+    // the copy reads one snapshot and never blocks the service's writers;
+    // the busy timeout covers a checkpoint or a switch to WAL under way.
     let mut conn = SqliteConnection::establish(path)?;
     conn.batch_execute("PRAGMA busy_timeout = 15000")?;
     diesel::sql_query("VACUUM INTO ?")
