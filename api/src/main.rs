@@ -39,6 +39,21 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Copy the database to DEST while the service runs: SQLite a checked
+    /// copy of one snapshot, PostgreSQL a `pg_dump --format=custom` archive.
+    Backup {
+        /// The new backup file (never replaced if it exists).
+        dest: PathBuf,
+    },
+    /// Restore a backup made by `navigator backup` into the configured
+    /// database, which must be empty; stop the service first.
+    Restore {
+        /// The backup file.
+        src: PathBuf,
+        /// Replace what the configured database holds.
+        #[arg(long)]
+        force: bool,
+    },
     /// Accounts.
     User {
         #[command(subcommand)]
@@ -82,6 +97,28 @@ fn main() -> anyhow::Result<()> {
             let db = persistence::Database::connect(&settings.database_url, 1)?;
             let applied = persistence::migrations::run(&db)?;
             println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::Backup { dest } => {
+            let done = persistence::backup::backup(&settings.database_url, &dest)
+                .with_context(|| format!("backing up to {}", dest.display()))?;
+            println!(
+                "{} backup written to {} ({} bytes)",
+                done.engine.name(),
+                done.path.display(),
+                done.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { src, force } => {
+            let done = persistence::backup::restore(&settings.database_url, &src, force)
+                .with_context(|| format!("restoring {}", src.display()))?;
+            println!(
+                "{} restored from {} ({} migrations recorded); `navigator migrate` brings it up to date",
+                done.engine.name(),
+                src.display(),
+                done.migrations
+            );
             Ok(())
         }
         Command::Seed { demo } => {

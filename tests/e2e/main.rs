@@ -6,6 +6,7 @@ mod assignments;
 mod audit;
 mod auth;
 mod authorization;
+mod backup_restore;
 mod bad_input;
 mod browser_console;
 mod browser_console_hr;
