@@ -201,13 +201,17 @@ impl Application {
         mailer: Arc<dyn Mailer>,
     ) -> anyhow::Result<Self> {
         let settings = Arc::new(settings);
-        let db = {
+        // Replicas starting together on an empty database take turns.
+        let (db, bootstrap_admin) = {
             let s = Arc::clone(&settings);
-            tokio::task::spawn_blocking(move || prepare_database(&s)).await??
-        };
-        let bootstrap_admin = {
-            let (db, s) = (db.clone(), Arc::clone(&settings));
-            tokio::task::spawn_blocking(move || bootstrap::ensure_admin(&db, &s)).await??
+            tokio::task::spawn_blocking(move || {
+                migrations::while_starting(&s.database_url, || -> anyhow::Result<_> {
+                    let db = prepare_database(&s)?;
+                    let admin = bootstrap::ensure_admin(&db, &s)?;
+                    Ok((db, admin))
+                })
+            })
+            .await??
         };
 
         let secret = match &settings.jwt_secret {

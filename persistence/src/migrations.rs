@@ -13,6 +13,37 @@ pub const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite")
 /// Any constant will do, as long as every replica uses the same one.
 const MIGRATION_LOCK: i64 = 0x4e41_5649_4741;
 
+/// Held while a process makes the database ready (migrations, reference
+/// data, the first administrator), so that replicas starting together on
+/// an empty database take turns: the first does the work, the others find
+/// it done. Another key than the migrations', which are taken inside it.
+const START_LOCK: i64 = 0x4e41_5649_5354;
+
+/// Runs `ready` holding the start lock (PostgreSQL; on a connection of its
+/// own, outside any pool). SQLite serves one process: `ready` runs as is.
+pub fn while_starting<T, E>(
+    url: &str,
+    ready: impl FnOnce() -> std::result::Result<T, E>,
+) -> std::result::Result<T, E>
+where
+    E: From<PersistenceError>,
+{
+    use diesel::Connection;
+    match crate::connection::Target::parse(url)? {
+        crate::connection::Target::Postgres(url) => {
+            let mut lock = diesel::PgConnection::establish(&url)
+                .map_err(|e| PersistenceError::Url(format!("cannot connect: {e}")))?;
+            lock.batch_execute(&format!("SELECT pg_advisory_lock({START_LOCK})"))
+                .map_err(PersistenceError::from)?;
+            let out = ready();
+            // Closing the connection releases it anyway.
+            let _ = lock.batch_execute(&format!("SELECT pg_advisory_unlock({START_LOCK})"));
+            out
+        }
+        crate::connection::Target::Sqlite(_) => ready(),
+    }
+}
+
 /// Applies pending migrations and returns their names. On PostgreSQL an
 /// advisory lock keeps replicas starting together from racing.
 pub fn run(db: &Database) -> Result<Vec<String>> {

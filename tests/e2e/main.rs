@@ -36,6 +36,7 @@ mod ops;
 mod pages;
 mod problem_words;
 mod reference;
+mod replicas;
 mod repository;
 mod revocation;
 mod scorrimento;
