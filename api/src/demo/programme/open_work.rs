@@ -142,8 +142,8 @@ fn open_calls(
     Ok((accepted, drafted, 1))
 }
 
-/// A delivery batch received and left in stock: devices and SIMs for two
-/// kits, not personalised.
+/// A delivery batch received and left in stock, not personalised: devices,
+/// SIMs and mailboxes for two kits.
 fn stock(demo: &Demo, hr: &Caller) -> anyhow::Result<usize> {
     let mut items = Vec::new();
     for k in 0..STOCK_KITS {
@@ -153,6 +153,7 @@ fn stock(demo: &Demo, hr: &Caller) -> anyhow::Result<usize> {
         let data_iccid = luhn(&format!("893910{:012}", 4_000_000 + k * 2 + 1));
         let number = format!("347{:07}", 4_000_000 + k);
         let serial = format!("DEMOSCORTA{k:02}");
+        let mailbox = format!("navigator.scorta{k}@navigator-demo.it");
         let none = ItemInput {
             kind: "",
             model: None,
@@ -189,6 +190,12 @@ fn stock(demo: &Demo, hr: &Caller) -> anyhow::Result<usize> {
                 kind: "sim",
                 iccid: Some(&data_iccid),
                 plan: Some("data"),
+                ..none
+            },
+            ItemInput {
+                kind: "mailbox",
+                mailbox: Some(&mailbox),
+                batch: None,
                 ..none
             },
         ] {
