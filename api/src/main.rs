@@ -154,6 +154,11 @@ fn main() -> anyhow::Result<()> {
                             settings.public_url.trim_end_matches('/')
                         );
                         println!("(the password is shown only now)");
+                        let open = &p.open;
+                        println!(
+                            "left open for the console: selection {} with its posts (files to import in seed/demo/), {} offer pending, {} accepted offers to draft, {} contract to sign, {} equipment items in stock",
+                            open.selection_code, open.pending_offers, open.accepted_to_draft, open.drafts_to_sign, open.items_in_stock
+                        );
                     }
                     None => println!("demo programme: already there"),
                 }

@@ -223,11 +223,270 @@ fn seed_demo_adds_labelled_demo_data_once() {
             out.contains("demo Navigator  demo.candidato300@navigator-demo.it "),
             "{out}"
         );
+        // Work left open for the console's steps.
+        assert!(
+            out.contains("left open for the console: selection DEMO-PROVA with its posts (files to import in seed/demo/), 1 offer pending, 2 accepted offers to draft, 1 contract to sign, 10 equipment items in stock"),
+            "{out}"
+        );
         let again = stdout(&navigator(dir.path(), &url, &["seed", "--demo"], None));
         assert!(again.contains("demo data: 0 demo CPIs added"), "{again}");
         assert_eq!(again.matches("demo account").count(), 0);
         assert!(again.contains("demo programme: already there"), "{again}");
+        assert!(!again.contains("left open"), "{again}");
+        the_console_steps_work_on_the_demo(&url);
     }
+}
+
+/// Runs `case` as the demo account with this email, as the console would.
+fn as_demo<U: api::app::UseCase>(
+    db: &persistence::Database,
+    email: &str,
+    case: U,
+) -> Result<U::Outcome, api::error::ApiError> {
+    let mut conn = db.get().unwrap();
+    let account = persistence::accounts::find_by_email(&mut conn, email)
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    let caller = api::auth::Caller {
+        user_id: account.user.id,
+        role: domain::account::Role::parse(&account.user.role).unwrap(),
+        regions: account.regions,
+        navigator_id: None,
+        session: None,
+    };
+    let settings = std::sync::Arc::new(api::config::Settings::defaults_only().unwrap());
+    let act = api::app::Act::by(caller, "demo-check".to_owned(), settings);
+    api::app::UseCases::new(db.clone()).run_blocking(&act, case)
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../seed/demo/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// What the README's console section has HR, the trainer and the Lazio
+/// coordinator do with the demo, with its sample files.
+fn the_console_steps_work_on_the_demo(url: &str) {
+    use api::app::contracts::{DraftContract, ListUndrafted, SignContract};
+    use api::app::equipment::{ImportBatch, ListItems};
+    use api::app::navigators::{AssignNavigator, ListNavigators};
+    use api::app::selection::{
+        ComputeAdmission, ImportApplications, ImportResults, ListSelections, PublishRankings,
+    };
+    use api::app::training::{
+        completions_of_file, register_of_file, CreateSession, RecordAttendance, RecordCompletions,
+    };
+    use api::csv_import::RowAt;
+    use domain::ids::{ContractId, NavigatorId, OfferId, SelectionId, TrainingSessionId};
+
+    const HR: &str = "demo.hr@navigator-demo.it";
+    let db = persistence::Database::connect(url, 2).unwrap();
+    let today = api::clock::today();
+
+    // Selezioni: the open selection takes the sample files, bad rows listed.
+    let selections = as_demo(
+        &db,
+        HR,
+        ListSelections {
+            cursor: None,
+            limit: 500,
+        },
+    )
+    .unwrap();
+    let trial = selections
+        .items
+        .iter()
+        .find(|s| s.selection.code == "DEMO-PROVA")
+        .expect("the open selection");
+    let sel = || SelectionId::from_stored(trial.selection.id.clone());
+    let refused = as_demo(
+        &db,
+        HR,
+        ImportApplications {
+            selection_id: sel(),
+            csv: sample("domande-con-errori.csv"),
+        },
+    )
+    .unwrap_err();
+    let api::error::ApiError::FileRejected(bad) = refused else {
+        panic!("{refused:?}")
+    };
+    let lines: Vec<_> = bad.0.iter().map(|v| (v.field.as_str(), v.line)).collect();
+    assert_eq!(
+        lines,
+        [("degree_grade", Some(4)), ("codice_fiscale", Some(10))],
+        "{bad:?}"
+    );
+    let imported = as_demo(
+        &db,
+        HR,
+        ImportApplications {
+            selection_id: sel(),
+            csv: sample("domande.csv"),
+        },
+    )
+    .unwrap();
+    assert_eq!(imported, 12);
+    as_demo(
+        &db,
+        HR,
+        ComputeAdmission {
+            selection_id: sel(),
+        },
+    )
+    .unwrap();
+    as_demo(
+        &db,
+        HR,
+        ImportResults {
+            selection_id: sel(),
+            csv: sample("risultati.csv"),
+        },
+    )
+    .unwrap();
+    as_demo(
+        &db,
+        HR,
+        PublishRankings {
+            selection_id: sel(),
+            published_on: today,
+        },
+    )
+    .unwrap();
+
+    // Contratti: two accepted offers to draft, one draft to sign.
+    let undrafted = as_demo(
+        &db,
+        HR,
+        ListUndrafted {
+            cursor: None,
+            limit: 100,
+        },
+    )
+    .unwrap();
+    assert_eq!(undrafted.items.len(), 2);
+    let offer = undrafted.items[0].offer.id.clone();
+    let draft = as_demo(
+        &db,
+        HR,
+        DraftContract::new(OfferId::from_stored(offer), true).unwrap(),
+    )
+    .unwrap();
+    as_demo(
+        &db,
+        HR,
+        SignContract {
+            id: ContractId::from_stored(draft.contract.id),
+            signed_on: today,
+            start_date: today,
+            end_date: None,
+        },
+    )
+    .unwrap();
+
+    // Dotazioni: the batch in stock, and the sample delivery file.
+    let in_stock = || {
+        as_demo(
+            &db,
+            HR,
+            ListItems {
+                filter: persistence::equipment::ItemFilter {
+                    kind: None,
+                    state: Some("in_stock".to_owned()),
+                    holder_id: None,
+                    batch: None,
+                    after_id: None,
+                    limit: 500,
+                },
+            },
+        )
+        .unwrap()
+        .items
+        .len()
+    };
+    assert_eq!(in_stock(), 10);
+    as_demo(
+        &db,
+        HR,
+        ImportBatch::from_csv(&sample("lotto.csv")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(in_stock(), 18);
+
+    // Formazione: the sample register and distance completions are of
+    // demo Navigators.
+    let session = domain::training::classroom::NewSession::parse(
+        &domain::training::classroom::SessionInput {
+            day: today,
+            hours: 8.0,
+            place: "Aula di prova",
+            trainer: "Formatore demo",
+        },
+    )
+    .unwrap();
+    let session = as_demo(
+        &db,
+        "demo.formatore@navigator-demo.it",
+        CreateSession { session },
+    )
+    .unwrap();
+    let (rows, rejected) = register_of_file(&sample("registro.csv"));
+    assert!(rejected.0.is_empty(), "{rejected:?}");
+    as_demo(
+        &db,
+        "demo.formatore@navigator-demo.it",
+        RecordAttendance {
+            session_id: TrainingSessionId::from_stored(session.id),
+            rows,
+            rejected,
+            kind: RowAt::Line(1),
+        },
+    )
+    .unwrap();
+    let (rows, rejected) = completions_of_file(&sample("fad.csv"));
+    assert!(rejected.0.is_empty(), "{rejected:?}");
+    as_demo(
+        &db,
+        HR,
+        RecordCompletions {
+            rows,
+            rejected,
+            kind: RowAt::Line(1),
+        },
+    )
+    .unwrap();
+
+    // Navigator della Regione: Roma 1 is full, a move into it is refused.
+    const LAZIO: &str = "demo.coordinatore.lazio@navigator-demo.it";
+    let in_rome_2 = as_demo(
+        &db,
+        LAZIO,
+        ListNavigators {
+            region: None,
+            filter: persistence::assignments::NavigatorFilter {
+                cpi: Some("DEMO-RM-02".to_owned()),
+                limit: 1,
+                ..Default::default()
+            },
+            status: None,
+        },
+    )
+    .unwrap();
+    let moved = as_demo(
+        &db,
+        LAZIO,
+        AssignNavigator {
+            id: NavigatorId::from_stored(in_rome_2.items[0].navigator.id.clone()),
+            cpi_code: "DEMO-RM-01".to_owned(),
+            from: today,
+        },
+    )
+    .unwrap_err();
+    assert!(format!("{moved:?}").contains("CpiAtCapacity"), "{moved:?}");
 }
 
 #[test]

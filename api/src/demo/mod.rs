@@ -103,7 +103,7 @@ pub fn seed_demo(db: &Database, settings: &Settings) -> anyhow::Result<DemoRepor
                         name: &name,
                         province_sigla: &p.sigla,
                         address: None,
-                        capacity: Some(15),
+                        capacity: Some(programme::DEMO_CPI_CAPACITY),
                     })?;
                     let row = reference::insert_cpi(conn, &cpi, true)?;
                     audit::append::<(), _>(

@@ -11,7 +11,7 @@ use crate::app::scorrimento::{CallNext, Called, DecideOffer, LapseOffers};
 use crate::app::Act;
 use crate::auth::Caller;
 
-use super::{problem, Demo, Hired, PROVINCES};
+use super::{problem, resigns, Demo, Hired, DEMO_CPI_CAPACITY, FULL_CPI, PROVINCES};
 
 fn call(demo: &Demo, hr: &Caller, sel: &SelectionId, sigla: &str) -> anyhow::Result<Called> {
     demo.run(hr, CallNext::new(sel.clone(), sigla, None, None))
@@ -99,19 +99,31 @@ pub(super) fn hire(
     Ok(hired)
 }
 
-/// CPI assignments in the `cpi` Regions: the province's two demo CPIs in turn.
+/// CPI assignments in the `cpi` Regions: the province's two demo CPIs in
+/// turn, except that `FULL_CPI` takes as many of those staying as it can
+/// hold (those resigning go to the other), so that it is full today.
 pub(super) fn assign(
     demo: &Demo,
     hr: &Caller,
     hired: &[Hired],
     start: NaiveDate,
 ) -> anyhow::Result<()> {
+    let mut in_full_cpi = 0;
     for (i, h) in hired.iter().enumerate().filter(|(_, h)| h.region != "15") {
+        let mut cpi_code = format!("DEMO-{}-{:02}", h.province, 1 + i % 2);
+        if FULL_CPI.starts_with(&format!("DEMO-{}-", h.province)) {
+            cpi_code = if !resigns(i) && in_full_cpi < DEMO_CPI_CAPACITY {
+                in_full_cpi += 1;
+                FULL_CPI.to_owned()
+            } else {
+                format!("DEMO-{}-02", h.province)
+            };
+        }
         demo.run(
             hr,
             AssignNavigator {
                 id: h.navigator.clone(),
-                cpi_code: format!("DEMO-{}-{:02}", h.province, 1 + i % 2),
+                cpi_code,
                 from: start,
             },
         )?;

@@ -8,6 +8,7 @@
 //! request. Everything is labelled as demo.
 mod equipment;
 mod hiring;
+mod open_work;
 mod resignations;
 mod selection;
 mod training;
@@ -26,7 +27,20 @@ use crate::auth::Caller;
 use crate::config::Settings;
 use crate::error::ApiError;
 
+pub use open_work::{OpenWork, TRIAL_SELECTION_CODE};
+
 pub const SELECTION_CODE: &str = "DEMO-NAV";
+
+/// The CPI the demo fills to its capacity, so that a move into it is refused.
+const FULL_CPI: &str = "DEMO-RM-01";
+/// Every demo CPI's capacity.
+pub(crate) const DEMO_CPI_CAPACITY: i64 = 15;
+
+/// Whether the hired person at `index` resigns (effective today): three
+/// in Rome.
+fn resigns(index: usize) -> bool {
+    index % 10 == 3 && index < 30
+}
 
 /// Provinces of the demo with their posts and the seats filled.
 const PROVINCES: [(&str, &str, i64, usize); 5] = [
@@ -65,6 +79,8 @@ const LAST_NAMES: [&str; 16] = [
 pub struct ProgrammeReport {
     /// The Navigator to try the tablet app as: account active, path part done.
     pub navigator: super::DemoAccount,
+    /// What is left open for trying the console's steps.
+    pub open: OpenWork,
     pub applications: usize,
     pub navigators: usize,
     pub declined: usize,
@@ -210,9 +226,11 @@ fn build(demo: &Demo, today: NaiveDate) -> anyhow::Result<Option<ProgrammeReport
     let items = equipment::equip(demo, &hr, &hired)?;
     let resigned = resignations::resign(demo, &hr, &hired, today)?;
     let navigator = tablet_navigator(demo, &hired)?;
+    let open = open_work::leave_open(demo, &hr, &sel, today)?;
 
     Ok(Some(ProgrammeReport {
         navigator,
+        open,
         applications,
         navigators: hired.len(),
         declined,

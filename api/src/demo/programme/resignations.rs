@@ -10,7 +10,7 @@ use crate::app::contracts::{ListOffboarding, RegisterResignation};
 use crate::app::equipment::{ReadKit, ReturnItem};
 use crate::auth::Caller;
 
-use super::{day, Demo, Hired};
+use super::{day, resigns, Demo, Hired};
 
 /// Registers the resignations and settles today's endings; how many resigned.
 pub(super) fn resign(
@@ -20,12 +20,7 @@ pub(super) fn resign(
     today: NaiveDate,
 ) -> anyhow::Result<usize> {
     let mut resigned = 0;
-    for (i, h) in hired
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % 10 == 3)
-        .take(3)
-    {
+    for (i, h) in hired.iter().enumerate().filter(|(i, _)| resigns(*i)) {
         demo.run(
             hr,
             RegisterResignation {
