@@ -24,9 +24,7 @@ async fn replicas_started_together_on_an_empty_database_all_come_up() {
     };
     let start = || {
         let settings = test_settings(&db.url);
-        async move {
-            Application::build_with_mailer(settings, Arc::new(MemoryMailer::default())).await
-        }
+        async move { Application::build_with_mailer(settings, Arc::new(MemoryMailer::default())).await }
     };
     let (a, b, c) = tokio::join!(start(), start(), start());
     let apps: Vec<Application> = [a, b, c]
@@ -38,7 +36,9 @@ async fn replicas_started_together_on_an_empty_database_all_come_up() {
         let mut conn = pool.get().unwrap();
         (
             persistence::accounts::count_by_role(&mut conn, "admin").unwrap(),
-            persistence::reference::list_regions(&mut conn).unwrap().len(),
+            persistence::reference::list_regions(&mut conn)
+                .unwrap()
+                .len(),
             persistence::reference::list_provinces(&mut conn, None)
                 .unwrap()
                 .len(),
