@@ -9,6 +9,7 @@ use persistence::{outbox, Database};
 use tokio::sync::watch;
 
 use super::{Mailer, OutgoingMail};
+use crate::metrics::{task, Metrics};
 
 /// Seconds before the attempt after `attempts` failed ones: 5 s doubling, at most an hour.
 pub fn backoff(attempts: i64) -> Duration {
@@ -22,6 +23,8 @@ pub struct Sender {
     pub worker_id: String,
     pub max_attempts: i64,
     pub lease: Duration,
+    /// Where each run of the sender is counted, when the service counts.
+    pub metrics: Option<Metrics>,
 }
 
 impl Sender {
@@ -32,7 +35,14 @@ impl Sender {
             worker_id: uuid::Uuid::new_v4().to_string(),
             max_attempts,
             lease: Duration::seconds(120),
+            metrics: None,
         }
+    }
+
+    /// Counts each run in `metrics`.
+    pub fn counted_in(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Delivers every mail due now; returns how many were sent.
@@ -74,7 +84,11 @@ impl Sender {
     pub async fn run(self: Arc<Self>, poll: StdDuration, mut stop: watch::Receiver<bool>) {
         loop {
             let me = Arc::clone(&self);
-            match tokio::task::spawn_blocking(move || me.drain_once()).await {
+            let outcome = tokio::task::spawn_blocking(move || me.drain_once()).await;
+            if let Some(m) = &self.metrics {
+                m.task_ran(task::MAIL_SENDER, !matches!(outcome, Ok(Ok(_))));
+            }
+            match outcome {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "mail sender cannot reach the outbox"),
                 Err(e) => tracing::error!(error = %e, "mail sender task failed"),
