@@ -218,10 +218,7 @@ pub fn secrets_from_files(
 
 fn read_secret(variable: &str, path: &Path) -> Result<String, config::ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        config::ConfigError::Message(format!(
-            "{variable}: cannot read {}: {e}",
-            path.display()
-        ))
+        config::ConfigError::Message(format!("{variable}: cannot read {}: {e}", path.display()))
     })?;
     let value = text
         .strip_suffix('\n')

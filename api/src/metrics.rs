@@ -102,10 +102,7 @@ impl Metrics {
         let task_runs = register(
             r,
             IntCounterVec::new(
-                Opts::new(
-                    "background_task_runs_total",
-                    "Runs of each background task",
-                ),
+                Opts::new("background_task_runs_total", "Runs of each background task"),
                 &["task"],
             )?,
         )?;
@@ -418,7 +415,10 @@ mod tests {
         pool.checkouts = 15;
         m.read_at_scrape(&pool, None, now);
         let text = m.render().unwrap();
-        assert!(text.contains("navigator_db_pool_checkouts_total 15"), "{text}");
+        assert!(
+            text.contains("navigator_db_pool_checkouts_total 15"),
+            "{text}"
+        );
         assert!(text.contains(r#"navigator_db_pool_connections{state="in_use"} 2"#));
         assert!(text.contains("navigator_db_pool_wait_seconds_total 0.5"));
         assert!(text.contains(r#"navigator_logins_total{outcome="throttled"} 0"#));

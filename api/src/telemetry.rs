@@ -223,16 +223,12 @@ mod tests {
         let fields = Fields::default();
         let _guard =
             tracing::subscriber::set_default(tracing_subscriber::registry().with(fields.clone()));
-        let app = test::init_service(
-            App::new()
-                .wrap(TracingLogger::<RequestSpan>::new())
-                .route(
-                    "/",
-                    web::get().to(|req: actix_web::HttpRequest| async move {
-                        HttpResponse::Ok().body(super::request_id(&req))
-                    }),
-                ),
-        )
+        let app = test::init_service(App::new().wrap(TracingLogger::<RequestSpan>::new()).route(
+            "/",
+            web::get().to(|req: actix_web::HttpRequest| async move {
+                HttpResponse::Ok().body(super::request_id(&req))
+            }),
+        ))
         .await;
         let req = test::TestRequest::get()
             .uri("/")

@@ -182,7 +182,6 @@ pub fn list_recent(conn: &mut DbConnection, limit: i64) -> Result<Vec<MailRow>> 
         .load(conn)?)
 }
 
-
 /// The outbox at a glance (for `/metrics`): four index-friendly counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutboxStatus {

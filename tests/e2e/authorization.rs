@@ -532,9 +532,12 @@ fn table() -> Vec<Entry> {
             Box::pin(async { Request::get(v1("/audit")) })
         }),
         // ------------------------------------------------ the mail outbox
-        entry("GET /api/v1/ops/mails/failed", Roles(ADMIN), Nothing, |_, _| {
-            Box::pin(async { Request::get(v1("/ops/mails/failed")) })
-        }),
+        entry(
+            "GET /api/v1/ops/mails/failed",
+            Roles(ADMIN),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/ops/mails/failed")) }),
+        ),
         entry(
             "POST /api/v1/ops/mails/failed/retry",
             Roles(ADMIN),

@@ -230,7 +230,10 @@ both_engines!(
 /// audit log.
 async fn an_administrator_lists_failed_mails_and_sends_them_again(app: TestApp) {
     let admin = app.admin_token().await;
-    for email in ["primo.formatore@anpalservizi.it", "secondo.formatore@anpalservizi.it"] {
+    for email in [
+        "primo.formatore@anpalservizi.it",
+        "secondo.formatore@anpalservizi.it",
+    ] {
         let r = app
             .create_user(&admin, &json!({ "email": email, "role": "trainer" }))
             .await;
@@ -278,8 +281,12 @@ async fn an_administrator_lists_failed_mails_and_sends_them_again(app: TestApp) 
     // Only administrators.
     let hr = app.user_with_role("hr", &[]).await;
     let p = navigator_e2e::endpoints::problem(
-        app.post(&format!("/ops/mails/failed/{id}/retry"), Some(&hr), &json!({}))
-            .await,
+        app.post(
+            &format!("/ops/mails/failed/{id}/retry"),
+            Some(&hr),
+            &json!({}),
+        )
+        .await,
         403,
     )
     .await;
@@ -300,8 +307,12 @@ async fn an_administrator_lists_failed_mails_and_sends_them_again(app: TestApp) 
     assert_eq!(again["ids"][0], id.as_str());
     // Not failed any more: a second retry finds nothing to retry.
     let p = navigator_e2e::endpoints::problem(
-        app.post(&format!("/ops/mails/failed/{id}/retry"), Some(&admin), &json!({}))
-            .await,
+        app.post(
+            &format!("/ops/mails/failed/{id}/retry"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await,
         404,
     )
     .await;
@@ -344,7 +355,10 @@ async fn an_administrator_lists_failed_mails_and_sends_them_again(app: TestApp) 
         .unwrap();
     let lines = audit["items"].as_array().unwrap();
     assert_eq!(lines.len(), 2, "{audit}");
-    let one = lines.iter().find(|l| l["entity_id"] == id.as_str()).unwrap();
+    let one = lines
+        .iter()
+        .find(|l| l["entity_id"] == id.as_str())
+        .unwrap();
     assert_eq!(one["entity"], "mail");
     assert_eq!(one["request_id"], "retry-one");
     assert_eq!(one["before"]["failed"], true);

@@ -227,12 +227,18 @@ async fn metrics_show_pool_outbox_tasks_logins_and_process(app: TestApp) {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
 
     let text = scrape(&app).await;
-    assert_eq!(sample(&text, r#"navigator_logins_total{outcome="success"}"#), 1.0);
+    assert_eq!(
+        sample(&text, r#"navigator_logins_total{outcome="success"}"#),
+        1.0
+    );
     assert_eq!(
         sample(&text, r#"navigator_logins_total{outcome="failure"}"#),
         f64::from(wrong)
     );
-    assert_eq!(sample(&text, r#"navigator_logins_total{outcome="throttled"}"#), 1.0);
+    assert_eq!(
+        sample(&text, r#"navigator_logins_total{outcome="throttled"}"#),
+        1.0
+    );
 
     assert_eq!(sample(&text, "navigator_mail_outbox_pending"), 1.0);
     assert!(sample(&text, "navigator_mail_outbox_sent") >= 1.0);
@@ -243,7 +249,10 @@ async fn metrics_show_pool_outbox_tasks_logins_and_process(app: TestApp) {
     assert_eq!(sample(&text, "navigator_db_pool_max_connections"), 8.0);
     let in_use = sample(&text, r#"navigator_db_pool_connections{state="in_use"}"#);
     let idle = sample(&text, r#"navigator_db_pool_connections{state="idle"}"#);
-    assert!(in_use + idle >= 1.0 && in_use + idle <= 8.0, "{in_use} {idle}");
+    assert!(
+        in_use + idle >= 1.0 && in_use + idle <= 8.0,
+        "{in_use} {idle}"
+    );
     assert!(sample(&text, "navigator_db_pool_checkouts_total") > 10.0);
     assert!(sample(&text, "navigator_db_pool_waits_total") >= 0.0);
     assert!(sample(&text, "navigator_db_pool_wait_seconds_total") >= 0.0);
@@ -255,7 +264,10 @@ async fn metrics_show_pool_outbox_tasks_logins_and_process(app: TestApp) {
         "release_ended_contracts",
         "forget_idempotency_keys",
     ] {
-        let runs = sample(&text, &format!(r#"navigator_background_task_runs_total{{task="{task}"}}"#));
+        let runs = sample(
+            &text,
+            &format!(r#"navigator_background_task_runs_total{{task="{task}"}}"#),
+        );
         assert!(runs >= 1.0, "{task} ran {runs} times");
         let failures = sample(
             &text,

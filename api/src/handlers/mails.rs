@@ -61,9 +61,7 @@ pub async fn list_failed_mails(
     query: ValidQuery<FailedMailQuery>,
 ) -> ApiResult<web::Json<FailedMailList>> {
     let limit = page_limit(query.0.limit)?;
-    let (rows, total) = state
-        .run(&caller, &meta, ListFailedMails { limit })
-        .await?;
+    let (rows, total) = state.run(&caller, &meta, ListFailedMails { limit }).await?;
     Ok(web::Json(FailedMailList {
         items: rows
             .into_iter()

@@ -112,10 +112,11 @@ impl SmtpMailer {
             let user = smtp_user(url).ok_or_else(|| {
                 MailError::Build("SMTP URL: a password needs a user name in the URL".into())
             })?;
-            builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
-                user,
-                password.to_owned(),
-            ));
+            builder =
+                builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                    user,
+                    password.to_owned(),
+                ));
         }
         Ok(Self {
             from,
@@ -219,10 +220,7 @@ mod tests {
             smtp_user("smtps://mailer%40ente.it@mail.ente.it:465").as_deref(),
             Some("mailer@ente.it")
         );
-        assert_eq!(
-            smtp_user("smtp://user:old@host").as_deref(),
-            Some("user")
-        );
+        assert_eq!(smtp_user("smtp://user:old@host").as_deref(), Some("user"));
         assert_eq!(smtp_user("smtp://127.0.0.1:2525"), None);
     }
 
