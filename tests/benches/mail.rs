@@ -35,6 +35,22 @@ use persistence::outbox::{self, NewMail};
 
 const GOAL_PER_SECOND: f64 = 200.0;
 
+/// The Python that has Debian's `aiosmtpd`: `BENCH_PYTHON`, else the
+/// system's own (a `python3` earlier on the `PATH`, a pyenv one, may lack
+/// it).
+fn python() -> String {
+    std::env::var("BENCH_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| {
+            if std::path::Path::new("/usr/bin/python3").exists() {
+                "/usr/bin/python3".to_owned()
+            } else {
+                "python3".to_owned()
+            }
+        })
+}
+
 /// The SMTP server, stopped when dropped.
 struct SmtpServer {
     child: Child,
@@ -50,7 +66,7 @@ impl SmtpServer {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new("python3")
+        let child = Command::new(python())
             .args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l"])
             .arg(format!("127.0.0.1:{port}"))
             .stdout(Stdio::null())
