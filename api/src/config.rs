@@ -1,7 +1,10 @@
 //! Layered settings: defaults, then an optional TOML file, then `NAVIGATOR_*`
-//! environment variables.
+//! environment variables. A secret may also be given as a file named by
+//! `NAVIGATOR_<NAME>_FILE` (a mounted Kubernetes or container secret), so it
+//! never sits in the process environment.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -40,6 +43,9 @@ pub struct Settings {
     pub mail_transport: MailTransport,
     pub mail_dir: PathBuf,
     pub smtp_url: Option<String>,
+    /// The SMTP password, when it is kept apart from `smtp_url` (the user
+    /// name stays in the URL).
+    pub smtp_password: Option<String>,
     pub mail_from: String,
     /// Whether this process delivers queued mail (every replica may).
     pub mail_sender: bool,
@@ -79,6 +85,15 @@ impl std::fmt::Debug for Settings {
             )
             .field("listen", &self.listen)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field(
+                "smtp_url",
+                &self
+                    .smtp_url
+                    .as_deref()
+                    .map(persistence::connection::redact),
+            )
+            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("mail_transport", &self.mail_transport)
             .field("public_url", &self.public_url)
             .finish_non_exhaustive()
@@ -97,14 +112,16 @@ impl Settings {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("navigator.toml").required(false)),
         };
-        builder
-            .add_source(
-                config::Environment::with_prefix("NAVIGATOR")
-                    .prefix_separator("_")
-                    .try_parsing(true),
-            )
-            .build()?
-            .try_deserialize()
+        builder = builder.add_source(
+            config::Environment::with_prefix("NAVIGATOR")
+                .prefix_separator("_")
+                .try_parsing(true),
+        );
+        let environment: HashMap<String, String> = std::env::vars().collect();
+        for (key, value) in secrets_from_files(&environment)? {
+            builder = builder.set_override(key, value)?;
+        }
+        builder.build()?.try_deserialize()
     }
 
     fn defaults() -> Vec<(&'static str, config::Value)> {
@@ -166,9 +183,116 @@ impl Settings {
     }
 }
 
+/// The settings that may be given as files, by key.
+pub const SECRETS: [&str; 6] = [
+    "database_url",
+    "jwt_secret",
+    "admin_password",
+    "smtp_url",
+    "smtp_password",
+    "metrics_token",
+];
+
+/// The secrets named by `NAVIGATOR_<NAME>_FILE` in `environment`, read from
+/// their files (a trailing line end dropped, as editors and `echo` add one).
+/// A secret given both ways is refused: which one wins would be a guess.
+pub fn secrets_from_files(
+    environment: &HashMap<String, String>,
+) -> Result<Vec<(&'static str, String)>, config::ConfigError> {
+    let mut found = Vec::new();
+    for key in SECRETS {
+        let name = format!("NAVIGATOR_{}", key.to_ascii_uppercase());
+        let file_name = format!("{name}_FILE");
+        let Some(path) = environment.get(&file_name).filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        if environment.contains_key(&name) {
+            return Err(config::ConfigError::Message(format!(
+                "{name} and {file_name} are both set: give the secret one way only"
+            )));
+        }
+        found.push((key, read_secret(&file_name, Path::new(path))?));
+    }
+    Ok(found)
+}
+
+fn read_secret(variable: &str, path: &Path) -> Result<String, config::ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        config::ConfigError::Message(format!("{variable}: cannot read {}: {e}", path.display()))
+    })?;
+    let value = text
+        .strip_suffix('\n')
+        .map(|v| v.strip_suffix('\r').unwrap_or(v))
+        .unwrap_or(&text);
+    Ok(value.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn environment(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_secret_file_gives_its_content_without_the_line_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let jwt = dir.path().join("jwt");
+        std::fs::write(&jwt, "a signing key long enough to be used here\n").unwrap();
+        let db = dir.path().join("db");
+        std::fs::write(&db, "postgres://nav:pw@db/nav\r\n").unwrap();
+        let smtp = dir.path().join("smtp");
+        // Only one line end goes: a password may end in spaces.
+        std::fs::write(&smtp, "pass word \n\n").unwrap();
+        let metrics = dir.path().join("metrics");
+        std::fs::write(&metrics, "token").unwrap();
+        let env = environment(&[
+            ("NAVIGATOR_JWT_SECRET_FILE", jwt.to_str().unwrap()),
+            ("NAVIGATOR_DATABASE_URL_FILE", db.to_str().unwrap()),
+            ("NAVIGATOR_SMTP_PASSWORD_FILE", smtp.to_str().unwrap()),
+            ("NAVIGATOR_METRICS_TOKEN_FILE", metrics.to_str().unwrap()),
+            ("NAVIGATOR_LISTEN", "0.0.0.0:80"),
+        ]);
+        let found: HashMap<_, _> = secrets_from_files(&env).unwrap().into_iter().collect();
+        assert_eq!(
+            found["jwt_secret"],
+            "a signing key long enough to be used here"
+        );
+        assert_eq!(found["database_url"], "postgres://nav:pw@db/nav");
+        assert_eq!(found["smtp_password"], "pass word \n");
+        assert_eq!(found["metrics_token"], "token");
+        assert_eq!(found.len(), 4);
+    }
+
+    #[test]
+    fn a_secret_given_twice_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let jwt = dir.path().join("jwt");
+        std::fs::write(&jwt, "x").unwrap();
+        let env = environment(&[
+            ("NAVIGATOR_JWT_SECRET_FILE", jwt.to_str().unwrap()),
+            ("NAVIGATOR_JWT_SECRET", "y"),
+        ]);
+        let e = secrets_from_files(&env).unwrap_err().to_string();
+        assert!(
+            e.contains("NAVIGATOR_JWT_SECRET and NAVIGATOR_JWT_SECRET_FILE are both set"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_missing_secret_file_is_named() {
+        let env = environment(&[("NAVIGATOR_SMTP_URL_FILE", "/no/such/secret")]);
+        let e = secrets_from_files(&env).unwrap_err().to_string();
+        assert!(
+            e.contains("NAVIGATOR_SMTP_URL_FILE") && e.contains("/no/such/secret"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn defaults_need_no_configuration() {
@@ -185,10 +309,12 @@ mod tests {
         let mut s = Settings::defaults_only().unwrap();
         s.jwt_secret = Some("topsecret".into());
         s.database_url = "postgres://nav:pw@db/nav".into();
+        s.smtp_url = Some("smtps://mailer:smtppw@mail.example.it".into());
+        s.smtp_password = Some("smtpsecret".into());
+        s.metrics_token = Some("metricstoken".into());
         let shown = format!("{s:?}");
-        assert!(
-            !shown.contains("topsecret") && !shown.contains(":pw@"),
-            "{shown}"
-        );
+        for secret in ["topsecret", ":pw@", "smtppw", "smtpsecret", "metricstoken"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 }

@@ -443,11 +443,7 @@ impl FromRequest for RequestMeta {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let request_id = req
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let request_id = crate::telemetry::request_id(req);
         let trust = req
             .app_data::<web::Data<AppState>>()
             .is_some_and(|s| s.settings.trust_forwarded_for);

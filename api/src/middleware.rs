@@ -5,15 +5,15 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT_LANGUAGE, X_CONTENT_TYPE_OPTIONS};
-use actix_web::{web, HttpMessage};
+use actix_web::http::header::{HeaderValue, ACCEPT_LANGUAGE, X_CONTENT_TYPE_OPTIONS};
+use actix_web::web;
 
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::problem::{render, ProblemSource};
 use crate::state::AppState;
 
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub use crate::telemetry::REQUEST_ID;
 
 pub async fn finish_response(
     req: ServiceRequest,
@@ -25,11 +25,7 @@ pub async fn finish_response(
             .get(ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
-    let request_id = req
-        .extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let request_id = crate::telemetry::request_id(&req);
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let method = req.method().to_string();
 

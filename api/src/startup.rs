@@ -27,7 +27,7 @@ use crate::error::ApiError;
 use crate::idempotency::idempotent_posts;
 use crate::mail::sender::Sender;
 use crate::mail::{self, Mailer};
-use crate::metrics::Metrics;
+use crate::metrics::{task, Metrics};
 use crate::middleware::finish_response;
 use crate::progress_polls::ProgressPolls;
 use crate::revocations::Revocations;
@@ -163,18 +163,28 @@ async fn settle_in_background(
             _ = stop.changed() => return,
         }
         let act = Act::system(Arc::clone(&state.settings));
-        if let Err(e) = state.use_cases.run(act, LapseOffers).await {
+        let lapsed = state.use_cases.run(act, LapseOffers).await;
+        state.metrics.task_ran(task::LAPSE_OFFERS, lapsed.is_err());
+        if let Err(e) = lapsed {
             tracing::warn!(error = %e, "cannot lapse overdue offers");
         }
         let act = Act::system(Arc::clone(&state.settings));
-        if let Err(e) = state.use_cases.run(act, ReleaseEndedContracts).await {
+        let released = state.use_cases.run(act, ReleaseEndedContracts).await;
+        state
+            .metrics
+            .task_ran(task::RELEASE_ENDED_CONTRACTS, released.is_err());
+        if let Err(e) = released {
             tracing::warn!(error = %e, "cannot release the seats of ended contracts");
         }
         let act = Act::system(Arc::clone(&state.settings));
         let forget = ForgetIdempotencyKeys {
             kept_for: crate::idempotency::KEPT_FOR,
         };
-        if let Err(e) = state.use_cases.run(act, forget).await {
+        let forgotten = state.use_cases.run(act, forget).await;
+        state
+            .metrics
+            .task_ran(task::FORGET_IDEMPOTENCY_KEYS, forgotten.is_err());
+        if let Err(e) = forgotten {
             tracing::warn!(error = %e, "cannot forget old idempotency keys");
         }
     }
@@ -325,7 +335,10 @@ impl Application {
 
         let (stop_sender, stop) = watch::channel(false);
         if settings.mail_sender {
-            let sender = Arc::new(Sender::new(db.clone(), mailer, settings.mail_max_attempts));
+            let sender = Arc::new(
+                Sender::new(db.clone(), mailer, settings.mail_max_attempts)
+                    .counted_in(background_state.metrics.clone()),
+            );
             tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));
         }
         revocations.spawn(stop_sender.subscribe())?;

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::HeaderName;
 use actix_web::{Error, HttpMessage};
 use tracing::{field, Span};
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
@@ -27,6 +28,61 @@ pub fn init(format: LogFormat) {
     };
 }
 
+/// The header a proxy or a client names its request with.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The W3C Trace Context header.
+pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+
+/// The id a request is known by in logs, problems, the audit log and the
+/// `X-Request-Id` answer header: the caller's own when it sent a usable one
+/// (so one id follows a call through the proxy and the service), else the
+/// one made here. And the W3C trace it belongs to, when it said.
+#[derive(Debug, Clone)]
+pub struct RequestTrace {
+    pub id: String,
+    pub trace_id: Option<String>,
+}
+
+/// The request id of `req` (empty outside the request span's middleware).
+pub fn request_id(req: &impl HttpMessage) -> String {
+    req.extensions()
+        .get::<RequestTrace>()
+        .map(|t| t.id.clone())
+        .unwrap_or_default()
+}
+
+/// An incoming request id is kept when it is 1 to 128 visible ASCII
+/// characters: it goes into logs and headers as it is, so nothing that
+/// could break a log line or a header passes.
+pub fn usable_request_id(given: &str) -> bool {
+    (1..=128).contains(&given.len()) && given.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// The trace id of a W3C `traceparent` header
+/// (`version-traceid-parentid-flags`, lower-case hex), when it is valid.
+pub fn trace_id(traceparent: &str) -> Option<String> {
+    fn hex(part: &str, len: usize) -> bool {
+        part.len() == len
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+    let mut parts = traceparent.trim().split('-');
+    let (version, trace, parent, flags) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let rest = parts.next();
+    let valid = hex(version, 2)
+        && version != "ff"
+        // Version 00 has exactly four parts; later versions may add some.
+        && (version != "00" || rest.is_none())
+        && hex(trace, 32)
+        && trace.bytes().any(|b| b != b'0')
+        && hex(parent, 16)
+        && parent.bytes().any(|b| b != b'0')
+        && hex(flags, 2);
+    valid.then(|| trace.to_owned())
+}
+
 /// The span of every request, with its id, method and target from the
 /// start, and its route and status at the end. The default builder of
 /// `tracing-actix-web` reads the route before routing, which walks every
@@ -39,18 +95,42 @@ pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request.extensions().get::<RequestId>().copied();
-        tracing::info_span!(
+        let headers = request.headers();
+        let id = headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| usable_request_id(v))
+            .map(str::to_owned)
+            .or_else(|| {
+                request
+                    .extensions()
+                    .get::<RequestId>()
+                    .map(ToString::to_string)
+            })
+            .unwrap_or_default();
+        let trace_id = headers
+            .get(TRACEPARENT)
+            .and_then(|v| v.to_str().ok())
+            .and_then(trace_id);
+        let span = tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),
             http.target = %request.uri().path_and_query().map_or("", |p| p.as_str()),
             http.route = field::Empty,
             http.status_code = field::Empty,
-            request_id = %request_id.map(|id| id.to_string()).unwrap_or_default(),
+            request_id = %id,
+            trace_id = field::Empty,
             otel.status_code = field::Empty,
             exception.message = field::Empty,
             exception.details = field::Empty,
-        )
+        );
+        if let Some(t) = &trace_id {
+            span.record("trace_id", t.as_str());
+        }
+        request
+            .extensions_mut()
+            .insert(RequestTrace { id, trace_id });
+        span
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
@@ -135,5 +215,76 @@ mod tests {
         assert_eq!(fields.get("http.status_code").as_deref(), Some("200"));
         let id = fields.get("request_id").unwrap_or_default();
         assert!(uuid::Uuid::parse_str(&id).is_ok(), "request id {id:?}");
+        assert_eq!(fields.get("trace_id"), None);
+    }
+
+    #[actix_web::test]
+    async fn the_request_span_takes_the_callers_request_id_and_trace() {
+        let fields = Fields::default();
+        let _guard =
+            tracing::subscriber::set_default(tracing_subscriber::registry().with(fields.clone()));
+        let app = test::init_service(App::new().wrap(TracingLogger::<RequestSpan>::new()).route(
+            "/",
+            web::get().to(|req: actix_web::HttpRequest| async move {
+                HttpResponse::Ok().body(super::request_id(&req))
+            }),
+        ))
+        .await;
+        let req = test::TestRequest::get()
+            .uri("/")
+            .insert_header(("x-request-id", "proxy-7f3a/1"))
+            .insert_header((
+                "traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            ))
+            .to_request();
+        let body = test::call_and_read_body(&app, req).await;
+        assert_eq!(body, "proxy-7f3a/1");
+        assert_eq!(fields.get("request_id").as_deref(), Some("proxy-7f3a/1"));
+        assert_eq!(
+            fields.get("trace_id").as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    #[test]
+    fn only_visible_ascii_request_ids_up_to_128_are_kept() {
+        use super::usable_request_id;
+        assert!(usable_request_id("a"));
+        assert!(usable_request_id(&"x".repeat(128)));
+        assert!(!usable_request_id(&"x".repeat(129)));
+        assert!(!usable_request_id(""));
+        assert!(!usable_request_id("two words"));
+        assert!(!usable_request_id("caffè"));
+        assert!(!usable_request_id("a\tb"));
+    }
+
+    #[test]
+    fn traceparent_gives_its_trace_id_only_when_valid() {
+        use super::trace_id;
+        let t = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assert_eq!(
+            trace_id(&format!("00-{t}-00f067aa0ba902b7-01")).as_deref(),
+            Some(t)
+        );
+        // A later version may carry more fields.
+        assert_eq!(
+            trace_id(&format!("01-{t}-00f067aa0ba902b7-01-extra")).as_deref(),
+            Some(t)
+        );
+        for bad in [
+            format!("00-{t}-00f067aa0ba902b7-01-extra"),
+            format!("ff-{t}-00f067aa0ba902b7-01"),
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01".to_owned(),
+            format!("00-{t}-0000000000000000-01"),
+            format!("00-{}-00f067aa0ba902b7-01", t.to_uppercase()),
+            format!("00-{t}-00f067aa0ba902b7"),
+            "garbage".to_owned(),
+        ] {
+            assert_eq!(trace_id(&bad), None, "{bad}");
+        }
     }
 }

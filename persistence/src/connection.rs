@@ -1,9 +1,12 @@
 //! The two engines behind one connection type, and the pool.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::event::{CheckoutEvent, HandleEvent, TimeoutEvent};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
@@ -164,11 +167,61 @@ impl DerefMut for PooledDb {
     }
 }
 
+/// Counts of the pool's hand-outs since start, for the metrics: how often a
+/// caller had to wait for a connection, how long in all, and how often it
+/// gave up.
+#[derive(Debug, Default)]
+struct PoolWaits {
+    checkouts: AtomicU64,
+    waits: AtomicU64,
+    waited_micros: AtomicU64,
+    timeouts: AtomicU64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CountWaits(Arc<PoolWaits>);
+
+/// A hand-out slower than this waited for a connection to come back (an
+/// idle one is handed out in microseconds).
+const WAITED: Duration = Duration::from_millis(1);
+
+impl HandleEvent for CountWaits {
+    fn handle_checkout(&self, event: CheckoutEvent) {
+        self.0.checkouts.fetch_add(1, Ordering::Relaxed);
+        if event.duration() >= WAITED {
+            self.0.waits.fetch_add(1, Ordering::Relaxed);
+            let micros = u64::try_from(event.duration().as_micros()).unwrap_or(u64::MAX);
+            self.0.waited_micros.fetch_add(micros, Ordering::Relaxed);
+        }
+    }
+
+    fn handle_timeout(&self, event: TimeoutEvent) {
+        self.0.timeouts.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(event.timeout().as_micros()).unwrap_or(u64::MAX);
+        self.0.waited_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+}
+
+/// The pool now, and its hand-outs since start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoolState {
+    pub max: u32,
+    pub in_use: u32,
+    pub idle: u32,
+    pub checkouts: u64,
+    /// Hand-outs that waited for a connection (1 ms or more).
+    pub waits: u64,
+    pub waited_seconds: f64,
+    /// Callers that gave up waiting.
+    pub timeouts: u64,
+}
+
 /// The connection pool; cheap to clone.
 #[derive(Clone)]
 pub struct Database {
     pool: Pool<ConnectionOpener>,
     engine: Engine,
+    waits: CountWaits,
 }
 
 impl std::fmt::Debug for Database {
@@ -183,13 +236,34 @@ impl Database {
     pub fn connect(url: &str, max_connections: u32) -> Result<Self> {
         let target = Target::parse(url)?;
         let engine = target.engine();
+        let waits = CountWaits::default();
         let pool = Pool::builder()
             .max_size(max_connections.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            .event_handler(Box::new(waits.clone()))
             .build(ConnectionOpener { target })
             .map_err(PersistenceError::Pool)?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            waits,
+        })
+    }
+
+    /// The pool's connections now and its hand-outs since start.
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        let w = &self.waits.0;
+        PoolState {
+            max: self.pool.max_size(),
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            idle: state.idle_connections,
+            checkouts: w.checkouts.load(Ordering::Relaxed),
+            waits: w.waits.load(Ordering::Relaxed),
+            waited_seconds: w.waited_micros.load(Ordering::Relaxed) as f64 / 1e6,
+            timeouts: w.timeouts.load(Ordering::Relaxed),
+        }
     }
 
     pub fn engine(&self) -> Engine {

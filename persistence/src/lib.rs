@@ -27,5 +27,5 @@ pub mod sessions;
 pub mod time;
 pub mod training;
 
-pub use connection::{read_snapshot, write_transaction, Database, DbConnection, Engine};
+pub use connection::{read_snapshot, write_transaction, Database, DbConnection, Engine, PoolState};
 pub use error::PersistenceError;

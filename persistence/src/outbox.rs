@@ -182,11 +182,82 @@ pub fn list_recent(conn: &mut DbConnection, limit: i64) -> Result<Vec<MailRow>> 
         .load(conn)?)
 }
 
-/// Mails not yet sent nor given up (for `/metrics`).
-pub fn pending_count(conn: &mut DbConnection) -> Result<i64> {
-    Ok(mail_outbox::table
+/// The outbox at a glance (for `/metrics`): four index-friendly counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxStatus {
+    /// Not sent yet and not given up.
+    pub queued: i64,
+    pub sent: i64,
+    /// Given up after the last attempt.
+    pub failed: i64,
+    /// When the oldest queued mail was queued.
+    pub oldest_queued: Option<chrono::NaiveDateTime>,
+}
+
+pub fn status(conn: &mut DbConnection) -> Result<OutboxStatus> {
+    let queued = mail_outbox::table
         .filter(mail_outbox::sent_at.is_null())
-        .filter(mail_outbox::failed_at.is_null())
-        .count()
-        .get_result(conn)?)
+        .filter(mail_outbox::failed_at.is_null());
+    Ok(OutboxStatus {
+        queued: queued.count().get_result(conn)?,
+        oldest_queued: queued
+            .select(diesel::dsl::min(mail_outbox::created_at))
+            .first(conn)?,
+        sent: mail_outbox::table
+            .filter(mail_outbox::sent_at.is_not_null())
+            .count()
+            .get_result(conn)?,
+        failed: mail_outbox::table
+            .filter(mail_outbox::sent_at.is_null())
+            .filter(mail_outbox::failed_at.is_not_null())
+            .count()
+            .get_result(conn)?,
+    })
+}
+
+/// Mails given up after their last attempt, the latest first.
+pub fn list_failed(conn: &mut DbConnection, limit: i64) -> Result<Vec<MailRow>> {
+    Ok(mail_outbox::table
+        .select(MailRow::as_select())
+        .filter(mail_outbox::sent_at.is_null())
+        .filter(mail_outbox::failed_at.is_not_null())
+        .order((mail_outbox::failed_at.desc(), mail_outbox::id.desc()))
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Puts given-up mails back in the queue, due now with their attempts
+/// counted afresh (the last error is kept until the next attempt): `id`, or
+/// all of them. Returns the mails queued again.
+pub fn retry_failed(conn: &mut DbConnection, id: Option<&str>) -> Result<Vec<MailRow>> {
+    let mut query = mail_outbox::table
+        .select(MailRow::as_select())
+        .filter(mail_outbox::sent_at.is_null())
+        .filter(mail_outbox::failed_at.is_not_null())
+        .into_boxed();
+    if let Some(id) = id {
+        query = query.filter(mail_outbox::id.eq(id));
+    }
+    let rows: Vec<MailRow> = query.order(mail_outbox::id).load(conn)?;
+    let mut again = Vec::with_capacity(rows.len());
+    for row in rows {
+        let n = diesel::update(
+            mail_outbox::table
+                .filter(mail_outbox::id.eq(&row.id))
+                .filter(mail_outbox::sent_at.is_null())
+                .filter(mail_outbox::failed_at.is_not_null()),
+        )
+        .set((
+            mail_outbox::failed_at.eq(None::<chrono::NaiveDateTime>),
+            mail_outbox::attempts.eq(0),
+            mail_outbox::next_attempt_at.eq(now()),
+            mail_outbox::claimed_by.eq(None::<String>),
+            mail_outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        if n == 1 {
+            again.push(row);
+        }
+    }
+    Ok(again)
 }

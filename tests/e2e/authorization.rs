@@ -531,6 +531,40 @@ fn table() -> Vec<Entry> {
         entry("GET /api/v1/audit", Roles(AUDITORS), Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/audit")) })
         }),
+        // ------------------------------------------------ the mail outbox
+        entry(
+            "GET /api/v1/ops/mails/failed",
+            Roles(ADMIN),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/ops/mails/failed")) }),
+        ),
+        entry(
+            "POST /api/v1/ops/mails/failed/retry",
+            Roles(ADMIN),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    w.app
+                        .given_up_mail(&format!("perso.{}@anpalservizi.it", w.serial()))
+                        .await;
+                    Request::post(v1("/ops/mails/failed/retry"), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/ops/mails/failed/{id}/retry",
+            Roles(ADMIN),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w
+                        .app
+                        .given_up_mail(&format!("perso.{}@anpalservizi.it", w.serial()))
+                        .await;
+                    Request::post(v1(&format!("/ops/mails/failed/{id}/retry")), json!({}))
+                })
+            },
+        ),
         // ------------------------------------------------ selection and ranking
         entry("POST /api/v1/selections", Roles(HR), Nothing, |w, _| {
             Box::pin(async move {

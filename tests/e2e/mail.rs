@@ -223,3 +223,149 @@ both_engines!(
             std::env::temp_dir().join(format!("navigator-mail-{}", uuid::Uuid::new_v4().simple()));
     }
 );
+
+/// A mail the server refused until the sender gave up is listed for the
+/// administrator, who sends it again once the cause is mended: queued
+/// afresh, delivered by the next pass of the sender, each retry in the
+/// audit log.
+async fn an_administrator_lists_failed_mails_and_sends_them_again(app: TestApp) {
+    let admin = app.admin_token().await;
+    for email in [
+        "primo.formatore@anpalservizi.it",
+        "secondo.formatore@anpalservizi.it",
+    ] {
+        let r = app
+            .create_user(&admin, &json!({ "email": email, "role": "trainer" }))
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        // A mail server that refuses everything; one attempt, then given up.
+        let sender = Sender::new(db, Arc::new(AlwaysFails), 1);
+        assert_eq!(sender.drain_once().unwrap(), 0);
+    })
+    .await
+    .unwrap();
+
+    let r = app.get("/ops/mails/failed", Some(&admin)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let list: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(list["total"], 2, "{list}");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let first = items
+        .iter()
+        .find(|m| m["recipient"] == "primo.formatore@anpalservizi.it")
+        .unwrap();
+    assert_eq!(first["kind"], "activation");
+    assert_eq!(first["attempts"], 1);
+    assert_eq!(first["last_error"], "delivery failed: connection refused");
+    assert!(first.get("body").is_none(), "the text stays out: {first}");
+    let id = first["id"].as_str().unwrap().to_owned();
+    let limited: serde_json::Value = app
+        .get("/ops/mails/failed?limit=1", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(limited["items"].as_array().unwrap().len(), 1);
+    assert_eq!(limited["total"], 2);
+    let p = navigator_e2e::endpoints::problem(
+        app.get("/ops/mails/failed?limit=0", Some(&admin)).await,
+        400,
+    )
+    .await;
+    assert!(p["type"].is_string());
+
+    // Only administrators.
+    let hr = app.user_with_role("hr", &[]).await;
+    let p = navigator_e2e::endpoints::problem(
+        app.post(
+            &format!("/ops/mails/failed/{id}/retry"),
+            Some(&hr),
+            &json!({}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(p["type"], "forbidden");
+
+    // One sent again.
+    let r = app
+        .client
+        .post(app.api(&format!("/ops/mails/failed/{id}/retry")))
+        .bearer_auth(&admin)
+        .header("x-request-id", "retry-one")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let again: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(again["queued_again"], 1);
+    assert_eq!(again["ids"][0], id.as_str());
+    // Not failed any more: a second retry finds nothing to retry.
+    let p = navigator_e2e::endpoints::problem(
+        app.post(
+            &format!("/ops/mails/failed/{id}/retry"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_eq!(p["type"], "not-found");
+    let db = app.db.clone();
+    let delivered = tokio::task::spawn_blocking(move || {
+        let memory = Arc::new(MemoryMailer::default());
+        let sender = Sender::new(db, memory.clone(), 1);
+        assert_eq!(sender.drain_once().unwrap(), 1);
+        let got = memory.delivered.lock().unwrap().clone();
+        got
+    })
+    .await
+    .unwrap();
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].to, "primo.formatore@anpalservizi.it");
+    assert!(delivered[0].body.contains("token="));
+
+    // The rest, all at once.
+    let r = app
+        .post("/ops/mails/failed/retry", Some(&admin), &json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let again: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(again["queued_again"], 1);
+    let list: serde_json::Value = app
+        .get("/ops/mails/failed", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+    assert!(list["items"].as_array().unwrap().is_empty());
+
+    let audit: serde_json::Value = app
+        .audit(&admin, "?action=mail.retried")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let lines = audit["items"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{audit}");
+    let one = lines
+        .iter()
+        .find(|l| l["entity_id"] == id.as_str())
+        .unwrap();
+    assert_eq!(one["entity"], "mail");
+    assert_eq!(one["request_id"], "retry-one");
+    assert_eq!(one["before"]["failed"], true);
+    assert_eq!(one["after"]["failed"], false);
+    assert_eq!(one["after"]["recipient"], "primo.formatore@anpalservizi.it");
+}
+both_engines!(
+    an_administrator_lists_failed_mails_and_sends_them_again,
+    |s: &mut api::config::Settings| s.mail_sender = false
+);

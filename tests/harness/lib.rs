@@ -212,6 +212,25 @@ impl TestApp {
         self.mailer.delivered.lock().unwrap().clone()
     }
 
+    /// Puts in the outbox a mail to `recipient` that was given up after
+    /// its last attempt, as a mail server refusing it leaves one; returns
+    /// its id.
+    pub async fn given_up_mail(&self, recipient: &str) -> String {
+        let id = uuid::Uuid::now_v7().to_string();
+        let sql = format!(
+            "INSERT INTO mail_outbox (id, message_id, recipient, subject, body, kind, created_at, attempts, next_attempt_at, failed_at, last_error) \
+             VALUES ('{id}', '<{id}@navigator.example.it>', '{recipient}', 'Prova', 'Testo', 'password_reset', '2019-04-18 08:00:00', 8, '2019-04-18 09:00:00', '2019-04-18 10:00:00', 'delivery failed: 550 mailbox unavailable')"
+        );
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().unwrap();
+            conn.batch_execute(&sql).unwrap();
+        })
+        .await
+        .unwrap();
+        id
+    }
+
     /// Waits (up to 10 s) for a mail to `to` and returns the newest.
     pub async fn wait_for_mail(&self, to: &str) -> OutgoingMail {
         for _ in 0..400 {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod candidates;
 pub mod contracts;
 pub mod equipment;
+pub mod mails;
 pub mod me;
 pub mod navigators;
 pub mod offers;
@@ -118,7 +119,10 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(equipment::kit::my_kit)
         .service(equipment::kit::acknowledge_kit)
         .service(reports::indicators)
-        .service(reports::indicator_series);
+        .service(reports::indicator_series)
+        .service(mails::list_failed_mails)
+        .service(mails::retry_failed_mails)
+        .service(mails::retry_failed_mail);
 }
 
 /// Operations outside `/api/v1`.

@@ -73,10 +73,19 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
         return Err(ApiError::Unauthenticated(TokenProblem::Invalid));
     }
     let act = Act::system(Arc::clone(&state.settings));
-    let pending = state.use_cases.run(act, OutboxBacklog).await;
-    if let Ok(n) = pending {
-        state.metrics.outbox_pending.set(n);
-    }
+    let outbox = match state.use_cases.run(act, OutboxBacklog).await {
+        Ok(o) => Some(o),
+        Err(e) => {
+            // The rest is still worth serving: a full pool is when it matters.
+            tracing::warn!(error = %e, "cannot read the outbox for the metrics");
+            None
+        }
+    };
+    state.metrics.read_at_scrape(
+        &state.db.pool_state(),
+        outbox.as_ref(),
+        chrono::Utc::now().naive_utc(),
+    );
     let text = state.metrics.render().map_err(|e| {
         tracing::error!(error = %e, "cannot render metrics");
         ApiError::Internal

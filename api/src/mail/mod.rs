@@ -95,11 +95,33 @@ pub struct SmtpMailer {
 
 impl SmtpMailer {
     pub fn new(from: Mailbox, url: &str) -> Result<Self, MailError> {
-        let transport = SmtpTransport::from_url(url)
+        Self::with_password(from, url, None)
+    }
+
+    /// As `new`, with the password kept apart from the URL (a secret file);
+    /// the user name is the URL's.
+    pub fn with_password(
+        from: Mailbox,
+        url: &str,
+        password: Option<&str>,
+    ) -> Result<Self, MailError> {
+        let mut builder = SmtpTransport::from_url(url)
             .map_err(|e| MailError::Build(format!("SMTP URL: {e}")))?
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .build();
-        Ok(Self { from, transport })
+            .timeout(Some(std::time::Duration::from_secs(20)));
+        if let Some(password) = password {
+            let user = smtp_user(url).ok_or_else(|| {
+                MailError::Build("SMTP URL: a password needs a user name in the URL".into())
+            })?;
+            builder =
+                builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                    user,
+                    password.to_owned(),
+                ));
+        }
+        Ok(Self {
+            from,
+            transport: builder.build(),
+        })
     }
 }
 
@@ -111,6 +133,33 @@ impl Mailer for SmtpMailer {
             .map(|_| ())
             .map_err(|e| MailError::Delivery(e.to_string()))
     }
+}
+
+/// The user name of an SMTP URL (`smtps://user@host`), percent-decoded.
+fn smtp_user(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let (userinfo, _) = rest.split('/').next()?.rsplit_once('@')?;
+    let user = userinfo.split(':').next().filter(|u| !u.is_empty())?;
+    let bytes = user.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = (bytes[i] == b'%')
+            .then(|| user.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match decoded {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Only logs that a mail would go out (never its body: it holds tokens).
@@ -151,7 +200,11 @@ pub fn from_settings(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
             let url = settings.smtp_url.as_deref().ok_or_else(|| {
                 anyhow::anyhow!("NAVIGATOR_SMTP_URL is required with the smtp transport")
             })?;
-            Arc::new(SmtpMailer::new(from, url)?)
+            Arc::new(SmtpMailer::with_password(
+                from,
+                url,
+                settings.smtp_password.as_deref(),
+            )?)
         }
         MailTransport::Log => Arc::new(LogMailer),
     })
@@ -160,6 +213,16 @@ pub fn from_settings(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_smtp_user_is_read_from_the_url() {
+        assert_eq!(
+            smtp_user("smtps://mailer%40ente.it@mail.ente.it:465").as_deref(),
+            Some("mailer@ente.it")
+        );
+        assert_eq!(smtp_user("smtp://user:old@host").as_deref(), Some("user"));
+        assert_eq!(smtp_user("smtp://127.0.0.1:2525"), None);
+    }
 
     #[test]
     fn a_mail_file_appears_whole_under_its_final_name() {

@@ -124,11 +124,7 @@ impl Visit {
                 token
             }
         };
-        let request_id = req
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let request_id = crate::telemetry::request_id(req);
         Ok(Self {
             lang,
             csrf,

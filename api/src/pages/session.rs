@@ -81,11 +81,7 @@ impl SignedIn {
         let Some(refresh) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()) else {
             return Ok(Self::No);
         };
-        let request_id = req
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let request_id = crate::telemetry::request_id(&req);
         let act = Act::anonymous(request_id, std::sync::Arc::clone(&state.settings));
         let case = Refresh {
             refresh_token: refresh,

@@ -48,3 +48,47 @@ pub struct HealthView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
 }
+
+/// A mail the outbox gave up on after its last attempt. Its text is not
+/// shown: it may hold a one-time link.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FailedMailView {
+    pub id: Uuid,
+    /// The Message-ID it keeps across attempts.
+    pub message_id: String,
+    pub recipient: String,
+    pub subject: String,
+    /// e.g. `activation`, `password_reset`, `offer`.
+    pub kind: String,
+    pub queued_at: DateTime<Utc>,
+    pub failed_at: DateTime<Utc>,
+    pub attempts: i64,
+    /// What the mail server (or the connection to it) said last.
+    pub last_error: Option<String>,
+}
+
+/// The failed mails, the latest failure first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FailedMailList {
+    /// At most `limit` of them.
+    pub items: Vec<FailedMailView>,
+    /// How many mails are failed in all.
+    pub total: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FailedMailQuery {
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+}
+
+/// Failed mails put back in the queue, to be sent again from now with
+/// their attempts counted afresh.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MailRetryView {
+    /// How many were queued again.
+    pub queued_again: i64,
+    /// Their ids.
+    pub ids: Vec<Uuid>,
+}

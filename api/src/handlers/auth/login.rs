@@ -34,6 +34,8 @@ pub async fn login(
         jwt: state.jwt.clone(),
         roles: &domain::account::Role::ALL,
     };
-    let (session, account) = state.run_public(&meta, case).await?;
+    let (session, account) = state
+        .metrics
+        .counted_login(state.run_public(&meta, case).await)?;
     token_pair(session, &account)
 }

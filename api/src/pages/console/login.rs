@@ -127,7 +127,8 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
         jwt: visit.state.jwt.clone(),
         roles: &Role::STAFF,
     };
-    match visit.state.use_cases.run(visit.act(), case).await {
+    let outcome = visit.state.use_cases.run(visit.act(), case).await;
+    match visit.state.metrics.counted_login(outcome) {
         Ok((session, _)) => {
             let Ok(caller) = caller_of_access_token(&visit.state, &session.access_token) else {
                 return visit.failure();

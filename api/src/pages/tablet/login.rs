@@ -83,7 +83,8 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
         jwt: visit.state.jwt.clone(),
         roles: &[Role::Navigator],
     };
-    match visit.state.use_cases.run(visit.act(), case).await {
+    let outcome = visit.state.use_cases.run(visit.act(), case).await;
+    match visit.state.metrics.counted_login(outcome) {
         Ok((session, _)) => {
             for c in session_cookies(&visit.state, &session) {
                 visit.set_cookie(c);
