@@ -122,8 +122,14 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo } => {
-            let db = startup::prepare_database(&settings)?;
-            if let Some(admin) = bootstrap::ensure_admin(&db, &settings)? {
+            // Under the start lock, as a starting replica does.
+            let (db, admin) =
+                persistence::migrations::while_starting(&settings.database_url, || {
+                    let db = startup::prepare_database(&settings)?;
+                    let admin = bootstrap::ensure_admin(&db, &settings)?;
+                    anyhow::Ok((db, admin))
+                })?;
+            if let Some(admin) = admin {
                 print_bootstrap(&admin);
             }
             println!("reference data loaded");
