@@ -34,6 +34,8 @@ impl Browser {
             base: app.address.clone(),
             client: Client::builder()
                 .redirect(redirect::Policy::none())
+                // Under the server's 5 s keep-alive: see the harness's client.
+                .pool_idle_timeout(std::time::Duration::from_secs(3))
                 .build()
                 .unwrap(),
             cookies: BTreeMap::new(),

@@ -273,6 +273,10 @@ pub async fn start_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> T
         address,
         client: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
+            // The server closes a connection idle for 5 s (actix-web's
+            // keep-alive); one kept longer could be reused just as it is
+            // closed, and the request lost (hyper's IncompleteMessage).
+            .pool_idle_timeout(Duration::from_secs(3))
             .build()
             .unwrap(),
         mailer,
