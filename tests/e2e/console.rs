@@ -607,6 +607,8 @@ async fn a_coordinator_decides_hours_in_bulk(app: TestApp) {
     let mut other = Browser::signed_in(&app, &campania).await;
     let text = html(other.get("/console/ore").await, StatusCode::OK).await;
     assert!(text.contains("id=\"nessuna\""), "{text}");
+    let csv = other.get("/console/ore.csv").await.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 1, "only the header for Campania: {csv}");
     // Another Region's logs in a posted batch: not found, nothing decided.
     let r = other
         .post(
@@ -621,6 +623,13 @@ async fn a_coordinator_decides_hours_in_bulk(app: TestApp) {
     let text = html(b.get("/console/ore").await, StatusCode::OK).await;
     for id in &logs {
         assert!(text.contains(&format!("value=\"{id}\"")), "{text}");
+    }
+    // The same pending logs as CSV.
+    assert!(text.contains("href=\"/console/ore.csv\""), "{text}");
+    let csv = b.get("/console/ore.csv").await.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 1 + logs.len(), "{csv}");
+    for id in &logs {
+        assert!(csv.contains(id.as_str()), "{csv}");
     }
     let r = b
         .post(

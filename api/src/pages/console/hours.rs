@@ -12,7 +12,7 @@ use domain::training::ojt::LogStatus;
 use persistence::ojt::LogFilter;
 use serde::Deserialize;
 
-use super::table::{Listing, PAGE_ROWS};
+use super::table::{csv_answer, every_row, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
 use super::{staff, Frame, Section};
 use crate::app::navigators::ReadNavigator;
 use crate::app::training::{ListLogs, RejectLogs, ValidateLogs};
@@ -61,21 +61,28 @@ struct Form {
     done: String,
 }
 
-async fn page(visit: &Visit, caller: &Caller, form: Form, status: StatusCode) -> HttpResponse {
-    let listing = Listing::of(visit, "/console/ore", &[]);
+/// A page of the Region's pending logs after `cursor`, each with its
+/// Navigator's name, and the next page's cursor.
+async fn rows(
+    visit: &Visit,
+    caller: &Caller,
+    cursor: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Row>, Option<String>), ApiError> {
     let case = ListLogs {
         region: None,
         filter: LogFilter {
             status: Some(LogStatus::Pending.as_str().to_owned()),
-            after_id: listing.cursor.clone(),
-            limit: PAGE_ROWS,
+            after_id: cursor,
+            limit,
             ..LogFilter::default()
         },
     };
-    let logs = match visit.state.use_cases.run(visit.act_as(caller), case).await {
-        Ok(l) => l,
-        Err(e) => return visit.console_error(&e),
-    };
+    let logs = visit
+        .state
+        .use_cases
+        .run(visit.act_as(caller), case)
+        .await?;
     let mut names: HashMap<String, String> = HashMap::new();
     for log in &logs.items {
         if names.contains_key(&log.navigator_id) {
@@ -84,10 +91,12 @@ async fn page(visit: &Visit, caller: &Caller, form: Form, status: StatusCode) ->
         let read = ReadNavigator {
             id: NavigatorId::from_stored(log.navigator_id.clone()),
         };
-        let name = match visit.state.use_cases.run(visit.act_as(caller), read).await {
-            Ok(r) => format!("{} {}", r.navigator.last_name, r.navigator.first_name),
-            Err(e) => return visit.console_error(&e),
-        };
+        let r = visit
+            .state
+            .use_cases
+            .run(visit.act_as(caller), read)
+            .await?;
+        let name = format!("{} {}", r.navigator.last_name, r.navigator.first_name);
         names.insert(log.navigator_id.clone(), name);
     }
     let rows = logs
@@ -103,7 +112,16 @@ async fn page(visit: &Visit, caller: &Caller, form: Form, status: StatusCode) ->
             cpi: l.cpi_code.clone().unwrap_or_default(),
         })
         .collect();
-    let next = listing.next_page(&logs.next_cursor);
+    Ok((rows, logs.next_cursor))
+}
+
+async fn page(visit: &Visit, caller: &Caller, form: Form, status: StatusCode) -> HttpResponse {
+    let listing = Listing::of(visit, "/console/ore", &[]);
+    let (rows, next_cursor) = match rows(visit, caller, listing.cursor.clone(), PAGE_ROWS).await {
+        Ok(r) => r,
+        Err(e) => return visit.console_error(&e),
+    };
+    let next = listing.next_page(&next_cursor);
     let shown = HoursPage {
         page: visit,
         frame: Frame::of(Section::Hours, caller),
@@ -116,6 +134,42 @@ async fn page(visit: &Visit, caller: &Caller, form: Form, status: StatusCode) ->
         done: form.done,
     };
     visit.render(status, &shown)
+}
+
+/// Every pending log of the Region, as CSV.
+pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
+    let caller = match staff(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let all = match every_row(|after| rows(&visit, &caller, after, DOWNLOAD_BATCH)).await {
+        Ok(all) => all,
+        Err(e) => return visit.console_error(&e),
+    };
+    let header = [
+        "log_id",
+        "navigator_id",
+        visit.t("navigator", "navigator"),
+        visit.t("giorno", "day"),
+        visit.t("ore", "hours"),
+        visit.t("attività", "activity"),
+        "cpi",
+    ];
+    let lines: Vec<Vec<String>> = all
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.id,
+                r.navigator_id,
+                r.navigator,
+                r.day,
+                r.hours,
+                r.activity,
+                r.cpi,
+            ]
+        })
+        .collect();
+    csv_answer(&visit, "ore-da-convalidare.csv", &header, &lines)
 }
 
 #[derive(Deserialize)]

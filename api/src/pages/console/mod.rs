@@ -67,6 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/scorrimento/{id}/{sigla}/offerte/{offer}/{action}",
                 web::post().to(desk::act),
             )
+            .route("/ore.csv", web::get().to(hours::download))
             .service(
                 web::resource("/ore")
                     .route(web::get().to(hours::list))
