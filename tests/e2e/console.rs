@@ -608,7 +608,11 @@ async fn a_coordinator_decides_hours_in_bulk(app: TestApp) {
     let text = html(other.get("/console/ore").await, StatusCode::OK).await;
     assert!(text.contains("id=\"nessuna\""), "{text}");
     let csv = other.get("/console/ore.csv").await.text().await.unwrap();
-    assert_eq!(csv.lines().count(), 1, "only the header for Campania: {csv}");
+    assert_eq!(
+        csv.lines().count(),
+        1,
+        "only the header for Campania: {csv}"
+    );
     // Another Region's logs in a posted batch: not found, nothing decided.
     let r = other
         .post(
