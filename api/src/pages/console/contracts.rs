@@ -150,22 +150,8 @@ pub(super) async fn claim_of(
     posted: &str,
     already: &str,
 ) -> Result<IdempotencyClaim, HttpResponse> {
-    let key = idempotency::key_of(posted).map_err(|e| visit.error_page(&e))?;
     let fingerprint = idempotency::fingerprint(&[b"POST", req.path().as_bytes()]);
-    match idempotency::kept(&visit.state, &caller.user_id, &key).await {
-        Err(e) => Err(visit.error_page(&e)),
-        Ok(Some(k)) if k.fingerprint != fingerprint => {
-            let e = ApiError::rule(ProblemType::IdempotencyKeyReused, key.as_str());
-            Err(visit.error_page(&e))
-        }
-        // Sent already: where the first went, or the page while it runs.
-        Ok(Some(k)) => Err(visit.see_other(k.location.as_deref().unwrap_or(already))),
-        Ok(None) => Ok(IdempotencyClaim::new(
-            caller.user_id.clone(),
-            key,
-            fingerprint,
-        )),
-    }
+    super::claim_form_key(visit, caller, posted, fingerprint, already).await
 }
 
 pub(super) fn fresh_key() -> String {

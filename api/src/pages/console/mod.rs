@@ -292,6 +292,33 @@ pub async fn staff(
     }
 }
 
+/// A form's hidden key (`posted`) claimed for `caller`, as an
+/// `Idempotency-Key` is, with the form's `fingerprint`; or the answer to
+/// give at once: the form already sent (where its first sending went, or
+/// `already` while it runs), the key sent with another form, or no key.
+pub(super) async fn claim_form_key(
+    visit: &Visit,
+    caller: &Caller,
+    posted: &str,
+    fingerprint: String,
+    already: &str,
+) -> Result<crate::app::IdempotencyClaim, HttpResponse> {
+    let key = crate::idempotency::key_of(posted).map_err(|e| visit.error_page(&e))?;
+    match crate::idempotency::kept(&visit.state, &caller.user_id, &key).await {
+        Err(e) => Err(visit.error_page(&e)),
+        Ok(Some(k)) if k.fingerprint != fingerprint => {
+            let e = ApiError::rule(openapi::ProblemType::IdempotencyKeyReused, key.as_str());
+            Err(visit.error_page(&e))
+        }
+        Ok(Some(k)) => Err(visit.see_other(k.location.as_deref().unwrap_or(already))),
+        Ok(None) => Ok(crate::app::IdempotencyClaim::new(
+            caller.user_id.clone(),
+            key,
+            fingerprint,
+        )),
+    }
+}
+
 impl Visit {
     /// The use cases' view of `caller` acting from this visit.
     pub fn act_as(&self, caller: &Caller) -> Act {

@@ -152,7 +152,6 @@ async fn claim_form(
     fields: &[(String, String)],
     already: &str,
 ) -> Result<IdempotencyClaim, HttpResponse> {
-    let key = idempotency::key_of(key).map_err(|e| visit.error_page(&e))?;
     // The same key with other values is another form, not a second press.
     let mut parts: Vec<&[u8]> = vec![b"POST", req.path().as_bytes()];
     for (k, v) in fields.iter().filter(|(k, _)| k != "csrf" && k != "chiave") {
@@ -160,19 +159,7 @@ async fn claim_form(
         parts.push(v.as_bytes());
     }
     let fingerprint = idempotency::fingerprint(&parts);
-    match idempotency::kept(&visit.state, &caller.user_id, &key).await {
-        Err(e) => Err(visit.error_page(&e)),
-        Ok(Some(k)) if k.fingerprint != fingerprint => Err(visit.error_page(&ApiError::rule(
-            ProblemType::IdempotencyKeyReused,
-            key.as_str(),
-        ))),
-        Ok(Some(k)) => Err(visit.see_other(k.location.as_deref().unwrap_or(already))),
-        Ok(None) => Ok(IdempotencyClaim::new(
-            caller.user_id.clone(),
-            key,
-            fingerprint,
-        )),
-    }
+    super::claim_form_key(visit, caller, key, fingerprint, already).await
 }
 
 fn in_flight(e: &ApiError) -> bool {
