@@ -26,7 +26,7 @@ use crate::app::training::{
     MandatoryRecords, NavigatorByCodice, Person, ReadRegister, RecordAttendance, RecordCompletions,
     RecordMandatory, RegisterRow,
 };
-use crate::app::{IdempotencyClaim, UseCase};
+use crate::app::UseCase;
 use crate::auth::Caller;
 use crate::csv_import::RowAt;
 use crate::error::ApiError;
@@ -354,24 +354,15 @@ pub async fn create(
         errors,
         already: false,
     };
-    let key = match idempotency::key_of(&posted.chiave) {
-        Ok(k) => k,
-        Err(e) => return visit.error_page(&e),
-    };
     let fingerprint = idempotency::fingerprint(&[b"POST", req.path().as_bytes()]);
-    match idempotency::kept(&visit.state, &caller.user_id, &key).await {
-        Err(e) => return visit.error_page(&e),
-        Ok(Some(k)) if k.fingerprint != fingerprint => {
-            let e = ApiError::rule(ProblemType::IdempotencyKeyReused, key.as_str());
-            return visit.error_page(&e);
-        }
-        // Sent already: the first answer again, or the list while the
-        // first is still running.
-        Ok(Some(k)) => {
-            return visit.see_other(&k.location.unwrap_or_else(|| format!("{HOME}?gia=1")))
-        }
-        Ok(None) => {}
-    }
+    // Sent already: the first answer again, or the list while the first is
+    // still running.
+    let already = format!("{HOME}?gia=1");
+    let claim =
+        match super::claim_form_key(&visit, &caller, &posted.chiave, fingerprint, &already).await {
+            Ok(c) => c,
+            Err(answer) => return answer,
+        };
     // The day and the hours are read here; the use case's rules do the rest.
     let mut errors = FieldErrors::default();
     let day = match NaiveDate::parse_from_str(posted.day.trim(), "%Y-%m-%d") {
@@ -415,7 +406,6 @@ pub async fn create(
             return list_page(&visit, &caller, refused(all), UNPROCESSABLE).await;
         }
     };
-    let claim = IdempotencyClaim::new(caller.user_id.clone(), key.clone(), fingerprint);
     let mut act = visit.act_as(&caller);
     act.idempotency = Some(claim.clone());
     match visit
