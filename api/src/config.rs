@@ -51,6 +51,9 @@ pub struct Settings {
     pub mail_sender: bool,
     pub mail_poll_millis: u64,
     pub mail_max_attempts: i64,
+    /// Mails this process delivers at once (with SMTP, the connections it
+    /// keeps open to the server).
+    pub mail_connections: usize,
     /// How often overdue offers are lapsed and ended contracts release their
     /// seats in the background (reads do it too).
     pub offer_lapse_seconds: u64,
@@ -144,6 +147,7 @@ impl Settings {
             ("mail_sender", true.into()),
             ("mail_poll_millis", 1000_i64.into()),
             ("mail_max_attempts", 8_i64.into()),
+            ("mail_connections", 16_i64.into()),
             ("offer_lapse_seconds", 60_i64.into()),
             ("resignation_notice_days", 0_i64.into()),
             ("ojt_max_day_hours", 8_i64.into()),

@@ -337,6 +337,7 @@ impl Application {
         if settings.mail_sender {
             let sender = Arc::new(
                 Sender::new(db.clone(), mailer, settings.mail_max_attempts)
+                    .delivering_at_once(settings.mail_connections)
                     .counted_in(background_state.metrics.clone()),
             );
             tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));

@@ -24,78 +24,15 @@
     clippy::print_stderr
 )]
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use api::config::MailTransport;
 use navigator_e2e::bench::{default_log_level, default_postgres, engine_name, engines, goal, stop};
+use navigator_e2e::smtp::Aiosmtpd;
 use navigator_e2e::{spawn, Engine};
 use persistence::outbox::{self, NewMail};
 
 const GOAL_PER_SECOND: f64 = 200.0;
-
-/// The Python that has Debian's `aiosmtpd`: `BENCH_PYTHON`, else the
-/// system's own (a `python3` earlier on the `PATH`, a pyenv one, may lack
-/// it).
-fn python() -> String {
-    std::env::var("BENCH_PYTHON")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| {
-            if std::path::Path::new("/usr/bin/python3").exists() {
-                "/usr/bin/python3".to_owned()
-            } else {
-                "python3".to_owned()
-            }
-        })
-}
-
-/// The SMTP server, stopped when dropped.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-}
-
-impl SmtpServer {
-    /// `aiosmtpd` on a free loopback port, with the handler that accepts
-    /// and discards every message (the benchmark counts in the outbox).
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(python())
-            .args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 runs (install python3-aiosmtpd)");
-        let mut server = Self { child, port };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("aiosmtpd exited ({status}): is python3-aiosmtpd installed?");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "aiosmtpd did not listen within 15 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server.port = port;
-        server
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn mails_wanted() -> usize {
     std::env::var("BENCH_MAILS")
@@ -196,7 +133,7 @@ async fn measure(engine: Engine, port: u16, n: usize) -> f64 {
 async fn bench() {
     api::telemetry::init(api::config::LogFormat::Text);
     let n = mails_wanted();
-    let server = SmtpServer::start();
+    let server = Aiosmtpd::sink();
     println!(
         "mail throughput: {n} queued mails to aiosmtpd on 127.0.0.1:{}",
         server.port

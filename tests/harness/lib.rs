@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod equipment;
 pub mod full_programme;
 pub mod navigators;
+pub mod process;
 pub mod selection;
 pub mod smtp;
 pub mod training;

@@ -95,19 +95,24 @@ pub struct SmtpMailer {
 
 impl SmtpMailer {
     pub fn new(from: Mailbox, url: &str) -> Result<Self, MailError> {
-        Self::with_password(from, url, None)
+        Self::with_password(from, url, None, 1)
     }
 
-    /// As `new`, with the password kept apart from the URL (a secret file);
-    /// the user name is the URL's.
+    /// As `new`, with the password kept apart from the URL (a secret file;
+    /// the user name is the URL's), and up to `connections` connections
+    /// kept open for deliveries running at once.
     pub fn with_password(
         from: Mailbox,
         url: &str,
         password: Option<&str>,
+        connections: usize,
     ) -> Result<Self, MailError> {
+        let pool = lettre::transport::smtp::PoolConfig::new()
+            .max_size(u32::try_from(connections.max(1)).unwrap_or(u32::MAX));
         let mut builder = SmtpTransport::from_url(url)
             .map_err(|e| MailError::Build(format!("SMTP URL: {e}")))?
-            .timeout(Some(std::time::Duration::from_secs(20)));
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .pool_config(pool);
         if let Some(password) = password {
             let user = smtp_user(url).ok_or_else(|| {
                 MailError::Build("SMTP URL: a password needs a user name in the URL".into())
@@ -204,6 +209,7 @@ pub fn from_settings(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
                 from,
                 url,
                 settings.smtp_password.as_deref(),
+                settings.mail_connections,
             )?)
         }
         MailTransport::Log => Arc::new(LogMailer),

@@ -17,9 +17,13 @@ pub fn backoff(attempts: i64) -> Duration {
     Duration::seconds((5_i64 << exp).min(3600))
 }
 
-/// Mails claimed at a time: few enough that a sender that dies leaves
-/// little waiting out its lease, and that replicas share a backlog.
-const BATCH: usize = 20;
+/// Mails claimed at a time per delivery running at once: few enough that
+/// a sender that dies leaves little waiting out its lease, and that
+/// replicas share a backlog; enough that no delivery waits for the next
+/// claim.
+const CLAIMED_PER_DELIVERY: usize = 4;
+/// The fewest mails claimed at a time.
+const BATCH_AT_LEAST: usize = 20;
 
 pub struct Sender {
     pub db: Database,
@@ -27,6 +31,11 @@ pub struct Sender {
     pub worker_id: String,
     pub max_attempts: i64,
     pub lease: Duration,
+    /// Mails delivered at once. Each SMTP delivery mostly waits on the
+    /// network (lettre writes a message's end apart from its body, and the
+    /// server acknowledges late), so throughput grows with the deliveries
+    /// in flight, up to the connections the SMTP server allows.
+    pub parallel: usize,
     /// Where each run of the sender is counted, when the service counts.
     pub metrics: Option<Metrics>,
 }
@@ -39,8 +48,19 @@ impl Sender {
             worker_id: uuid::Uuid::new_v4().to_string(),
             max_attempts,
             lease: Duration::seconds(120),
+            parallel: 1,
             metrics: None,
         }
+    }
+
+    /// Delivers up to `parallel` mails at once.
+    pub fn delivering_at_once(mut self, parallel: usize) -> Self {
+        self.parallel = parallel.max(1);
+        self
+    }
+
+    fn batch(&self) -> usize {
+        (self.parallel * CLAIMED_PER_DELIVERY).max(BATCH_AT_LEAST)
     }
 
     /// Counts each run in `metrics`.
@@ -61,13 +81,15 @@ impl Sender {
         loop {
             let (claimed, batch_sent) = self.drain_batch()?;
             sent += batch_sent;
-            if claimed < BATCH {
+            if claimed < self.batch() {
                 return Ok(sent);
             }
         }
     }
 
     /// One batch: how many mails were claimed, and how many of them sent.
+    /// Deliveries run on up to `parallel` threads; each outcome is recorded
+    /// as soon as it is known, so a crash repeats as few mails as possible.
     fn drain_batch(&self) -> Result<(usize, usize), persistence::PersistenceError> {
         let mut conn = self.db.get()?;
         let batch = outbox::claim_due(
@@ -75,38 +97,78 @@ impl Sender {
             &self.worker_id,
             Utc::now(),
             self.lease,
-            BATCH as i64,
+            self.batch() as i64,
         )?;
         let claimed = batch.len();
-        let mut sent = 0;
-        for row in batch {
-            let mail = OutgoingMail {
-                message_id: row.message_id.clone(),
-                to: row.recipient.clone(),
-                subject: row.subject.clone(),
-                body: row.body.clone(),
-            };
-            match self.mailer.deliver(&mail) {
-                Ok(()) => {
-                    outbox::mark_sent(&mut conn, &row.id, &self.worker_id)?;
-                    sent += 1;
-                    tracing::info!(message_id = %row.message_id, kind = %row.kind, "mail sent");
-                }
-                Err(e) => {
-                    let retry_at = (row.attempts < self.max_attempts)
-                        .then(|| Utc::now() + backoff(row.attempts));
-                    tracing::warn!(message_id = %row.message_id, attempts = row.attempts, error = %e, gave_up = retry_at.is_none(), "mail not sent");
-                    outbox::mark_attempt_failed(
-                        &mut conn,
-                        &row.id,
-                        &self.worker_id,
-                        &e.to_string(),
-                        retry_at,
-                    )?;
-                }
+        let threads = self.parallel.min(claimed);
+        if threads <= 1 {
+            let mut sent = 0;
+            for row in &batch {
+                let outcome = self.mailer.deliver(&outgoing(row));
+                sent += usize::from(self.record(&mut conn, row, outcome)?);
+            }
+            return Ok((claimed, sent));
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (done, outcomes) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let done = done.clone();
+                let (next, batch) = (&next, &batch);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(row) = batch.get(i) else { return };
+                    if done.send((i, self.mailer.deliver(&outgoing(row)))).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(done);
+            // The outcomes known at a time are recorded in one commit: a
+            // commit per mail would make the database, not the mail
+            // server, set the pace.
+            let mut sent = 0;
+            while let Ok(first) = outcomes.recv() {
+                let known: Vec<_> = std::iter::once(first).chain(outcomes.try_iter()).collect();
+                sent += persistence::write_transaction(&mut conn, |conn| {
+                    let mut sent = 0;
+                    for (i, outcome) in known {
+                        sent += usize::from(self.record(conn, &batch[i], outcome)?);
+                    }
+                    Ok::<_, persistence::PersistenceError>(sent)
+                })?;
+            }
+            Ok((claimed, sent))
+        })
+    }
+
+    /// Records one delivery's outcome; whether the mail went out.
+    fn record(
+        &self,
+        conn: &mut persistence::DbConnection,
+        row: &outbox::MailRow,
+        outcome: Result<(), super::MailError>,
+    ) -> Result<bool, persistence::PersistenceError> {
+        match outcome {
+            Ok(()) => {
+                outbox::mark_sent(conn, &row.id, &self.worker_id)?;
+                tracing::info!(message_id = %row.message_id, kind = %row.kind, "mail sent");
+                Ok(true)
+            }
+            Err(e) => {
+                let retry_at =
+                    (row.attempts < self.max_attempts).then(|| Utc::now() + backoff(row.attempts));
+                tracing::warn!(message_id = %row.message_id, attempts = row.attempts, error = %e, gave_up = retry_at.is_none(), "mail not sent");
+                outbox::mark_attempt_failed(
+                    conn,
+                    &row.id,
+                    &self.worker_id,
+                    &e.to_string(),
+                    retry_at,
+                )?;
+                Ok(false)
             }
         }
-        Ok((claimed, sent))
     }
 
     /// Runs until `stop` turns true. A full batch is followed by the next
@@ -119,7 +181,7 @@ impl Sender {
             if let Some(m) = &self.metrics {
                 m.task_ran(task::MAIL_SENDER, !matches!(outcome, Ok(Ok(_))));
             }
-            let full = matches!(outcome, Ok(Ok((claimed, _))) if claimed >= BATCH);
+            let full = matches!(outcome, Ok(Ok((claimed, _))) if claimed >= self.batch());
             match outcome {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "mail sender cannot reach the outbox"),
@@ -133,6 +195,15 @@ impl Sender {
                 _ = stop.changed() => return,
             }
         }
+    }
+}
+
+fn outgoing(row: &outbox::MailRow) -> OutgoingMail {
+    OutgoingMail {
+        message_id: row.message_id.clone(),
+        to: row.recipient.clone(),
+        subject: row.subject.clone(),
+        body: row.body.clone(),
     }
 }
 
