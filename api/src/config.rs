@@ -73,6 +73,9 @@ pub struct Settings {
     /// The bearer token `/metrics` asks for; unset, `/metrics` is not served
     /// (the series name routes and volumes: not for anyone who asks).
     pub metrics_token: Option<String>,
+    /// A second listen address that serves `/metrics` alone, without the
+    /// token (for a scraper that reaches it where nobody else can).
+    pub metrics_listen: Option<String>,
     /// Serve Swagger UI at `/swagger-ui/` (the document itself is always at
     /// `/api-docs/openapi.json`).
     pub swagger_ui: bool,

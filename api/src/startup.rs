@@ -193,6 +193,8 @@ async fn settle_in_background(
 pub struct Application {
     port: u16,
     server: Server,
+    /// The listener of `/metrics` alone (`NAVIGATOR_METRICS_LISTEN`) and its port.
+    metrics_server: Option<(Server, u16)>,
     db: Database,
     stop_sender: watch::Sender<bool>,
     /// The first administrator, when this start created one.
@@ -259,6 +261,7 @@ impl Application {
         });
 
         let background_state = state.clone();
+        let metrics_state = state.clone();
         let listener = TcpListener::bind(&settings.listen)?;
         let port = listener.local_addr()?.port();
         let doc = openapi_document();
@@ -333,6 +336,11 @@ impl Application {
             settings.listen
         );
 
+        let metrics_server = match settings.metrics_listen.as_deref().filter(|a| !a.is_empty()) {
+            Some(address) => Some(metrics_server(address, metrics_state)?),
+            None => None,
+        };
+
         let (stop_sender, stop) = watch::channel(false);
         if settings.mail_sender {
             let sender = Arc::new(
@@ -351,6 +359,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            metrics_server,
             db,
             stop_sender,
             bootstrap_admin,
@@ -370,11 +379,47 @@ impl Application {
         self.server.handle()
     }
 
+    /// The port of the separate metrics listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let result = self.server.await;
+        if let Some(handle) = metrics {
+            handle.stop(true).await;
+        }
         let _ = self.stop_sender.send(true);
         result
     }
+}
+
+/// One worker serving `/metrics` alone on `address`, without the token.
+fn metrics_server(address: &str, state: web::Data<AppState>) -> std::io::Result<(Server, u16)> {
+    let listener = TcpListener::bind(address)?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .route(
+                "/metrics",
+                web::get().to(handlers::ops::metrics_on_own_address),
+            )
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(ApiError::RouteNotFound)
+            }))
+    })
+    .workers(1)
+    .shutdown_timeout(1)
+    .listen(listener)?
+    .run();
+    tracing::info!(port, "metrics on {address}");
+    Ok((server, port))
 }
 
 #[cfg(test)]

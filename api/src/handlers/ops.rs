@@ -72,6 +72,18 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
     if Sha256::digest(given.trim().as_bytes()) != Sha256::digest(expected.as_bytes()) {
         return Err(ApiError::Unauthenticated(TokenProblem::Invalid));
     }
+    render_metrics(&state).await
+}
+
+/// The same figures on the separate listen address
+/// (`NAVIGATOR_METRICS_LISTEN`), which serves nothing else: whoever can
+/// reach that address (the cluster's scraper, by network policy) reads
+/// them without a token.
+pub async fn metrics_on_own_address(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    render_metrics(&state).await
+}
+
+async fn render_metrics(state: &AppState) -> ApiResult<HttpResponse> {
     let act = Act::system(Arc::clone(&state.settings));
     let outbox = match state.use_cases.run(act, OutboxBacklog).await {
         Ok(o) => Some(o),
