@@ -76,6 +76,9 @@ pub struct Settings {
     /// A second listen address that serves `/metrics` alone, without the
     /// token (for a scraper that reaches it where nobody else can).
     pub metrics_listen: Option<String>,
+    /// Where request spans are exported over OTLP/HTTP
+    /// (`http://collector:4318`); unset, nothing is exported.
+    pub otlp_endpoint: Option<String>,
     /// Serve Swagger UI at `/swagger-ui/` (the document itself is always at
     /// `/api-docs/openapi.json`).
     pub swagger_ui: bool,

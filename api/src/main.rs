@@ -90,7 +90,7 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let settings = Settings::load(cli.config).context("reading the settings")?;
-    telemetry::init(settings.log_format);
+    telemetry::init_exporting(settings.log_format, settings.otlp_endpoint.as_deref());
     match cli.command {
         Command::Serve => serve(settings),
         Command::Migrate => {
@@ -202,14 +202,17 @@ fn print_bootstrap(admin: &bootstrap::BootstrapAdmin) {
 }
 
 fn serve(settings: Settings) -> anyhow::Result<()> {
-    actix_web::rt::System::new().block_on(async move {
+    let served = actix_web::rt::System::new().block_on(async move {
         let app = startup::Application::build(settings).await?;
         if let Some(admin) = &app.bootstrap_admin {
             print_bootstrap(admin);
         }
         app.run_until_stopped().await?;
         Ok(())
-    })
+    });
+    // Outside the runtime: the exporter's client blocks.
+    telemetry::flush_traces();
+    served
 }
 
 #[allow(clippy::print_stdout)]

@@ -2,11 +2,13 @@
 //! level. And the span each request is logged in.
 
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderName;
 use actix_web::{Error, HttpMessage};
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing::{field, Span};
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
@@ -14,18 +16,100 @@ use tracing_subscriber::EnvFilter;
 use crate::config::LogFormat;
 
 pub fn init(format: LogFormat) {
+    init_exporting(format, None);
+}
+
+/// The trace exporter, kept to send what it holds when the process stops.
+static TRACES: OnceLock<SdkTracerProvider> = OnceLock::new();
+
+/// As `init`, and when `otlp_endpoint` is given (`http://collector:4318`),
+/// each request's span is also sent to it over OTLP/HTTP, a child of the
+/// caller's W3C trace when it gave one. A collector that is down costs
+/// nothing but the spans: the exporter drops what it cannot send.
+pub fn init_exporting(format: LogFormat, otlp_endpoint: Option<&str>) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     // Colours only for a person at a terminal, never in a log file or a
     // collector's pipe.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let fmt = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
+    let fmt = match format {
+        LogFormat::Json => fmt.json().boxed(),
+        LogFormat::Text => fmt.boxed(),
     };
+    let traces = otlp_endpoint
+        .filter(|e| !e.is_empty())
+        .and_then(|endpoint| match otlp_provider(endpoint) {
+            Ok(provider) => Some(provider),
+            Err(e) => {
+                eprintln!("cannot export traces to {endpoint}: {e}");
+                None
+            }
+        });
+    let otel = traces.as_ref().map(|provider| {
+        use opentelemetry::trace::TracerProvider;
+        tracing_opentelemetry::layer().with_tracer(provider.tracer("navigator-ops"))
+    });
+    // The log level filters the logs only: a quieter log must not thin
+    // the traces.
+    let otel = otel.map(|layer| layer.with_filter(tracing::level_filters::LevelFilter::INFO));
+    if tracing_subscriber::registry()
+        .with(fmt.with_filter(filter))
+        .with(otel)
+        .try_init()
+        .is_ok()
+    {
+        if let Some(provider) = traces {
+            let _ = TRACES.set(provider);
+        }
+    }
+}
+
+fn otlp_provider(endpoint: &str) -> anyhow::Result<SdkTracerProvider> {
+    use opentelemetry_otlp::WithExportConfig;
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+        .build()?;
+    let resource = opentelemetry_sdk::Resource::builder()
+        .with_service_name("navigator-ops")
+        .build();
+    Ok(SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(resource)
+        .build())
+}
+
+/// Sends the spans still held by the exporter; the process is stopping.
+pub fn flush_traces() {
+    if let Some(provider) = TRACES.get() {
+        if let Err(e) = provider.shutdown() {
+            tracing::warn!(error = %e, "traces not all exported");
+        }
+    }
+}
+
+/// Whether spans go to a collector (only then is a caller's trace read).
+fn exporting() -> bool {
+    TRACES.get().is_some()
+}
+
+/// The request's headers as the W3C propagator reads them.
+struct Headers<'a>(&'a actix_web::http::header::HeaderMap);
+
+impl opentelemetry::propagation::Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
 }
 
 /// The header a proxy or a client names its request with.
@@ -126,6 +210,13 @@ impl RootSpanBuilder for RequestSpan {
         );
         if let Some(t) = &trace_id {
             span.record("trace_id", t.as_str());
+            if exporting() {
+                use opentelemetry::propagation::TextMapPropagator;
+                use tracing_opentelemetry::OpenTelemetrySpanExt;
+                let caller = opentelemetry_sdk::propagation::TraceContextPropagator::new()
+                    .extract(&Headers(headers));
+                let _ = span.set_parent(caller);
+            }
         }
         request
             .extensions_mut()

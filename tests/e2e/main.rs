@@ -42,5 +42,6 @@ mod revocation;
 mod scorrimento;
 mod selection;
 mod tablet_app;
+mod traces;
 mod training_records;
 mod users;

@@ -333,26 +333,30 @@ both_engines!(metrics_and_swagger_ui_can_be_off, |s| {
 /// address of their own, without the token and with nothing else; the
 /// service's own address still asks for the token.
 async fn metrics_can_have_a_listen_address_of_their_own(app: TestApp) {
-    let own = format!(
-        "http://{}",
-        app.settings.metrics_listen.as_deref().unwrap()
-    );
-    let r = app.client.get(format!("{own}/metrics")).send().await.unwrap();
+    let own = format!("http://{}", app.settings.metrics_listen.as_deref().unwrap());
+    let r = app
+        .client
+        .get(format!("{own}/metrics"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let text = r.text().await.unwrap();
     assert!(text.contains("navigator_mail_outbox_pending"), "{text}");
     for elsewhere in ["/healthz", "/api/v1/regions", "/console", "/metrics/x"] {
-        let r = app.client.get(format!("{own}{elsewhere}")).send().await.unwrap();
+        let r = app
+            .client
+            .get(format!("{own}{elsewhere}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{elsewhere}");
     }
     let r = app.client.get(app.url("/metrics")).send().await.unwrap();
     problem(r, 401).await;
 }
 both_engines!(metrics_can_have_a_listen_address_of_their_own, |s| {
-    s.metrics_listen = Some(format!(
-        "127.0.0.1:{}",
-        navigator_e2e::process::free_port()
-    ));
+    s.metrics_listen = Some(format!("127.0.0.1:{}", navigator_e2e::process::free_port()));
 });
 
 /// The operations of the foundation; each must be in the served document.
