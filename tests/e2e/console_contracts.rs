@@ -1,5 +1,6 @@
 //! HR's contracts in the console, as a browser meets them over HTTP: the
-//! drafts from accepted offers, the list with its filters and download,
+//! drafts from accepted offers (and their download), the list with its
+//! filters and download,
 //! each action shown with its effects before it is confirmed (and made
 //! once however often the confirmation is sent), the bulk extension by
 //! Region with its count first; every result checked in the JSON API, and
@@ -12,6 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::console::{element, html, location, staff, Browser};
+use crate::console_desk::{csv_download, download_link};
 
 fn in_2019(s: &mut api::config::Settings) {
     s.today = Some(NaiveDate::from_ymd_opt(2019, 7, 20).unwrap());
@@ -554,3 +556,75 @@ both_engines!(
     a_regions_contracts_are_extended_at_once_after_their_count,
     in_2019
 );
+
+/// The cells of the row with `id` on `page`, as text.
+fn cells(page: &str, id: &str) -> Vec<String> {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {page}"));
+    let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+    row.split("</t")
+        .filter_map(|c| c.rfind('>').map(|i| c[i + 1..].trim().to_owned()))
+        .collect()
+}
+
+/// The accepted offers waiting for their draft download as CSV: every one,
+/// past the page's first fifty, as the pages list them; nothing for a
+/// coordinator, as the page.
+async fn accepted_offers_to_draft_download_as_csv(app: TestApp) {
+    let (mut b, hr) = officer(&app).await;
+    let (sel, _) = app.selection_2019(&hr, &[("RM", 26), ("NA", 26)], 26).await;
+    let mut accepted = Vec::new();
+    for sigla in ["RM", "NA"] {
+        for _ in 0..26 {
+            accepted.push(app.accepted_offer(&hr, &sel, sigla).await);
+        }
+    }
+    // One drafted: it waits no more.
+    let drafted = accepted.pop().unwrap();
+    let r = app.draft_contract(&hr, &id_of(&drafted), true).await;
+    json_of(r, StatusCode::CREATED).await;
+
+    let list = "/console/contratti/da-redigere";
+    let first = html(b.get(list).await, StatusCode::OK).await;
+    assert_eq!(download_link(&first), format!("{list}.csv"));
+    let next = element(&first, "pagina-successiva");
+    assert!(!next.is_empty(), "{first}");
+    let at = first.find("id=\"pagina-successiva\"").unwrap();
+    let href = &first[first[..at].rfind("href=\"").unwrap() + 6..at];
+    let second = html(
+        b.get(&href[..href.find('"').unwrap()].replace("&#38;", "&"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let (header, rows) =
+        csv_download(&mut b, &format!("{list}.csv"), "contratti-da-redigere.csv").await;
+    assert_eq!(
+        header,
+        ["offer_id", "candidatura", "provincia", "accettata il"]
+    );
+    assert_eq!(rows.len(), 51, "{rows:?}");
+    // In the pages' order: the first fifty on the first, the last on the second.
+    for (i, row) in rows.iter().enumerate() {
+        let page = if i < 50 { &first } else { &second };
+        let shown = cells(page, &format!("offerta-{}", row[0]));
+        assert_eq!(row[1..], shown[..3], "{row:?}");
+        let offer = accepted.iter().find(|o| o["id"] == row[0].as_str());
+        let offer = offer.unwrap_or_else(|| panic!("{row:?}"));
+        assert_eq!(row[1], offer["application_no"].as_str().unwrap());
+        assert_eq!(row[2], offer["province"].as_str().unwrap());
+    }
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids.len(), 51);
+    assert!(!ids.contains(&id_of(&drafted).as_str()));
+
+    // A coordinator has neither the page nor its file.
+    let email = staff(&app, "coordinator", &["12"]).await;
+    let mut c = Browser::signed_in(&app, &email).await;
+    for path in [list.to_owned(), format!("{list}.csv")] {
+        html(c.get(&path).await, StatusCode::NOT_FOUND).await;
+    }
+}
+both_engines!(accepted_offers_to_draft_download_as_csv, in_2019);

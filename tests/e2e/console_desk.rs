@@ -1,14 +1,14 @@
 //! HR's scorrimento desk in the console, as a browser meets it over HTTP:
 //! the seats per province, "call the next candidate" once per form however
 //! often or however many at once it is pressed, the province's offers with
-//! their actions, and nothing of it for a coordinator.
+//! their actions and as CSV, and nothing of it for a coordinator.
 
 use std::sync::Arc;
 
 use navigator_e2e::*;
-use reqwest::header::{ACCEPT, COOKIE};
+use reqwest::header::{ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE};
 use reqwest::{Response, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::console::{element, html, location, staff, Browser};
 
@@ -383,3 +383,137 @@ async fn a_call_from_the_regions_reserves_is_shown_as_such(app: TestApp) {
     );
 }
 both_engines!(a_call_from_the_regions_reserves_is_shown_as_such);
+
+/// The address of the page's "Scarica CSV" link, as a browser reads it.
+pub(crate) fn download_link(page: &str) -> String {
+    let at = page
+        .find("id=\"scarica-csv\"")
+        .unwrap_or_else(|| panic!("no download link in {page}"));
+    let tag = &page[page[..at].rfind('<').unwrap()..at];
+    let href = &tag[tag.find("href=\"").unwrap() + "href=\"".len()..];
+    href[..href.find('"').unwrap()].replace("&#38;", "&")
+}
+
+/// A console table's CSV at `path` (the other console tests read theirs
+/// with it too): a file named `file`, never cached;
+/// its header and rows, as a spreadsheet would read them.
+pub(crate) async fn csv_download(
+    b: &mut Browser,
+    path: &str,
+    file: &str,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let r = b.get(path).await;
+    let (status, headers) = (r.status(), r.headers().clone());
+    let body = r.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    assert_eq!(headers[CONTENT_TYPE], "text/csv; charset=utf-8", "{path}");
+    assert_eq!(
+        headers[CONTENT_DISPOSITION],
+        format!("attachment; filename=\"{file}\"").as_str(),
+        "{path}"
+    );
+    assert_eq!(headers[CACHE_CONTROL], "no-store", "{path}");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+/// A province's offers download as CSV from its page: every offer of the
+/// province, newest first as listed, with its state and origin; nothing
+/// of another province, and not found wherever the page is not found.
+async fn a_provinces_offers_download_as_csv(app: TestApp) {
+    let (mut b, hr) = officer(&app).await;
+    let (id, _) = app
+        .published_selection(&hr, &[("NA", 2), ("CE", 1)], 3)
+        .await;
+    let call = |sigla: &'static str| {
+        let (app, hr, id) = (&app, &hr, &id);
+        async move {
+            let r = app.call(hr, id, sigla, &json!({})).await;
+            json(r, StatusCode::CREATED).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    // Naples: the first declines, the second accepts, a third is waiting.
+    let declined = call("NA").await;
+    let accepted = call("NA").await;
+    for (offer, action) in [(&declined, "decline"), (&accepted, "accept")] {
+        json(app.offer_action(&hr, offer, action).await, StatusCode::OK).await;
+    }
+    let waiting = call("NA").await;
+    let elsewhere = call("CE").await;
+
+    let province = format!("/console/scorrimento/{id}/NA");
+    let page = html(b.get(&province).await, StatusCode::OK).await;
+    assert_eq!(download_link(&page), format!("{province}.csv"));
+    let (header, rows) = csv_download(&mut b, &format!("{province}.csv"), "offerte-NA.csv").await;
+    assert_eq!(
+        header,
+        [
+            "offer_id",
+            "candidatura",
+            "stato",
+            "chiamato il",
+            "scadenza",
+            "provenienza",
+            "motivo"
+        ]
+    );
+    let listed = offers(&app, &hr, &id, "NA").await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let expected = [
+        (&waiting, "In attesa di risposta"),
+        (&accepted, "Accettata"),
+        (&declined, "Rinuncia"),
+    ];
+    for (row, (offer, status)) in rows.iter().zip(expected) {
+        let o = listed.iter().find(|o| o["id"] == offer.as_str()).unwrap();
+        assert_eq!(row[0], *offer);
+        assert_eq!(row[1], o["application_no"].as_str().unwrap());
+        assert_eq!(row[2], status);
+        assert_eq!(row[5], "Graduatoria della provincia");
+        // Each is a row of the page.
+        assert!(page.contains(&format!("id=\"offerta-{offer}\"")), "{page}");
+        assert!(!row[3].is_empty() && !row[4].is_empty(), "{row:?}");
+    }
+    // Newest first, as the page lists them.
+    let at = |offer: &str| page.find(&format!("id=\"offerta-{offer}\"")).unwrap();
+    assert!(at(&waiting) < at(&accepted) && at(&accepted) < at(&declined));
+    assert!(!rows.iter().any(|r| r[0] == elsewhere), "{rows:?}");
+    let (_, other) = csv_download(
+        &mut b,
+        &format!("/console/scorrimento/{id}/CE.csv"),
+        "offerte-CE.csv",
+    )
+    .await;
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0][0], elsewhere);
+
+    // A province without seats, or a selection nobody made: not found, as
+    // their pages.
+    for path in [
+        format!("/console/scorrimento/{id}/RM"),
+        "/console/scorrimento/01234567-89ab-7def-8123-456789abcdef/NA".to_owned(),
+    ] {
+        html(b.get(&path).await, StatusCode::NOT_FOUND).await;
+        html(b.get(&format!("{path}.csv")).await, StatusCode::NOT_FOUND).await;
+    }
+    // A coordinator has neither the page nor its file.
+    let email = staff(&app, "coordinator", &["15"]).await;
+    let mut c = Browser::signed_in(&app, &email).await;
+    for path in [province.clone(), format!("{province}.csv")] {
+        html(c.get(&path).await, StatusCode::NOT_FOUND).await;
+    }
+}
+both_engines!(a_provinces_offers_download_as_csv);

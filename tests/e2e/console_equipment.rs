@@ -2,7 +2,8 @@
 //! imported from a CSV file (all rows or none, each bad row named by line
 //! and reason, once per form), the inventory with its filters and
 //! download, an item personalised, a kit assigned with its SIMs put into
-//! their devices, a return and a write-off, the offboarding checklist;
+//! their devices and downloaded as CSV, a return and a write-off, the
+//! offboarding checklist;
 //! every result checked in the JSON API, and nothing of it for a
 //! coordinator or a form without its token.
 
@@ -15,6 +16,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::console::{element, html, location, staff, Browser};
+use crate::console_desk::{csv_download, download_link};
 
 fn in_2019(s: &mut api::config::Settings) {
     s.today = Some(NaiveDate::from_ymd_opt(2019, 7, 20).unwrap());
@@ -518,3 +520,93 @@ async fn a_kit_is_assigned_paired_and_recovered_at_the_end(app: TestApp) {
     assert_eq!(item(&app, &hr, voice).await["state"], "assigned");
 }
 both_engines!(a_kit_is_assigned_paired_and_recovered_at_the_end, in_2019);
+
+/// A Navigator's kit downloads as CSV from its page, with the page's
+/// Navigator: the items they hold, in the page's order, each with its
+/// state and the item it is paired with; nothing of anyone else's, and not
+/// found wherever the page is not found.
+async fn a_navigators_kit_downloads_as_csv(app: TestApp) {
+    let (mut b, hr) = officer(&app).await;
+    let (sel, _) = app.selection_2019(&hr, &[("RM", 2)], 2).await;
+    let sign = json!({ "signed_on": "2019-07-20", "start_date": "2019-07-20" });
+    let mut navigators = Vec::new();
+    for _ in 0..2 {
+        let contract = app.signed(&hr, &sel, "RM", &sign).await;
+        navigators.push(contract["navigator_id"].as_str().unwrap().to_owned());
+    }
+    let ids = app.equip(&hr, &navigators[0], 1).await;
+    let others = app.equip(&hr, &navigators[1], 2).await;
+
+    let kit = format!("/console/dotazioni/kit?navigator={}", navigators[0]);
+    let page = html(b.get(&kit).await, StatusCode::OK).await;
+    let csv = format!("/console/dotazioni/kit.csv?navigator={}", navigators[0]);
+    assert_eq!(download_link(&page), csv);
+    let file = format!("dotazione-{}.csv", navigators[0]);
+    let (header, rows) = csv_download(&mut b, &csv, &file).await;
+    assert_eq!(
+        header,
+        [
+            "item_id",
+            "tipo",
+            "identificativo",
+            "modello",
+            "piano",
+            "stato",
+            "abbinata a"
+        ]
+    );
+    assert_eq!(rows.len(), ids.len(), "{rows:?}");
+    // In the page's order.
+    let at = |id: &str| page.find(&format!("id=\"detenuta-{id}\"")).unwrap();
+    for pair in rows.windows(2) {
+        assert!(at(&pair[0][0]) < at(&pair[1][0]), "{rows:?}");
+    }
+    let (phone, voice, tablet, data, mailbox) = (&ids[0], &ids[1], &ids[2], &ids[3], &ids[4]);
+    let row = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().clone();
+    let phone_row = row(phone);
+    let imei = item(&app, &hr, phone).await["imei"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        phone_row,
+        [
+            phone.as_str(),
+            "Smartphone",
+            &imei,
+            "Samsung Galaxy A40 Enterprise Edition",
+            "",
+            "Assegnato",
+            voice.as_str()
+        ]
+    );
+    for (sim, device) in [(voice, phone), (data, tablet), (tablet, data)] {
+        assert_eq!(row(sim)[6], *device);
+    }
+    assert_eq!(row(voice)[1], "SIM");
+    assert_eq!(row(mailbox)[1], "Casella di posta");
+    assert_eq!(row(mailbox)[6], "");
+    assert!(rows.iter().all(|r| r[5] == "Assegnato"), "{rows:?}");
+    assert!(
+        !rows.iter().any(|r| others.contains(&r[0])),
+        "{rows:?} / {others:?}"
+    );
+
+    // No Navigator, or one nobody hired: not found, as the page.
+    for query in ["", "?navigator=01234567-89ab-7def-8123-456789abcdef"] {
+        for path in ["/console/dotazioni/kit", "/console/dotazioni/kit.csv"] {
+            html(
+                b.get(&format!("{path}{query}")).await,
+                StatusCode::NOT_FOUND,
+            )
+            .await;
+        }
+    }
+    // A coordinator has neither the page nor its file.
+    let email = staff(&app, "coordinator", &["12"]).await;
+    let mut c = Browser::signed_in(&app, &email).await;
+    for path in [kit, csv] {
+        html(c.get(&path).await, StatusCode::NOT_FOUND).await;
+    }
+}
+both_engines!(a_navigators_kit_downloads_as_csv, in_2019);

@@ -1,8 +1,9 @@
 //! The training section of the console, as a browser meets it over HTTP:
 //! classroom sessions created once per form and seen by the JSON API, a
 //! register file recorded whole or not at all with every bad line named,
-//! one person recorded by hand, the completions file and mandatory
-//! training (HR only), and nothing of it for a coordinator.
+//! one person recorded by hand, a register downloaded as CSV, the
+//! completions file and mandatory training (HR only), and nothing of it
+//! for a coordinator.
 
 use domain::selection::CodiceFiscale;
 use navigator_e2e::contracts::json_of;
@@ -12,6 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::console::{element, html, location, staff, Browser};
+use crate::console_desk::{csv_download, download_link};
 
 /// Contracts of the fixture run from 16 July 2019; sessions and
 /// completions are in September.
@@ -613,3 +615,69 @@ async fn the_roles_of_the_use_cases_decide_who_finds_training(app: TestApp) {
     assert_eq!(audit_of(&app, "classroom_session").await.len(), 1);
 }
 both_engines!(the_roles_of_the_use_cases_decide_who_finds_training);
+
+/// A session's register downloads as CSV from its page: the people of the
+/// page's table, in its order, with their hours as the register file takes
+/// them; for whoever has the page (HR, trainers), not found for the rest.
+async fn a_register_downloads_as_csv(app: TestApp) {
+    let p = app.programme(&[("RM", 3)], &["RM", "RM", "RM"]).await;
+    let id = app.session_on(&p.hr, "2019-09-10", 4.0).await;
+    let other = app.session_on(&p.hr, "2019-09-12", 2.0).await;
+    let rows = json!([
+        { "navigator_id": p.navigator(2), "hours": 4 },
+        { "navigator_id": p.navigator(0), "hours": 2.5 },
+    ]);
+    json_of(
+        app.record_attendance(&p.hr, &id, &rows).await,
+        StatusCode::OK,
+    )
+    .await;
+    let elsewhere = json!([{ "navigator_id": p.navigator(1), "hours": 2 }]);
+    json_of(
+        app.record_attendance(&p.hr, &other, &elsewhere).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let session = format!("/console/formazione/sessioni/{id}");
+    for role in ["hr", "trainer"] {
+        let mut b = signed_in(&app, role).await;
+        let page = html(b.get(&session).await, StatusCode::OK).await;
+        assert_eq!(download_link(&page), format!("{session}.csv"));
+        let (header, lines) =
+            csv_download(&mut b, &format!("{session}.csv"), "registro-2019-09-10.csv").await;
+        assert_eq!(header, ["navigator_id", "navigator", "ore"]);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(rows_of(&page, "presenti"), 2);
+        for (line, (i, hours)) in lines.iter().zip([(2, "4"), (0, "2.5")]) {
+            let who = navigator_e2e::contracts::applicant_of(&p.applicants, &p.contracts[i]);
+            let name = format!("{} {}", who.last_name, who.first_name);
+            assert_eq!(*line, [p.navigator(i), name.clone(), hours.to_owned()]);
+            assert!(table(&page, "presenti").contains(&name), "{page}");
+        }
+        // In the page's order.
+        let shown = table(&page, "presenti");
+        let at = |l: &Vec<String>| shown.find(&l[1]).unwrap();
+        assert!(at(&lines[0]) < at(&lines[1]), "{shown}");
+    }
+
+    // A session nobody made is not found, its file too.
+    let mut hr = signed_in(&app, "hr").await;
+    let nobody = "/console/formazione/sessioni/01234567-89ab-7def-8123-456789abcdef";
+    html(hr.get(nobody).await, StatusCode::NOT_FOUND).await;
+    html(
+        hr.get(&format!("{nobody}.csv")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // A coordinator and an administrator have neither the page nor its file.
+    let mut coordinator =
+        Browser::signed_in(&app, &staff(&app, "coordinator", &["12"]).await).await;
+    let mut admin = signed_in(&app, "admin").await;
+    for b in [&mut coordinator, &mut admin] {
+        for path in [session.clone(), format!("{session}.csv")] {
+            html(b.get(&path).await, StatusCode::NOT_FOUND).await;
+        }
+    }
+}
+both_engines!(a_register_downloads_as_csv, in_autumn_2019);

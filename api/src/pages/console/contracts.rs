@@ -1,9 +1,10 @@
 //! HR's contracts: the list (by Region and state, a page at a time, and as
-//! CSV), the drafts to make from accepted offers, one contract's page with
-//! its actions (signature, extension, suspension, resignation, withdrawal),
-//! and the bulk extension of a Region's contracts. Every change shows its
-//! effects first, read only (the same checks as the change itself), then a
-//! confirmation form makes it through the JSON API's use case.
+//! CSV), the drafts to make from accepted offers (also as CSV), one
+//! contract's page with its actions (signature, extension, suspension,
+//! resignation, withdrawal), and the bulk extension of a Region's
+//! contracts. Every change shows its effects first, read only (the same
+//! checks as the change itself), then a confirmation form makes it through
+//! the JSON API's use case.
 //!
 //! A confirmation form carries a key made when the page was shown, claimed
 //! in the change's own transaction as an `Idempotency-Key` is: the form
@@ -379,22 +380,22 @@ struct DraftsPage<'a> {
     key: String,
 }
 
-async fn drafts_page(
+const DRAFTS: &str = "/console/contratti/da-redigere";
+
+/// A page of the accepted offers without a contract after `cursor`, and
+/// the next page's cursor.
+async fn undrafted(
     visit: &Visit,
     caller: &Caller,
-    offer_id: String,
-    errors: FieldErrors,
-    status: StatusCode,
-) -> HttpResponse {
-    let listing = Listing::of(visit, "/console/contratti/da-redigere", &[]);
-    let case = ListUndrafted {
-        cursor: listing.cursor.clone(),
-        limit: PAGE_ROWS,
-    };
-    let page = match visit.state.use_cases.run(visit.act_as(caller), case).await {
-        Ok(p) => p,
-        Err(e) => return visit.console_error(&e),
-    };
+    cursor: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Undrafted>, Option<String>), ApiError> {
+    let case = ListUndrafted { cursor, limit };
+    let page = visit
+        .state
+        .use_cases
+        .run(visit.act_as(caller), case)
+        .await?;
     let offers = page
         .items
         .iter()
@@ -414,7 +415,23 @@ async fn drafts_page(
                 .unwrap_or_default(),
         })
         .collect();
-    let next = listing.next_page(&page.next_cursor);
+    Ok((offers, page.next_cursor))
+}
+
+async fn drafts_page(
+    visit: &Visit,
+    caller: &Caller,
+    offer_id: String,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> HttpResponse {
+    let listing = Listing::of(visit, DRAFTS, &[]);
+    let read = undrafted(visit, caller, listing.cursor.clone(), PAGE_ROWS).await;
+    let (offers, next_cursor) = match read {
+        Ok(x) => x,
+        Err(e) => return visit.console_error(&e),
+    };
+    let next = listing.next_page(&next_cursor);
     let shown = DraftsPage {
         page: visit,
         frame: Frame::of(Section::Contracts, caller),
@@ -426,6 +443,29 @@ async fn drafts_page(
         key: fresh_key(),
     };
     visit.render(status, &shown)
+}
+
+/// Every accepted offer without a contract, as CSV.
+pub async fn drafts_download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
+    let caller = match officer(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let all = match every_row(|after| undrafted(&visit, &caller, after, DOWNLOAD_BATCH)).await {
+        Ok(all) => all,
+        Err(e) => return visit.console_error(&e),
+    };
+    let lines: Vec<Vec<String>> = all
+        .into_iter()
+        .map(|o| vec![o.offer_id, o.application_no, o.province, o.accepted])
+        .collect();
+    let header = [
+        "offer_id",
+        visit.t("candidatura", "application"),
+        visit.t("provincia", "province"),
+        visit.t("accettata il", "accepted on"),
+    ];
+    csv_answer(&visit, "contratti-da-redigere.csv", &header, &lines)
 }
 
 /// The accepted offers without a contract, and the form by offer.
@@ -462,15 +502,7 @@ pub async fn draft(
         Err(away) => return *away,
     };
     let offer_id = fields.get("offer_id");
-    let claim = match claim_of(
-        &visit,
-        &caller,
-        &req,
-        &fields.get("chiave"),
-        "/console/contratti/da-redigere",
-    )
-    .await
-    {
+    let claim = match claim_of(&visit, &caller, &req, &fields.get("chiave"), DRAFTS).await {
         Ok(c) => c,
         Err(answer) => return answer,
     };
@@ -504,7 +536,7 @@ pub async fn draft(
         Err(ApiError::Conflict {
             code: ProblemType::IdempotencyKeyInFlight,
             ..
-        }) => visit.see_other("/console/contratti/da-redigere"),
+        }) => visit.see_other(DRAFTS),
         Err(ApiError::NotFound { .. }) => {
             let words = visit.t(
                 "Nessuna offerta con questo identificativo.",
@@ -1520,6 +1552,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(drafts))
                 .route(web::post().to(draft)),
         )
+        // Before a contract's route, whose `{id}` would take it too.
+        .route("/contratti/da-redigere.csv", web::get().to(drafts_download))
         .service(
             web::resource("/contratti/proroga")
                 .route(web::get().to(bulk))

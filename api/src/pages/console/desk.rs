@@ -1,8 +1,9 @@
 //! HR's scorrimento desk: a published selection's seats per province
 //! (posts, filled, accepted and not signed yet, pending offers, vacant),
 //! "call the next candidate" per province, and the province's offers with
-//! the actions on them. Every read and change goes through the use cases of
-//! the JSON API (seats, offers, calls, outcomes, actions on candidates).
+//! the actions on them (also as CSV). Every read and change goes through
+//! the use cases of the JSON API (seats, offers, calls, outcomes, actions
+//! on candidates).
 //!
 //! A call form carries a key made when the page was shown, claimed in the
 //! call's own transaction as an `Idempotency-Key` is: the same form sent
@@ -19,6 +20,7 @@ use persistence::offers::OfferFilter;
 use persistence::time::from_db;
 use serde::Deserialize;
 
+use super::table::{csv_answer, every_row, DOWNLOAD_BATCH};
 use super::{staff, Frame, Section};
 use crate::app::scorrimento::{ActOnCandidate, CallNext, DecideOffer, ListOffers, OfferRecord};
 use crate::app::selection::{ListSeats, ListSelections, ReadSelection, SeatRecord};
@@ -304,6 +306,8 @@ struct ProvincePage<'a> {
     done: String,
     /// The offer the last call made, highlighted.
     called: String,
+    /// The offers, as CSV.
+    download: String,
 }
 
 #[derive(Deserialize)]
@@ -329,6 +333,10 @@ pub async fn province(
         Err(away) => return *away,
     };
     let (id, sigla) = path.into_inner();
+    // The province's route takes `NA.csv` too: its offers as a file.
+    if let Some(sigla) = sigla.strip_suffix(".csv") {
+        return download(&visit, &caller, &id, &sigla.to_ascii_uppercase()).await;
+    }
     let sigla = sigla.to_ascii_uppercase();
     let (record, mut rows, offers) = match read_desk(&visit, &caller, &id, Some(&sigla)).await {
         Ok(x) => x,
@@ -360,16 +368,91 @@ pub async fn province(
     let page = ProvincePage {
         page: &visit,
         frame: Frame::of(Section::Desk, &caller),
-        selection_id: id,
         title: record.selection.title,
-        province: sigla,
         row: Some(row),
         offers: offers.iter().rev().map(|o| offer_row(&visit, o)).collect(),
         key: uuid::Uuid::new_v4().to_string(),
+        download: format!("{}.csv", province_of(&id, &sigla)),
+        selection_id: id,
+        province: sigla,
         done,
         called,
     };
     visit.render(StatusCode::OK, &page)
+}
+
+/// Every offer of the province, newest first as on its page, as CSV.
+async fn download(visit: &Visit, caller: &Caller, selection: &str, sigla: &str) -> HttpResponse {
+    // A selection or province without seats is not found, as its page.
+    match read_desk(visit, caller, selection, Some(sigla)).await {
+        Ok((_, rows, _)) if !rows.is_empty() => {}
+        Ok(_) => return visit.not_found(),
+        Err(e) => return visit.console_error(&e),
+    }
+    let batch = |after_id: Option<String>| async move {
+        let case = ListOffers {
+            filter: OfferFilter {
+                selection_id: Some(selection.to_owned()),
+                status: None,
+                province: Some(sigla.to_owned()),
+                after_id,
+                limit: DOWNLOAD_BATCH,
+            },
+        };
+        let offers = visit
+            .state
+            .use_cases
+            .run(visit.act_as(caller), case)
+            .await?;
+        // A full batch may have more after it, as the API's pages.
+        let next = match offers.len() as i64 == DOWNLOAD_BATCH {
+            true => offers.last().map(|o| o.offer.id.clone()),
+            false => None,
+        };
+        Ok((offers, next))
+    };
+    let offers = match every_row(batch).await {
+        Ok(o) => o,
+        Err(e) => return visit.console_error(&e),
+    };
+    let lines: Vec<Vec<String>> = offers
+        .iter()
+        .rev()
+        .map(|o| {
+            let row = offer_row(visit, o);
+            let from = match row.fallback {
+                Some(why) if why.is_empty() => visit
+                    .t("Riserve della Regione", "Region's reserves")
+                    .to_owned(),
+                Some(why) => format!(
+                    "{}: {why}",
+                    visit.t("Riserve della Regione", "Region's reserves")
+                ),
+                None => visit
+                    .t("Graduatoria della provincia", "The province's ranking")
+                    .to_owned(),
+            };
+            vec![
+                row.id,
+                row.application_no,
+                row.status,
+                row.called,
+                row.deadline,
+                from,
+                row.outcome,
+            ]
+        })
+        .collect();
+    let header = [
+        "offer_id",
+        visit.t("candidatura", "application"),
+        visit.t("stato", "status"),
+        visit.t("chiamato il", "called on"),
+        visit.t("scadenza", "deadline"),
+        visit.t("provenienza", "from"),
+        visit.t("motivo", "reason"),
+    ];
+    csv_answer(visit, &format!("offerte-{sigla}.csv"), &header, &lines)
 }
 
 // ------------------------------------------------------------ calling

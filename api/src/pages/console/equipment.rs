@@ -1,10 +1,11 @@
 //! HR's equipment: the inventory (filtered, a page at a time, and as CSV),
 //! a procurement batch imported from a CSV file (all rows or none, every
 //! bad row named by line and reason), an item's page with its movements
-//! (personalisation, return, write-off, retirement), a Navigator's kit with
-//! the assignment of items and the SIMs put into their devices, and the
-//! offboarding checklist. Every read and change goes through the JSON
-//! API's use cases; the file is read by the same code as its import.
+//! (personalisation, return, write-off, retirement), a Navigator's kit (also
+//! as CSV) with the assignment of items and the SIMs put into their
+//! devices, and the offboarding checklist. Every read and change goes
+//! through the JSON API's use cases; the file is read by the same code as
+//! its import.
 //!
 //! Every form carries a key made when its page was shown, claimed in the
 //! change's own transaction as an `Idempotency-Key` is: the same file sent
@@ -753,6 +754,17 @@ struct KitPage<'a> {
     done: String,
     /// A fresh key for the page's forms, each with its own suffix.
     key: String,
+    /// The items held, as CSV.
+    download: String,
+}
+
+const KIT: &str = "/console/dotazioni/kit";
+
+/// The address of `navigator`'s kit, at `path` (the page or its CSV).
+fn kit_address(path: &str, navigator: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("navigator", navigator);
+    format!("{path}?{}", query.finish())
 }
 
 fn part_words(visit: &Visit, part: &str) -> &'static str {
@@ -839,8 +851,65 @@ async fn kit_page(
         errors,
         done: done.to_owned(),
         key: fresh_key(),
+        download: kit_address(&format!("{KIT}.csv"), navigator),
     };
     visit.render(status, &shown)
+}
+
+/// The items a Navigator holds (`?navigator=`), the rows of their kit's
+/// table, as CSV.
+pub async fn kit_download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
+    let caller = match officer(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let navigator = Fields::of(req.query_string().as_bytes()).get("navigator");
+    if navigator.is_empty() {
+        return visit.not_found();
+    }
+    // Someone unknown is not found, as on the page.
+    if let Err(e) = holder_name(&visit, &caller, &navigator).await {
+        return visit.console_error(&e);
+    }
+    let read = ReadKit {
+        navigator_id: NavigatorId::from_stored(navigator.clone()),
+    };
+    let kit = match visit.state.use_cases.run(visit.act_as(&caller), read).await {
+        Ok(k) => k,
+        Err(e) => return visit.console_error(&e),
+    };
+    let lines: Vec<Vec<String>> = kit
+        .items
+        .iter()
+        .map(|r| {
+            let r = row_of(&visit, r);
+            vec![
+                r.id,
+                r.kind,
+                r.identifier,
+                r.model,
+                r.plan,
+                r.state,
+                r.paired_with,
+            ]
+        })
+        .collect();
+    let header = [
+        "item_id",
+        visit.t("tipo", "kind"),
+        visit.t("identificativo", "identifier"),
+        visit.t("modello", "model"),
+        visit.t("piano", "plan"),
+        visit.t("stato", "state"),
+        visit.t("abbinata a", "paired with"),
+    ];
+    // Named after the Navigator's id: nothing else of the address reaches
+    // the header.
+    let file: String = navigator
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    csv_answer(&visit, &format!("dotazione-{file}.csv"), &header, &lines)
 }
 
 /// A Navigator's kit (`?navigator=`): what they hold, what is missing, and
@@ -886,9 +955,7 @@ pub async fn kit_change(
     };
     let navigator = fields.get("navigator_id");
     let slug = path.into_inner();
-    let mut back = form_urlencoded::Serializer::new(String::new());
-    back.append_pair("navigator", &navigator);
-    let back = format!("{LIST}/kit?{}", back.finish());
+    let back = kit_address(KIT, &navigator);
     let claim = match claim_of(&visit, &caller, &req, &fields.get("chiave"), &back).await {
         Ok(c) => c,
         Err(answer) => return answer,
@@ -1120,6 +1187,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(import)),
         )
         .route("/dotazioni/kit", web::get().to(kit))
+        .route("/dotazioni/kit.csv", web::get().to(kit_download))
         .route("/dotazioni/kit/{azione}", web::post().to(kit_change))
         .route("/dotazioni/riconsegne", web::get().to(offboarding))
         .route(

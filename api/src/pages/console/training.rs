@@ -1,10 +1,10 @@
 //! Training for the training office (HR and trainers): classroom sessions,
 //! listed a page at a time and as CSV, created once per form however often
-//! it is sent; a session's register, recorded from the register file the
-//! API takes or one person at a time; and, for HR, the e-learning
-//! platform's completions file and mandatory training. Every read and
-//! change goes through the use cases of the JSON API, whose roles decide
-//! who finds the section (anyone else: not found). A file is recorded
+//! it is sent; a session's register (also as CSV), recorded from the
+//! register file the API takes or one person at a time; and, for HR, the
+//! e-learning platform's completions file and mandatory training. Every
+//! read and change goes through the use cases of the JSON API, whose roles
+//! decide who finds the section (anyone else: not found). A file is recorded
 //! whole or not at all, every bad row named by its line.
 
 use actix_web::http::StatusCode;
@@ -43,6 +43,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/formazione", web::get().to(list))
         .route("/formazione.csv", web::get().to(download))
         .route("/formazione/sessioni", web::post().to(create))
+        // Before the register's route, whose `{id}` would take `….csv` too.
+        .route(
+            "/formazione/sessioni/{id}.csv",
+            web::get().to(register_download),
+        )
         .route("/formazione/sessioni/{id}", web::get().to(register))
         .route(
             "/formazione/sessioni/{id}/registro",
@@ -85,6 +90,12 @@ fn is_hr(caller: &Caller) -> bool {
 
 fn hours_words(visit: &Visit, minutes: i64) -> String {
     i18n::hours(minutes, visit.lang)
+}
+
+/// Hours as the downloads write them: a number (`3.5`), as the register
+/// file takes them.
+fn hours_number(minutes: i64) -> String {
+    format!("{}", minutes as f64 / 60.0)
 }
 
 /// A refused row of a file, as the page lists it.
@@ -291,7 +302,7 @@ pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> H
             lines.push(vec![
                 l.id,
                 l.iso_day,
-                format!("{}", s.session.minutes as f64 / 60.0),
+                hours_number(s.session.minutes),
                 l.place,
                 l.trainer,
                 l.attended.to_string(),
@@ -459,6 +470,8 @@ struct RegisterPage<'a> {
     place: String,
     trainer: String,
     attended: Vec<AttendedLine>,
+    /// The register, as CSV.
+    download: String,
     /// What the last form did, in words.
     done: String,
     file: FileOutcome,
@@ -496,11 +509,50 @@ async fn register_page(
                 hours: hours_words(visit, a.minutes),
             })
             .collect(),
+        download: format!("{HOME}/sessioni/{}.csv", s.id),
         done,
         file,
         form,
     };
     visit.render(status, &page)
+}
+
+/// A session's register, the rows of the page's table, as CSV.
+pub async fn register_download(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let caller = match allowed::<ReadRegister>(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let case = ReadRegister {
+        session_id: TrainingSessionId::from_stored(id.into_inner()),
+    };
+    let register = match visit.state.use_cases.run(visit.act_as(&caller), case).await {
+        Ok(r) => r,
+        Err(e) => return visit.console_error(&e),
+    };
+    let lines: Vec<Vec<String>> = register
+        .attended
+        .iter()
+        .map(|a| {
+            vec![
+                a.navigator.id.clone(),
+                format!("{} {}", a.navigator.last_name, a.navigator.first_name),
+                hours_number(a.minutes),
+            ]
+        })
+        .collect();
+    let header = [
+        "navigator_id",
+        visit.t("navigator", "navigator"),
+        visit.t("ore", "hours"),
+    ];
+    let file = format!("registro-{}.csv", register.session.day.format("%Y-%m-%d"));
+    csv_answer(&visit, &file, &header, &lines)
 }
 
 #[derive(Deserialize)]
