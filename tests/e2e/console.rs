@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use navigator_e2e::contracts::json_of;
 use navigator_e2e::navigators::Programme;
 use navigator_e2e::*;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{
+    ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
+};
 use reqwest::{redirect, Client, Response, StatusCode};
 use serde_json::json;
 
@@ -750,3 +752,45 @@ async fn edited_list_addresses_never_fail(app: TestApp) {
     assert!(page.contains("NUL"), "{page}");
 }
 both_engines!(edited_list_addresses_never_fail, in_december);
+
+/// The address of the page's "Scarica CSV" link, as a browser reads it.
+pub(crate) fn download_link(page: &str) -> String {
+    let at = page
+        .find("id=\"scarica-csv\"")
+        .unwrap_or_else(|| panic!("no download link in {page}"));
+    let tag = &page[page[..at].rfind('<').unwrap()..at];
+    let href = &tag[tag.find("href=\"").unwrap() + "href=\"".len()..];
+    href[..href.find('"').unwrap()].replace("&#38;", "&")
+}
+
+/// A console table's CSV at `path`: a file named `file`, never cached;
+/// its header and rows, as a spreadsheet would read them.
+pub(crate) async fn csv_download(
+    b: &mut Browser,
+    path: &str,
+    file: &str,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let r = b.get(path).await;
+    let (status, headers) = (r.status(), r.headers().clone());
+    let body = r.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    assert_eq!(headers[CONTENT_TYPE], "text/csv; charset=utf-8", "{path}");
+    assert_eq!(
+        headers[CONTENT_DISPOSITION],
+        format!("attachment; filename=\"{file}\"").as_str(),
+        "{path}"
+    );
+    assert_eq!(headers[CACHE_CONTROL], "no-store", "{path}");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 
 use navigator_e2e::*;
-use reqwest::header::{ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{ACCEPT, COOKIE};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::console::{element, html, location, staff, Browser};
+use crate::console::{csv_download, download_link, element, html, location, staff, Browser};
 
 async fn json(r: Response, status: StatusCode) -> Value {
     let got = r.status();
@@ -383,49 +383,6 @@ async fn a_call_from_the_regions_reserves_is_shown_as_such(app: TestApp) {
     );
 }
 both_engines!(a_call_from_the_regions_reserves_is_shown_as_such);
-
-/// The address of the page's "Scarica CSV" link, as a browser reads it.
-pub(crate) fn download_link(page: &str) -> String {
-    let at = page
-        .find("id=\"scarica-csv\"")
-        .unwrap_or_else(|| panic!("no download link in {page}"));
-    let tag = &page[page[..at].rfind('<').unwrap()..at];
-    let href = &tag[tag.find("href=\"").unwrap() + "href=\"".len()..];
-    href[..href.find('"').unwrap()].replace("&#38;", "&")
-}
-
-/// A console table's CSV at `path` (the other console tests read theirs
-/// with it too): a file named `file`, never cached;
-/// its header and rows, as a spreadsheet would read them.
-pub(crate) async fn csv_download(
-    b: &mut Browser,
-    path: &str,
-    file: &str,
-) -> (Vec<String>, Vec<Vec<String>>) {
-    let r = b.get(path).await;
-    let (status, headers) = (r.status(), r.headers().clone());
-    let body = r.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    assert_eq!(headers[CONTENT_TYPE], "text/csv; charset=utf-8", "{path}");
-    assert_eq!(
-        headers[CONTENT_DISPOSITION],
-        format!("attachment; filename=\"{file}\"").as_str(),
-        "{path}"
-    );
-    assert_eq!(headers[CACHE_CONTROL], "no-store", "{path}");
-    let mut reader = csv::Reader::from_reader(body.as_bytes());
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (header, rows)
-}
 
 /// A province's offers download as CSV from its page: every offer of the
 /// province, newest first as listed, with its state and origin; nothing

@@ -15,8 +15,8 @@ use reqwest::header::{ACCEPT, COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::console::{csv_download, download_link};
 use crate::console::{element, html, location, staff, Browser};
-use crate::console_desk::{csv_download, download_link};
 
 fn in_2019(s: &mut api::config::Settings) {
     s.today = Some(NaiveDate::from_ymd_opt(2019, 7, 20).unwrap());

@@ -12,8 +12,8 @@ use navigator_e2e::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::console::{csv_download, download_link};
 use crate::console::{element, html, location, staff, Browser};
-use crate::console_desk::{csv_download, download_link};
 
 /// Contracts of the fixture run from 16 July 2019; sessions and
 /// completions are in September.

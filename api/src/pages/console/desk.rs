@@ -333,10 +333,6 @@ pub async fn province(
         Err(away) => return *away,
     };
     let (id, sigla) = path.into_inner();
-    // The province's route takes `NA.csv` too: its offers as a file.
-    if let Some(sigla) = sigla.strip_suffix(".csv") {
-        return download(&visit, &caller, &id, &sigla.to_ascii_uppercase()).await;
-    }
     let sigla = sigla.to_ascii_uppercase();
     let (record, mut rows, offers) = match read_desk(&visit, &caller, &id, Some(&sigla)).await {
         Ok(x) => x,
@@ -382,6 +378,21 @@ pub async fn province(
 }
 
 /// Every offer of the province, newest first as on its page, as CSV.
+/// A province's offers as a file (`/scorrimento/{id}/NA.csv`).
+pub async fn province_download(
+    req: HttpRequest,
+    mut visit: Visit,
+    signed: SignedIn,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let caller = match officer(&req, &mut visit, &signed).await {
+        Ok(c) => c,
+        Err(away) => return *away,
+    };
+    let (id, sigla) = path.into_inner();
+    download(&visit, &caller, &id, &sigla.to_ascii_uppercase()).await
+}
+
 async fn download(visit: &Visit, caller: &Caller, selection: &str, sigla: &str) -> HttpResponse {
     // A selection or province without seats is not found, as its page.
     match read_desk(visit, caller, selection, Some(sigla)).await {

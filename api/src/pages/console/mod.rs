@@ -58,6 +58,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/navigator/{id}/sede", web::post().to(navigators::assign))
             .route("/scorrimento", web::get().to(desk::selections))
             .route("/scorrimento/{id}", web::get().to(desk::desk))
+            .route(
+                "/scorrimento/{id}/{sigla}.csv",
+                web::get().to(desk::province_download),
+            )
             .route("/scorrimento/{id}/{sigla}", web::get().to(desk::province))
             .route(
                 "/scorrimento/{id}/{sigla}/chiama",
