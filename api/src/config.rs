@@ -54,6 +54,11 @@ pub struct Settings {
     /// Mails this process delivers at once (with SMTP, the connections it
     /// keeps open to the server).
     pub mail_connections: usize,
+    /// This process's name to the mail outbox, kept across its restarts so
+    /// that a restart takes back at once the mails its previous life had
+    /// claimed. Unset: the host name and the listen port (a Kubernetes
+    /// pod's host name is its pod's). Two live processes must not share it.
+    pub instance: Option<String>,
     /// How often overdue offers are lapsed and ended contracts release their
     /// seats in the background (reads do it too).
     pub offer_lapse_seconds: u64,
@@ -177,6 +182,15 @@ impl Settings {
         builder.build()?.try_deserialize()
     }
 
+    /// Who this process is to the mail outbox: `instance`, else the host
+    /// name and `port`, the port it listens on.
+    pub fn instance_name(&self, port: u16) -> String {
+        match self.instance.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => name.to_owned(),
+            _ => format!("{}:{port}", host_name()),
+        }
+    }
+
     /// The host part of the public URL, for Message-IDs.
     pub fn public_host(&self) -> String {
         let rest = self
@@ -191,6 +205,17 @@ impl Settings {
             host.to_owned()
         }
     }
+}
+
+/// The machine's name: the kernel's (Linux), else `HOSTNAME`, else
+/// `localhost`.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// The settings that may be given as files, by key.
@@ -312,6 +337,20 @@ mod tests {
         assert_eq!(s.mail_transport, MailTransport::File);
         assert_eq!(s.public_host(), "127.0.0.1");
         assert!(s.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn the_instance_is_the_host_and_port_unless_named() {
+        let mut s = Settings::defaults_only().unwrap();
+        let unnamed = s.instance_name(8443);
+        assert!(
+            unnamed.ends_with(":8443") && unnamed.len() > ":8443".len(),
+            "{unnamed}"
+        );
+        s.instance = Some("  ".into());
+        assert_eq!(s.instance_name(8443), unnamed, "blank is unset");
+        s.instance = Some("navigator-0".into());
+        assert_eq!(s.instance_name(8443), "navigator-0");
     }
 
     #[test]

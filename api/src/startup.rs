@@ -343,11 +343,30 @@ impl Application {
 
         let (stop_sender, stop) = watch::channel(false);
         if settings.mail_sender {
+            let instance = settings.instance_name(port);
             let sender = Arc::new(
                 Sender::new(db.clone(), mailer, settings.mail_max_attempts)
+                    .known_as(&instance)
                     .delivering_at_once(settings.mail_connections)
                     .counted_in(background_state.metrics.clone()),
             );
+            // What this instance claimed before a crash goes out now, not
+            // after the lease.
+            let taking = Arc::clone(&sender);
+            match tokio::task::spawn_blocking(move || taking.take_back_own_claims()).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(mails)) => tracing::warn!(
+                    %instance,
+                    mails,
+                    "mails claimed by this instance before it stopped are due again"
+                ),
+                Ok(Err(e)) => tracing::warn!(
+                    %instance,
+                    error = %e,
+                    "cannot take back this instance's mail claims: they wait out their lease"
+                ),
+                Err(e) => tracing::error!(error = %e, "taking back mail claims failed"),
+            }
             tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));
         }
         revocations.spawn(stop_sender.subscribe())?;

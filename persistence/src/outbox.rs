@@ -64,7 +64,8 @@ pub fn enqueue(
 
 /// Claims up to `limit` due mails for `worker` for `lease`. A claim is a
 /// conditional update, so with many replicas each mail goes to one sender;
-/// a sender that dies leaves a claim that simply expires.
+/// a sender that dies leaves a claim that expires, or that its process
+/// takes back when it starts again ([`release_claims_of`]).
 pub fn claim_due(
     conn: &mut DbConnection,
     worker: &str,
@@ -118,6 +119,29 @@ pub fn claim_due(
         claimed.extend(row);
     }
     Ok(claimed)
+}
+
+/// Takes back the claims `worker` still holds on mails it has not sent:
+/// they are due again at once, and the attempt each claim counted is
+/// uncounted (the mail never failed, its sender died). Only for a worker
+/// known to be gone, as a process restarted after a crash is for its
+/// previous life: a live one would deliver them a second time. Returns the
+/// mails released.
+pub fn release_claims_of(conn: &mut DbConnection, worker: &str) -> Result<usize> {
+    Ok(diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::claimed_by.eq(worker))
+            .filter(mail_outbox::claimed_until.is_not_null())
+            .filter(mail_outbox::sent_at.is_null())
+            .filter(mail_outbox::failed_at.is_null())
+            .filter(mail_outbox::attempts.gt(0)),
+    )
+    .set((
+        mail_outbox::claimed_by.eq(None::<String>),
+        mail_outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        mail_outbox::attempts.eq(mail_outbox::attempts - 1),
+    ))
+    .execute(conn)?)
 }
 
 pub fn mark_sent(conn: &mut DbConnection, id: &str, worker: &str) -> Result<bool> {

@@ -22,6 +22,7 @@ mod console_selections;
 mod console_training;
 mod contract_cancellation;
 mod contracts;
+mod crash;
 mod equipment;
 mod extract;
 mod fallback_neighbours;

@@ -28,6 +28,8 @@ const BATCH_AT_LEAST: usize = 20;
 pub struct Sender {
     pub db: Database,
     pub mailer: Arc<dyn Mailer>,
+    /// Whose claims these are: the process instance, stable across its
+    /// restarts (see [`Sender::known_as`]); a random one by default.
     pub worker_id: String,
     pub max_attempts: i64,
     pub lease: Duration,
@@ -51,6 +53,24 @@ impl Sender {
             parallel: 1,
             metrics: None,
         }
+    }
+
+    /// Claims mail as `instance`, the name this process keeps across
+    /// restarts, so that a restart can take back what its previous life
+    /// had claimed ([`Sender::take_back_own_claims`]). No two live senders
+    /// may share it.
+    pub fn known_as(mut self, instance: &str) -> Self {
+        self.worker_id = instance.to_owned();
+        self
+    }
+
+    /// Makes the mails this instance claimed and left unsent due again at
+    /// once, rather than after their lease: run at start, before the
+    /// sender, by a process whose previous life died holding claims.
+    /// Returns how many were taken back.
+    pub fn take_back_own_claims(&self) -> Result<usize, persistence::PersistenceError> {
+        let mut conn = self.db.get()?;
+        outbox::release_claims_of(&mut conn, &self.worker_id)
     }
 
     /// Delivers up to `parallel` mails at once.
