@@ -548,9 +548,10 @@ async fn a_rolling_restart_loses_no_request(
     );
     assert!(
         failed.is_empty(),
-        "{} of {} requests failed during the restart: {failed:?}",
+        "{} of {} requests failed during the restart: {failed:?}\nnginx's errors:\n{}",
         failed.len(),
-        outcomes.len()
+        outcomes.len(),
+        proxy.error_log()
     );
 
     // Every account made once, with its activation mail and its audit entry.
