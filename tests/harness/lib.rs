@@ -12,6 +12,7 @@ pub mod equipment;
 pub mod full_programme;
 pub mod navigators;
 pub mod process;
+pub mod proxy;
 pub mod selection;
 pub mod smtp;
 pub mod training;
@@ -287,6 +288,25 @@ pub async fn start_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> T
         handle,
         database: Some(db),
     }
+}
+
+/// A server on a database that other servers made and own (replicas run as
+/// processes), for the helpers and the pool of a [`TestApp`]: it sends no
+/// mail, and a test may point its `address` elsewhere (a proxy in front
+/// of the replicas). Not for [`TestApp::stop`]: the database is not its.
+pub async fn attach(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = TestDatabase {
+        url: database_url.to_owned(),
+        engine: Engine::Postgres,
+        _dir: None,
+    };
+    let mut app = start_on(db, |s| {
+        s.mail_sender = false;
+        adjust(s);
+    })
+    .await;
+    app.database = None;
+    app
 }
 
 /// A server on a fresh database of `engine`; `None` when that engine is not

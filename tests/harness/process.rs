@@ -67,6 +67,23 @@ pub struct ServeProcess {
 impl ServeProcess {
     /// Starts the process and waits until `/readyz` answers 200.
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> Self {
+        let mut process = Self::spawn(database_url, env);
+        process.wait_ready();
+        process
+    }
+
+    /// Starts `n` processes at once on `database_url`, as an orchestrator
+    /// starts replicas, and waits until every one is ready.
+    pub fn start_together(database_url: &str, env: &[(&str, &str)], n: usize) -> Vec<Self> {
+        let mut processes: Vec<Self> = (0..n).map(|_| Self::spawn(database_url, env)).collect();
+        for p in &mut processes {
+            p.wait_ready();
+        }
+        processes
+    }
+
+    /// Starts the process without waiting for it to be ready.
+    pub fn spawn(database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let log = std::env::temp_dir().join(format!(
             "navigator-serve-{port}-{}.log",
@@ -82,7 +99,7 @@ impl ServeProcess {
                 .collect(),
             log,
         };
-        process.launch();
+        process.spawn_child();
         process
     }
 
@@ -92,6 +109,11 @@ impl ServeProcess {
     }
 
     fn launch(&mut self) {
+        self.spawn_child();
+        self.wait_ready();
+    }
+
+    fn spawn_child(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -120,10 +142,11 @@ impl ServeProcess {
         }
         let child = command.spawn().expect("navigator serve starts");
         self.child = Some(child);
-        self.wait_ready();
     }
 
-    fn wait_ready(&mut self) {
+    /// Waits (up to 60 s) until `/readyz` answers 200; panics with the
+    /// process's output if it exits first.
+    pub fn wait_ready(&mut self) {
         let started = Instant::now();
         loop {
             if let Some(child) = self.child.as_mut() {
