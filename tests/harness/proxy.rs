@@ -202,12 +202,13 @@ http {{
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
-            # A replica that is stopping refuses the connection, or resets
-            # one still waiting in its accept queue. Every write of the API
-            # takes an Idempotency-Key, so a POST is passed on to the next
-            # replica too: one that reached no handler changed nothing, and
-            # one that did is answered from its key.
-            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+            # As deploy/nginx/navigator.conf.template: a replica that is
+            # stopping refuses the connection, or resets one still waiting
+            # in its accept queue. Every write of the API takes an
+            # Idempotency-Key, so a POST is passed on to the next replica
+            # too: one that reached no handler changed nothing, and one that
+            # did is answered from its key. Never after a timeout.
+            proxy_next_upstream error http_502 http_503 non_idempotent;
             proxy_next_upstream_tries 3;
         }}
     }}
