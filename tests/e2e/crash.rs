@@ -541,11 +541,8 @@ fn all_sent(db: &persistence::Database) -> Duration {
 // ---------------------------------------------------------------- the test
 
 async fn killed_twice_under_load_loses_and_doubles_nothing(engine: Engine) {
+    // Under CI a missing TEST_DATABASE_URL fails in `postgres_url`.
     let Some(fixture) = fixture(engine).await else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI runs every test on PostgreSQL: set TEST_DATABASE_URL"
-        );
         eprintln!("PostgreSQL variant skipped: TEST_DATABASE_URL is not set");
         return;
     };

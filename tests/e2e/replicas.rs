@@ -19,33 +19,9 @@ use navigator_e2e::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// Three replicas started at the same moment on an empty database all come
-/// up: the migrations, the reference data and the first administrator are
-/// made once, by whichever takes the start lock first.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn replicas_started_together_on_an_empty_database_all_come_up() {
-    let Some(db) = tokio::task::spawn_blocking(|| fresh_database(Engine::Postgres))
-        .await
-        .unwrap()
-    else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI runs every test on PostgreSQL: set TEST_DATABASE_URL"
-        );
-        eprintln!("PostgreSQL variant skipped: TEST_DATABASE_URL is not set");
-        return;
-    };
-    let start = || {
-        let settings = test_settings(&db.url);
-        async move { Application::build_with_mailer(settings, Arc::new(MemoryMailer::default())).await }
-    };
-    let (a, b, c) = tokio::join!(start(), start(), start());
-    let apps: Vec<Application> = [a, b, c]
-        .into_iter()
-        .map(|r| r.expect("every replica starts"))
-        .collect();
-    let pool = apps[0].database().clone();
-    let (admins, regions, provinces) = tokio::task::spawn_blocking(move || {
+/// What a start makes once: administrators, Regions, provinces.
+async fn made_once(pool: persistence::Database) -> (i64, usize, usize) {
+    tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().unwrap();
         (
             persistence::accounts::count_by_role(&mut conn, "admin").unwrap(),
@@ -58,7 +34,27 @@ async fn replicas_started_together_on_an_empty_database_all_come_up() {
         )
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// Three replicas started at the same moment on an empty database all come
+/// up: the migrations, the reference data and the first administrator are
+/// made once, by whichever takes the start lock first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_started_together_on_an_empty_database_all_come_up() {
+    let Some(db) = fresh_database_or_skip(Engine::Postgres).await else {
+        return;
+    };
+    let start = || {
+        let settings = test_settings(&db.url);
+        async move { Application::build_with_mailer(settings, Arc::new(MemoryMailer::default())).await }
+    };
+    let (a, b, c) = tokio::join!(start(), start(), start());
+    let apps: Vec<Application> = [a, b, c]
+        .into_iter()
+        .map(|r| r.expect("every replica starts"))
+        .collect();
+    let (admins, regions, provinces) = made_once(apps[0].database().clone()).await;
     assert_eq!(admins, 1);
     assert_eq!(regions, 20);
     assert_eq!(provinces, 107);
@@ -81,15 +77,7 @@ const REVOCATION_DEADLINE: Duration = Duration::from_secs(2);
 /// sessions ended through one replica, and a rolling restart under load.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_replicas_behind_a_proxy_act_as_one_service() {
-    let Some(db) = tokio::task::spawn_blocking(|| fresh_database(Engine::Postgres))
-        .await
-        .unwrap()
-    else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI runs every test on PostgreSQL: set TEST_DATABASE_URL"
-        );
-        eprintln!("PostgreSQL variant skipped: TEST_DATABASE_URL is not set");
+    let Some(db) = fresh_database_or_skip(Engine::Postgres).await else {
         return;
     };
     let smtp = Aiosmtpd::maildir();
@@ -117,21 +105,11 @@ async fn three_replicas_behind_a_proxy_act_as_one_service() {
     .unwrap();
     let ports: Vec<u16> = replicas.iter().map(|r| r.port).collect();
     let url = db.url.clone();
-    let (admins, regions, provinces) = tokio::task::spawn_blocking(move || {
-        let pool = persistence::Database::connect(&url, 1).unwrap();
-        let mut conn = pool.get().unwrap();
-        (
-            persistence::accounts::count_by_role(&mut conn, "admin").unwrap(),
-            persistence::reference::list_regions(&mut conn)
-                .unwrap()
-                .len(),
-            persistence::reference::list_provinces(&mut conn, None)
-                .unwrap()
-                .len(),
-        )
-    })
-    .await
-    .unwrap();
+    let pool =
+        tokio::task::spawn_blocking(move || persistence::Database::connect(&url, 1).unwrap())
+            .await
+            .unwrap();
+    let (admins, regions, provinces) = made_once(pool).await;
     assert_eq!((admins, regions, provinces), (1, 20, 107));
 
     let proxy = Nginx::start(&ports);

@@ -377,7 +377,6 @@ pub async fn province(
     visit.render(StatusCode::OK, &page)
 }
 
-/// Every offer of the province, newest first as on its page, as CSV.
 /// A province's offers as a file (`/scorrimento/{id}/NA.csv`).
 pub async fn province_download(
     req: HttpRequest,
@@ -393,6 +392,7 @@ pub async fn province_download(
     download(&visit, &caller, &id, &sigla.to_ascii_uppercase()).await
 }
 
+/// Every offer of the province, newest first as on its page, as CSV.
 async fn download(visit: &Visit, caller: &Caller, selection: &str, sigla: &str) -> HttpResponse {
     // A selection or province without seats is not found, as its page.
     match read_desk(visit, caller, selection, Some(sigla)).await {
