@@ -14,13 +14,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
-use domain::account::Role;
 use domain::contract::ContractStatus;
 use domain::ids::{ContractId, OfferId};
 use openapi::ProblemType;
 
 use super::table::{csv_answer, every_row, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
-use super::{staff, Frame, Section};
+use super::{hr_officer, Frame, Section};
 use crate::app::contracts::{
     ChangeEffects, ContractRecord, DraftContract, ExtendContract, ExtendContracts, ListContracts,
     ListUndrafted, PreviewChange, PreviewExtensions, ProposedChange, ReadContract,
@@ -36,19 +35,6 @@ use crate::pages::{FieldErrors, Visit};
 
 const LIST: &str = "/console/contratti";
 const FILTERS: [&str; 2] = ["regione", "stato"];
-
-/// The signed-in HR officer; anyone else finds no contracts (not found).
-async fn officer(
-    req: &HttpRequest,
-    visit: &mut Visit,
-    signed: &SignedIn,
-) -> Result<Caller, Box<HttpResponse>> {
-    let caller = staff(req, visit, signed).await?;
-    match caller.role {
-        Role::Hr => Ok(caller),
-        _ => Err(Box::new(visit.not_found())),
-    }
-}
 
 /// The fields of a form, posted or in the address, in their order (the
 /// equipment section reads its forms so too).
@@ -274,7 +260,7 @@ impl ListPage<'_> {
 }
 
 pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -315,7 +301,7 @@ pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpR
 
 /// Every row of the list with the same filters, as CSV.
 pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -447,7 +433,7 @@ async fn drafts_page(
 
 /// Every accepted offer without a contract, as CSV.
 pub async fn drafts_download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -470,7 +456,7 @@ pub async fn drafts_download(req: HttpRequest, mut visit: Visit, signed: SignedI
 
 /// The accepted offers without a contract, and the form by offer.
 pub async fn drafts(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -497,7 +483,7 @@ pub async fn draft(
     if visit.forged(&fields.get("csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -661,7 +647,7 @@ pub async fn show(
     signed: SignedIn,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1170,7 +1156,7 @@ pub async fn action(
     signed: SignedIn,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1229,7 +1215,7 @@ pub async fn confirm(
     if visit.forged(&fields.get("csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1422,7 +1408,7 @@ fn bulk_fields(
 /// The bulk extension's form; with `anteprima`, how many contracts it
 /// would extend and the confirmation, or its refusals (422).
 pub async fn bulk(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1488,7 +1474,7 @@ pub async fn extend_all(
     if visit.forged(&fields.get("csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };

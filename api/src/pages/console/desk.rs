@@ -12,7 +12,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use domain::account::Role;
 use domain::ids::{ApplicationId, OfferId, SelectionId};
 use domain::selection::scorrimento::{CandidateAction, OfferStatus, Outcome};
 use openapi::ProblemType;
@@ -21,7 +20,7 @@ use persistence::time::from_db;
 use serde::Deserialize;
 
 use super::table::{csv_answer, every_row, DOWNLOAD_BATCH};
-use super::{staff, Frame, Section};
+use super::{hr_officer, Frame, Section};
 use crate::app::scorrimento::{ActOnCandidate, CallNext, DecideOffer, ListOffers, OfferRecord};
 use crate::app::selection::{ListSeats, ListSelections, ReadSelection, SeatRecord};
 use crate::app::IdempotencyClaim;
@@ -35,19 +34,6 @@ use crate::pages::{read_form, Message, Visit};
 const WHOLE_LIST: i64 = 1000;
 /// How many offers of a province the desk lists.
 const PROVINCE_OFFERS: i64 = 500;
-
-/// The signed-in HR officer; anyone else finds no desk (not found).
-async fn officer(
-    req: &HttpRequest,
-    visit: &mut Visit,
-    signed: &SignedIn,
-) -> Result<Caller, Box<HttpResponse>> {
-    let caller = staff(req, visit, signed).await?;
-    match caller.role {
-        Role::Hr => Ok(caller),
-        _ => Err(Box::new(visit.not_found())),
-    }
-}
 
 fn province_of(selection: &str, sigla: &str) -> String {
     format!("/console/scorrimento/{selection}/{sigla}")
@@ -73,7 +59,7 @@ struct SelectionsPage<'a> {
 
 /// The selections whose rankings are published, newest first.
 pub async fn selections(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -223,7 +209,7 @@ pub async fn desk(
     signed: SignedIn,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -328,7 +314,7 @@ pub async fn province(
     path: web::Path<(String, String)>,
     query: web::Query<Shown>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -384,7 +370,7 @@ pub async fn province_download(
     signed: SignedIn,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -505,7 +491,7 @@ pub async fn call(
     if visit.forged(&posted.csrf) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -631,7 +617,7 @@ pub async fn act(
     if visit.forged(&posted.csrf) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };

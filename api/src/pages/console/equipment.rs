@@ -19,7 +19,6 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use domain::account::Role;
 use domain::equipment::{ItemKind, ItemState, ReturnCondition, WriteOff};
 use domain::ids::{EquipmentItemId, NavigatorId};
 use openapi::ProblemType;
@@ -28,7 +27,7 @@ use persistence::equipment::ItemFilter;
 
 use super::contracts::{claim_of, day_in, fresh_key, Fields};
 use super::table::{csv_answer, every_row, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
-use super::{staff, Frame, Section};
+use super::{hr_officer, Frame, Section};
 use crate::app::contracts::ListOffboarding;
 use crate::app::equipment::{
     AssignItem, ImportBatch, ItemRecord, ListItems, MoveItem, PairSim, PlainMovement, ReadItem,
@@ -44,19 +43,6 @@ use crate::pages::{FieldErrors, Visit};
 
 const LIST: &str = "/console/dotazioni";
 const FILTERS: [&str; 4] = ["tipo", "stato", "navigator", "lotto"];
-
-/// The signed-in HR officer; anyone else finds no equipment (not found).
-async fn officer(
-    req: &HttpRequest,
-    visit: &mut Visit,
-    signed: &SignedIn,
-) -> Result<Caller, Box<HttpResponse>> {
-    let caller = staff(req, visit, signed).await?;
-    match caller.role {
-        Role::Hr => Ok(caller),
-        _ => Err(Box::new(visit.not_found())),
-    }
-}
 
 fn kind_words(visit: &Visit, kind: &str) -> &'static str {
     match ItemKind::parse(kind) {
@@ -233,7 +219,7 @@ impl ListPage<'_> {
 }
 
 pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -278,7 +264,7 @@ pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpR
 
 /// Every item with the same filters, as CSV.
 pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -359,7 +345,7 @@ fn import_page(
 }
 
 pub async fn import_form(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -393,7 +379,7 @@ pub async fn import(
         Err(UploadRefused::NotAForm) => return visit.forged_page(),
         // Refused unread (its token with it): nothing is changed.
         Err(UploadRefused::TooLarge) => {
-            let caller = match officer(&req, &mut visit, &signed).await {
+            let caller = match hr_officer(&req, &mut visit, &signed).await {
                 Ok(c) => c,
                 Err(away) => return *away,
             };
@@ -413,7 +399,7 @@ pub async fn import(
     if visit.forged(&upload.field("csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -562,7 +548,7 @@ pub async fn item(
     signed: SignedIn,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -620,7 +606,7 @@ pub async fn movement(
     if visit.forged(&fields.get("csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -859,7 +845,7 @@ async fn kit_page(
 /// The items a Navigator holds (`?navigator=`), the rows of their kit's
 /// table, as CSV.
 pub async fn kit_download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -915,7 +901,7 @@ pub async fn kit_download(req: HttpRequest, mut visit: Visit, signed: SignedIn) 
 /// A Navigator's kit (`?navigator=`): what they hold, what is missing, and
 /// the forms to assign an item and to put a SIM into a device.
 pub async fn kit(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -949,7 +935,7 @@ pub async fn kit_change(
     if visit.forged(&fields.get("csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1104,7 +1090,7 @@ async fn offboarding_rows(
 }
 
 pub async fn offboarding(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1132,7 +1118,7 @@ pub async fn offboarding_download(
     mut visit: Visit,
     signed: SignedIn,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };

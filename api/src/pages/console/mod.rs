@@ -256,6 +256,20 @@ struct NotStaff<'a> {
     frame: Frame,
 }
 
+/// The signed-in HR officer (`staff`, then the role): anyone else on
+/// staff finds the HR sections' pages not found.
+pub async fn hr_officer(
+    req: &HttpRequest,
+    visit: &mut Visit,
+    signed: &SignedIn,
+) -> Result<Caller, Box<HttpResponse>> {
+    let caller = staff(req, visit, signed).await?;
+    match caller.role {
+        Role::Hr => Ok(caller),
+        _ => Err(Box::new(visit.not_found())),
+    }
+}
+
 /// The signed-in staff member, their console session kept going; or the
 /// answer for anyone else: the sign-in page when nobody is signed in or the
 /// session ended (idle, too old, revoked, cut off), a page sending a

@@ -13,7 +13,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
-use domain::account::Role;
 use domain::ids::SelectionId;
 use domain::selection::ranking::DecidedBy;
 use domain::{RuleCode, Violation, Violations};
@@ -22,7 +21,7 @@ use openapi::ProblemType;
 use persistence::selection::{ApplicationRow, EntryRow, SelectionRow};
 
 use super::table::{csv_answer, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
-use super::{staff, Frame, Section};
+use super::{hr_officer, Frame, Section};
 use crate::app::selection::{
     settings_of, ComputeAdmission, CorrectRanking, CorrectedResult, CreateSelection, ExtractFormat,
     ExtractRanking, ImportApplications, ImportResults, ListSelections, PostsChange,
@@ -41,19 +40,6 @@ use crate::pages::{FieldErrors, Visit};
 const HOME: &str = "/console/selezioni";
 /// Empty rows the posts form offers for provinces not listed yet.
 const NEW_POST_ROWS: usize = 3;
-
-/// The signed-in HR officer; anyone else finds no selections (not found).
-async fn officer(
-    req: &HttpRequest,
-    visit: &mut Visit,
-    signed: &SignedIn,
-) -> Result<Caller, Box<HttpResponse>> {
-    let caller = staff(req, visit, signed).await?;
-    match caller.role {
-        Role::Hr => Ok(caller),
-        _ => Err(Box::new(visit.not_found())),
-    }
-}
 
 /// This section's addresses, under `/console/selezioni`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -395,7 +381,7 @@ async fn list_page(
 
 /// Every selection, newest first, and the form to create one.
 pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -411,7 +397,7 @@ pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpR
 
 /// Every selection as CSV.
 pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -585,7 +571,7 @@ pub async fn create(
     if visit.forged(&field(&fields, "csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -960,7 +946,7 @@ pub async fn show(
     signed: SignedIn,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1022,7 +1008,7 @@ pub async fn set_posts(
     if visit.forged(&field(&fields, "csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1149,7 +1135,7 @@ async fn posted_file(
         Err(UploadRefused::NotAForm) => return Err(visit.forged_page()),
         Err(UploadRefused::TooLarge) => (None, String::new(), true),
     };
-    let caller = officer(req, visit, signed).await.map_err(|away| *away)?;
+    let caller = hr_officer(req, visit, signed).await.map_err(|away| *away)?;
     let (words, status) = match file {
         Some((_, bytes)) if !bytes.is_empty() => return Ok(PostedFile { caller, bytes, key }),
         Some(_) => (
@@ -1278,7 +1264,7 @@ pub async fn admission(
     if visit.forged(&field(&fields, "csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1307,7 +1293,7 @@ pub async fn publish(
     if visit.forged(&field(&fields, "csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1615,7 +1601,7 @@ pub async fn ranking(
     signed: SignedIn,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1640,7 +1626,7 @@ pub async fn ranking_download(
     signed: SignedIn,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1703,7 +1689,7 @@ pub async fn correct(
     if visit.forged(&field(&fields, "csrf")) {
         return visit.forged_page();
     }
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
@@ -1862,7 +1848,7 @@ pub async fn extract(
     signed: SignedIn,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let caller = match officer(&req, &mut visit, &signed).await {
+    let caller = match hr_officer(&req, &mut visit, &signed).await {
         Ok(c) => c,
         Err(away) => return *away,
     };
