@@ -121,14 +121,6 @@ impl Sender {
         )?;
         let claimed = batch.len();
         let threads = self.parallel.min(claimed);
-        if threads <= 1 {
-            let mut sent = 0;
-            for row in &batch {
-                let outcome = self.mailer.deliver(&outgoing(row));
-                sent += usize::from(self.record(&mut conn, row, outcome)?);
-            }
-            return Ok((claimed, sent));
-        }
         let next = std::sync::atomic::AtomicUsize::new(0);
         let (done, outcomes) = std::sync::mpsc::channel();
         std::thread::scope(|scope| {
