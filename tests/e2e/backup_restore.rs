@@ -122,18 +122,8 @@ async fn load(app: &TestApp) -> Loaded {
     let token = pair["access_token"].as_str().unwrap().to_owned();
     let coordinator = app.user_with_role("coordinator", &["12"]).await;
     let first = NaiveDate::from_ymd_opt(2019, 8, 1).unwrap();
-    let mut ids = Vec::new();
-    for i in 0..10u64 {
-        let day = (first + chrono::Days::new(i)).to_string();
-        let log = json_of(
-            app.log_hours(&token, &format!("d-{i}"), &day, 8.0).await,
-            StatusCode::CREATED,
-        )
+    app.log_validated_days(&token, &coordinator, "d", first, 10)
         .await;
-        ids.push(id_of(&log));
-    }
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    json_of(app.validate_logs(&coordinator, &refs).await, StatusCode::OK).await;
     json_of(
         app.log_hours(&token, "pending", "2019-08-30", 4.0).await,
         StatusCode::CREATED,

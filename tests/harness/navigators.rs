@@ -110,6 +110,31 @@ impl TestApp {
             .await
     }
 
+    /// `days` logs of 8 hours on consecutive days from `first` (client ids
+    /// `{prefix}-0`, `{prefix}-1`, ...), validated together by `validator`.
+    pub async fn log_validated_days(
+        &self,
+        token: &str,
+        validator: &str,
+        prefix: &str,
+        first: chrono::NaiveDate,
+        days: u64,
+    ) {
+        let mut ids = Vec::new();
+        for i in 0..days {
+            let day = (first + chrono::Days::new(i)).to_string();
+            let log = json_of(
+                self.log_hours(token, &format!("{prefix}-{i}"), &day, 8.0)
+                    .await,
+                StatusCode::CREATED,
+            )
+            .await;
+            ids.push(log["id"].as_str().unwrap().to_owned());
+        }
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        json_of(self.validate_logs(validator, &refs).await, StatusCode::OK).await;
+    }
+
     /// `GET /me/training`, with `If-None-Match` when a tag is given.
     pub async fn my_training(&self, token: &str, if_none_match: Option<&str>) -> Response {
         let mut r = self.client.get(self.api("/me/training")).bearer_auth(token);
