@@ -364,8 +364,9 @@ pub fn lock_failure_record(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<FailureRecord> {
-    // A successful login deletes the record: one seen here may be gone by
-    // the time it is locked. Inserted again then; a few turns at most.
+    // Records are never deleted (a right password resets one in place), so
+    // the row seen here is still there once locked; the loop only guards a
+    // row removed by hand.
     for _ in 0..3 {
         // In a savepoint, so that losing the race to a concurrent first
         // attempt does not abort the surrounding transaction.
@@ -411,8 +412,16 @@ pub fn store_failure_record(conn: &mut DbConnection, key: &str, rec: &FailureRec
     Ok(())
 }
 
-pub fn clear_failures(conn: &mut DbConnection, key: &str) -> Result<()> {
-    diesel::delete(login_failures::table.filter(login_failures::throttle_key.eq(key)))
+pub fn clear_failures(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> Result<()> {
+    // Reset in place rather than deleted: a concurrent attempt waiting to
+    // lock the row would otherwise find it gone, again and again while
+    // right passwords keep arriving.
+    diesel::update(login_failures::table.filter(login_failures::throttle_key.eq(key)))
+        .set((
+            login_failures::failures.eq(0_i64),
+            login_failures::window_started_at.eq(to_db(now)),
+            login_failures::locked_until.eq(None::<chrono::NaiveDateTime>),
+        ))
         .execute(conn)?;
     Ok(())
 }

@@ -92,7 +92,7 @@ impl UseCase for LogIn {
         write_transaction(conn, |conn| {
             // A right password clears the account's count and gives the
             // address its slot back.
-            accounts::clear_failures(conn, &keys[0].0)?;
+            accounts::clear_failures(conn, &keys[0].0, Utc::now())?;
             let (key, policy) = &keys[1];
             let rec = accounts::lock_failure_record(conn, key, Utc::now())?;
             accounts::store_failure_record(conn, key, &policy.after_refund(&rec))?;
