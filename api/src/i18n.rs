@@ -263,6 +263,10 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
             "Richiesta con questa chiave in corso",
             "Request with this key in progress",
         ),
+        T::IdempotencyAnswerLost => (
+            "Risposta della richiesta con questa chiave andata persa",
+            "Answer of the request with this key lost",
+        ),
     };
     pick(lang, it, en)
 }
@@ -565,6 +569,10 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
         T::IdempotencyKeyInFlight => (
             format!("Una richiesta con la chiave di idempotenza {s} è in corso o la sua risposta non è stata conservata: riprova tra poco, poi verifica l'esito prima di ripetere con una nuova chiave."),
             format!("A request with idempotency key {s} is in progress or its answer was not kept: retry shortly, then check the outcome before repeating with a new key."),
+        ),
+        T::IdempotencyAnswerLost => (
+            format!("La richiesta con la chiave di idempotenza {s} è stata eseguita, ma la sua risposta è andata persa per un'interruzione del servizio: verifica l'esito (per esempio rileggendo l'elenco) prima di ripeterla con una nuova chiave."),
+            format!("The request with idempotency key {s} was carried out, but its answer was lost when the service stopped: check the outcome (for example by reading the list again) before repeating it with a new key."),
         ),
         // Never raised as a conflict or a rule: each has an `ApiError`
         // variant of its own, whose words are in `detail`, with the data
@@ -1354,7 +1362,8 @@ mod tests {
             | T::SimAlreadyPaired
             | T::DeviceAlreadyPaired
             | T::NothingToAcknowledge
-            | T::IdempotencyKeyInFlight => state(t),
+            | T::IdempotencyKeyInFlight
+            | T::IdempotencyAnswerLost => state(t),
             T::IdempotencyKeyReused => ApiError::rule(t, "3f2c…"),
         }
     }

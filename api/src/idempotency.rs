@@ -32,6 +32,13 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 /// browser that retries after a night without signal.
 pub const KEPT_FOR: chrono::Duration = chrono::Duration::hours(24);
 
+/// How long a claimed key with no answer is taken for a request still
+/// running. Past it, the request that claimed the key ended after its change
+/// committed and before its answer was kept (the process stopped): the
+/// change stands, the answer is gone, and a retry is told so instead of
+/// "in progress" for the rest of the day. Far longer than any request runs.
+pub const ANSWER_LOST_AFTER: chrono::Duration = chrono::Duration::minutes(15);
+
 /// The longest key accepted (UUIDs, ULIDs and random strings fit easily).
 const MAX_KEY_LEN: usize = 255;
 
@@ -77,11 +84,12 @@ pub async fn idempotent_posts(
             let response = match replay(&kept) {
                 Some(response) => response,
                 None => {
-                    let e = ApiError::conflict(
-                        openapi::ProblemType::IdempotencyKeyInFlight,
-                        key.as_str(),
-                    );
-                    return Ok(req.error_response(e));
+                    let lost = chrono::Utc::now() - kept.claimed_at() > ANSWER_LOST_AFTER;
+                    let code = match lost {
+                        true => openapi::ProblemType::IdempotencyAnswerLost,
+                        false => openapi::ProblemType::IdempotencyKeyInFlight,
+                    };
+                    return Ok(req.error_response(ApiError::conflict(code, key.as_str())));
                 }
             };
             return Ok(req.into_response(response));
@@ -202,8 +210,8 @@ fn replay(kept: &keys::KeyRow) -> Option<HttpResponse> {
 }
 
 /// Keeps the answer of a committed change. Failing here loses only the
-/// answer, never the change: a retry then gets 409 rather than a second
-/// change.
+/// answer, never the change: a retry then gets 409 (in flight, then, past
+/// [`ANSWER_LOST_AFTER`], answer lost) rather than a second change.
 async fn keep(
     state: &AppState,
     claim: &IdempotencyClaim,
@@ -278,7 +286,7 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
         ),
         (
             "409",
-            "idempotency-key-in-flight: a request with this Idempotency-Key is still running (retry after Retry-After seconds)",
+            "idempotency-key-in-flight: a request with this Idempotency-Key is still running (retry after Retry-After seconds); idempotency-answer-lost: the request with this Idempotency-Key made its change but its answer was lost when the service stopped (check the outcome)",
         ),
         (
             "422",

@@ -181,5 +181,6 @@ domain::codes! {
         // Retries with an Idempotency-Key.
         IdempotencyKeyReused = "idempotency-key-reused",
         IdempotencyKeyInFlight = "idempotency-key-in-flight",
+        IdempotencyAnswerLost = "idempotency-answer-lost",
     }
 }

@@ -210,3 +210,57 @@ async fn keys_are_the_callers_own_and_refusals_are_not_kept(app: TestApp) {
     assert_eq!(p["errors"][0]["field"], "idempotency-key", "{p}");
 }
 both_engines!(keys_are_the_callers_own_and_refusals_are_not_kept);
+
+/// A change that committed while its answer was never kept (the process
+/// stopped in between): a retry is told "in progress" while the first
+/// request could still be running, and after that "answer lost", never a
+/// second change.
+async fn a_change_whose_answer_was_lost_is_told_so_and_not_made_again(app: TestApp) {
+    use diesel::prelude::*;
+    use persistence::schema::idempotency_keys;
+    let hr = app.user_with_role("hr", &[]).await;
+    let (id, _) = app.published_selection(&hr, &[("RM", 3)], 5).await;
+    let path = format!("/selections/{id}/provinces/RM/calls");
+    let first = post_with_key(&app, &hr, &path, "call-lost", &json!({})).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+
+    // What a stop between the commit and the keeping of the answer leaves:
+    // the claim, with no answer.
+    let forget_answer = |claimed_minutes_ago: i64| {
+        let mut conn = app.db.get().unwrap();
+        let claimed =
+            (chrono::Utc::now() - chrono::Duration::minutes(claimed_minutes_ago)).naive_utc();
+        let n = diesel::update(
+            idempotency_keys::table.filter(idempotency_keys::idempotency_key.eq("call-lost")),
+        )
+        .set((
+            idempotency_keys::status.eq(None::<i64>),
+            idempotency_keys::content_type.eq(None::<String>),
+            idempotency_keys::location.eq(None::<String>),
+            idempotency_keys::body.eq(None::<String>),
+            idempotency_keys::created_at.eq(claimed),
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+        assert_eq!(n, 1);
+    };
+
+    forget_answer(1);
+    let retry = post_with_key(&app, &hr, &path, "call-lost", &json!({})).await;
+    assert!(retry.headers().contains_key("retry-after"));
+    let p = problem(retry, 409).await;
+    assert_eq!(p["type"], "idempotency-key-in-flight", "{p}");
+
+    forget_answer(16);
+    let retry = post_with_key(&app, &hr, &path, "call-lost", &json!({})).await;
+    assert!(
+        !retry.headers().contains_key("retry-after"),
+        "retrying will not help"
+    );
+    let p = problem(retry, 409).await;
+    assert_eq!(p["type"], "idempotency-answer-lost", "{p}");
+
+    assert_eq!(pending_offers(&app, &hr, &id).await.len(), 1, "one offer");
+    assert_eq!(offer_mails(&app), 1, "one candidate mailed once");
+}
+both_engines!(a_change_whose_answer_was_lost_is_told_so_and_not_made_again);
