@@ -201,15 +201,72 @@ pub fn stored_progresses(
     navigator_ids: &[String],
     version: i32,
 ) -> Result<Vec<(String, String, String)>> {
-    let query = training_progress::table
-        .select((
-            training_progress::navigator_id,
-            training_progress::body,
-            training_progress::etag,
-        ))
-        .filter(training_progress::navigator_id.eq_any(navigator_ids))
-        .filter(training_progress::body_version.eq(version));
-    Ok(crate::per_engine!(conn, c => query.load(c))?)
+    let columns = (
+        training_progress::navigator_id,
+        training_progress::body,
+        training_progress::etag,
+    );
+    let rows = match conn {
+        DbConnection::Postgresql(c) => training_progress::table
+            .select(columns)
+            .filter(training_progress::navigator_id.eq_any(navigator_ids))
+            .filter(training_progress::body_version.eq(version))
+            .load(c)?,
+        // The ids as one JSON array: the statement's text is the same for
+        // any number of them, so it is prepared once per connection instead
+        // of once per read (`IN (?, ?, …)` is never cached).
+        DbConnection::Sqlite(c) => training_progress::table
+            .select(columns)
+            .filter(OneOfJsonArray {
+                column: training_progress::navigator_id,
+                values: serde_json::to_string(navigator_ids).map_err(|e| {
+                    crate::error::PersistenceError::Corrupt(format!("ids as JSON: {e}"))
+                })?,
+            })
+            .filter(training_progress::body_version.eq(version))
+            .load(c)?,
+    };
+    Ok(rows)
+}
+
+/// SQLite's `column IN (SELECT value FROM json_each(?))`, `values` a JSON
+/// array of text: a condition on any number of values with one statement
+/// text, which diesel's statement cache keeps.
+#[derive(Debug, Clone, diesel::query_builder::QueryId)]
+struct OneOfJsonArray<C> {
+    column: C,
+    values: String,
+}
+
+impl<C> diesel::Expression for OneOfJsonArray<C> {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<C, QS> diesel::AppearsOnTable<QS> for OneOfJsonArray<C> where C: diesel::AppearsOnTable<QS> {}
+
+impl<C, QS> diesel::SelectableExpression<QS> for OneOfJsonArray<C> where
+    C: diesel::SelectableExpression<QS>
+{
+}
+
+impl<C> diesel::expression::ValidGrouping<()> for OneOfJsonArray<C> {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl<C> diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for OneOfJsonArray<C>
+where
+    C: diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+    ) -> diesel::QueryResult<()> {
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(" IN (SELECT value FROM json_each(");
+        out.push_bind_param::<diesel::sql_types::Text, _>(&self.values)?;
+        out.push_sql("))");
+        Ok(())
+    }
 }
 
 /// The days a Navigator's buckets filled and their path completed.

@@ -67,11 +67,11 @@ pub(crate) fn caller_of_access_token(state: &AppState, token: &str) -> Result<Ca
         return Err(ApiError::Unauthenticated(TokenProblem::Revoked));
     }
     Ok(Caller {
-        user_id: claims.sub,
+        user_id: claims.sub.clone(),
         role,
-        regions: claims.regions,
-        navigator_id: claims.navigator_id,
-        session: claims.sid,
+        regions: claims.regions.clone(),
+        navigator_id: claims.navigator_id.clone(),
+        session: claims.sid.clone(),
     })
 }
 

@@ -1,6 +1,9 @@
 //! Short-lived JWT access tokens (HS256 pinned; `exp`, `iss`, `aud` checked)
 //! and opaque random tokens stored only as hashes.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use base64::Engine as _;
 use chrono::{Duration, Utc};
 use jsonwebtoken::errors::ErrorKind;
@@ -42,7 +45,19 @@ pub struct JwtKeys {
     issuer: String,
     audience: String,
     pub access_ttl: Duration,
+    /// Tokens whose signature and claims were checked, by their text. A
+    /// tablet polls with one token for its quarter of an hour: checking the
+    /// signature and parsing the claims again on every poll was the
+    /// largest cost of a poll after its read. Only the expiry changes with
+    /// time, and it is checked on every use; revocation and cut-off are
+    /// checked by the caller on every request either way.
+    verified: RwLock<HashMap<String, Arc<Claims>>>,
 }
+
+/// Verified tokens remembered at most: more than the tablets and staff
+/// signed in within one token lifetime. Past it the memory is emptied and
+/// fills again.
+const MOST_REMEMBERED: usize = 20_000;
 
 impl JwtKeys {
     pub fn new(secret: &[u8], issuer: &str, audience: &str, access_ttl: Duration) -> Self {
@@ -60,6 +75,7 @@ impl JwtKeys {
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
             access_ttl,
+            verified: RwLock::new(HashMap::new()),
         }
     }
 
@@ -88,16 +104,40 @@ impl JwtKeys {
         encode(&Header::new(Algorithm::HS256), &claims, encoding)
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, TokenProblem> {
+    pub fn verify(&self, token: &str) -> Result<Arc<Claims>, TokenProblem> {
         let (_, decoding) = self.keys.as_ref().ok_or(TokenProblem::Invalid)?;
-        decode::<Claims>(token, decoding, &self.validation)
-            .map(|data| data.claims)
+        let remembered = self
+            .verified
+            .read()
+            .ok()
+            .and_then(|m| m.get(token).cloned());
+        if let Some(claims) = remembered {
+            // As jsonwebtoken judges it: expired once `exp` is more than
+            // the leeway in the past.
+            let leeway = i64::try_from(self.validation.leeway).unwrap_or(i64::MAX);
+            if claims.exp.saturating_add(leeway) < Utc::now().timestamp() {
+                if let Ok(mut m) = self.verified.write() {
+                    m.remove(token);
+                }
+                return Err(TokenProblem::Expired);
+            }
+            return Ok(claims);
+        }
+        let claims = decode::<Claims>(token, decoding, &self.validation)
+            .map(|data| Arc::new(data.claims))
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenProblem::Expired,
                 ErrorKind::InvalidAudience => TokenProblem::WrongAudience,
                 ErrorKind::InvalidIssuer => TokenProblem::WrongIssuer,
                 _ => TokenProblem::Invalid,
-            })
+            })?;
+        if let Ok(mut m) = self.verified.write() {
+            if m.len() >= MOST_REMEMBERED {
+                m.clear();
+            }
+            m.insert(token.to_owned(), Arc::clone(&claims));
+        }
+        Ok(claims)
     }
 }
 
@@ -186,6 +226,63 @@ mod tests {
         let t = expired.issue("u1", "hr", &[], None, None).unwrap();
         assert_eq!(k.verify(&t), Err(TokenProblem::Expired));
         assert_eq!(k.verify("not.a.jwt"), Err(TokenProblem::Invalid));
+    }
+
+    #[test]
+    fn a_remembered_token_is_still_refused_once_expired() {
+        let k = keys();
+        let t = k.issue("u1", "hr", &[], None, None).unwrap();
+        let first = k.verify(&t).unwrap();
+        assert_eq!(k.verify(&t).unwrap(), first, "the same claims again");
+        // The same token, its expiry now past (what a quarter of an hour
+        // does to a remembered token).
+        let mut stale = (*first).clone();
+        stale.exp = Utc::now().timestamp() - 6;
+        k.verified
+            .write()
+            .unwrap()
+            .insert(t.clone(), Arc::new(stale));
+        assert_eq!(k.verify(&t), Err(TokenProblem::Expired));
+        assert!(!k.verified.read().unwrap().contains_key(&t), "forgotten");
+        // Within the leeway it is still good, as for a token checked anew.
+        let mut late = (*first).clone();
+        late.exp = Utc::now().timestamp() - 2;
+        k.verified
+            .write()
+            .unwrap()
+            .insert(t.clone(), Arc::new(late));
+        assert!(k.verify(&t).is_ok());
+    }
+
+    #[test]
+    fn a_refused_token_is_not_remembered_and_memory_is_bounded() {
+        let k = keys();
+        let forged = JwtKeys::new(
+            b"another-key-another-key-another!",
+            "iss-a",
+            "aud-a",
+            Duration::minutes(15),
+        );
+        let t = forged.issue("u1", "admin", &[], None, None).unwrap();
+        assert_eq!(k.verify(&t), Err(TokenProblem::Invalid));
+        assert_eq!(k.verify(&t), Err(TokenProblem::Invalid));
+        assert!(k.verified.read().unwrap().is_empty());
+        let claims = k
+            .verify(&k.issue("u1", "hr", &[], None, None).unwrap())
+            .unwrap();
+        {
+            let mut m = k.verified.write().unwrap();
+            for i in 0..MOST_REMEMBERED {
+                m.insert(format!("token-{i}"), Arc::clone(&claims));
+            }
+        }
+        let t = k.issue("u2", "hr", &[], None, None).unwrap();
+        assert!(k.verify(&t).is_ok());
+        assert_eq!(
+            k.verified.read().unwrap().len(),
+            1,
+            "emptied, then this one"
+        );
     }
 
     #[test]
