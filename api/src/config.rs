@@ -290,7 +290,10 @@ mod tests {
 
     #[test]
     fn the_roles_that_must_have_a_second_factor_are_read_and_checked() {
-        assert!(Settings::defaults_only().unwrap().totp_required_roles.is_empty());
+        assert!(Settings::defaults_only()
+            .unwrap()
+            .totp_required_roles
+            .is_empty());
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("navigator.toml");
         std::fs::write(&file, "totp_required_roles = \"admin, hr\"\n").unwrap();

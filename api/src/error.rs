@@ -294,9 +294,7 @@ fn second_factor_type(refusal: SecondFactorRefusal) -> ProblemType {
 fn second_factor_status(refusal: SecondFactorRefusal) -> StatusCode {
     use SecondFactorRefusal as R;
     match refusal {
-        R::Required | R::WrongCode | R::Replayed | R::RecoveryCodeUsed => {
-            StatusCode::UNAUTHORIZED
-        }
+        R::Required | R::WrongCode | R::Replayed | R::RecoveryCodeUsed => StatusCode::UNAUTHORIZED,
         R::EnrolmentRequired => StatusCode::FORBIDDEN,
         R::AlreadyEnrolled | R::NotEnrolled => StatusCode::CONFLICT,
     }

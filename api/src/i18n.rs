@@ -258,7 +258,10 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::NothingToAcknowledge => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
         T::TotpRequired => ("Serve il codice di verifica", "Verification code required"),
         T::TotpWrongCode => ("Codice di verifica errato", "Wrong verification code"),
-        T::TotpReplayed => ("Codice di verifica già usato", "Verification code already used"),
+        T::TotpReplayed => (
+            "Codice di verifica già usato",
+            "Verification code already used",
+        ),
         T::RecoveryCodeUsed => ("Codice di recupero già usato", "Recovery code already used"),
         T::TotpEnrolmentRequired => (
             "Attiva prima la verifica in due passaggi",

@@ -157,7 +157,11 @@ async fn enrolment_and_sign_in_with_right_wrong_reused_and_skewed_codes(app: Tes
     assert_eq!(bare["type"], "totp-required");
     // A wrong code, and codes three steps off either way, are refused.
     let right_now = code_at(&secret, step);
-    let wrong = if right_now == "000000" { "000001" } else { "000000" };
+    let wrong = if right_now == "000000" {
+        "000001"
+    } else {
+        "000000"
+    };
     let w = problem(login_with(&app, &email, wrong).await, 401).await;
     assert_eq!(w["type"], "totp-wrong-code");
     for off in [step - 3, step + 3] {
@@ -380,7 +384,10 @@ async fn a_required_role_without_a_factor_may_only_enrol(app: TestApp) {
     assert!(page.contains("verifica in due passaggi"), "{page}");
     assert!(!b.cookies.contains_key("navigator_access"));
 }
-both_engines!(a_required_role_without_a_factor_may_only_enrol, hr_must_enrol);
+both_engines!(
+    a_required_role_without_a_factor_may_only_enrol,
+    hr_must_enrol
+);
 
 async fn the_console_sign_in_asks_for_the_code(app: TestApp) {
     let (email, _) = staff(&app, "hr").await;

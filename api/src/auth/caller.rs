@@ -40,7 +40,9 @@ impl Caller {
 pub(crate) fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let caller = authenticate_enrolling(req)?;
     if caller.enrolment_only {
-        return Err(ApiError::SecondFactor(SecondFactorRefusal::EnrolmentRequired));
+        return Err(ApiError::SecondFactor(
+            SecondFactorRefusal::EnrolmentRequired,
+        ));
     }
     Ok(caller)
 }

@@ -98,8 +98,13 @@ mod tests {
         let now = 1_800_000_015_u64;
         let step = now / 30;
         let code_at = |s: u64| t.generate(s * 30).to_string();
-        for (offset, expected) in [(0_i64, true), (-1, true), (1, true), (-3, false), (3, false)]
-        {
+        for (offset, expected) in [
+            (0_i64, true),
+            (-1, true),
+            (1, true),
+            (-3, false),
+            (3, false),
+        ] {
             let s = step.checked_add_signed(offset).unwrap();
             let found = matching_step(&secret, "hr@example.org", &code_at(s), now).unwrap();
             assert_eq!(found == Some(s), expected, "offset {offset}");

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use domain::account::Role;
 use domain::second_factor::{
-    accept_recovery, accept_step, read_input, show_recovery_code, RecoveryMatch,
-    SecondFactorInput, SecondFactorRefusal, RECOVERY_CODES,
+    accept_recovery, accept_step, read_input, show_recovery_code, RecoveryMatch, SecondFactorInput,
+    SecondFactorRefusal, RECOVERY_CODES,
 };
 use persistence::second_factor::{self as store, TotpFactor};
 use persistence::{accounts, audit, write_transaction, DbConnection};
@@ -210,7 +210,12 @@ impl UseCase for ConfirmEnrolment {
         let Some(SecondFactorInput::Code(code)) = read_input(&self.code) else {
             return Err(refused(SecondFactorRefusal::WrongCode));
         };
-        let matched = matching_step(&pending.secret, &account.user.email, &code, unix_now(act.now))?;
+        let matched = matching_step(
+            &pending.secret,
+            &account.user.email,
+            &code,
+            unix_now(act.now),
+        )?;
         let step = accept_step(matched, pending.last_step()).map_err(refused)?;
         let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
         let hashes = codes
