@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use totp_rs::{Builder, Secret};
 
-use crate::console::{html, location, Browser};
+use crate::console::{element, html, location, Browser};
 
 /// The code of `step` for `secret` (base32), as an authenticator app
 /// shows it.
@@ -370,7 +370,8 @@ async fn a_required_role_without_a_factor_may_only_enrol(app: TestApp) {
     assert_eq!(pair["totp_enrolment_required"], false);
     assert_eq!(app.me(&token(&pair)).await.status(), StatusCode::OK);
 
-    // The console does not hand out a session that may only enrol.
+    // At the console, such a session goes to the enrolment page, and every
+    // other page sends it back there until enrolment is confirmed.
     let (other, _) = staff(&app, "hr").await;
     let mut b = Browser::new(&app);
     b.get("/console/accedi").await;
@@ -380,9 +381,52 @@ async fn a_required_role_without_a_factor_may_only_enrol(app: TestApp) {
             &[("email", other.as_str()), ("password", PASSWORD)],
         )
         .await;
-    let page = html(r, StatusCode::FORBIDDEN).await;
-    assert!(page.contains("verifica in due passaggi"), "{page}");
-    assert!(!b.cookies.contains_key("navigator_access"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/console/verifica-due-passaggi");
+    for away in ["/console/", "/console/navigator", "/console/selezioni"] {
+        let r = b.get(away).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{away}");
+        assert_eq!(location(&r), "/console/verifica-due-passaggi", "{away}");
+    }
+    let page = html(
+        b.get("/console/verifica-due-passaggi").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(page.contains("id=\"verifica-richiesta\""), "{page}");
+    let page = html(
+        b.post("/console/verifica-due-passaggi/avvia", &[]).await,
+        StatusCode::OK,
+    )
+    .await;
+    let secret = element(&page, "totp-segreto");
+    let step = settled_step().await;
+    // A wrong code shows the key again with the refusal.
+    let wrong = code_at(&secret, step + 3);
+    let page = html(
+        b.post(
+            "/console/verifica-due-passaggi/conferma",
+            &[("codice", wrong.as_str()), ("segreto", secret.as_str())],
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(element(&page, "totp-segreto"), secret);
+    let right = code_at(&secret, step);
+    let page = html(
+        b.post(
+            "/console/verifica-due-passaggi/conferma",
+            &[("codice", right.as_str()), ("segreto", secret.as_str())],
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(page.matches("<li><code>").count(), 10, "{page}");
+    // The session is a full one now.
+    let home = b.get("/console/").await;
+    assert_eq!(home.status(), StatusCode::OK);
 }
 both_engines!(
     a_required_role_without_a_factor_may_only_enrol,

@@ -11,7 +11,7 @@ use domain::second_factor::SecondFactorRefusal;
 use serde::Deserialize;
 
 use super::Frame;
-use crate::app::auth::{LogIn, LogOut, LogOutEverywhere, OpenConsoleSession};
+use crate::app::auth::{LogIn, LogOutEverywhere, OpenConsoleSession};
 use crate::auth::caller::caller_of_access_token;
 use crate::error::ApiError;
 use crate::extract::RequestMeta;
@@ -146,30 +146,6 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
     };
     let outcome = visit.state.use_cases.run(visit.act(), case).await;
     match visit.state.metrics.counted_login(outcome) {
-        Ok((session, _)) if session.enrolment_only => {
-            // The console has no enrolment pages: the session (which could
-            // only enrol) is closed at once rather than handed over, and the
-            // person is told where to enrol.
-            if let Ok(caller) = caller_of_access_token(&visit.state, &session.access_token) {
-                let close = LogOut {
-                    refresh_token: session.refresh_token,
-                };
-                if let Ok(revoked) = visit.state.use_cases.run(visit.act_as(&caller), close).await {
-                    visit.state.apply_revoked(revoked);
-                }
-            }
-            form(
-                &visit,
-                StatusCode::FORBIDDEN,
-                &posted.email,
-                crate::i18n::second_factor_message(
-                    SecondFactorRefusal::EnrolmentRequired,
-                    visit.lang,
-                )
-                .to_owned(),
-                false,
-            )
-        }
         Ok((session, _)) => {
             let Ok(caller) = caller_of_access_token(&visit.state, &session.access_token) else {
                 return visit.failure();
@@ -182,6 +158,10 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
             }
             for c in session_cookies(&visit.state, &session) {
                 visit.set_cookie(c);
+            }
+            // A session that may only enrol goes straight to enrolment.
+            if session.enrolment_only {
+                return visit.see_other(super::second_factor::PATH);
             }
             visit.see_other("/console/")
         }
