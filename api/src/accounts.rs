@@ -12,7 +12,7 @@ use persistence::accounts::{self, Account};
 use persistence::audit::{self, AuditContext};
 use persistence::{outbox, DbConnection};
 
-use crate::auth::tokens::{digest, opaque_token, JwtKeys};
+use crate::auth::tokens::{digest, opaque_token, JwtKeys, ENROLMENT_SCOPE};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::templates;
 
@@ -137,6 +137,7 @@ pub fn token_pair(session: Session, account: &Account) -> ApiResult<HttpResponse
         token_type: "Bearer".into(),
         expires_in: session.expires_in,
         user: user_view(account)?,
+        totp_enrolment_required: session.enrolment_only,
     };
     Ok(HttpResponse::Ok()
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
@@ -161,25 +162,30 @@ pub struct Session {
     pub expires_in: i64,
     /// The session: the refresh-token family.
     pub family: String,
+    /// The session may only enrol a second factor.
+    pub enrolment_only: bool,
 }
 
 /// Issues an access token and a refresh token; a new family at login, the
-/// same family on rotation.
+/// same family on rotation. `enrolment_only` limits the access token to
+/// enrolling a second factor.
 pub fn open_session(
     conn: &mut DbConnection,
     jwt: &JwtKeys,
     account: &Account,
     refresh_days: i64,
     family: Option<&str>,
+    enrolment_only: bool,
 ) -> ApiResult<Session> {
     let family = family.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
     let access_token = jwt
-        .issue(
+        .issue_scoped(
             &account.user.id,
             &account.user.role,
             &account.regions,
             account.user.navigator_id.as_deref(),
             Some(&family),
+            enrolment_only.then_some(ENROLMENT_SCOPE),
         )
         .map_err(|e| {
             tracing::error!(error = %e, "cannot sign an access token");
@@ -198,5 +204,6 @@ pub fn open_session(
         refresh_token,
         expires_in: jwt.access_ttl.num_seconds(),
         family,
+        enrolment_only,
     })
 }

@@ -87,6 +87,20 @@ pub struct Settings {
     /// Serve Swagger UI at `/swagger-ui/` (the document itself is always at
     /// `/api-docs/openapi.json`).
     pub swagger_ui: bool,
+    /// The staff roles that must sign in with a second factor (TOTP), from
+    /// `admin,hr`; empty, nobody must (anyone on staff may). An account of
+    /// such a role without one gets a session that only enrols it.
+    #[serde(deserialize_with = "required_roles")]
+    pub totp_required_roles: Vec<domain::account::Role>,
+}
+
+/// Reads `totp_required_roles` from its comma-separated names; an unknown
+/// name, or a role that cannot enrol, stops the start.
+fn required_roles<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<domain::account::Role>, D::Error> {
+    let raw = String::deserialize(d)?;
+    domain::second_factor::parse_required_roles(&raw).map_err(serde::de::Error::custom)
 }
 
 impl std::fmt::Debug for Settings {
@@ -169,6 +183,7 @@ impl Settings {
             ("trust_forwarded_for", false.into()),
             ("workers", 0_i64.into()),
             ("swagger_ui", true.into()),
+            ("totp_required_roles", "".into()),
         ]
     }
 
@@ -271,6 +286,24 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn the_roles_that_must_have_a_second_factor_are_read_and_checked() {
+        assert!(Settings::defaults_only()
+            .unwrap()
+            .totp_required_roles
+            .is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("navigator.toml");
+        std::fs::write(&file, "totp_required_roles = \"admin, hr\"\n").unwrap();
+        let read = Settings::load(Some(file.clone())).unwrap();
+        assert_eq!(
+            read.totp_required_roles,
+            vec![domain::account::Role::Admin, domain::account::Role::Hr]
+        );
+        std::fs::write(&file, "totp_required_roles = \"admin,navigator\"\n").unwrap();
+        assert!(Settings::load(Some(file)).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use domain::assignment::AssignmentRefusal;
 use domain::equipment::PairingRefusal;
+use domain::second_factor::SecondFactorRefusal;
 use domain::training::mandatory::MandatoryRefusal;
 use domain::training::ojt::LogRefusal;
 use domain::{Param, RuleCode, Violation, Violations};
@@ -120,6 +121,10 @@ pub enum ApiError {
     /// An on-the-job log the rules refuse.
     #[error("on-the-job log refused: {0:?}")]
     OjtLog(LogRefusal),
+    /// The second factor is missing, wrong, used already, or must be
+    /// enrolled first.
+    #[error("second factor: {0:?}")]
+    SecondFactor(SecondFactorRefusal),
     #[error("too many attempts; retry in {retry_after}s")]
     Throttled { retry_after: i64 },
     #[error("database unavailable")]
@@ -200,6 +205,7 @@ impl ApiError {
             Self::Conflict { code, .. } | Self::Rule { code, .. } => *code,
             Self::Assignment { refusal, .. } => assignment_type(refusal),
             Self::OjtLog(refusal) => log_type(refusal),
+            Self::SecondFactor(refusal) => second_factor_type(*refusal),
             Self::Throttled { .. } => T::TooManyAttempts,
             Self::Unavailable | Self::Contended => T::ServiceUnavailable,
             Self::Internal => T::InternalError,
@@ -229,6 +235,7 @@ impl ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Assignment { refusal, .. } if refusal.is_conflict() => StatusCode::CONFLICT,
             Self::Assignment { .. } | Self::OjtLog(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::SecondFactor(refusal) => second_factor_status(*refusal),
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::Contended => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -263,6 +270,33 @@ fn log_type(refusal: &LogRefusal) -> ProblemType {
         R::NoCpiAssignment => ProblemType::NoCpiAssignment,
         R::NotAssignedCpi { .. } => ProblemType::NotAssignedCpi,
         R::DailyHoursExceeded { .. } => ProblemType::DailyHoursExceeded,
+    }
+}
+
+/// The problem type of each second-factor refusal.
+fn second_factor_type(refusal: SecondFactorRefusal) -> ProblemType {
+    use SecondFactorRefusal as R;
+    match refusal {
+        R::Required => ProblemType::TotpRequired,
+        R::WrongCode => ProblemType::TotpWrongCode,
+        R::Replayed => ProblemType::TotpReplayed,
+        R::RecoveryCodeUsed => ProblemType::RecoveryCodeUsed,
+        R::EnrolmentRequired => ProblemType::TotpEnrolmentRequired,
+        R::AlreadyEnrolled => ProblemType::TotpAlreadyEnrolled,
+        R::NotEnrolled => ProblemType::TotpNotEnrolled,
+    }
+}
+
+/// A sign-in short of its second factor is not authenticated (401); a
+/// session that may only enrol is authenticated but refused (403); asking
+/// to enrol twice, or to leave a factor one does not have, is a conflict
+/// with the account's state (409).
+fn second_factor_status(refusal: SecondFactorRefusal) -> StatusCode {
+    use SecondFactorRefusal as R;
+    match refusal {
+        R::Required | R::WrongCode | R::Replayed | R::RecoveryCodeUsed => StatusCode::UNAUTHORIZED,
+        R::EnrolmentRequired => StatusCode::FORBIDDEN,
+        R::AlreadyEnrolled | R::NotEnrolled => StatusCode::CONFLICT,
     }
 }
 

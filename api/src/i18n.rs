@@ -9,6 +9,7 @@
 
 use chrono::NaiveDate;
 use domain::assignment::AssignmentRefusal;
+use domain::second_factor::SecondFactorRefusal;
 use domain::training::ojt::LogRefusal;
 use domain::{Param, RuleCode, Violation};
 use openapi::ProblemType;
@@ -255,6 +256,25 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::ItemOutOfService => ("Dotazione fuori servizio", "Item out of service"),
         T::DifferentHolders => ("Assegnatari diversi", "Different holders"),
         T::NothingToAcknowledge => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
+        T::TotpRequired => ("Serve il codice di verifica", "Verification code required"),
+        T::TotpWrongCode => ("Codice di verifica errato", "Wrong verification code"),
+        T::TotpReplayed => (
+            "Codice di verifica già usato",
+            "Verification code already used",
+        ),
+        T::RecoveryCodeUsed => ("Codice di recupero già usato", "Recovery code already used"),
+        T::TotpEnrolmentRequired => (
+            "Attiva prima la verifica in due passaggi",
+            "Set up two-step verification first",
+        ),
+        T::TotpAlreadyEnrolled => (
+            "Verifica in due passaggi già attiva",
+            "Two-step verification already set up",
+        ),
+        T::TotpNotEnrolled => (
+            "Verifica in due passaggi non attiva",
+            "Two-step verification not set up",
+        ),
         T::IdempotencyKeyReused => (
             "Chiave di idempotenza già usata per un'altra richiesta",
             "Idempotency key used for another request",
@@ -361,6 +381,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
         (E::Conflict { code, subject } | E::Rule { code, subject }, lang) => state_detail(*code, subject, lang),
         (E::Assignment { refusal, region }, lang) => assignment_message(refusal, region, lang),
         (E::OjtLog(refusal), lang) => ojt_message(refusal, lang),
+        (E::SecondFactor(refusal), lang) => second_factor_message(*refusal, lang).to_owned(),
         (E::Throttled { retry_after }, Lang::It) => {
             format!("Troppi tentativi di accesso falliti: riprova tra {retry_after} secondi.")
         }
@@ -620,12 +641,61 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
         | T::OutsideActiveContract
         | T::NoCpiAssignment
         | T::NotAssignedCpi
-        | T::DailyHoursExceeded => (
+        | T::DailyHoursExceeded
+        | T::TotpRequired
+        | T::TotpWrongCode
+        | T::TotpReplayed
+        | T::RecoveryCodeUsed
+        | T::TotpEnrolmentRequired
+        | T::TotpAlreadyEnrolled
+        | T::TotpNotEnrolled => (
             format!("{} ({s}).", title(code, Lang::It)),
             format!("{} ({s}).", title(code, Lang::En)),
         ),
     };
     pick(lang, it, en)
+}
+
+/// Why a second factor was refused, in words the person acts on.
+pub fn second_factor_message(r: SecondFactorRefusal, lang: Lang) -> &'static str {
+    use SecondFactorRefusal as R;
+    match r {
+        R::Required => pick(
+            lang,
+            "L'account usa la verifica in due passaggi: inserisci anche il codice di 6 cifre dell'app di autenticazione (campo `totp`), o un codice di recupero.",
+            "The account uses two-step verification: give the 6-digit code from the authenticator app too (field `totp`), or a recovery code.",
+        ),
+        R::WrongCode => pick(
+            lang,
+            "Il codice di verifica è errato o scaduto: controlla che l'orologio del telefono sia giusto e usa il codice mostrato ora.",
+            "The verification code is wrong or expired: check the phone's clock and use the code shown now.",
+        ),
+        R::Replayed => pick(
+            lang,
+            "Questo codice di verifica è già stato usato: attendi il prossimo (ogni 30 secondi).",
+            "This verification code was already used: wait for the next one (every 30 seconds).",
+        ),
+        R::RecoveryCodeUsed => pick(
+            lang,
+            "Questo codice di recupero è già stato usato: ognuno vale una sola volta.",
+            "This recovery code was already used: each one works once.",
+        ),
+        R::EnrolmentRequired => pick(
+            lang,
+            "Il tuo ruolo richiede la verifica in due passaggi: finché non la attivi (POST /api/v1/me/totp, poi /api/v1/me/totp/confirm) la sessione serve solo ad attivarla.",
+            "Your role requires two-step verification: until you set it up (POST /api/v1/me/totp, then /api/v1/me/totp/confirm) the session only serves to set it up.",
+        ),
+        R::AlreadyEnrolled => pick(
+            lang,
+            "La verifica in due passaggi è già attiva: per cambiare app disattivala prima con un codice valido.",
+            "Two-step verification is already set up: to move to another app, turn it off first with a valid code.",
+        ),
+        R::NotEnrolled => pick(
+            lang,
+            "La verifica in due passaggi non è attiva (o non è in attesa di conferma) per questo account.",
+            "Two-step verification is not set up (or not waiting for confirmation) for this account.",
+        ),
+    }
 }
 
 /// Why an assignment was refused, in words a coordinator acts on.
@@ -1365,6 +1435,15 @@ mod tests {
             | T::IdempotencyKeyInFlight
             | T::IdempotencyAnswerLost => state(t),
             T::IdempotencyKeyReused => ApiError::rule(t, "3f2c…"),
+            T::TotpRequired => ApiError::SecondFactor(SecondFactorRefusal::Required),
+            T::TotpWrongCode => ApiError::SecondFactor(SecondFactorRefusal::WrongCode),
+            T::TotpReplayed => ApiError::SecondFactor(SecondFactorRefusal::Replayed),
+            T::RecoveryCodeUsed => ApiError::SecondFactor(SecondFactorRefusal::RecoveryCodeUsed),
+            T::TotpEnrolmentRequired => {
+                ApiError::SecondFactor(SecondFactorRefusal::EnrolmentRequired)
+            }
+            T::TotpAlreadyEnrolled => ApiError::SecondFactor(SecondFactorRefusal::AlreadyEnrolled),
+            T::TotpNotEnrolled => ApiError::SecondFactor(SecondFactorRefusal::NotEnrolled),
         }
     }
 

@@ -272,7 +272,9 @@ impl Metrics {
         let label = match &outcome {
             Ok(_) => Some("success"),
             Err(ApiError::Throttled { .. }) => Some("throttled"),
-            Err(ApiError::InvalidCredentials | ApiError::Forbidden) => Some("failure"),
+            Err(ApiError::InvalidCredentials | ApiError::Forbidden | ApiError::SecondFactor(_)) => {
+                Some("failure")
+            }
             // Not the caller's doing (the database, a bug): not a sign-in outcome.
             Err(_) => None,
         };

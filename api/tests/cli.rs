@@ -254,6 +254,7 @@ fn as_demo<U: api::app::UseCase>(
         regions: account.regions,
         navigator_id: None,
         session: None,
+        enrolment_only: false,
     };
     let settings = std::sync::Arc::new(api::config::Settings::defaults_only().unwrap());
     let act = api::app::Act::by(caller, "demo-check".to_owned(), settings);

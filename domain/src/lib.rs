@@ -15,6 +15,7 @@ pub mod equipment;
 pub mod ids;
 pub mod indicators;
 pub mod reference;
+pub mod second_factor;
 pub mod selection;
 pub mod throttle;
 pub mod training;

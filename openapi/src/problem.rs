@@ -178,6 +178,15 @@ domain::codes! {
         DifferentHolders = "different-holders",
         NothingToAcknowledge = "nothing-to-acknowledge",
 
+        // The second factor (TOTP) of staff accounts.
+        TotpRequired = "totp-required",
+        TotpWrongCode = "totp-wrong-code",
+        TotpReplayed = "totp-replayed",
+        RecoveryCodeUsed = "recovery-code-used",
+        TotpEnrolmentRequired = "totp-enrolment-required",
+        TotpAlreadyEnrolled = "totp-already-enrolled",
+        TotpNotEnrolled = "totp-not-enrolled",
+
         // Retries with an Idempotency-Key.
         IdempotencyKeyReused = "idempotency-key-reused",
         IdempotencyKeyInFlight = "idempotency-key-in-flight",

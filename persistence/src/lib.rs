@@ -21,6 +21,7 @@ pub mod ojt;
 pub mod outbox;
 pub mod reference;
 pub mod schema;
+pub mod second_factor;
 pub mod seed;
 pub mod selection;
 pub mod sessions;

@@ -132,6 +132,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    totp_factors (user_id) {
+        user_id -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    totp_recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     revoked_sessions (family_id) {
         family_id -> Text,
         revoked_at -> Timestamp,
@@ -569,6 +588,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     revoked_sessions,
     console_sessions,
+    totp_factors,
+    totp_recovery_codes,
     mail_outbox,
     idempotency_keys,
     audit_log,

@@ -276,6 +276,7 @@ const ADMIN: &[Who] = &[Who::Admin];
 const HR: &[Who] = &[Who::Hr];
 const AUDITORS: &[Who] = &[Who::Admin, Who::Hr];
 const NAVIGATOR: &[Who] = &[Who::Navigator];
+const STAFF: &[Who] = &[Who::Admin, Who::Hr, Who::Coordinator, Who::Trainer];
 
 fn v1(path: &str) -> String {
     format!("/api/v1{path}")
@@ -1391,7 +1392,93 @@ fn table() -> Vec<Entry> {
                 })
             },
         ),
+        // ------------------------------------------------ second factor
+        // Last: from the confirmation on, the callers' accounts have a
+        // second factor, and no entry after these signs in with a password.
+        entry("GET /api/v1/me/totp", Own(STAFF), Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/me/totp")) })
+        }),
+        entry("POST /api/v1/me/totp", Own(STAFF), Nothing, |_, _| {
+            Box::pin(async { Request::post(v1("/me/totp"), json!({})) })
+        }),
+        entry(
+            "POST /api/v1/me/totp/confirm",
+            Own(STAFF),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let code = match (c.allowed, w.token(c.who)) {
+                        (true, Some(token)) => w.start_totp(token).await,
+                        _ => "000000".to_owned(),
+                    };
+                    Request::post(v1("/me/totp/confirm"), json!({ "code": code }))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/me/totp/disable",
+            Own(STAFF),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let code = match (c.allowed, w.token(c.who)) {
+                        (true, Some(token)) => w.enrol_totp(token).await,
+                        _ => "000000".to_owned(),
+                    };
+                    Request::post(v1("/me/totp/disable"), json!({ "code": code }))
+                })
+            },
+        ),
+        entry(
+            "DELETE /api/v1/users/{id}/totp",
+            Roles(ADMIN),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    // The spare account, enrolled afresh for each caller (a
+                    // refused caller leaves it enrolled: it is reset first).
+                    let users = json_of(
+                        w.app.get("/users?limit=500", Some(&w.admin)).await,
+                        StatusCode::OK,
+                    )
+                    .await;
+                    let id = users["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|u| u["email"] == w.spare.as_str())
+                        .and_then(|u| u["id"].as_str())
+                        .unwrap()
+                        .to_owned();
+                    w.app
+                        .client
+                        .delete(w.app.api(&format!("/users/{id}/totp")))
+                        .bearer_auth(&w.admin)
+                        .send()
+                        .await
+                        .unwrap();
+                    let pair = w.app.login_ok(&w.spare, PASSWORD).await;
+                    w.enrol_totp(pair["access_token"].as_str().unwrap()).await;
+                    Request::delete(v1(&format!("/users/{id}/totp")))
+                })
+            },
+        ),
     ]
+}
+
+/// The code of the current 30-second step for a base32 secret, as an
+/// authenticator app shows it.
+fn totp_now(secret: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).unwrap())
+        .build()
+        .unwrap()
+        .generate(now / 30 * 30)
+        .to_string()
 }
 
 fn navigator_of(contract: &Value) -> String {
@@ -1640,6 +1727,41 @@ impl World {
 
     fn serial(&self) -> usize {
         self.serial.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Starts enrolling a second factor for the holder of `token`, with no
+    /// factor left from before (an administrator removes it): the code that
+    /// confirms it now.
+    async fn start_totp(&self, token: &str) -> String {
+        let me = json_of(self.app.me(token).await, StatusCode::OK).await;
+        let id = me["id"].as_str().unwrap();
+        self.app
+            .client
+            .delete(self.app.api(&format!("/users/{id}/totp")))
+            .bearer_auth(&self.admin)
+            .send()
+            .await
+            .unwrap();
+        let started = json_of(
+            self.app.post("/me/totp", Some(token), &json!({})).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        totp_now(started["secret"].as_str().unwrap())
+    }
+
+    /// Enrols a second factor for the holder of `token` afresh: one of its
+    /// recovery codes.
+    async fn enrol_totp(&self, token: &str) -> String {
+        let code = self.start_totp(token).await;
+        let confirmed = json_of(
+            self.app
+                .post("/me/totp/confirm", Some(token), &json!({ "code": code }))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        confirmed["recovery_codes"][0].as_str().unwrap().to_owned()
     }
 
     fn token(&self, who: Who) -> Option<&str> {

@@ -41,6 +41,7 @@ mod replicas;
 mod repository;
 mod revocation;
 mod scorrimento;
+mod second_factor;
 mod selection;
 mod tablet_app;
 mod traces;

@@ -54,6 +54,10 @@ impl Request {
         Self::new(Method::PUT, path, Body::Json(body))
     }
 
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self::new(Method::DELETE, path, Body::Empty)
+    }
+
     /// A `text/csv` upload.
     pub fn csv(path: impl Into<String>, text: String) -> Self {
         Self::new(Method::POST, path, Body::Csv(text))

@@ -148,6 +148,9 @@ pub trait UseCase: Clone + Send + 'static {
     const ACCESS: Access;
     /// The roles that may ask for it; the system may always.
     const ROLES: &'static [Role];
+    /// Whether a session that may only enrol a second factor may ask for
+    /// it: the enrolment's own steps only.
+    const ENROLMENT: bool = false;
 
     fn run(self, tx: &mut DbConnection, act: &Act) -> ApiResult<Self::Outcome>;
 }
@@ -188,6 +191,13 @@ fn run_on<U: UseCase>(db: &Database, act: &Act, case: U) -> ApiResult<U::Outcome
         .is_some_and(|c| !U::ROLES.contains(&c.role))
     {
         return Err(ApiError::Forbidden);
+    }
+    // Beside the extractors' check: whatever door a use case is reached
+    // by, a session limited to enrolment reaches only the enrolment.
+    if !U::ENROLMENT && act.caller.as_ref().is_some_and(|c| c.enrolment_only) {
+        return Err(ApiError::SecondFactor(
+            domain::second_factor::SecondFactorRefusal::EnrolmentRequired,
+        ));
     }
     let mut conn = db.get().map_err(ApiError::from)?;
     match U::ACCESS {

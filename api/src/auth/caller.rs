@@ -9,7 +9,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::account::Role;
+use domain::second_factor::SecondFactorRefusal;
 
+use crate::auth::tokens::ENROLMENT_SCOPE;
 use crate::error::{ApiError, TokenProblem};
 use crate::state::AppState;
 
@@ -22,6 +24,9 @@ pub struct Caller {
     pub navigator_id: Option<String>,
     /// The session (refresh-token family) the access token belongs to.
     pub session: Option<String>,
+    /// The session may only enrol a second factor: its role requires one
+    /// and the account has none yet. Everything else refuses it.
+    pub enrolment_only: bool,
 }
 
 impl Caller {
@@ -31,7 +36,20 @@ impl Caller {
     }
 }
 
+/// The caller, refused when their session may only enrol a second factor.
 pub(crate) fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let caller = authenticate_enrolling(req)?;
+    if caller.enrolment_only {
+        return Err(ApiError::SecondFactor(
+            SecondFactorRefusal::EnrolmentRequired,
+        ));
+    }
+    Ok(caller)
+}
+
+/// The caller, even one whose session may only enrol a second factor: for
+/// the enrolment's own operations.
+pub(crate) fn authenticate_enrolling(req: &HttpRequest) -> Result<Caller, ApiError> {
     if let Some(c) = req.extensions().get::<Caller>() {
         return Ok(c.clone());
     }
@@ -72,6 +90,7 @@ pub(crate) fn caller_of_access_token(state: &AppState, token: &str) -> Result<Ca
         regions: claims.regions.clone(),
         navigator_id: claims.navigator_id.clone(),
         session: claims.sid.clone(),
+        enrolment_only: claims.scope.as_deref() == Some(ENROLMENT_SCOPE),
     })
 }
 
@@ -140,6 +159,27 @@ impl Policy for CoordinatorOnly {
 pub struct NavigatorOnly;
 impl Policy for NavigatorOnly {
     const ROLES: &'static [Role] = &[Role::Navigator];
+}
+
+/// A caller signed in, even in a session that may only enrol a second
+/// factor: the enrolment's own operations, and signing out, take this (the
+/// use case names the roles).
+pub struct Enrolling(pub Caller);
+
+impl Deref for Enrolling {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+impl FromRequest for Enrolling {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate_enrolling(req).map(Self))
+    }
 }
 
 /// A caller whose role the policy `P` admits; 403 otherwise.

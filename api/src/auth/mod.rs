@@ -2,6 +2,7 @@
 
 pub mod caller;
 pub mod password;
+pub mod second_factor;
 pub mod tokens;
 
 pub use caller::{Authorized, Caller};

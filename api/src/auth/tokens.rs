@@ -35,7 +35,15 @@ pub struct Claims {
     /// the session stops the token on the next request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// What the token is limited to, when it is: [`ENROLMENT_SCOPE`] for a
+    /// session that may only enrol a second factor. Absent, no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
+
+/// The scope of a session that may only enrol a second factor (the role
+/// requires one and the account has none yet).
+pub const ENROLMENT_SCOPE: &str = "totp-enrolment";
 
 pub struct JwtKeys {
     /// `None` for an empty secret, which jsonwebtoken refuses: such keys sign
@@ -87,6 +95,19 @@ impl JwtKeys {
         navigator_id: Option<&str>,
         sid: Option<&str>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
+        self.issue_scoped(user_id, role, regions, navigator_id, sid, None)
+    }
+
+    /// As [`JwtKeys::issue`], limited to `scope` when given.
+    pub fn issue_scoped(
+        &self,
+        user_id: &str,
+        role: &str,
+        regions: &[String],
+        navigator_id: Option<&str>,
+        sid: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = Utc::now();
         let claims = Claims {
             sub: user_id.to_owned(),
@@ -99,6 +120,7 @@ impl JwtKeys {
             exp: (now + self.access_ttl).timestamp(),
             jti: uuid::Uuid::new_v4().to_string(),
             sid: sid.map(str::to_owned),
+            scope: scope.map(str::to_owned),
         };
         let (encoding, _) = self.keys.as_ref().ok_or(ErrorKind::InvalidKeyFormat)?;
         encode(&Header::new(Algorithm::HS256), &claims, encoding)

@@ -14,6 +14,7 @@ pub mod ojt;
 pub mod ops;
 pub mod reference;
 pub mod reports;
+pub mod second_factor;
 pub mod selection;
 pub mod training;
 pub mod users;
@@ -38,6 +39,11 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(auth::password_reset::request_reset)
         .service(auth::password_reset::confirm_reset)
         .service(me::me)
+        .service(second_factor::totp_status)
+        .service(second_factor::start_enrolment)
+        .service(second_factor::confirm_enrolment)
+        .service(second_factor::disable_own)
+        .service(second_factor::reset_for_user)
         .service(users::create_user)
         .service(users::list_users)
         .service(reference::regions::list_regions)

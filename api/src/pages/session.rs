@@ -192,6 +192,10 @@ pub fn sign_in_refusal(
             StatusCode::TOO_MANY_REQUESTS,
             crate::i18n::detail(e, visit.lang),
         )),
+        ApiError::SecondFactor(refusal) => Some((
+            e.status(),
+            crate::i18n::second_factor_message(*refusal, visit.lang).to_owned(),
+        )),
         _ => None,
     }
 }

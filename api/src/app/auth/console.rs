@@ -19,6 +19,9 @@ impl UseCase for OpenConsoleSession {
     type Outcome = ();
     const ACCESS: Access = Access::Write;
     const ROLES: &'static [Role] = &Role::STAFF;
+    // A session that may only enrol a second factor opens the console's
+    // enrolment page.
+    const ENROLMENT: bool = true;
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<()> {
         let user = act.caller.as_ref().ok_or(ApiError::Forbidden)?;
@@ -52,6 +55,7 @@ impl UseCase for KeepConsoleSession {
     type Outcome = ConsoleSessionKept;
     const ACCESS: Access = Access::Write;
     const ROLES: &'static [Role] = &Role::STAFF;
+    const ENROLMENT: bool = true;
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<ConsoleSessionKept> {
         let caller = act.caller.as_ref().ok_or(ApiError::Forbidden)?;
@@ -113,6 +117,7 @@ impl UseCase for LogOutEverywhere {
     type Outcome = Vec<String>;
     const ACCESS: Access = Access::Write;
     const ROLES: &'static [Role] = &Role::ALL;
+    const ENROLMENT: bool = true;
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Vec<String>> {
         let caller = act.caller.as_ref().ok_or(ApiError::Forbidden)?;

@@ -1,16 +1,23 @@
 //! Email and password for an access token and a refresh token. After
 //! repeated failures the account from that address, and (far later) the
 //! address, are throttled, whether or not the account exists.
+//!
+//! An account with a second factor gives its code in the same request
+//! (`totp`): one request, one throttle slot, no half-signed-in state kept
+//! on the server between a password step and a code step. A wrong or
+//! missing code counts as a failed attempt like a wrong password.
 
 use std::sync::Arc;
 
 use chrono::Utc;
 use domain::account::Role;
+use domain::second_factor::{password_sign_in, PasswordSignIn};
 use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, Account};
 use persistence::{audit, write_transaction, DbConnection};
 
 use crate::accounts::{open_session, Session};
+use crate::app::auth::second_factor::{confirmed_factor, verify_second_factor, FactorUsed};
 use crate::app::{Access, Act, UseCase};
 use crate::auth::password;
 use crate::auth::tokens::JwtKeys;
@@ -20,6 +27,9 @@ use crate::error::{ApiError, ApiResult};
 pub struct LogIn {
     pub email: String,
     pub password: String,
+    /// The second factor typed (a code or a recovery code), for an account
+    /// that has one.
+    pub totp: Option<String>,
     /// The address the attempt came from, throttled beside the account.
     pub client_addr: String,
     pub jwt: Arc<JwtKeys>,
@@ -85,10 +95,37 @@ impl UseCase for LogIn {
             // The claimed slots stay counted as failures.
             return Err(ApiError::InvalidCredentials);
         };
-        let admitted = account
-            .user
-            .role()
-            .is_ok_and(|role| self.roles.contains(&role));
+        let role = account.user.role()?;
+        let admitted = self.roles.contains(&role);
+        // The second factor is asked only of the right person at the right
+        // door. A missing, wrong or replayed code leaves the claimed slots
+        // counted, as a wrong password does.
+        let mut factor_used = None;
+        let mut enrolment_only = false;
+        if admitted {
+            let factor = confirmed_factor(conn, &account.user.id)?;
+            let required = &act.settings.totp_required_roles;
+            match password_sign_in(role, required, factor.is_some()) {
+                PasswordSignIn::Session => {}
+                PasswordSignIn::EnrolmentOnly => enrolment_only = true,
+                PasswordSignIn::CodeAsked => {
+                    if let Some(factor) = &factor {
+                        let ctx = audit::AuditContext {
+                            actor: Some(account.user.id.clone()),
+                            ..act.audit()
+                        };
+                        factor_used = Some(verify_second_factor(
+                            conn,
+                            &ctx,
+                            factor,
+                            &account.user.email,
+                            self.totp.as_deref(),
+                            Utc::now(),
+                        )?);
+                    }
+                }
+            }
+        }
         write_transaction(conn, |conn| {
             // A right password clears the account's count and gives the
             // address its slot back.
@@ -101,19 +138,32 @@ impl UseCase for LogIn {
                 return Ok::<_, ApiError>(None);
             }
             let refresh_days = act.settings.refresh_token_days;
-            let session = open_session(conn, &self.jwt, &account, refresh_days, None)?;
+            let session = open_session(
+                conn,
+                &self.jwt,
+                &account,
+                refresh_days,
+                None,
+                enrolment_only,
+            )?;
             let ctx = audit::AuditContext {
                 actor: Some(account.user.id.clone()),
                 ..act.audit()
             };
-            audit::append::<(), ()>(
+            let detail = (factor_used.is_some() || enrolment_only).then(|| {
+                serde_json::json!({
+                    "second_factor": factor_used.map(FactorUsed::as_str),
+                    "enrolment_only": enrolment_only,
+                })
+            });
+            audit::append::<(), _>(
                 conn,
                 &ctx,
                 "session.opened",
                 "user",
                 &account.user.id,
                 None,
-                None,
+                detail.as_ref(),
             )?;
             Ok(Some((session, account)))
         })?

@@ -18,6 +18,7 @@ impl UseCase for LogOut {
     type Outcome = Option<String>;
     const ACCESS: Access = Access::Write;
     const ROLES: &'static [Role] = &Role::ALL;
+    const ENROLMENT: bool = true;
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Option<String>> {
         let user_id = act

@@ -9,6 +9,7 @@ use persistence::accounts::{self, Account};
 use persistence::{audit, DbConnection};
 
 use crate::accounts::{open_session, Session};
+use crate::app::auth::second_factor::enrolment_only;
 use crate::app::{Access, Act, UseCase};
 use crate::auth::tokens::{digest, JwtKeys};
 use crate::error::{ApiError, ApiResult};
@@ -89,12 +90,16 @@ impl UseCase for Refresh {
                     });
                 }
                 let refresh_days = act.settings.refresh_token_days;
+                // Decided again at each refresh: a session limited to
+                // enrolment becomes a full one once enrolment is confirmed.
+                let enrolment_only = enrolment_only(conn, act, &account)?;
                 let session = open_session(
                     conn,
                     &self.jwt,
                     &account,
                     refresh_days,
                     Some(&token.family_id),
+                    enrolment_only,
                 )?;
                 Ok(Refreshed::Rotated(Box::new((session, account))))
             }

@@ -250,6 +250,7 @@ mod tests {
             regions: vec![region.into()],
             navigator_id: None,
             session: None,
+            enrolment_only: false,
         }
     }
 
@@ -288,6 +289,7 @@ mod tests {
             regions: Vec::new(),
             navigator_id: Some("nav-1".into()),
             session: None,
+            enrolment_only: false,
         }));
         assert!(own_id_only(&navigator, "nav-1").is_ok());
         assert!(matches!(

@@ -147,6 +147,7 @@ impl Demo {
             regions: a.regions,
             navigator_id: None,
             session: None,
+            enrolment_only: false,
         })
     }
 
@@ -161,6 +162,7 @@ impl Demo {
             regions: Vec::new(),
             navigator_id: Some(navigator_id.to_owned()),
             session: None,
+            enrolment_only: false,
         })
     }
 }

@@ -11,12 +11,19 @@ use crate::state::AppState;
 /// Exchanges email and password for an access token and a refresh token.
 /// After repeated failures the account and the client address are throttled
 /// (429 with `Retry-After`), whether or not the account exists.
+///
+/// An account with a second factor gives its code (or a recovery code) in
+/// `totp`; without it the answer is 401 `totp-required`, with a wrong one
+/// `totp-wrong-code`, with one used already `totp-replayed` or
+/// `recovery-code-used`: each counts as a failed attempt. An account whose
+/// role must have a second factor and has none gets a session that may
+/// only enrol one (`totp_enrolment_required: true`).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, body = TokenPair),
-        (status = 401, description = "invalid-credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "invalid-credentials, totp-required, totp-wrong-code, totp-replayed, recovery-code-used", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "too-many-attempts", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -26,10 +33,15 @@ pub async fn login(
     meta: RequestMeta,
     body: ValidJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let LoginRequest { email, password } = body.0;
+    let LoginRequest {
+        email,
+        password,
+        totp,
+    } = body.0;
     let case = LogIn {
         email,
         password,
+        totp,
         client_addr: meta.client_addr.clone(),
         jwt: state.jwt.clone(),
         roles: &domain::account::Role::ALL,

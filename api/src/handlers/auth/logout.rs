@@ -3,8 +3,7 @@ use openapi::dto::RefreshRequest;
 use openapi::Problem;
 
 use crate::app::auth::LogOut;
-use crate::auth::caller::AnyRole;
-use crate::auth::Authorized;
+use crate::auth::caller::Enrolling;
 use crate::error::ApiResult;
 use crate::extract::{RequestMeta, ValidJson};
 use crate::state::AppState;
@@ -23,7 +22,8 @@ use crate::state::AppState;
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
-    caller: Authorized<AnyRole>,
+    // A session limited to enrolling a second factor may end too.
+    caller: Enrolling,
     meta: RequestMeta,
     body: ValidJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {

@@ -7,11 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use domain::account::Role;
+use domain::second_factor::SecondFactorRefusal;
 use serde::Deserialize;
 
 use super::Frame;
 use crate::app::auth::{LogIn, LogOutEverywhere, OpenConsoleSession};
 use crate::auth::caller::caller_of_access_token;
+use crate::error::ApiError;
 use crate::extract::RequestMeta;
 use crate::pages::session::{
     ended_session_cookies, session_cookies, sign_in_refusal, sign_out, take_refresh_token, SignedIn,
@@ -36,6 +38,9 @@ struct LoginPage<'a> {
     /// Why the last attempt did not sign in, in words.
     refusal: String,
     notice: Notice,
+    /// The account has a second factor and the last attempt lacked its
+    /// code, or gave a wrong one.
+    code_asked: bool,
 }
 
 impl LoginPage<'_> {
@@ -59,7 +64,13 @@ impl LoginPage<'_> {
     }
 }
 
-fn form(visit: &Visit, status: StatusCode, email: &str, refusal: String) -> HttpResponse {
+fn form(
+    visit: &Visit,
+    status: StatusCode,
+    email: &str,
+    refusal: String,
+    code_asked: bool,
+) -> HttpResponse {
     visit.render(
         status,
         &LoginPage {
@@ -68,6 +79,7 @@ fn form(visit: &Visit, status: StatusCode, email: &str, refusal: String) -> Http
             email,
             refusal,
             notice: Notice::None,
+            code_asked,
         },
     )
 }
@@ -100,6 +112,7 @@ pub async fn show(visit: Visit, query: web::Query<Shown>) -> HttpResponse {
             email: "",
             refusal: String::new(),
             notice,
+            code_asked: false,
         },
     )
 }
@@ -111,6 +124,9 @@ struct Credentials {
     email: String,
     #[serde(default)]
     password: String,
+    /// The second factor, for an account that has one.
+    #[serde(default)]
+    totp: Option<String>,
 }
 
 pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> HttpResponse {
@@ -123,6 +139,7 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
     let case = LogIn {
         email: posted.email.clone(),
         password: posted.password,
+        totp: posted.totp.filter(|c| !c.trim().is_empty()),
         client_addr: meta.client_addr.clone(),
         jwt: visit.state.jwt.clone(),
         roles: &Role::STAFF,
@@ -142,8 +159,26 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
             for c in session_cookies(&visit.state, &session) {
                 visit.set_cookie(c);
             }
+            // A session that may only enrol goes straight to enrolment.
+            if session.enrolment_only {
+                return visit.see_other(super::second_factor::PATH);
+            }
             visit.see_other("/console/")
         }
+        // The password is asked again with the code: it is never written
+        // into the page.
+        Err(ApiError::SecondFactor(SecondFactorRefusal::Required)) => form(
+            &visit,
+            StatusCode::UNAUTHORIZED,
+            &posted.email,
+            visit
+                .t(
+                    "Il tuo account usa la verifica in due passaggi: inserisci di nuovo la password e il codice di 6 cifre dell'app di autenticazione (oppure un codice di recupero).",
+                    "Your account uses two-step verification: enter the password again with the 6-digit code from the authenticator app (or a recovery code).",
+                )
+                .to_owned(),
+            true,
+        ),
         Err(e) => match sign_in_refusal(
             &visit,
             &e,
@@ -152,7 +187,13 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
                 "The console is for staff (administration, human resources, coordination, training). Navigators log in to the app: /app/.",
             ),
         ) {
-            Some((status, words)) => form(&visit, status, &posted.email, words),
+            Some((status, words)) => form(
+                &visit,
+                status,
+                &posted.email,
+                words,
+                matches!(e, ApiError::SecondFactor(_)),
+            ),
             None => visit.error_page(&e),
         },
     }

@@ -13,6 +13,7 @@ mod hours;
 mod indicators;
 mod login;
 mod navigators;
+mod second_factor;
 mod selections;
 pub mod table;
 mod training;
@@ -52,6 +53,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/esci", web::post().to(login::log_out))
             .route("/esci-ovunque", web::post().to(login::log_out_everywhere))
+            .route("/verifica-due-passaggi", web::get().to(second_factor::show))
+            .route(
+                "/verifica-due-passaggi/avvia",
+                web::post().to(second_factor::start),
+            )
+            .route(
+                "/verifica-due-passaggi/conferma",
+                web::post().to(second_factor::confirm),
+            )
+            .route(
+                "/verifica-due-passaggi/disattiva",
+                web::post().to(second_factor::disable),
+            )
             .route("/navigator", web::get().to(navigators::list))
             .route("/navigator.csv", web::get().to(navigators::download))
             .route("/navigator/{id}", web::get().to(navigators::show))
@@ -273,8 +287,23 @@ pub async fn hr_officer(
 /// The signed-in staff member, their console session kept going; or the
 /// answer for anyone else: the sign-in page when nobody is signed in or the
 /// session ended (idle, too old, revoked, cut off), a page sending a
-/// Navigator to the tablet app.
+/// Navigator to the tablet app, and the second factor's enrolment for a
+/// session that may only enrol one.
 pub async fn staff(
+    req: &HttpRequest,
+    visit: &mut Visit,
+    signed: &SignedIn,
+) -> Result<Caller, Box<HttpResponse>> {
+    let caller = enrolling(req, visit, signed).await?;
+    if caller.enrolment_only {
+        return Err(Box::new(visit.see_other(second_factor::PATH)));
+    }
+    Ok(caller)
+}
+
+/// As [`staff`], also for a session that may only enrol a second factor:
+/// the enrolment's own pages.
+pub async fn enrolling(
     req: &HttpRequest,
     visit: &mut Visit,
     signed: &SignedIn,

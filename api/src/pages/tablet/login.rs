@@ -79,6 +79,8 @@ pub async fn log_in(mut visit: Visit, meta: RequestMeta, body: web::Bytes) -> Ht
     let case = LogIn {
         email: posted.email.clone(),
         password: posted.password,
+        // Navigators have no second factor: their tablet is theirs.
+        totp: None,
         client_addr: meta.client_addr.clone(),
         jwt: visit.state.jwt.clone(),
         roles: &[Role::Navigator],
