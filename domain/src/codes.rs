@@ -195,6 +195,9 @@ codes! {
         WipeNotConfirmed = "wipe-not-confirmed",
         DayInFuture = "day-in-future",
         BeforeLastMovement = "before-last-movement",
+
+        // Questions and the FAQ.
+        UnknownTopic = "unknown-topic",
     }
 }
 

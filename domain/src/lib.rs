@@ -12,6 +12,7 @@ pub mod convention;
 pub mod cpi;
 pub mod day;
 pub mod equipment;
+pub mod faq;
 pub mod ids;
 pub mod indicators;
 pub mod reference;
