@@ -255,6 +255,8 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::ItemOutOfService => ("Dotazione fuori servizio", "Item out of service"),
         T::DifferentHolders => ("Assegnatari diversi", "Different holders"),
         T::NothingToAcknowledge => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
+        T::FaqRetired => ("FAQ ritirata", "FAQ entry retired"),
+        T::FaqChanged => ("FAQ modificata nel frattempo", "FAQ entry changed meanwhile"),
         T::IdempotencyKeyReused => (
             "Chiave di idempotenza già usata per un'altra richiesta",
             "Idempotency key used for another request",
@@ -557,6 +559,14 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
         T::NothingToAcknowledge => (
             "Non hai dotazioni assegnate da confermare.".to_owned(),
             "You hold no items to acknowledge.".to_owned(),
+        ),
+        T::FaqRetired => (
+            format!("La FAQ {s} è stata ritirata: resta leggibile ma non si modifica più."),
+            format!("FAQ entry {s} was retired: it stays readable but is no longer edited."),
+        ),
+        T::FaqChanged => (
+            format!("La FAQ è stata modificata nel frattempo (ora alla versione {s}): rileggila e riparti da quella versione."),
+            format!("The FAQ entry was changed meanwhile (now at version {s}): read it again and start from that version."),
         ),
         T::IdempotencyKeyReused => (
             format!("La chiave di idempotenza {s} è già stata usata per una richiesta diversa: per una nuova richiesta serve una nuova chiave."),
@@ -1166,6 +1176,10 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             format!("Data precedente all'ultimo movimento{paren}."),
             format!("Before the last movement{paren}."),
         ),
+        C::UnknownTopic => (
+            format!("Argomento sconosciuto{paren}."),
+            format!("Unknown topic{paren}."),
+        ),
     };
     pick(lang, it, en)
 }
@@ -1354,6 +1368,8 @@ mod tests {
             | T::SimAlreadyPaired
             | T::DeviceAlreadyPaired
             | T::NothingToAcknowledge
+            | T::FaqRetired
+            | T::FaqChanged
             | T::IdempotencyKeyInFlight => state(t),
             T::IdempotencyKeyReused => ApiError::rule(t, "3f2c…"),
         }

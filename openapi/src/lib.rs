@@ -36,6 +36,7 @@ pub const BEARER: &str = "bearer_auth";
         (name = "navigators", description = "Navigators and their CPI assignments"),
         (name = "equipment", description = "The kit: inventory, movements, SIM pairings"),
         (name = "reports", description = "Monitoring indicators as of any date"),
+        (name = "faq", description = "Question RdC: the FAQ promoted from answered questions, and its Italian search"),
         (name = "ops", description = "Probes, metrics and the mail outbox"),
     )
 )]

@@ -178,6 +178,10 @@ domain::codes! {
         DifferentHolders = "different-holders",
         NothingToAcknowledge = "nothing-to-acknowledge",
 
+        // The FAQ.
+        FaqRetired = "faq-retired",
+        FaqChanged = "faq-changed",
+
         // Retries with an Idempotency-Key.
         IdempotencyKeyReused = "idempotency-key-reused",
         IdempotencyKeyInFlight = "idempotency-key-in-flight",

@@ -10,6 +10,7 @@ pub mod connection;
 pub mod contracts;
 pub mod distance;
 pub mod equipment;
+pub mod faq;
 pub mod error;
 pub mod idempotency;
 pub mod indicators;

@@ -596,3 +596,51 @@ diesel::allow_tables_to_appear_in_same_query!(
     equipment_movements,
     sim_pairings,
 );
+
+diesel::table! {
+    faq_entries (id) {
+        id -> Text,
+        topic -> Text,
+        title -> Text,
+        answer -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+        retired_by -> Nullable<Text>,
+        search_length -> BigInt,
+    }
+}
+
+diesel::table! {
+    faq_versions (entry_id, version) {
+        entry_id -> Text,
+        version -> BigInt,
+        topic -> Text,
+        title -> Text,
+        answer -> Text,
+        written_at -> Timestamp,
+        written_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    faq_questions (entry_id, question_id) {
+        entry_id -> Text,
+        question_id -> Text,
+        linked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    faq_terms (term, entry_id) {
+        term -> Text,
+        entry_id -> Text,
+        topic -> Text,
+        weight -> BigInt,
+        entry_length -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(faq_entries, faq_versions, faq_questions, faq_terms);

@@ -25,6 +25,7 @@ pub mod audit;
 pub mod auth;
 pub mod contracts;
 pub mod equipment;
+pub mod faq;
 pub mod navigators;
 pub mod operations;
 pub mod reference;

@@ -142,6 +142,12 @@ impl Policy for NavigatorOnly {
     const ROLES: &'static [Role] = &[Role::Navigator];
 }
 
+/// FAQ entries are written, edited and retired by those who answer.
+pub struct FaqEditors;
+impl Policy for FaqEditors {
+    const ROLES: &'static [Role] = crate::app::faq::EDITORS;
+}
+
 /// A caller whose role the policy `P` admits; 403 otherwise.
 pub struct Authorized<P: Policy> {
     pub caller: Caller,

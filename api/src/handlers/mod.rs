@@ -6,6 +6,7 @@ pub mod auth;
 pub mod candidates;
 pub mod contracts;
 pub mod equipment;
+pub mod faq;
 pub mod mails;
 pub mod me;
 pub mod navigators;
@@ -122,7 +123,13 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(reports::indicator_series)
         .service(mails::list_failed_mails)
         .service(mails::retry_failed_mails)
-        .service(mails::retry_failed_mail);
+        .service(mails::retry_failed_mail)
+        .service(faq::search_faqs)
+        .service(faq::write_faq)
+        .service(faq::get_faq)
+        .service(faq::edit_faq)
+        .service(faq::faq_versions)
+        .service(faq::retire_faq);
 }
 
 /// Operations outside `/api/v1`.
