@@ -275,6 +275,18 @@ impl Entry {
 const ADMIN: &[Who] = &[Who::Admin];
 const HR: &[Who] = &[Who::Hr];
 const AUDITORS: &[Who] = &[Who::Admin, Who::Hr];
+/// Who writes the FAQ besides the experts.
+const FAQ_EDITORS: &[Who] = &[Who::Admin, Who::Hr];
+
+/// A FAQ entry as an expert writes it.
+fn faq_body() -> Value {
+    json!({
+        "title": "Scadenza dell'ISEE",
+        "answer": "L'ISEE scade il 31 dicembre.",
+        "topic": "eligibility",
+        "questions": ["0191e1a4-7c1e-7b0e-8f3a-3c2b1a0f9e8d"],
+    })
+}
 const NAVIGATOR: &[Who] = &[Who::Navigator];
 
 fn v1(path: &str) -> String {
@@ -562,6 +574,44 @@ fn table() -> Vec<Entry> {
                         .given_up_mail(&format!("perso.{}@anpalservizi.it", w.serial()))
                         .await;
                     Request::post(v1(&format!("/ops/mails/failed/{id}/retry")), json!({}))
+                })
+            },
+        ),
+        // ------------------------------------------------ the FAQ
+        entry("GET /api/v1/faqs", AnyRole, Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/faqs?q=isee")) })
+        }),
+        entry("POST /api/v1/faqs", Roles(FAQ_EDITORS), Nothing, |_, _| {
+            Box::pin(async { Request::post(v1("/faqs"), faq_body()) })
+        }),
+        entry("GET /api/v1/faqs/{id}", AnyRole, Nothing, |w, _| {
+            Box::pin(async move { Request::get(v1(&format!("/faqs/{}", w.faq().await))) })
+        }),
+        entry("PUT /api/v1/faqs/{id}", Roles(FAQ_EDITORS), Nothing, |w, _| {
+            Box::pin(async move {
+                let mut body = faq_body();
+                body["version"] = json!(1);
+                body["questions"] = json!([]);
+                Request::put(v1(&format!("/faqs/{}", w.faq().await)), body)
+            })
+        }),
+        entry(
+            "GET /api/v1/faqs/{id}/versions",
+            AnyRole,
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::get(v1(&format!("/faqs/{}/versions", w.faq().await)))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/faqs/{id}/retire",
+            Roles(FAQ_EDITORS),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::post(v1(&format!("/faqs/{}/retire", w.faq().await)), json!({}))
                 })
             },
         ),
@@ -1636,6 +1686,15 @@ impl World {
         }
         world.standing = standing;
         world
+    }
+
+    /// A new FAQ entry, for a case of its own.
+    async fn faq(&self) -> String {
+        let r = self.app.post("/faqs", Some(&self.admin), &faq_body()).await;
+        json_of(r, StatusCode::CREATED).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     fn serial(&self) -> usize {

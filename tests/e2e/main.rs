@@ -26,6 +26,7 @@ mod crash;
 mod equipment;
 mod extract;
 mod fallback_neighbours;
+mod faq;
 mod hardening;
 mod idempotency;
 mod indicator_series;
