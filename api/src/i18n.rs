@@ -256,7 +256,10 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::DifferentHolders => ("Assegnatari diversi", "Different holders"),
         T::NothingToAcknowledge => ("Nessuna dotazione da confermare", "Nothing to acknowledge"),
         T::FaqRetired => ("FAQ ritirata", "FAQ entry retired"),
-        T::FaqChanged => ("FAQ modificata nel frattempo", "FAQ entry changed meanwhile"),
+        T::FaqChanged => (
+            "FAQ modificata nel frattempo",
+            "FAQ entry changed meanwhile",
+        ),
         T::IdempotencyKeyReused => (
             "Chiave di idempotenza già usata per un'altra richiesta",
             "Idempotency key used for another request",

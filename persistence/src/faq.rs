@@ -304,9 +304,8 @@ pub fn postings(
 /// search lengths added up.
 pub fn corpus(conn: &mut DbConnection, topic: Option<&str>) -> Result<Corpus> {
     // A sum of BIGINT is NUMERIC on PostgreSQL: cast back, on both engines.
-    let totals = sql::<(BigInt, BigInt)>(
-        "COUNT(*), CAST(COALESCE(SUM(search_length), 0) AS BIGINT)",
-    );
+    let totals =
+        sql::<(BigInt, BigInt)>("COUNT(*), CAST(COALESCE(SUM(search_length), 0) AS BIGINT)");
     let mut q = faq_entries::table
         .filter(faq_entries::retired_at.is_null())
         .select(totals)

@@ -587,22 +587,27 @@ fn table() -> Vec<Entry> {
         entry("GET /api/v1/faqs/{id}", AnyRole, Nothing, |w, _| {
             Box::pin(async move { Request::get(v1(&format!("/faqs/{}", w.faq().await))) })
         }),
-        entry("PUT /api/v1/faqs/{id}", Roles(FAQ_EDITORS), Nothing, |w, _| {
-            Box::pin(async move {
-                let mut body = faq_body();
-                body["version"] = json!(1);
-                body["questions"] = json!([]);
-                Request::put(v1(&format!("/faqs/{}", w.faq().await)), body)
-            })
-        }),
+        entry(
+            "PUT /api/v1/faqs/{id}",
+            Roles(FAQ_EDITORS),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let mut body = faq_body();
+                    body["version"] = json!(1);
+                    body["questions"] = json!([]);
+                    Request::put(v1(&format!("/faqs/{}", w.faq().await)), body)
+                })
+            },
+        ),
         entry(
             "GET /api/v1/faqs/{id}/versions",
             AnyRole,
             Nothing,
             |w, _| {
-                Box::pin(async move {
-                    Request::get(v1(&format!("/faqs/{}/versions", w.faq().await)))
-                })
+                Box::pin(
+                    async move { Request::get(v1(&format!("/faqs/{}/versions", w.faq().await))) },
+                )
             },
         ),
         entry(

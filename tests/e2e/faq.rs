@@ -47,11 +47,19 @@ fn body(title: &str, answer: &str, topic: &str) -> Value {
 }
 
 async fn write(app: &TestApp, token: &str, body: &Value) -> Value {
-    json_of(app.post("/faqs", Some(token), body).await, StatusCode::CREATED).await
+    json_of(
+        app.post("/faqs", Some(token), body).await,
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 async fn search(app: &TestApp, token: &str, query: &str) -> Value {
-    json_of(app.get(&format!("/faqs?{query}"), Some(token)).await, StatusCode::OK).await
+    json_of(
+        app.get(&format!("/faqs?{query}"), Some(token)).await,
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn ids(page: &Value) -> Vec<String> {
@@ -82,7 +90,10 @@ fn marked(hit: &Value) -> Vec<(String, String)> {
 }
 
 fn query_of(q: &str) -> String {
-    format!("q={}", url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>())
+    format!(
+        "q={}",
+        url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+    )
 }
 
 // ------------------------------------------------------------ entries
@@ -107,7 +118,11 @@ async fn an_entry_is_versioned_retired_and_linked_to_its_questions(app: TestApp)
     assert_eq!(created["questions"], json!([QUESTION]));
 
     // Every signed-in role reads it; a trainer may not write.
-    let read = json_of(app.get(&format!("/faqs/{id}"), Some(&trainer)).await, StatusCode::OK).await;
+    let read = json_of(
+        app.get(&format!("/faqs/{id}"), Some(&trainer)).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(read["title"], "Scadenza dell'ISEE");
     let p = problem(
         app.post("/faqs", Some(&trainer), &body("T", "R", "privacy"))
@@ -126,7 +141,11 @@ async fn an_entry_is_versioned_retired_and_linked_to_its_questions(app: TestApp)
         "topic": "eligibility",
         "questions": [OTHER_QUESTION, QUESTION],
     });
-    let edited = json_of(app.put(&format!("/faqs/{id}"), Some(&hr), &edit).await, StatusCode::OK).await;
+    let edited = json_of(
+        app.put(&format!("/faqs/{id}"), Some(&hr), &edit).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(edited["version"], 2);
     assert_eq!(edited["title"], "Scadenza e rinnovo dell'ISEE");
     assert_eq!(edited["questions"], json!([QUESTION, OTHER_QUESTION]));
@@ -142,7 +161,10 @@ async fn an_entry_is_versioned_retired_and_linked_to_its_questions(app: TestApp)
         .iter()
         .map(|v| v["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles, vec!["Scadenza dell'ISEE", "Scadenza e rinnovo dell'ISEE"]);
+    assert_eq!(
+        titles,
+        vec!["Scadenza dell'ISEE", "Scadenza e rinnovo dell'ISEE"]
+    );
     assert_eq!(versions[0]["version"], 1);
 
     // The search sees the new text only.
@@ -165,14 +187,22 @@ async fn an_entry_is_versioned_retired_and_linked_to_its_questions(app: TestApp)
     assert!(retired["retired_at"].is_string());
     assert!(ids(&search(&app, &trainer, "q=isee").await).is_empty());
     assert!(ids(&search(&app, &trainer, "").await).is_empty());
-    let read = json_of(app.get(&format!("/faqs/{id}"), Some(&trainer)).await, StatusCode::OK).await;
+    let read = json_of(
+        app.get(&format!("/faqs/{id}"), Some(&trainer)).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(read["state"], "retired");
     assert_eq!(read["version"], 2);
 
     // A retired entry is kept as it was.
     let mut again = edit.clone();
     again["version"] = json!(2);
-    let p = problem(app.put(&format!("/faqs/{id}"), Some(&hr), &again).await, 409).await;
+    let p = problem(
+        app.put(&format!("/faqs/{id}"), Some(&hr), &again).await,
+        409,
+    )
+    .await;
     assert_eq!(p["type"], "faq-retired");
     let p = problem(
         app.post(&format!("/faqs/{id}/retire"), Some(&hr), &json!({}))
@@ -278,7 +308,10 @@ async fn bad_input_is_named_by_field_and_nothing_is_written(app: TestApp) {
     )
     .await;
     assert_eq!(p["type"], "missing-field");
-    assert!(ids(&search(&app, &hr, "").await).is_empty(), "nothing written");
+    assert!(
+        ids(&search(&app, &hr, "").await).is_empty(),
+        "nothing written"
+    );
 
     // The search's parameters.
     let long = "isee ".repeat(41);
@@ -294,7 +327,13 @@ async fn bad_input_is_named_by_field_and_nothing_is_written(app: TestApp) {
         assert_eq!(p["errors"][0]["field"], field, "{query}");
         assert_eq!(p["errors"][0]["code"], code, "{query}");
     }
-    for query in ["q=isee&limit=51", "q=isee&limit=0", "limit=501", "q=isee&cursor=abc", "cursor=abc"] {
+    for query in [
+        "q=isee&limit=51",
+        "q=isee&limit=0",
+        "limit=501",
+        "q=isee&cursor=abc",
+        "cursor=abc",
+    ] {
         let p = problem(app.get(&format!("/faqs?{query}"), Some(&hr)).await, 400).await;
         assert_eq!(p["type"], "invalid-query-parameter", "{query}");
     }
@@ -313,8 +352,15 @@ async fn bad_input_is_named_by_field_and_nothing_is_written(app: TestApp) {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "answer");
-    let read = json_of(app.get(&format!("/faqs/{id}"), Some(&hr)).await, StatusCode::OK).await;
-    assert_eq!((read["version"].clone(), read["title"].clone()), (json!(1), json!("Titolo")));
+    let read = json_of(
+        app.get(&format!("/faqs/{id}"), Some(&hr)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (read["version"].clone(), read["title"].clone()),
+        (json!(1), json!("Titolo"))
+    );
 }
 both_engines!(bad_input_is_named_by_field_and_nothing_is_written);
 
@@ -332,10 +378,18 @@ async fn accents_and_word_endings_do_not_matter_and_matches_are_highlighted(app:
         ),
     )
     .await;
-    write(&app, &hr, &body("Privacy", "Nessun dato su WhatsApp.", "privacy")).await;
+    write(
+        &app,
+        &hr,
+        &body("Privacy", "Nessun dato su WhatsApp.", "privacy"),
+    )
+    .await;
 
     let found = search(&app, &hr, &query_of("disponibilità")).await;
-    assert_eq!(ids(&found), vec![available["id"].as_str().unwrap().to_owned()]);
+    assert_eq!(
+        ids(&found),
+        vec![available["id"].as_str().unwrap().to_owned()]
+    );
     let hit = &found["items"][0];
     assert_eq!(
         marked(hit),
@@ -348,9 +402,15 @@ async fn accents_and_word_endings_do_not_matter_and_matches_are_highlighted(app:
     assert_eq!(found["matches"], 1);
 
     let found = search(&app, &hr, "q=Patto").await;
-    assert_eq!(marked(&found["items"][0]), vec![("answer".to_owned(), "patti".to_owned())]);
+    assert_eq!(
+        marked(&found["items"][0]),
+        vec![("answer".to_owned(), "patti".to_owned())]
+    );
     // Folded accents and case, a topic that holds it and one that does not.
-    assert_eq!(ids(&search(&app, &hr, "q=DISPONIBILITA%27&topic=conditionality").await).len(), 1);
+    assert_eq!(
+        ids(&search(&app, &hr, "q=DISPONIBILITA%27&topic=conditionality").await).len(),
+        1
+    );
     assert!(ids(&search(&app, &hr, "q=disponibile&topic=privacy").await).is_empty());
     // Stop words only: nothing to look for, nothing found.
     let none = search(&app, &hr, &query_of("di la è")).await;
@@ -375,7 +435,11 @@ async fn write_data_set(app: &TestApp, token: &str, data: &DataSet) -> BTreeMap<
 }
 
 /// The domain's ranking of the data set for `q`, as `(id, score)`.
-fn domain_ranking(data: &DataSet, ids: &BTreeMap<String, String>, q: &str) -> (Vec<(String, f64)>, usize) {
+fn domain_ranking(
+    data: &DataSet,
+    ids: &BTreeMap<String, String>,
+    q: &str,
+) -> (Vec<(String, f64)>, usize) {
     let query: BTreeSet<String> = terms(q).into_iter().collect();
     let mut postings = Vec::new();
     let mut total = 0;
@@ -397,7 +461,14 @@ fn domain_ranking(data: &DataSet, ids: &BTreeMap<String, String>, q: &str) -> (V
     };
     let ranked = rank(&query, &postings, corpus);
     let n = ranked.len();
-    (ranked.into_iter().take(10).map(|r| (r.entry, r.score)).collect(), n)
+    (
+        ranked
+            .into_iter()
+            .take(10)
+            .map(|r| (r.entry, r.score))
+            .collect(),
+        n,
+    )
 }
 
 async fn navigators_questions_find_the_expected_entry_in_the_first_three(app: TestApp) {
@@ -406,7 +477,10 @@ async fn navigators_questions_find_the_expected_entry_in_the_first_three(app: Te
     let data = data_set();
     assert!(data.entries.len() >= 25 && data.questions.len() >= 40);
     let by_key = write_data_set(&app, &hr, &data).await;
-    let key_of: BTreeMap<&str, &str> = by_key.iter().map(|(k, v)| (v.as_str(), k.as_str())).collect();
+    let key_of: BTreeMap<&str, &str> = by_key
+        .iter()
+        .map(|(k, v)| (v.as_str(), k.as_str()))
+        .collect();
 
     let mut in_top_three = 0;
     let mut first = 0;
@@ -417,11 +491,18 @@ async fn navigators_questions_find_the_expected_entry_in_the_first_three(app: Te
         if found.first() == Some(&by_key[&question.expected]) {
             first += 1;
         }
-        if found.iter().take(3).any(|id| by_key[&question.expected] == *id) {
+        if found
+            .iter()
+            .take(3)
+            .any(|id| by_key[&question.expected] == *id)
+        {
             in_top_three += 1;
         } else {
             let got: Vec<&str> = found.iter().take(3).map(|id| key_of[id.as_str()]).collect();
-            misses.push(format!("{:?}: expected {}, got {got:?}", question.q, question.expected));
+            misses.push(format!(
+                "{:?}: expected {}, got {got:?}",
+                question.q, question.expected
+            ));
         }
         // Every engine gives the domain's ranking: the same entries in the
         // same order with the same scores.
@@ -430,7 +511,12 @@ async fn navigators_questions_find_the_expected_entry_in_the_first_three(app: Te
             .as_array()
             .unwrap()
             .iter()
-            .map(|h| (h["id"].as_str().unwrap().to_owned(), h["score"].as_f64().unwrap()))
+            .map(|h| {
+                (
+                    h["id"].as_str().unwrap().to_owned(),
+                    h["score"].as_f64().unwrap(),
+                )
+            })
             .collect();
         // Scores compared to a billionth: JSON's decimal text of a float
         // reads back within a unit of its last place.

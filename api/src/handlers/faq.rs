@@ -17,8 +17,7 @@ use persistence::time::from_db;
 
 use crate::accounts::parse_uuid;
 use crate::app::faq::{
-    EditEntry, Entry, ListEntries, ReadEntry, ReadVersions, RetireEntry, SearchEntries,
-    WriteEntry,
+    EditEntry, Entry, ListEntries, ReadEntry, ReadVersions, RetireEntry, SearchEntries, WriteEntry,
 };
 use crate::auth::caller::{AnyRole, FaqEditors};
 use crate::auth::Authorized;
@@ -251,7 +250,9 @@ pub async fn get_faq(
     let case = ReadEntry {
         id: FaqEntryId::from_stored(id.into_inner()),
     };
-    Ok(web::Json(entry_view(&state.run(&caller, &meta, case).await?)?))
+    Ok(web::Json(entry_view(
+        &state.run(&caller, &meta, case).await?,
+    )?))
 }
 
 /// Edits a FAQ entry into its next version.
@@ -290,7 +291,9 @@ pub async fn edit_faq(
         text,
         questions,
     };
-    Ok(web::Json(entry_view(&state.run(&caller, &meta, case).await?)?))
+    Ok(web::Json(entry_view(
+        &state.run(&caller, &meta, case).await?,
+    )?))
 }
 
 /// Every version of a FAQ entry, the first first.
@@ -336,5 +339,7 @@ pub async fn retire_faq(
     let case = RetireEntry {
         id: FaqEntryId::from_stored(id.into_inner()),
     };
-    Ok(web::Json(entry_view(&state.run(&caller, &meta, case).await?)?))
+    Ok(web::Json(entry_view(
+        &state.run(&caller, &meta, case).await?,
+    )?))
 }

@@ -170,7 +170,10 @@ mod tests {
     #[test]
     fn an_entry_needs_a_title_an_answer_and_a_known_topic() {
         let ok = EntryText::validate(" Titolo ", " Risposta ", "privacy").unwrap();
-        assert_eq!((ok.title.as_str(), ok.answer.as_str()), ("Titolo", "Risposta"));
+        assert_eq!(
+            (ok.title.as_str(), ok.answer.as_str()),
+            ("Titolo", "Risposta")
+        );
         let err = EntryText::validate(" ", "", "meteo").unwrap_err();
         assert_eq!(
             fields(err),
@@ -202,7 +205,10 @@ mod tests {
     #[test]
     fn questions_are_ids_each_once_and_at_least_one_for_a_new_entry() {
         let a = "0191e1a4-7c1e-7b0e-8f3a-3c2b1a0f9e8d".to_owned();
-        assert_eq!(question_ids(&[a.clone()], true).unwrap(), vec![a.clone()]);
+        assert_eq!(
+            question_ids(std::slice::from_ref(&a), true).unwrap(),
+            vec![a.clone()]
+        );
         assert!(question_ids(&[], false).unwrap().is_empty());
         assert_eq!(
             fields(question_ids(&[], true).unwrap_err()),

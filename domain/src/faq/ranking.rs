@@ -81,7 +81,9 @@ pub fn rank<Id: Ord + Clone>(
     // A corpus smaller than the postings it returned (an entry retired
     // between the two reads) must not make an idf negative or a division
     // by zero.
-    let n = corpus.entries.max(having.values().copied().max().unwrap_or(0));
+    let n = corpus
+        .entries
+        .max(having.values().copied().max().unwrap_or(0));
     let average = if corpus.entries > 0 && corpus.total_length > 0 {
         corpus.total_length as f64 / corpus.entries as f64
     } else {
