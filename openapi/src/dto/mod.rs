@@ -66,6 +66,7 @@ pub enum Role {
     Trainer,
     Hr,
     Admin,
+    Expert,
 }
 
 impl From<Role> for domain::account::Role {
@@ -76,6 +77,7 @@ impl From<Role> for domain::account::Role {
             Role::Trainer => Self::Trainer,
             Role::Hr => Self::Hr,
             Role::Admin => Self::Admin,
+            Role::Expert => Self::Expert,
         }
     }
 }
@@ -89,6 +91,7 @@ impl From<domain::account::Role> for Role {
             D::Trainer => Self::Trainer,
             D::Hr => Self::Hr,
             D::Admin => Self::Admin,
+            D::Expert => Self::Expert,
         }
     }
 }
