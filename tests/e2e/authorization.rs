@@ -389,6 +389,27 @@ fn table() -> Vec<Entry> {
         entry("GET /api/v1/users", Roles(ADMIN), Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/users")) })
         }),
+        // HR may close the experts' accounts only: a trainer's is the
+        // administrators' alone.
+        entry(
+            "POST /api/v1/users/{id}/deactivate",
+            Roles(ADMIN),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let email = format!("chiuso.{}@anpalservizi.it", w.serial());
+                    let r = w
+                        .app
+                        .create_user(&w.admin, &json!({ "email": email, "role": "trainer" }))
+                        .await;
+                    let id = json_of(r, StatusCode::CREATED).await["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    Request::post(v1(&format!("/users/{id}/deactivate")), json!({}))
+                })
+            },
+        ),
         // ------------------------------------------------ reference data
         entry("GET /api/v1/regions", AnyRole, Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/regions")) })

@@ -24,6 +24,7 @@ mod contract_cancellation;
 mod contracts;
 mod crash;
 mod equipment;
+mod experts;
 mod extract;
 mod fallback_neighbours;
 mod faq;

@@ -41,6 +41,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(me::me)
         .service(users::create_user)
         .service(users::list_users)
+        .service(users::deactivate_user)
         .service(reference::regions::list_regions)
         .service(reference::regions::get_region)
         .service(reference::conventions::get_convention)

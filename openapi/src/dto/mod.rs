@@ -68,6 +68,7 @@ pub enum Role {
     Trainer,
     Hr,
     Admin,
+    Expert,
 }
 
 impl From<Role> for domain::account::Role {
@@ -78,6 +79,7 @@ impl From<Role> for domain::account::Role {
             Role::Trainer => Self::Trainer,
             Role::Hr => Self::Hr,
             Role::Admin => Self::Admin,
+            Role::Expert => Self::Expert,
         }
     }
 }
@@ -91,6 +93,7 @@ impl From<domain::account::Role> for Role {
             D::Trainer => Self::Trainer,
             D::Hr => Self::Hr,
             D::Admin => Self::Admin,
+            D::Expert => Self::Expert,
         }
     }
 }
