@@ -100,11 +100,13 @@ fn query_of(q: &str) -> String {
 
 async fn an_entry_is_versioned_retired_and_linked_to_its_questions(app: TestApp) {
     let hr = app.user_with_role("hr", &[]).await;
+    let expert = app.user_with_role("expert", &[]).await;
     let trainer = app.user_with_role("trainer", &[]).await;
 
+    // An expert writes the entry; HR edits and retires it.
     let created = write(
         &app,
-        &hr,
+        &expert,
         &body(
             "Scadenza dell'ISEE",
             "L'ISEE scade il 31 dicembre.",

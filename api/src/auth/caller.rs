@@ -142,7 +142,8 @@ impl Policy for NavigatorOnly {
     const ROLES: &'static [Role] = &[Role::Navigator];
 }
 
-/// FAQ entries are written, edited and retired by those who answer.
+/// FAQ entries are written, edited and retired by the experts, HR and
+/// administrators.
 pub struct FaqEditors;
 impl Policy for FaqEditors {
     const ROLES: &'static [Role] = crate::app::faq::EDITORS;

@@ -190,7 +190,7 @@ pub async fn search_faqs(
 #[utoipa::path(
     tag = "faq",
     request_body = NewFaqRequest,
-    security(("bearer_auth" = ["hr", "admin"])),
+    security(("bearer_auth" = ["expert", "hr", "admin"])),
     responses(
         (status = 201, body = FaqView),
         (status = 422, description = "validation-failed", body = Problem, content_type = "application/problem+json"),
@@ -265,7 +265,7 @@ pub async fn get_faq(
     tag = "faq",
     params(("id" = String, Path, description = "FAQ entry id")),
     request_body = FaqEditRequest,
-    security(("bearer_auth" = ["hr", "admin"])),
+    security(("bearer_auth" = ["expert", "hr", "admin"])),
     responses(
         (status = 200, body = FaqView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -322,7 +322,7 @@ pub async fn faq_versions(
 #[utoipa::path(
     tag = "faq",
     params(("id" = String, Path, description = "FAQ entry id")),
-    security(("bearer_auth" = ["hr", "admin"])),
+    security(("bearer_auth" = ["expert", "hr", "admin"])),
     responses(
         (status = 200, body = FaqView),
         (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -31,8 +31,9 @@ use persistence::DbConnection;
 
 use crate::error::{ApiError, ApiResult};
 
-/// Who writes, edits and retires entries.
-pub const EDITORS: &[Role] = &[Role::Hr, Role::Admin];
+/// Who writes, edits and retires entries: the experts who answer the
+/// questions, and HR and administrators, who manage the experts.
+pub const EDITORS: &[Role] = &[Role::Expert, Role::Hr, Role::Admin];
 
 /// An entry with the questions it came from.
 #[derive(Debug, Clone, serde::Serialize)]
