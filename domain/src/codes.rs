@@ -195,6 +195,12 @@ codes! {
         WipeNotConfirmed = "wipe-not-confirmed",
         DayInFuture = "day-in-future",
         BeforeLastMovement = "before-last-movement",
+
+        // Question RdC.
+        UnknownTopic = "unknown-topic",
+        UnknownQuestion = "unknown-question",
+        MergeIntoItself = "merge-into-itself",
+        MergeTargetSettled = "merge-target-settled",
     }
 }
 

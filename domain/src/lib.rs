@@ -14,6 +14,7 @@ pub mod day;
 pub mod equipment;
 pub mod ids;
 pub mod indicators;
+pub mod question;
 pub mod reference;
 pub mod selection;
 pub mod throttle;

@@ -37,6 +37,7 @@ mod ojt;
 mod ops;
 mod pages;
 mod problem_words;
+mod questions;
 mod reference;
 mod replicas;
 mod repository;

@@ -27,6 +27,7 @@ pub mod contracts;
 pub mod equipment;
 pub mod navigators;
 pub mod operations;
+pub mod questions;
 pub mod reference;
 pub mod reports;
 pub mod scope;

@@ -12,6 +12,7 @@ pub mod navigators;
 pub mod offers;
 pub mod ojt;
 pub mod ops;
+pub mod questions;
 pub mod reference;
 pub mod reports;
 pub mod selection;
@@ -123,7 +124,19 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(reports::indicator_series)
         .service(mails::list_failed_mails)
         .service(mails::retry_failed_mails)
-        .service(mails::retry_failed_mail);
+        .service(mails::retry_failed_mail)
+        .service(questions::list_topics)
+        .service(questions::ask_question)
+        .service(questions::list_questions)
+        .service(questions::get_question)
+        .service(questions::take_question)
+        .service(questions::answer_question)
+        .service(questions::request_detail)
+        .service(questions::give_detail)
+        .service(questions::withdraw_question)
+        .service(questions::close_question)
+        .service(questions::merge_question)
+        .service(questions::question_service_report);
 }
 
 /// Operations outside `/api/v1`.
