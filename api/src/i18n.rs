@@ -167,6 +167,16 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::ServiceUnavailable => ("Servizio non disponibile", "Service unavailable"),
         T::InternalError => ("Errore interno", "Internal error"),
         T::EmailTaken => ("Email già registrata", "Email already registered"),
+        T::QuestionTaken => (
+            "Domanda presa in carico da un altro esperto",
+            "Question taken by another expert",
+        ),
+        T::QuestionNotTaken => ("Domanda non presa in carico", "Question not taken"),
+        T::QuestionStatusForbids => (
+            "Operazione non ammessa nello stato della domanda",
+            "Not allowed in the question's status",
+        ),
+        T::NoDetailRequested => ("Nessun dettaglio richiesto", "No detail requested"),
         T::NavigatorHasAccount => (
             "Il navigator ha già un account",
             "Navigator already has an account",
@@ -395,6 +405,22 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
     use ProblemType as T;
     let s = show(subject, lang);
     let (it, en) = match code {
+        T::QuestionTaken => (
+            format!("La domanda {s} è già stata presa in carico da un altro esperto: solo lui può rispondere, chiedere dettagli, chiuderla o unirla."),
+            format!("Question {s} has already been taken by another expert: only they may answer it, ask for detail, close or merge it."),
+        ),
+        T::QuestionNotTaken => (
+            format!("Prima di rispondere o chiedere dettagli, prendi in carico la domanda {s}."),
+            format!("Take question {s} before answering it or asking for detail."),
+        ),
+        T::QuestionStatusForbids => (
+            format!("La domanda è nello stato «{s}», che non ammette questa operazione."),
+            format!("The question is {s}, which does not allow this operation."),
+        ),
+        T::NoDetailRequested => (
+            format!("Nessun esperto ha chiesto dettagli sulla domanda {s}."),
+            format!("No expert asked for detail on question {s}."),
+        ),
         T::EmailTaken => (
             format!("L'indirizzo {s} è già registrato."),
             format!("{s} is already registered."),
@@ -1180,8 +1206,20 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             format!("Before the last movement{paren}."),
         ),
         C::UnknownTopic => (
-            format!("Argomento sconosciuto{paren}."),
-            format!("Unknown topic{paren}."),
+            format!("Nessun argomento con codice {d}."),
+            format!("No topic with code {d}."),
+        ),
+        C::UnknownQuestion => (
+            format!("Nessuna domanda con id {d}."),
+            format!("No question with id {d}."),
+        ),
+        C::MergeIntoItself => (
+            "Una domanda non si unisce a se stessa.".into(),
+            "A question cannot be merged into itself.".into(),
+        ),
+        C::MergeTargetSettled => (
+            format!("La domanda {d} è ritirata o a sua volta unita a un'altra: scegli quella in cui è confluita."),
+            format!("Question {d} is withdrawn or itself merged into another: choose the one it went into."),
         ),
     };
     pick(lang, it, en)
@@ -1373,6 +1411,10 @@ mod tests {
             | T::NothingToAcknowledge
             | T::FaqRetired
             | T::FaqChanged
+            | T::QuestionTaken
+            | T::QuestionNotTaken
+            | T::QuestionStatusForbids
+            | T::NoDetailRequested
             | T::IdempotencyKeyInFlight => state(t),
             T::IdempotencyKeyReused => ApiError::rule(t, "3f2c…"),
         }

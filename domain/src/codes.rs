@@ -196,8 +196,11 @@ codes! {
         DayInFuture = "day-in-future",
         BeforeLastMovement = "before-last-movement",
 
-        // Questions and the FAQ.
+        // Question RdC and its FAQ.
         UnknownTopic = "unknown-topic",
+        UnknownQuestion = "unknown-question",
+        MergeIntoItself = "merge-into-itself",
+        MergeTargetSettled = "merge-target-settled",
     }
 }
 

@@ -15,6 +15,7 @@ pub mod equipment;
 pub mod faq;
 pub mod ids;
 pub mod indicators;
+pub mod question;
 pub mod reference;
 pub mod selection;
 pub mod throttle;

@@ -178,6 +178,12 @@ domain::codes! {
         DifferentHolders = "different-holders",
         NothingToAcknowledge = "nothing-to-acknowledge",
 
+        // Question RdC.
+        QuestionTaken = "question-taken",
+        QuestionNotTaken = "question-not-taken",
+        QuestionStatusForbids = "question-status-forbids",
+        NoDetailRequested = "no-detail-requested",
+
         // The FAQ.
         FaqRetired = "faq-retired",
         FaqChanged = "faq-changed",

@@ -20,6 +20,7 @@ pub mod neighbours;
 pub mod offers;
 pub mod ojt;
 pub mod outbox;
+pub mod questions;
 pub mod reference;
 pub mod schema;
 pub mod seed;

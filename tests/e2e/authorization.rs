@@ -288,6 +288,7 @@ fn faq_body() -> Value {
     })
 }
 const NAVIGATOR: &[Who] = &[Who::Navigator];
+const QUESTION_READERS: &[Who] = &[Who::Admin, Who::Hr, Who::Navigator];
 
 fn v1(path: &str) -> String {
     format!("/api/v1{path}")
@@ -407,6 +408,144 @@ fn table() -> Vec<Entry> {
                         .unwrap()
                         .to_owned();
                     Request::post(v1(&format!("/users/{id}/deactivate")), json!({}))
+                })
+            },
+        ),
+        // ---------------------------------------------------- Question RdC
+        // Experts are not among the callers here: the experts' moves are
+        // refused to every caller of the matrix (tests/e2e/questions.rs
+        // covers the experts).
+        entry("GET /api/v1/question-topics", AnyRole, Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/question-topics")) })
+        }),
+        entry(
+            "POST /api/v1/questions",
+            Roles(NAVIGATOR),
+            Nothing,
+            |_, _| {
+                Box::pin(async {
+                    Request::post(
+                        v1("/questions"),
+                        json!({ "topic": "privacy", "text": "Posso fotografare i documenti?" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/questions",
+            Roles(QUESTION_READERS),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/questions")) }),
+        ),
+        entry(
+            "GET /api/v1/questions/{id}",
+            Roles(QUESTION_READERS),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::get(v1(&format!("/questions/{}", w.fresh_question().await)))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/withdraw",
+            Roles(NAVIGATOR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(v1(&format!("/questions/{id}/withdraw")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/details",
+            Roles(NAVIGATOR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.question_awaiting_detail().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/details")),
+                        json!({ "text": "Lazio" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/take",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(v1(&format!("/questions/{id}/take")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/answer",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/answer")),
+                        json!({ "text": "Sì" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/detail-requests",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/detail-requests")),
+                        json!({ "text": "Quale Regione?" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/close",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(v1(&format!("/questions/{id}/close")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/merge",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    let into = w.fresh_question().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/merge")),
+                        json!({ "into": into }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/reports/question-service",
+            Roles(AUDITORS),
+            Nothing,
+            |_, _| {
+                Box::pin(async {
+                    Request::get(v1(
+                        "/reports/question-service?from=2019-07-01&to=2019-07-31",
+                    ))
                 })
             },
         ),
@@ -1926,6 +2065,52 @@ impl World {
         act("assign", json!({ "navigator_id": holder })).await;
         if state == "returned" {
             act("return", json!({ "condition": "good", "wiped": true })).await;
+        }
+        id
+    }
+
+    /// A fresh open question of N1.
+    async fn fresh_question(&self) -> String {
+        let n = self.serial();
+        let r = self
+            .app
+            .post(
+                "/questions",
+                Some(&self.navigator),
+                &json!({ "topic": "eligibility", "text": format!("Domanda {n}") }),
+            )
+            .await;
+        json_of(r, StatusCode::CREATED).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A fresh question of N1 on which an expert asks for detail.
+    async fn question_awaiting_detail(&self) -> String {
+        let id = self.fresh_question().await;
+        let email = format!("esperto.{}@anpalservizi.it", self.serial());
+        let r = self
+            .app
+            .create_user(
+                &self.admin,
+                &json!({ "email": email, "role": "expert", "password": PASSWORD }),
+            )
+            .await;
+        json_of(r, StatusCode::CREATED).await;
+        let expert = self.app.login_ok(&email, PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (action, body) in [
+            ("take", json!({})),
+            ("detail-requests", json!({ "text": "Quale Regione?" })),
+        ] {
+            let r = self
+                .app
+                .post(&format!("/questions/{id}/{action}"), Some(&expert), &body)
+                .await;
+            json_of(r, StatusCode::OK).await;
         }
         id
     }

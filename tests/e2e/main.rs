@@ -38,6 +38,7 @@ mod ojt;
 mod ops;
 mod pages;
 mod problem_words;
+mod questions;
 mod reference;
 mod replicas;
 mod repository;

@@ -28,6 +28,7 @@ pub mod equipment;
 pub mod faq;
 pub mod navigators;
 pub mod operations;
+pub mod questions;
 pub mod reference;
 pub mod reports;
 pub mod scope;

@@ -13,6 +13,7 @@ pub mod navigators;
 pub mod offers;
 pub mod ojt;
 pub mod ops;
+pub mod questions;
 pub mod reference;
 pub mod reports;
 pub mod selection;
@@ -125,6 +126,18 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(mails::list_failed_mails)
         .service(mails::retry_failed_mails)
         .service(mails::retry_failed_mail)
+        .service(questions::list_topics)
+        .service(questions::ask_question)
+        .service(questions::list_questions)
+        .service(questions::get_question)
+        .service(questions::take_question)
+        .service(questions::answer_question)
+        .service(questions::request_detail)
+        .service(questions::give_detail)
+        .service(questions::withdraw_question)
+        .service(questions::close_question)
+        .service(questions::merge_question)
+        .service(questions::question_service_report)
         .service(faq::search_faqs)
         .service(faq::write_faq)
         .service(faq::get_faq)

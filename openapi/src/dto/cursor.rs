@@ -39,6 +39,7 @@ pub enum PagedList {
     OwnOjtLogs = 16,
     Equipment = 17,
     Pairings = 18,
+    Questions = 19,
     Faqs = 20,
 }
 
@@ -62,6 +63,7 @@ impl PagedList {
         Self::OwnOjtLogs,
         Self::Equipment,
         Self::Pairings,
+        Self::Questions,
         Self::Faqs,
     ];
 }

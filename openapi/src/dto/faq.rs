@@ -15,8 +15,8 @@ pub struct NewFaqRequest {
     pub title: String,
     /// At most 10,000 characters.
     pub answer: String,
-    /// A topic of the questions, e.g. `eligibility`, `patto_per_il_lavoro`,
-    /// `conditionality`, `platforms`, `privacy`, `other`.
+    /// A topic of the questions (`GET /question-topics`): `eligibility`,
+    /// `patto_per_il_lavoro`, `conditionality`, `platforms` or `privacy`.
     pub topic: String,
     /// The ids of the questions the entry comes from (1 to 50).
     pub questions: Vec<String>,
