@@ -168,6 +168,16 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::ServiceUnavailable => ("Servizio non disponibile", "Service unavailable"),
         T::InternalError => ("Errore interno", "Internal error"),
         T::EmailTaken => ("Email già registrata", "Email already registered"),
+        T::QuestionTaken => (
+            "Domanda presa in carico da un altro esperto",
+            "Question taken by another expert",
+        ),
+        T::QuestionNotTaken => ("Domanda non presa in carico", "Question not taken"),
+        T::QuestionStatusForbids => (
+            "Operazione non ammessa nello stato della domanda",
+            "Not allowed in the question's status",
+        ),
+        T::NoDetailRequested => ("Nessun dettaglio richiesto", "No detail requested"),
         T::NavigatorHasAccount => (
             "Il navigator ha già un account",
             "Navigator already has an account",
@@ -274,6 +284,11 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::TotpNotEnrolled => (
             "Verifica in due passaggi non attiva",
             "Two-step verification not set up",
+        ),
+        T::FaqRetired => ("FAQ ritirata", "FAQ entry retired"),
+        T::FaqChanged => (
+            "FAQ modificata nel frattempo",
+            "FAQ entry changed meanwhile",
         ),
         T::IdempotencyKeyReused => (
             "Chiave di idempotenza già usata per un'altra richiesta",
@@ -415,6 +430,22 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
     use ProblemType as T;
     let s = show(subject, lang);
     let (it, en) = match code {
+        T::QuestionTaken => (
+            format!("La domanda {s} è già stata presa in carico da un altro esperto: solo lui può rispondere, chiedere dettagli, chiuderla o unirla."),
+            format!("Question {s} has already been taken by another expert: only they may answer it, ask for detail, close or merge it."),
+        ),
+        T::QuestionNotTaken => (
+            format!("Prima di rispondere o chiedere dettagli, prendi in carico la domanda {s}."),
+            format!("Take question {s} before answering it or asking for detail."),
+        ),
+        T::QuestionStatusForbids => (
+            format!("La domanda è nello stato «{s}», che non ammette questa operazione."),
+            format!("The question is {s}, which does not allow this operation."),
+        ),
+        T::NoDetailRequested => (
+            format!("Nessun esperto ha chiesto dettagli sulla domanda {s}."),
+            format!("No expert asked for detail on question {s}."),
+        ),
         T::EmailTaken => (
             format!("L'indirizzo {s} è già registrato."),
             format!("{s} is already registered."),
@@ -582,6 +613,14 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
         T::NothingToAcknowledge => (
             "Non hai dotazioni assegnate da confermare.".to_owned(),
             "You hold no items to acknowledge.".to_owned(),
+        ),
+        T::FaqRetired => (
+            format!("La FAQ {s} è stata ritirata: resta leggibile ma non si modifica più."),
+            format!("FAQ entry {s} was retired: it stays readable but is no longer edited."),
+        ),
+        T::FaqChanged => (
+            format!("La FAQ è stata modificata nel frattempo (ora alla versione {s}): rileggila e riparti da quella versione."),
+            format!("The FAQ entry was changed meanwhile (now at version {s}): read it again and start from that version."),
         ),
         T::IdempotencyKeyReused => (
             format!("La chiave di idempotenza {s} è già stata usata per una richiesta diversa: per una nuova richiesta serve una nuova chiave."),
@@ -1244,6 +1283,26 @@ pub fn violation_message(v: &Violation, lang: Lang) -> String {
             format!("Data precedente all'ultimo movimento{paren}."),
             format!("Before the last movement{paren}."),
         ),
+        C::UnknownTopic => (
+            format!("Nessun argomento con codice {d}."),
+            format!("No topic with code {d}."),
+        ),
+        C::UnknownQuestion => (
+            format!("Nessuna domanda con id {d}."),
+            format!("No question with id {d}."),
+        ),
+        C::QuestionNotAnswered => (
+            format!("La domanda {d} non ha avuto risposta, oppure è stata ritirata o unita a un'altra: una FAQ nasce da domande con risposta."),
+            format!("Question {d} has had no answer, or was withdrawn or merged into another: a FAQ entry comes from answered questions."),
+        ),
+        C::MergeIntoItself => (
+            "Una domanda non si unisce a se stessa.".into(),
+            "A question cannot be merged into itself.".into(),
+        ),
+        C::MergeTargetSettled => (
+            format!("La domanda {d} è ritirata o a sua volta unita a un'altra: scegli quella in cui è confluita."),
+            format!("Question {d} is withdrawn or itself merged into another: choose the one it went into."),
+        ),
     };
     pick(lang, it, en)
 }
@@ -1433,7 +1492,13 @@ mod tests {
             | T::DeviceAlreadyPaired
             | T::NothingToAcknowledge
             | T::IdempotencyKeyInFlight
-            | T::IdempotencyAnswerLost => state(t),
+            | T::IdempotencyAnswerLost
+            | T::FaqRetired
+            | T::FaqChanged
+            | T::QuestionTaken
+            | T::QuestionNotTaken
+            | T::QuestionStatusForbids
+            | T::NoDetailRequested => state(t),
             T::IdempotencyKeyReused => ApiError::rule(t, "3f2c…"),
             T::TotpRequired => ApiError::SecondFactor(SecondFactorRefusal::Required),
             T::TotpWrongCode => ApiError::SecondFactor(SecondFactorRefusal::WrongCode),

@@ -22,15 +22,19 @@ pub enum Role {
     Hr,
     /// National: users, roles, reference data, conventions, training paths.
     Admin,
+    /// National, for the questions service: ANPAL Servizi specialists who
+    /// take and answer the Navigators' questions.
+    Expert,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Self::Navigator,
         Self::Coordinator,
         Self::Trainer,
         Self::Hr,
         Self::Admin,
+        Self::Expert,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +44,7 @@ impl Role {
             Self::Trainer => "trainer",
             Self::Hr => "hr",
             Self::Admin => "admin",
+            Self::Expert => "expert",
         }
     }
 
@@ -47,9 +52,22 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.as_str() == raw)
     }
 
-    /// Roles whose scope is the whole country.
+    /// Roles whose scope is the whole country. An expert answers
+    /// questions from every Region; what else each role may open is the
+    /// role's own list of operations.
     pub fn is_national(self) -> bool {
-        matches!(self, Self::Hr | Self::Admin)
+        matches!(self, Self::Hr | Self::Admin | Self::Expert)
+    }
+
+    /// Whether this role may create and deactivate accounts of `role`:
+    /// administrators any account, HR only the experts' (HR staffs the
+    /// questions service but must not hand out HR or admin rights).
+    pub fn manages_accounts_of(self, role: Role) -> bool {
+        match self {
+            Self::Admin => true,
+            Self::Hr => role == Self::Expert,
+            Self::Navigator | Self::Coordinator | Self::Trainer | Self::Expert => false,
+        }
     }
 
     /// The staff roles, who work in the back-office console.
@@ -497,6 +515,24 @@ mod tests {
         }
         assert_eq!(Role::parse("superuser"), None);
         assert!(Role::Hr.is_national() && Role::Admin.is_national());
+        assert!(Role::Expert.is_national());
         assert!(!Role::Coordinator.is_national());
+        assert_eq!(Role::parse("expert"), Some(Role::Expert));
+    }
+
+    #[test]
+    fn admins_manage_every_account_and_hr_only_experts() {
+        for r in Role::ALL {
+            assert!(Role::Admin.manages_accounts_of(r), "{r:?}");
+            assert_eq!(Role::Hr.manages_accounts_of(r), r == Role::Expert, "{r:?}");
+            for other in [
+                Role::Navigator,
+                Role::Coordinator,
+                Role::Trainer,
+                Role::Expert,
+            ] {
+                assert!(!other.manages_accounts_of(r), "{other:?} manages {r:?}");
+            }
+        }
     }
 }

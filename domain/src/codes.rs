@@ -195,6 +195,13 @@ codes! {
         WipeNotConfirmed = "wipe-not-confirmed",
         DayInFuture = "day-in-future",
         BeforeLastMovement = "before-last-movement",
+
+        // Question RdC and its FAQ.
+        UnknownTopic = "unknown-topic",
+        UnknownQuestion = "unknown-question",
+        MergeIntoItself = "merge-into-itself",
+        MergeTargetSettled = "merge-target-settled",
+        QuestionNotAnswered = "question-not-answered",
     }
 }
 

@@ -119,6 +119,8 @@ ids! {
     /// An application, called a candidate once ranked.
     ApplicationId;
     RankingId;
+    /// A FAQ entry (all its versions).
+    FaqEntryId;
     EquipmentItemId;
     TrainingSessionId;
     OjtLogId;

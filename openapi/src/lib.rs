@@ -35,7 +35,9 @@ pub const BEARER: &str = "bearer_auth";
         (name = "contracts", description = "Contracts, HR events and offboarding"),
         (name = "navigators", description = "Navigators and their CPI assignments"),
         (name = "equipment", description = "The kit: inventory, movements, SIM pairings"),
+        (name = "questions", description = "Question RdC: the Navigators' questions, answered by ANPAL Servizi's experts"),
         (name = "reports", description = "Monitoring indicators as of any date"),
+        (name = "faq", description = "Question RdC: the FAQ promoted from answered questions, and its Italian search"),
         (name = "ops", description = "Probes, metrics and the mail outbox"),
     )
 )]

@@ -187,6 +187,16 @@ domain::codes! {
         TotpAlreadyEnrolled = "totp-already-enrolled",
         TotpNotEnrolled = "totp-not-enrolled",
 
+        // Question RdC.
+        QuestionTaken = "question-taken",
+        QuestionNotTaken = "question-not-taken",
+        QuestionStatusForbids = "question-status-forbids",
+        NoDetailRequested = "no-detail-requested",
+
+        // The FAQ.
+        FaqRetired = "faq-retired",
+        FaqChanged = "faq-changed",
+
         // Retries with an Idempotency-Key.
         IdempotencyKeyReused = "idempotency-key-reused",
         IdempotencyKeyInFlight = "idempotency-key-in-flight",

@@ -554,6 +554,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    question_topics (code) {
+        code -> Text,
+        label_it -> Text,
+        label_en -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        author_id -> Text,
+        topic -> Text,
+        text -> Text,
+        status -> Text,
+        taken_by -> Nullable<Text>,
+        taken_at -> Nullable<Timestamp>,
+        awaiting_detail -> Bool,
+        first_answered_at -> Nullable<Timestamp>,
+        settled_at -> Nullable<Timestamp>,
+        merged_into -> Nullable<Text>,
+        unread_by_author -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_messages (id) {
+        id -> Text,
+        question_id -> Text,
+        author_id -> Text,
+        kind -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_service_uses (user_id, day) {
+        user_id -> Text,
+        day -> Date,
+    }
+}
+
 diesel::joinable!(provinces -> regions (region_code));
 diesel::joinable!(conventions -> regions (region_code));
 diesel::joinable!(user_regions -> users (user_id));
@@ -616,4 +662,56 @@ diesel::allow_tables_to_appear_in_same_query!(
     equipment_items,
     equipment_movements,
     sim_pairings,
+    question_topics,
+    questions,
+    question_messages,
+    question_service_uses,
 );
+
+diesel::table! {
+    faq_entries (id) {
+        id -> Text,
+        topic -> Text,
+        title -> Text,
+        answer -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+        retired_by -> Nullable<Text>,
+        search_length -> BigInt,
+    }
+}
+
+diesel::table! {
+    faq_versions (entry_id, version) {
+        entry_id -> Text,
+        version -> BigInt,
+        topic -> Text,
+        title -> Text,
+        answer -> Text,
+        written_at -> Timestamp,
+        written_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    faq_questions (entry_id, question_id) {
+        entry_id -> Text,
+        question_id -> Text,
+        linked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    faq_terms (term, entry_id) {
+        term -> Text,
+        entry_id -> Text,
+        topic -> Text,
+        weight -> BigInt,
+        entry_length -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(faq_entries, faq_versions, faq_questions, faq_terms);

@@ -275,8 +275,24 @@ impl Entry {
 const ADMIN: &[Who] = &[Who::Admin];
 const HR: &[Who] = &[Who::Hr];
 const AUDITORS: &[Who] = &[Who::Admin, Who::Hr];
+/// Who writes the FAQ besides the experts.
+const FAQ_EDITORS: &[Who] = &[Who::Admin, Who::Hr];
+
+/// The answered question the FAQ entries of the matrix come from.
+const FAQ_SOURCE: &str = "0191e1a4-7c1e-7b0e-8f3a-3c2b1a0f9e8d";
+
+/// A FAQ entry as an expert writes it.
+fn faq_body() -> Value {
+    json!({
+        "title": "Scadenza dell'ISEE",
+        "answer": "L'ISEE scade il 31 dicembre.",
+        "topic": "eligibility",
+        "questions": [FAQ_SOURCE],
+    })
+}
 const NAVIGATOR: &[Who] = &[Who::Navigator];
 const STAFF: &[Who] = &[Who::Admin, Who::Hr, Who::Coordinator, Who::Trainer];
+const QUESTION_READERS: &[Who] = &[Who::Admin, Who::Hr, Who::Navigator];
 
 fn v1(path: &str) -> String {
     format!("/api/v1{path}")
@@ -378,6 +394,165 @@ fn table() -> Vec<Entry> {
         entry("GET /api/v1/users", Roles(ADMIN), Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/users")) })
         }),
+        // HR may close the experts' accounts only: a trainer's is the
+        // administrators' alone.
+        entry(
+            "POST /api/v1/users/{id}/deactivate",
+            Roles(ADMIN),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let email = format!("chiuso.{}@anpalservizi.it", w.serial());
+                    let r = w
+                        .app
+                        .create_user(&w.admin, &json!({ "email": email, "role": "trainer" }))
+                        .await;
+                    let id = json_of(r, StatusCode::CREATED).await["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    Request::post(v1(&format!("/users/{id}/deactivate")), json!({}))
+                })
+            },
+        ),
+        // ---------------------------------------------------- Question RdC
+        // Experts are not among the callers here: the experts' moves are
+        // refused to every caller of the matrix (tests/e2e/questions.rs
+        // covers the experts).
+        entry("GET /api/v1/question-topics", AnyRole, Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/question-topics")) })
+        }),
+        entry(
+            "POST /api/v1/questions",
+            Roles(NAVIGATOR),
+            Nothing,
+            |_, _| {
+                Box::pin(async {
+                    Request::post(
+                        v1("/questions"),
+                        json!({ "topic": "privacy", "text": "Posso fotografare i documenti?" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/questions",
+            Roles(QUESTION_READERS),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/questions")) }),
+        ),
+        entry(
+            "GET /api/v1/questions/{id}",
+            Roles(QUESTION_READERS),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::get(v1(&format!("/questions/{}", w.fresh_question().await)))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/withdraw",
+            Roles(NAVIGATOR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(v1(&format!("/questions/{id}/withdraw")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/details",
+            Roles(NAVIGATOR),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.question_awaiting_detail().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/details")),
+                        json!({ "text": "Lazio" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/take",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(v1(&format!("/questions/{id}/take")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/answer",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/answer")),
+                        json!({ "text": "Sì" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/detail-requests",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/detail-requests")),
+                        json!({ "text": "Quale Regione?" }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/close",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    Request::post(v1(&format!("/questions/{id}/close")), json!({}))
+                })
+            },
+        ),
+        entry(
+            "POST /api/v1/questions/{id}/merge",
+            Roles(&[]),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let id = w.fresh_question().await;
+                    let into = w.fresh_question().await;
+                    Request::post(
+                        v1(&format!("/questions/{id}/merge")),
+                        json!({ "into": into }),
+                    )
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/reports/question-service",
+            Roles(AUDITORS),
+            Nothing,
+            |_, _| {
+                Box::pin(async {
+                    Request::get(v1(
+                        "/reports/question-service?from=2019-07-01&to=2019-07-31",
+                    ))
+                })
+            },
+        ),
         // ------------------------------------------------ reference data
         entry("GET /api/v1/regions", AnyRole, Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/regions")) })
@@ -563,6 +738,49 @@ fn table() -> Vec<Entry> {
                         .given_up_mail(&format!("perso.{}@anpalservizi.it", w.serial()))
                         .await;
                     Request::post(v1(&format!("/ops/mails/failed/{id}/retry")), json!({}))
+                })
+            },
+        ),
+        // ------------------------------------------------ the FAQ
+        entry("GET /api/v1/faqs", AnyRole, Nothing, |_, _| {
+            Box::pin(async { Request::get(v1("/faqs?q=isee")) })
+        }),
+        entry("POST /api/v1/faqs", Roles(FAQ_EDITORS), Nothing, |_, _| {
+            Box::pin(async { Request::post(v1("/faqs"), faq_body()) })
+        }),
+        entry("GET /api/v1/faqs/{id}", AnyRole, Nothing, |w, _| {
+            Box::pin(async move { Request::get(v1(&format!("/faqs/{}", w.faq().await))) })
+        }),
+        entry(
+            "PUT /api/v1/faqs/{id}",
+            Roles(FAQ_EDITORS),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let mut body = faq_body();
+                    body["version"] = json!(1);
+                    body["questions"] = json!([]);
+                    Request::put(v1(&format!("/faqs/{}", w.faq().await)), body)
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/faqs/{id}/versions",
+            AnyRole,
+            Nothing,
+            |w, _| {
+                Box::pin(
+                    async move { Request::get(v1(&format!("/faqs/{}/versions", w.faq().await))) },
+                )
+            },
+        ),
+        entry(
+            "POST /api/v1/faqs/{id}/retire",
+            Roles(FAQ_EDITORS),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    Request::post(v1(&format!("/faqs/{}/retire", w.faq().await)), json!({}))
                 })
             },
         ),
@@ -1614,6 +1832,7 @@ struct World {
 impl World {
     async fn build(app: TestApp) -> Self {
         let admin = app.admin_token().await;
+        app.questions_at(&[FAQ_SOURCE], "answered");
         let (hr_email, hr) = app.account("hr", &[]).await;
         let (coordinator_email, coordinator) = app.account("coordinator", &[REGIONS[0]]).await;
         let (trainer_email, trainer) = app.account("trainer", &[]).await;
@@ -1723,6 +1942,15 @@ impl World {
         }
         world.standing = standing;
         world
+    }
+
+    /// A new FAQ entry, for a case of its own.
+    async fn faq(&self) -> String {
+        let r = self.app.post("/faqs", Some(&self.admin), &faq_body()).await;
+        json_of(r, StatusCode::CREATED).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     fn serial(&self) -> usize {
@@ -1963,6 +2191,52 @@ impl World {
         act("assign", json!({ "navigator_id": holder })).await;
         if state == "returned" {
             act("return", json!({ "condition": "good", "wiped": true })).await;
+        }
+        id
+    }
+
+    /// A fresh open question of N1.
+    async fn fresh_question(&self) -> String {
+        let n = self.serial();
+        let r = self
+            .app
+            .post(
+                "/questions",
+                Some(&self.navigator),
+                &json!({ "topic": "eligibility", "text": format!("Domanda {n}") }),
+            )
+            .await;
+        json_of(r, StatusCode::CREATED).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A fresh question of N1 on which an expert asks for detail.
+    async fn question_awaiting_detail(&self) -> String {
+        let id = self.fresh_question().await;
+        let email = format!("esperto.{}@anpalservizi.it", self.serial());
+        let r = self
+            .app
+            .create_user(
+                &self.admin,
+                &json!({ "email": email, "role": "expert", "password": PASSWORD }),
+            )
+            .await;
+        json_of(r, StatusCode::CREATED).await;
+        let expert = self.app.login_ok(&email, PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (action, body) in [
+            ("take", json!({})),
+            ("detail-requests", json!({ "text": "Quale Regione?" })),
+        ] {
+            let r = self
+                .app
+                .post(&format!("/questions/{id}/{action}"), Some(&expert), &body)
+                .await;
+            json_of(r, StatusCode::OK).await;
         }
         id
     }

@@ -13,6 +13,7 @@ pub mod full_programme;
 pub mod navigators;
 pub mod process;
 pub mod proxy;
+pub mod questions;
 pub mod selection;
 pub mod smtp;
 pub mod training;

@@ -182,6 +182,31 @@ impl FromRequest for Enrolling {
     }
 }
 
+/// FAQ entries are written, edited and retired by the experts, HR and
+/// administrators.
+pub struct FaqEditors;
+impl Policy for FaqEditors {
+    const ROLES: &'static [Role] = crate::app::faq::EDITORS;
+}
+
+/// The questions: Navigators (their own), experts, HR and administrators.
+pub struct QuestionReaders;
+impl Policy for QuestionReaders {
+    const ROLES: &'static [Role] = &[Role::Navigator, Role::Expert, Role::Hr, Role::Admin];
+}
+
+/// Taking, answering, closing and merging questions.
+pub struct ExpertOnly;
+impl Policy for ExpertOnly {
+    const ROLES: &'static [Role] = &[Role::Expert];
+}
+
+/// The Question RdC service's figures.
+pub struct ServiceFigureReaders;
+impl Policy for ServiceFigureReaders {
+    const ROLES: &'static [Role] = &[Role::Hr, Role::Admin, Role::Expert];
+}
+
 /// A caller whose role the policy `P` admits; 403 otherwise.
 pub struct Authorized<P: Policy> {
     pub caller: Caller,

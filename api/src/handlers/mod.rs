@@ -6,12 +6,14 @@ pub mod auth;
 pub mod candidates;
 pub mod contracts;
 pub mod equipment;
+pub mod faq;
 pub mod mails;
 pub mod me;
 pub mod navigators;
 pub mod offers;
 pub mod ojt;
 pub mod ops;
+pub mod questions;
 pub mod reference;
 pub mod reports;
 pub mod second_factor;
@@ -46,6 +48,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(second_factor::reset_for_user)
         .service(users::create_user)
         .service(users::list_users)
+        .service(users::deactivate_user)
         .service(reference::regions::list_regions)
         .service(reference::regions::get_region)
         .service(reference::conventions::get_convention)
@@ -128,7 +131,25 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(reports::indicator_series)
         .service(mails::list_failed_mails)
         .service(mails::retry_failed_mails)
-        .service(mails::retry_failed_mail);
+        .service(mails::retry_failed_mail)
+        .service(questions::list_topics)
+        .service(questions::ask_question)
+        .service(questions::list_questions)
+        .service(questions::get_question)
+        .service(questions::take_question)
+        .service(questions::answer_question)
+        .service(questions::request_detail)
+        .service(questions::give_detail)
+        .service(questions::withdraw_question)
+        .service(questions::close_question)
+        .service(questions::merge_question)
+        .service(questions::question_service_report)
+        .service(faq::search_faqs)
+        .service(faq::write_faq)
+        .service(faq::get_faq)
+        .service(faq::edit_faq)
+        .service(faq::faq_versions)
+        .service(faq::retire_faq);
 }
 
 /// Operations outside `/api/v1`.

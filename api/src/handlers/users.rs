@@ -4,20 +4,21 @@ use openapi::dto::{NewUserRequest, Page, PageQuery, PagedList, UserView};
 use openapi::Problem;
 
 use crate::accounts::user_view;
-use crate::app::users::{CreateUser, ListUsers};
-use crate::auth::caller::AdminOnly;
+use crate::app::users::{CreateUser, DeactivateUser, ListUsers};
+use crate::auth::caller::{AdminOnly, AdminOrHr};
 use crate::auth::{password, Authorized};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{RequestMeta, ValidJson, ValidQuery};
+use crate::extract::{RequestMeta, ValidJson, ValidPath, ValidQuery};
 use crate::handlers::{cursor_key, next_cursor, page_limit};
 use crate::state::AppState;
 
 /// Creates an account. Without `password`, the person gets an activation
 /// link by mail and the account stays inactive until they use it.
+/// Administrators create any account; HR only the experts'.
 #[utoipa::path(
     tag = "users",
     request_body = NewUserRequest,
-    security(("bearer_auth" = ["admin"])),
+    security(("bearer_auth" = ["admin", "hr"])),
     responses(
         (status = 201, body = UserView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -29,7 +30,7 @@ use crate::state::AppState;
 #[post("/users")]
 pub async fn create_user(
     state: web::Data<AppState>,
-    caller: Authorized<AdminOnly>,
+    caller: Authorized<AdminOrHr>,
     meta: RequestMeta,
     body: ValidJson<NewUserRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -66,6 +67,35 @@ pub async fn create_user(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/users/{}", view.id)))
         .json(view))
+}
+
+/// Closes an account from today: no more sign-ins, its sessions end, its
+/// pending mailed links stop working. Administrators close any account;
+/// HR only the experts'.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    security(("bearer_auth" = ["admin", "hr"])),
+    responses(
+        (status = 200, body = UserView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/deactivate")]
+pub async fn deactivate_user(
+    state: web::Data<AppState>,
+    caller: Authorized<AdminOrHr>,
+    meta: RequestMeta,
+    id: ValidPath<String>,
+) -> ApiResult<web::Json<UserView>> {
+    let case = DeactivateUser {
+        id: id.into_inner(),
+    };
+    let done = state.run(&caller, &meta, case).await?;
+    state.apply_cutoff(Some(done.cutoff));
+    state.apply_revoked(done.closed_sessions);
+    Ok(web::Json(user_view(&done.account)?))
 }
 
 /// Every account, by creation.

@@ -53,6 +53,20 @@ pub fn offer(
     }
 }
 
+/// The Navigator's question has its answer. The answer itself stays in the
+/// app, behind the sign-in: a mail may be read by whoever sees the inbox.
+pub fn question_answered(public_url: &str, topic: &str, asked_on: &str) -> Text {
+    let url = format!("{}/app/", public_url.trim_end_matches('/'));
+    Text {
+        subject: "Question RdC: la tua domanda ha una risposta".to_owned(),
+        body: format!(
+            "Buongiorno,\n\nun esperto di ANPAL Servizi ha risposto alla domanda che hai inviato \
+             il {asked_on} sull'argomento «{topic}».\n\
+             Puoi leggere la risposta nella sezione Domande dell'app:\n\n{url}\n\n-- \nNavigator Ops\n"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

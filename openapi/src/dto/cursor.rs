@@ -39,6 +39,8 @@ pub enum PagedList {
     OwnOjtLogs = 16,
     Equipment = 17,
     Pairings = 18,
+    Questions = 19,
+    Faqs = 20,
 }
 
 impl PagedList {
@@ -61,6 +63,8 @@ impl PagedList {
         Self::OwnOjtLogs,
         Self::Equipment,
         Self::Pairings,
+        Self::Questions,
+        Self::Faqs,
     ];
 }
 

@@ -6,9 +6,11 @@ mod contracts;
 mod cursor;
 mod equipment;
 mod extract;
+mod faq;
 mod navigators;
 mod operations;
 mod progress;
+mod questions;
 mod reference;
 mod reports;
 mod selection;
@@ -19,9 +21,11 @@ pub use contracts::*;
 pub use cursor::*;
 pub use equipment::*;
 pub use extract::*;
+pub use faq::*;
 pub use navigators::*;
 pub use operations::*;
 pub use progress::*;
+pub use questions::*;
 pub use reference::*;
 pub use reports::*;
 pub use selection::*;
@@ -66,6 +70,7 @@ pub enum Role {
     Trainer,
     Hr,
     Admin,
+    Expert,
 }
 
 impl From<Role> for domain::account::Role {
@@ -76,6 +81,7 @@ impl From<Role> for domain::account::Role {
             Role::Trainer => Self::Trainer,
             Role::Hr => Self::Hr,
             Role::Admin => Self::Admin,
+            Role::Expert => Self::Expert,
         }
     }
 }
@@ -89,6 +95,7 @@ impl From<domain::account::Role> for Role {
             D::Trainer => Self::Trainer,
             D::Hr => Self::Hr,
             D::Admin => Self::Admin,
+            D::Expert => Self::Expert,
         }
     }
 }

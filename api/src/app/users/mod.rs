@@ -1,4 +1,5 @@
-//! Accounts: created and listed by administrators; everyone reads their own.
+//! Accounts: created and listed by administrators; everyone reads their
+//! own. HR creates and deactivates the experts' accounts.
 
 use domain::account::{NewAccount, Role};
 use domain::RuleCode;
@@ -23,9 +24,10 @@ pub struct CreateUser {
 impl UseCase for CreateUser {
     type Outcome = Account;
     const ACCESS: Access = Access::Write;
-    const ROLES: &'static [Role] = &[Role::Admin];
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Hr];
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Account> {
+        check_manages(act, self.new.role)?;
         if let Some(nav) = self.new.navigator_id {
             if persistence::contracts::get_navigator(conn, &nav.to_string())?.is_none() {
                 return Err(
@@ -47,6 +49,67 @@ impl UseCase for CreateUser {
             self.password_hash.as_deref(),
             &mail,
         )
+    }
+}
+
+/// Whether the caller may create or deactivate an account of `role` (the
+/// system always may).
+fn check_manages(act: &Act, role: Role) -> ApiResult<()> {
+    match &act.caller {
+        Some(c) if !c.role.manages_accounts_of(role) => Err(ApiError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+/// An account closed from today: it can no longer sign in, its sessions
+/// end and its pending activation or reset links stop working. The
+/// record stays, for the audit log and what the person did.
+#[derive(Clone)]
+pub struct DeactivateUser {
+    pub id: String,
+}
+
+/// The account as it now is, the cut-off and the sessions closed, to be
+/// applied once committed.
+pub struct Deactivated {
+    pub account: Account,
+    pub cutoff: (String, chrono::NaiveDate),
+    pub closed_sessions: Vec<String>,
+}
+
+impl UseCase for DeactivateUser {
+    type Outcome = Deactivated;
+    const ACCESS: Access = Access::Write;
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Hr];
+
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Deactivated> {
+        let account =
+            accounts::find_by_id(conn, &self.id)?.ok_or(ApiError::NotFound { entity: "user" })?;
+        check_manages(act, account.user.role()?)?;
+        // An earlier cut-off (a contract that ended) stays as it is.
+        let from = match account.user.disabled_from {
+            Some(d) if d <= act.today => d,
+            _ => act.today,
+        };
+        accounts::set_disabled_from(conn, &account.user.id, Some(from))?;
+        accounts::void_one_time_tokens_of_user(conn, &account.user.id)?;
+        let closed_sessions = accounts::revoke_all_of_user(conn, &account.user.id)?;
+        persistence::audit::append(
+            conn,
+            &act.audit(),
+            "user.deactivated",
+            "user",
+            &account.user.id,
+            Some(&serde_json::json!({ "disabled_from": account.user.disabled_from })),
+            Some(&serde_json::json!({ "disabled_from": from })),
+        )?;
+        let account =
+            accounts::find_by_id(conn, &self.id)?.ok_or(ApiError::NotFound { entity: "user" })?;
+        Ok(Deactivated {
+            cutoff: (account.user.id.clone(), from),
+            account,
+            closed_sessions,
+        })
     }
 }
 

@@ -37,6 +37,10 @@ impl Home<'_> {
                 "Qui trovi il registro delle operazioni. Gli account e i dati di riferimento si gestiscono dall'API.",
                 "Here you find the audit log. Accounts and reference data are managed through the API.",
             ),
+            Some(Role::Expert) => p.t(
+                "Le domande dei Navigator si gestiscono dall'API del servizio Question RdC.",
+                "The Navigators' questions are handled through the Question RdC service's API.",
+            ),
             Some(Role::Navigator) | None => "",
         }
     }

@@ -167,6 +167,7 @@ impl Frame {
             Some(Role::Hr) => page.t("Risorse umane", "Human resources"),
             Some(Role::Coordinator) => page.t("Coordinamento regionale", "Regional coordination"),
             Some(Role::Trainer) => page.t("Formazione", "Training"),
+            Some(Role::Expert) => page.t("Esperti Question RdC", "Question RdC experts"),
             Some(Role::Navigator) | None => "",
         };
         match self.regions.is_empty() {
@@ -257,7 +258,7 @@ impl Frame {
                     Section::Audit,
                 ));
             }
-            Some(Role::Navigator) | None => {}
+            Some(Role::Expert) | Some(Role::Navigator) | None => {}
         }
         links
     }

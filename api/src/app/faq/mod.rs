@@ -1,0 +1,74 @@
+//! "Question RdC"'s FAQ: experts (and HR, admins) write entries from the
+//! answered questions, edit them into new versions and retire them; every
+//! signed-in role reads and searches them.
+//!
+//! The search is the domain's: its Italian analyser makes the terms stored
+//! in `faq_terms` for each published entry, and its BM25 ranks what the
+//! index returns for the question's terms. The database only looks terms
+//! up through a primary key, which both engines do alike, so both find the
+//! same entries in the same order with the same scores. PostgreSQL's
+//! `tsvector` and SQLite's FTS5 were weighed: each ranks by its own formula
+//! (`ts_rank` ignores how rare a term is, FTS5 uses BM25), PostgreSQL's
+//! `italian` configuration folds no accents without the `unaccent`
+//! extension, and a third store (an embedded search library) would have to
+//! be kept in step with the database across replicas and backups.
+
+mod edit_entry;
+mod read_entry;
+mod retire_entry;
+mod search;
+mod write_entry;
+
+pub use edit_entry::EditEntry;
+pub use read_entry::{ReadEntry, ReadVersions};
+pub use retire_entry::RetireEntry;
+pub use search::{Found, ListEntries, SearchEntries};
+pub use write_entry::WriteEntry;
+
+use domain::account::Role;
+use persistence::faq::{self, EntryRow};
+use persistence::DbConnection;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Who writes, edits and retires entries: the experts who answer the
+/// questions, and HR and administrators, who manage the experts.
+pub const EDITORS: &[Role] = &[Role::Expert, Role::Hr, Role::Admin];
+
+/// Refuses questions an entry may not come from (`domain::faq::may_come_from`),
+/// each named by its place in the request's `questions`.
+pub(crate) fn check_sources(conn: &mut DbConnection, ids: &[String]) -> ApiResult<()> {
+    let mut refused = domain::Violations::new();
+    for (i, id) in ids.iter().enumerate() {
+        let field = format!("questions[{i}]");
+        match persistence::questions::get(conn, id)? {
+            None => refused.push(
+                domain::Violation::new(field, domain::RuleCode::UnknownQuestion).with_detail(id),
+            ),
+            Some(q) => {
+                let status = crate::app::questions::status_of(&q)?;
+                if !domain::faq::may_come_from(status, q.first_answered_at.is_some()) {
+                    refused.push(
+                        domain::Violation::new(field, domain::RuleCode::QuestionNotAnswered)
+                            .with_detail(id),
+                    );
+                }
+            }
+        }
+    }
+    refused.into_result(()).map_err(ApiError::from)
+}
+
+/// An entry with the questions it came from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entry {
+    pub row: EntryRow,
+    pub questions: Vec<String>,
+}
+
+/// The entry `id` with its questions; 404 when there is none.
+pub(crate) fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Entry> {
+    let row = faq::get(conn, id)?.ok_or(ApiError::NotFound { entity: "faq" })?;
+    let questions = faq::questions_of(conn, id)?;
+    Ok(Entry { row, questions })
+}

@@ -1,0 +1,4 @@
+DROP TABLE question_service_uses;
+DROP TABLE question_messages;
+DROP TABLE questions;
+DROP TABLE question_topics;
