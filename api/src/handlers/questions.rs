@@ -553,12 +553,7 @@ pub async fn question_service_report(
         to: q.to,
     };
     let view = report_view(&state.run(&caller, &meta, case).await?);
-    let wants_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("text/csv"));
-    if wants_csv {
+    if super::reports::wants_csv(&req) {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((

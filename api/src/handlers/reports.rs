@@ -41,7 +41,8 @@ fn values(n: &Indicators) -> IndicatorValues {
     }
 }
 
-fn wants_csv(req: &HttpRequest) -> bool {
+/// Whether the caller asked for CSV (`Accept: text/csv`) rather than JSON.
+pub(crate) fn wants_csv(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
