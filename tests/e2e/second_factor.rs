@@ -302,6 +302,15 @@ async fn an_administrator_resets_another_accounts_factor(app: TestApp) {
         reset(id.clone()).await.unwrap().status(),
         StatusCode::NO_CONTENT
     );
+    // The sessions open before the reset end with the factor.
+    let ended = app
+        .client
+        .get(app.api("/me"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::UNAUTHORIZED);
     let twice = problem(reset(id.clone()).await.unwrap(), 409).await;
     assert_eq!(twice["type"], "totp-not-enrolled");
     app.login_ok(&email, PASSWORD).await;

@@ -128,8 +128,8 @@ pub async fn disable_own(
 }
 
 /// Removes another account's second factor (admin; audited): for a lost
-/// phone with no recovery code left. The account enrols again at its next
-/// sign-in if its role requires a second factor.
+/// phone with no recovery code left. The account's sessions end with it; it
+/// enrols again at its next sign-in if its role requires a second factor.
 #[utoipa::path(
     tag = "users",
     params(("id" = uuid::Uuid, Path, description = "User id")),
@@ -151,6 +151,7 @@ pub async fn reset_for_user(
     let case = ResetFactor {
         user_id: id.into_inner().to_string(),
     };
-    state.run(&caller, &meta, case).await?;
+    let ended = state.run(&caller, &meta, case).await?;
+    state.apply_revoked(ended);
     Ok(HttpResponse::NoContent().finish())
 }

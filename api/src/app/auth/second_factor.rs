@@ -293,23 +293,26 @@ impl UseCase for DisableOwnFactor {
 
 /// An administrator removes another account's second factor (a lost
 /// phone and no recovery code left); the account enrols again at its next
-/// sign-in if its role requires one.
+/// sign-in if its role requires one. Its open sessions end with the
+/// factor: a lost phone may have gone with a device still signed in.
 #[derive(Clone)]
 pub struct ResetFactor {
     pub user_id: String,
 }
 
 impl UseCase for ResetFactor {
-    type Outcome = ();
+    /// The sessions ended.
+    type Outcome = Vec<String>;
     const ACCESS: Access = Access::Write;
     const ROLES: &'static [Role] = &[Role::Admin];
 
-    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<()> {
+    fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Vec<String>> {
         let account = accounts::find_by_id(conn, &self.user_id)?
             .ok_or(ApiError::NotFound { entity: "user" })?;
         if !store::remove_factor(conn, &account.user.id)? {
             return Err(refused(SecondFactorRefusal::NotEnrolled));
         }
+        let ended = accounts::revoke_all_of_user(conn, &account.user.id)?;
         audit::append::<(), _>(
             conn,
             &act.audit(),
@@ -317,9 +320,9 @@ impl UseCase for ResetFactor {
             "user",
             &account.user.id,
             None,
-            Some(&serde_json::json!({ "by": "admin" })),
+            Some(&serde_json::json!({ "by": "admin", "sessions_ended": ended.len() })),
         )?;
-        Ok(())
+        Ok(ended)
     }
 }
 
