@@ -416,6 +416,53 @@ mod tests {
     }
 
     #[test]
+    fn single_sign_on_is_configured_whole_and_each_fault_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("navigator.toml");
+        let load = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            Settings::load(Some(file.clone()))
+        };
+        let off = load("").unwrap();
+        assert!(!off.single_sign_on_configured());
+        let whole = "oidc_issuer = \"https://idp.regione.it/realms/staff\"\n\
+                     oidc_client_id = \"navigator\"\n\
+                     oidc_client_secret = \"s\"\n\
+                     oidc_role_map = \"grp-hr=hr, grp-lazio=coordinator:12\"\n\
+                     oidc_only_roles = \"hr\"\n";
+        let on = load(whole).unwrap();
+        assert!(on.single_sign_on_configured());
+        assert_eq!(on.oidc_only_roles, vec![domain::account::Role::Hr]);
+        assert_eq!(on.oidc_role_map.grants().len(), 2);
+        assert!(!format!("{on:?}").contains("oidc_client_secret: Some(\"s\")"));
+        for (text, named) in [
+            ("oidc_client_id = \"navigator\"\n", "NAVIGATOR_OIDC_CLIENT_ID"),
+            ("oidc_only_roles = \"hr\"\n", "NAVIGATOR_OIDC_ONLY_ROLES"),
+            (&whole.replace("oidc_client_secret = \"s\"\n", ""), "NAVIGATOR_OIDC_CLIENT_SECRET"),
+            (&whole.replace("grp-hr=hr, grp-lazio=coordinator:12", ""), "NAVIGATOR_OIDC_ROLE_MAP"),
+            (&whole.replace("grp-lazio=coordinator:12", "grp-lazio=coordinator"), "NAVIGATOR_OIDC_ROLE_MAP"),
+            (&whole.replace("https://idp", "http://idp"), "NAVIGATOR_OIDC_ISSUER"),
+            (&whole.replace("\"hr\"\n", "\"navigator\"\n"), "NAVIGATOR_OIDC_ONLY_ROLES"),
+        ] {
+            let e = load(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains(named), "{named}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_client_secret_may_be_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("oidc");
+        std::fs::write(&secret, "client secret\n").unwrap();
+        let env = environment(&[(
+            "NAVIGATOR_OIDC_CLIENT_SECRET_FILE",
+            secret.to_str().unwrap(),
+        )]);
+        let found: HashMap<_, _> = secrets_from_files(&env).unwrap().into_iter().collect();
+        assert_eq!(found["oidc_client_secret"], "client secret");
+    }
+
+    #[test]
     fn a_secret_file_gives_its_content_without_the_line_end() {
         let dir = tempfile::tempdir().unwrap();
         let jwt = dir.path().join("jwt");
