@@ -209,9 +209,15 @@ impl Settings {
         let Some(issuer) = self.oidc_issuer.as_deref().filter(|s| !s.trim().is_empty()) else {
             for (name, given) in [
                 ("NAVIGATOR_OIDC_CLIENT_ID", set(&self.oidc_client_id)),
-                ("NAVIGATOR_OIDC_CLIENT_SECRET", set(&self.oidc_client_secret)),
+                (
+                    "NAVIGATOR_OIDC_CLIENT_SECRET",
+                    set(&self.oidc_client_secret),
+                ),
                 ("NAVIGATOR_OIDC_ROLE_MAP", !self.oidc_role_map.is_empty()),
-                ("NAVIGATOR_OIDC_ONLY_ROLES", !self.oidc_only_roles.is_empty()),
+                (
+                    "NAVIGATOR_OIDC_ONLY_ROLES",
+                    !self.oidc_only_roles.is_empty(),
+                ),
             ] {
                 if given {
                     return Err(format!(
@@ -251,7 +257,9 @@ impl Settings {
 
     /// The single sign-on settings in force, when the issuer is set.
     pub fn single_sign_on_configured(&self) -> bool {
-        self.oidc_issuer.as_deref().is_some_and(|s| !s.trim().is_empty())
+        self.oidc_issuer
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty())
     }
 
     fn defaults() -> Vec<(&'static str, config::Value)> {
@@ -436,13 +444,31 @@ mod tests {
         assert_eq!(on.oidc_role_map.grants().len(), 2);
         assert!(!format!("{on:?}").contains("oidc_client_secret: Some(\"s\")"));
         for (text, named) in [
-            ("oidc_client_id = \"navigator\"\n", "NAVIGATOR_OIDC_CLIENT_ID"),
+            (
+                "oidc_client_id = \"navigator\"\n",
+                "NAVIGATOR_OIDC_CLIENT_ID",
+            ),
             ("oidc_only_roles = \"hr\"\n", "NAVIGATOR_OIDC_ONLY_ROLES"),
-            (&whole.replace("oidc_client_secret = \"s\"\n", ""), "NAVIGATOR_OIDC_CLIENT_SECRET"),
-            (&whole.replace("grp-hr=hr, grp-lazio=coordinator:12", ""), "NAVIGATOR_OIDC_ROLE_MAP"),
-            (&whole.replace("grp-lazio=coordinator:12", "grp-lazio=coordinator"), "NAVIGATOR_OIDC_ROLE_MAP"),
-            (&whole.replace("https://idp", "http://idp"), "NAVIGATOR_OIDC_ISSUER"),
-            (&whole.replace("\"hr\"\n", "\"navigator\"\n"), "NAVIGATOR_OIDC_ONLY_ROLES"),
+            (
+                &whole.replace("oidc_client_secret = \"s\"\n", ""),
+                "NAVIGATOR_OIDC_CLIENT_SECRET",
+            ),
+            (
+                &whole.replace("grp-hr=hr, grp-lazio=coordinator:12", ""),
+                "NAVIGATOR_OIDC_ROLE_MAP",
+            ),
+            (
+                &whole.replace("grp-lazio=coordinator:12", "grp-lazio=coordinator"),
+                "NAVIGATOR_OIDC_ROLE_MAP",
+            ),
+            (
+                &whole.replace("https://idp", "http://idp"),
+                "NAVIGATOR_OIDC_ISSUER",
+            ),
+            (
+                &whole.replace("\"hr\"\n", "\"navigator\"\n"),
+                "NAVIGATOR_OIDC_ONLY_ROLES",
+            ),
         ] {
             let e = load(text).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(e.contains(named), "{named}: {e}");

@@ -82,7 +82,10 @@ pub fn check_url(setting: &str, raw: &str) -> Result<(), String> {
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
         let name = if host.starts_with('[') {
-            host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+            host.split(']')
+                .next()
+                .map(|h| format!("{h}]"))
+                .unwrap_or_default()
         } else {
             host.split(':').next().unwrap_or("").to_owned()
         };
@@ -191,7 +194,11 @@ impl IdentityProvider {
             client_id: settings.oidc_client_id.clone().unwrap_or_default(),
             client_secret: settings.oidc_client_secret.clone().unwrap_or_default(),
             redirect_uri: format!("{base}{RETURN_PATH}"),
-            scopes: settings.oidc_scopes.split_whitespace().collect::<Vec<_>>().join(" "),
+            scopes: settings
+                .oidc_scopes
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             groups_claim: settings.oidc_groups_claim.trim().to_owned(),
             leeway: settings.oidc_leeway_seconds,
             display_name: settings.oidc_display_name.clone(),
@@ -288,7 +295,12 @@ impl IdentityProvider {
     }
 
     /// Trades the code for the ID token and checks it: who signed in.
-    pub async fn arrive(&self, code: &str, verifier: &str, nonce: &str) -> Result<Identity, Refusal> {
+    pub async fn arrive(
+        &self,
+        code: &str,
+        verifier: &str,
+        nonce: &str,
+    ) -> Result<Identity, Refusal> {
         let d = self.discovered(false).await?;
         let form = [
             ("grant_type", "authorization_code"),
@@ -307,7 +319,10 @@ impl IdentityProvider {
             .http
             .post(&d.token_endpoint)
             .basic_auth(user, Some(pass))
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body)
             .send()
@@ -389,7 +404,10 @@ impl IdentityProvider {
         let claims = data.claims;
         // Issued in the future: a wrong clock or a forged token.
         let now = chrono::Utc::now().timestamp();
-        let iat = claims.get("iat").and_then(Value::as_i64).ok_or(Refusal::InvalidToken)?;
+        let iat = claims
+            .get("iat")
+            .and_then(Value::as_i64)
+            .ok_or(Refusal::InvalidToken)?;
         if iat > now + i64::try_from(self.leeway).unwrap_or(0) {
             return Err(Refusal::Expired);
         }

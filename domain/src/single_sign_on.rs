@@ -56,8 +56,9 @@ impl RoleMap {
             }
             let mut regions = Vec::new();
             for code in scope.into_iter().flat_map(|s| s.split('+')).map(str::trim) {
-                let code = RegionCode::parse("regions", code)
-                    .map_err(|_| format!("entry {entry:?}: {code:?} is not a Region code (01-20)"))?;
+                let code = RegionCode::parse("regions", code).map_err(|_| {
+                    format!("entry {entry:?}: {code:?} is not a Region code (01-20)")
+                })?;
                 if !regions.contains(&code) {
                     regions.push(code);
                 }
@@ -70,9 +71,7 @@ impl RoleMap {
                 }
                 (Role::Coordinator, false) | (_, true) => {}
                 (_, false) => {
-                    return Err(format!(
-                        "entry {entry:?}: only coordinators carry Regions"
-                    ))
+                    return Err(format!("entry {entry:?}: only coordinators carry Regions"))
                 }
             }
             if grants.iter().any(|g| g.group == group) {
@@ -101,7 +100,11 @@ impl RoleMap {
         let first = self.0.iter().find(|g| has(g))?;
         let mut regions: Vec<RegionCode> = Vec::new();
         if first.role == Role::Coordinator {
-            for g in self.0.iter().filter(|g| g.role == Role::Coordinator && has(g)) {
+            for g in self
+                .0
+                .iter()
+                .filter(|g| g.role == Role::Coordinator && has(g))
+            {
                 for r in &g.regions {
                     if !regions.contains(r) {
                         regions.push(r.clone());

@@ -112,11 +112,14 @@ impl Agent {
             let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
             let gone = value.is_empty()
                 || set.contains("Max-Age=0")
-                || set.to_ascii_lowercase().contains("expires=thu, 01 jan 1970");
+                || set
+                    .to_ascii_lowercase()
+                    .contains("expires=thu, 01 jan 1970");
             if gone {
                 self.cookies.remove(name.trim());
             } else {
-                self.cookies.insert(name.trim().to_owned(), value.to_owned());
+                self.cookies
+                    .insert(name.trim().to_owned(), value.to_owned());
             }
         }
     }
@@ -266,7 +269,8 @@ async fn refused(r: Response) -> (StatusCode, String) {
 async fn a_mapped_person_lands_on_the_console_with_the_mapped_role_and_region(engine: Engine) {
     // HR must have a second factor with a password: the provider's
     // sign-in stands for it.
-    let Some((app, provider)) = start(engine, None, |s| s.totp_required_roles = vec![Role::Hr]).await
+    let Some((app, provider)) =
+        start(engine, None, |s| s.totp_required_roles = vec![Role::Hr]).await
     else {
         return;
     };
@@ -289,7 +293,11 @@ async fn a_mapped_person_lands_on_the_console_with_the_mapped_role_and_region(en
     assert!(html.contains("Coordinamento regionale · 12"), "{html}");
     // The account itself now says Lazio, and the change is audited.
     let admin = app.admin_token().await;
-    let users = json_of(app.get("/users?limit=100", Some(&admin)).await, StatusCode::OK).await;
+    let users = json_of(
+        app.get("/users?limit=100", Some(&admin)).await,
+        StatusCode::OK,
+    )
+    .await;
     let found = users["items"]
         .as_array()
         .unwrap()
@@ -361,7 +369,10 @@ async fn an_expired_id_token_is_refused(engine: Engine) {
     let back = sign_in_at_provider(&mut anna, &provider, "anna").await;
     let (status, html) = refused(anna.get(&back).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(html.contains("code: expired") || html.contains("codice: expired"), "{html}");
+    assert!(
+        html.contains("code: expired") || html.contains("codice: expired"),
+        "{html}"
+    );
     assert!(!anna.cookies.contains_key("navigator_access"));
 }
 
@@ -397,9 +408,7 @@ async fn a_return_used_twice_is_refused(engine: Engine) {
     assert!(html.contains("state-unknown"), "{html}");
 }
 
-async fn a_role_that_signs_in_only_through_the_provider_cannot_use_its_password(
-    engine: Engine,
-) {
+async fn a_role_that_signs_in_only_through_the_provider_cannot_use_its_password(engine: Engine) {
     let Some((app, provider)) = start(engine, None, |s| s.oidc_only_roles = vec![Role::Hr]).await
     else {
         return;
@@ -409,7 +418,10 @@ async fn a_role_that_signs_in_only_through_the_provider_cannot_use_its_password(
     let r = app.login(USERS[0].email, PASSWORD).await;
     let p = problem(r, 403).await;
     assert!(
-        p["type"].as_str().unwrap().ends_with("single-sign-on-required"),
+        p["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("single-sign-on-required"),
         "{p}"
     );
     assert!(

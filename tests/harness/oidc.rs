@@ -46,7 +46,9 @@ fn installed() -> Option<()> {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    let package = folder().join("node_modules/oidc-provider/package.json").is_file();
+    let package = folder()
+        .join("node_modules/oidc-provider/package.json")
+        .is_file();
     if node && package {
         return Some(());
     }

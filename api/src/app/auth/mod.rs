@@ -14,10 +14,10 @@ pub use log_in::LogIn;
 pub use log_out::LogOut;
 pub use password_reset::{CheckOneTimeLink, ConfirmPasswordReset, RequestPasswordReset};
 pub use refresh::{Refresh, Refreshed};
-pub use single_sign_on::{
-    attempt_lifetime, LeaveForProvider, ReturnFromProvider, SignInThroughProvider,
-};
 pub use second_factor::{
     ConfirmEnrolment, DisableOwnFactor, Enrolment, FactorStatus, FactorUsed, ReadFactorStatus,
     ResetFactor, StartEnrolment,
+};
+pub use single_sign_on::{
+    attempt_lifetime, LeaveForProvider, ReturnFromProvider, SignInThroughProvider,
 };

@@ -379,7 +379,11 @@ pub async fn arrive(
         return sso_refused(&visit, Refusal::DeniedByProvider);
     }
     // RFC 9207: a return that names an issuer must name this one.
-    if returned.iss.as_deref().is_some_and(|i| !provider.is_issuer(i)) {
+    if returned
+        .iss
+        .as_deref()
+        .is_some_and(|i| !provider.is_issuer(i))
+    {
         return sso_refused(&visit, Refusal::InvalidToken);
     }
     let Some(code) = returned.code.filter(|c| !c.is_empty()) else {
