@@ -92,6 +92,46 @@ pub struct Settings {
     /// such a role without one gets a session that only enrols it.
     #[serde(deserialize_with = "required_roles")]
     pub totp_required_roles: Vec<domain::account::Role>,
+    /// Single sign-on for staff (OpenID Connect): the identity provider's
+    /// issuer URL. Unset, the console offers passwords only.
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    /// Where the provider sends the browser back (this service's public
+    /// address); unset, `public_url`.
+    pub oidc_redirect_base: Option<String>,
+    /// The provider's name on the console's button: "Accedi con …".
+    pub oidc_display_name: String,
+    /// The scopes asked for, space-separated (`openid` always among them).
+    pub oidc_scopes: String,
+    /// The ID token claim that lists the person's groups.
+    pub oidc_groups_claim: String,
+    /// Which groups give which role and Regions:
+    /// `grp-hr=hr,grp-coord-lazio=coordinator:12,…`.
+    #[serde(deserialize_with = "role_map")]
+    pub oidc_role_map: domain::single_sign_on::RoleMap,
+    /// The staff roles that sign in only through the identity provider
+    /// (their password opens no session), from `admin,hr,…`.
+    #[serde(deserialize_with = "sso_only_roles")]
+    pub oidc_only_roles: Vec<domain::account::Role>,
+    /// Clock skew allowed on the ID token's times, in seconds.
+    pub oidc_leeway_seconds: u64,
+}
+
+fn role_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<domain::single_sign_on::RoleMap, D::Error> {
+    let raw = String::deserialize(d)?;
+    domain::single_sign_on::RoleMap::parse(&raw)
+        .map_err(|e| serde::de::Error::custom(format!("NAVIGATOR_OIDC_ROLE_MAP: {e}")))
+}
+
+fn sso_only_roles<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<domain::account::Role>, D::Error> {
+    let raw = String::deserialize(d)?;
+    domain::single_sign_on::parse_sso_only_roles(&raw)
+        .map_err(|e| serde::de::Error::custom(format!("NAVIGATOR_OIDC_ONLY_ROLES: {e}")))
 }
 
 /// Reads `totp_required_roles` from its comma-separated names; an unknown
@@ -122,6 +162,12 @@ impl std::fmt::Debug for Settings {
             )
             .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("oidc_issuer", &self.oidc_issuer)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .field(
+                "oidc_client_secret",
+                &self.oidc_client_secret.as_ref().map(|_| "***"),
+            )
             .field("mail_transport", &self.mail_transport)
             .field("public_url", &self.public_url)
             .finish_non_exhaustive()
@@ -149,7 +195,71 @@ impl Settings {
         for (key, value) in secrets_from_files(&environment)? {
             builder = builder.set_override(key, value)?;
         }
-        builder.build()?.try_deserialize()
+        let settings: Self = builder.build()?.try_deserialize()?;
+        settings
+            .check_single_sign_on()
+            .map_err(config::ConfigError::Message)?;
+        Ok(settings)
+    }
+
+    /// Single sign-on is configured whole or not at all: each missing or
+    /// wrong piece is named by its setting.
+    pub fn check_single_sign_on(&self) -> Result<(), String> {
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let Some(issuer) = self.oidc_issuer.as_deref().filter(|s| !s.trim().is_empty()) else {
+            for (name, given) in [
+                ("NAVIGATOR_OIDC_CLIENT_ID", set(&self.oidc_client_id)),
+                (
+                    "NAVIGATOR_OIDC_CLIENT_SECRET",
+                    set(&self.oidc_client_secret),
+                ),
+                ("NAVIGATOR_OIDC_ROLE_MAP", !self.oidc_role_map.is_empty()),
+                (
+                    "NAVIGATOR_OIDC_ONLY_ROLES",
+                    !self.oidc_only_roles.is_empty(),
+                ),
+            ] {
+                if given {
+                    return Err(format!(
+                        "{name} is set but NAVIGATOR_OIDC_ISSUER is not: single sign-on needs the identity provider's issuer URL"
+                    ));
+                }
+            }
+            return Ok(());
+        };
+        crate::single_sign_on::check_url("NAVIGATOR_OIDC_ISSUER", issuer)?;
+        if let Some(base) = &self.oidc_redirect_base {
+            crate::single_sign_on::check_url("NAVIGATOR_OIDC_REDIRECT_BASE", base)?;
+        }
+        if !set(&self.oidc_client_id) {
+            return Err("NAVIGATOR_OIDC_CLIENT_ID is needed with NAVIGATOR_OIDC_ISSUER".into());
+        }
+        if !set(&self.oidc_client_secret) {
+            return Err(
+                "NAVIGATOR_OIDC_CLIENT_SECRET (or NAVIGATOR_OIDC_CLIENT_SECRET_FILE) is needed with NAVIGATOR_OIDC_ISSUER"
+                    .into(),
+            );
+        }
+        if self.oidc_role_map.is_empty() {
+            return Err(
+                "NAVIGATOR_OIDC_ROLE_MAP is needed with NAVIGATOR_OIDC_ISSUER: without it no group gives a role"
+                    .into(),
+            );
+        }
+        if !self.oidc_scopes.split_whitespace().any(|s| s == "openid") {
+            return Err("NAVIGATOR_OIDC_SCOPES must include openid".into());
+        }
+        if self.oidc_groups_claim.trim().is_empty() {
+            return Err("NAVIGATOR_OIDC_GROUPS_CLAIM is empty".into());
+        }
+        Ok(())
+    }
+
+    /// The single sign-on settings in force, when the issuer is set.
+    pub fn single_sign_on_configured(&self) -> bool {
+        self.oidc_issuer
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty())
     }
 
     fn defaults() -> Vec<(&'static str, config::Value)> {
@@ -184,6 +294,12 @@ impl Settings {
             ("workers", 0_i64.into()),
             ("swagger_ui", true.into()),
             ("totp_required_roles", "".into()),
+            ("oidc_display_name", "SSO".into()),
+            ("oidc_scopes", "openid email".into()),
+            ("oidc_groups_claim", "groups".into()),
+            ("oidc_role_map", "".into()),
+            ("oidc_only_roles", "".into()),
+            ("oidc_leeway_seconds", 60_i64.into()),
         ]
     }
 
@@ -234,13 +350,14 @@ fn host_name() -> String {
 }
 
 /// The settings that may be given as files, by key.
-pub const SECRETS: [&str; 6] = [
+pub const SECRETS: [&str; 7] = [
     "database_url",
     "jwt_secret",
     "admin_password",
     "smtp_url",
     "smtp_password",
     "metrics_token",
+    "oidc_client_secret",
 ];
 
 /// The secrets named by `NAVIGATOR_<NAME>_FILE` in `environment`, read from
@@ -304,6 +421,71 @@ mod tests {
         );
         std::fs::write(&file, "totp_required_roles = \"admin,navigator\"\n").unwrap();
         assert!(Settings::load(Some(file)).is_err());
+    }
+
+    #[test]
+    fn single_sign_on_is_configured_whole_and_each_fault_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("navigator.toml");
+        let load = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            Settings::load(Some(file.clone()))
+        };
+        let off = load("").unwrap();
+        assert!(!off.single_sign_on_configured());
+        let whole = "oidc_issuer = \"https://idp.regione.it/realms/staff\"\n\
+                     oidc_client_id = \"navigator\"\n\
+                     oidc_client_secret = \"s\"\n\
+                     oidc_role_map = \"grp-hr=hr, grp-lazio=coordinator:12\"\n\
+                     oidc_only_roles = \"hr\"\n";
+        let on = load(whole).unwrap();
+        assert!(on.single_sign_on_configured());
+        assert_eq!(on.oidc_only_roles, vec![domain::account::Role::Hr]);
+        assert_eq!(on.oidc_role_map.grants().len(), 2);
+        assert!(!format!("{on:?}").contains("oidc_client_secret: Some(\"s\")"));
+        for (text, named) in [
+            (
+                "oidc_client_id = \"navigator\"\n",
+                "NAVIGATOR_OIDC_CLIENT_ID",
+            ),
+            ("oidc_only_roles = \"hr\"\n", "NAVIGATOR_OIDC_ONLY_ROLES"),
+            (
+                &whole.replace("oidc_client_secret = \"s\"\n", ""),
+                "NAVIGATOR_OIDC_CLIENT_SECRET",
+            ),
+            (
+                &whole.replace("grp-hr=hr, grp-lazio=coordinator:12", ""),
+                "NAVIGATOR_OIDC_ROLE_MAP",
+            ),
+            (
+                &whole.replace("grp-lazio=coordinator:12", "grp-lazio=coordinator"),
+                "NAVIGATOR_OIDC_ROLE_MAP",
+            ),
+            (
+                &whole.replace("https://idp", "http://idp"),
+                "NAVIGATOR_OIDC_ISSUER",
+            ),
+            (
+                &whole.replace("\"hr\"\n", "\"navigator\"\n"),
+                "NAVIGATOR_OIDC_ONLY_ROLES",
+            ),
+        ] {
+            let e = load(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains(named), "{named}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_client_secret_may_be_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("oidc");
+        std::fs::write(&secret, "client secret\n").unwrap();
+        let env = environment(&[(
+            "NAVIGATOR_OIDC_CLIENT_SECRET_FILE",
+            secret.to_str().unwrap(),
+        )]);
+        let found: HashMap<_, _> = secrets_from_files(&env).unwrap().into_iter().collect();
+        assert_eq!(found["oidc_client_secret"], "client secret");
     }
 
     #[test]

@@ -97,6 +97,9 @@ pub enum ApiError {
     OneTimeTokenInvalid,
     #[error("role not allowed")]
     Forbidden,
+    /// The account's role signs in through the identity provider only.
+    #[error("single sign-on required")]
+    SingleSignOnRequired,
     #[error("outside the caller's Regions")]
     OutOfScope,
     #[error("{entity} not found")]
@@ -199,6 +202,7 @@ impl ApiError {
             Self::RefreshTokenReused => T::RefreshTokenReused,
             Self::OneTimeTokenInvalid => T::OneTimeTokenInvalid,
             Self::Forbidden => T::Forbidden,
+            Self::SingleSignOnRequired => T::SingleSignOnRequired,
             Self::OutOfScope => T::OutOfScope,
             Self::NotFound { .. } | Self::RouteNotFound => T::NotFound,
             Self::MethodNotAllowed { .. } => T::MethodNotAllowed,
@@ -229,7 +233,9 @@ impl ApiError {
             | Self::InvalidCredentials
             | Self::RefreshTokenInvalid
             | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::OutOfScope => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::OutOfScope | Self::SingleSignOnRequired => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound { .. } | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,

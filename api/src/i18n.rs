@@ -164,6 +164,10 @@ pub fn title(code: ProblemType, lang: Lang) -> &'static str {
         T::OneTimeTokenInvalid => ("Link non valido o scaduto", "Invalid or expired link"),
         T::TooManyAttempts => ("Troppi tentativi", "Too many attempts"),
         T::Forbidden => ("Operazione non consentita", "Forbidden"),
+        T::SingleSignOnRequired => (
+            "Accesso solo tramite l'identità dell'ente",
+            "Single sign-on required",
+        ),
         T::OutOfScope => ("Fuori dalla propria Regione", "Outside your Region"),
         T::ServiceUnavailable => ("Servizio non disponibile", "Service unavailable"),
         T::InternalError => ("Errore interno", "Internal error"),
@@ -380,6 +384,12 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
             lang,
             "Il tuo ruolo non consente questa operazione.",
             "Your role does not allow this operation.",
+        )
+        .to_owned(),
+        (E::SingleSignOnRequired, _) => pick(
+            lang,
+            "Il tuo ruolo accede solo con l'identità dell'ente (single sign-on): la password non apre una sessione. Usa il pulsante «Accedi con …» della console.",
+            "Your role signs in only with the organisation's identity (single sign-on): a password opens no session. Use the console's \"Log in with …\" button.",
         )
         .to_owned(),
         (E::OutOfScope, _) => pick(
@@ -664,6 +674,7 @@ fn state_detail(code: ProblemType, subject: &Param, lang: Lang) -> String {
         | T::OneTimeTokenInvalid
         | T::TooManyAttempts
         | T::Forbidden
+        | T::SingleSignOnRequired
         | T::OutOfScope
         | T::ServiceUnavailable
         | T::InternalError
@@ -1394,6 +1405,7 @@ mod tests {
             T::OneTimeTokenInvalid => ApiError::OneTimeTokenInvalid,
             T::TooManyAttempts => ApiError::Throttled { retry_after: 60 },
             T::Forbidden => ApiError::Forbidden,
+            T::SingleSignOnRequired => ApiError::SingleSignOnRequired,
             T::OutOfScope => ApiError::OutOfScope,
             T::ServiceUnavailable => ApiError::Unavailable,
             T::InternalError => ApiError::Internal,

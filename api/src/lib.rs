@@ -25,6 +25,7 @@ pub mod pages;
 pub mod problem;
 pub mod progress_polls;
 pub mod revocations;
+pub mod single_sign_on;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

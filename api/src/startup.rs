@@ -258,6 +258,8 @@ impl Application {
             metrics: Metrics::new()?,
             cutoffs: Arc::clone(&revocations.cutoffs),
             revoked: Arc::clone(&revocations.revoked),
+            identity_provider: crate::single_sign_on::IdentityProvider::from_settings(&settings)?
+                .map(Arc::new),
         });
 
         let background_state = state.clone();

@@ -100,6 +100,7 @@ domain::codes! {
         OneTimeTokenInvalid = "one-time-token-invalid",
         TooManyAttempts = "too-many-attempts",
         Forbidden = "forbidden",
+        SingleSignOnRequired = "single-sign-on-required",
         OutOfScope = "out-of-scope",
 
         // The service.

@@ -36,7 +36,14 @@ impl UserRow {
 
     /// Whether the account may log in and refresh on `today`.
     pub fn can_log_in_on(&self, today: NaiveDate) -> bool {
-        self.active && self.password_hash.is_some() && self.disabled_from.is_none_or(|d| today < d)
+        self.active && self.password_hash.is_some() && self.not_cut_off_on(today)
+    }
+
+    /// Whether the account may still act on `today`: it has not been cut
+    /// off. A session opened through the identity provider needs no
+    /// password on the account, only this.
+    pub fn not_cut_off_on(&self, today: NaiveDate) -> bool {
+        self.disabled_from.is_none_or(|d| today < d)
     }
 }
 
@@ -124,6 +131,29 @@ pub fn insert_user(
             .execute(conn)?;
     }
     find_by_id(conn, &id)?.ok_or_else(|| PersistenceError::Corrupt(format!("user {id} vanished")))
+}
+
+/// Gives the account `role` and exactly `regions` (the identity provider's
+/// word at a single sign-on), in the caller's transaction.
+pub fn set_role_and_regions(
+    conn: &mut DbConnection,
+    user_id: &str,
+    role: Role,
+    regions: &[String],
+) -> Result<()> {
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set(users::role.eq(role.as_str()))
+        .execute(conn)?;
+    diesel::delete(user_regions::table.filter(user_regions::user_id.eq(user_id))).execute(conn)?;
+    for r in regions {
+        diesel::insert_into(user_regions::table)
+            .values((
+                user_regions::user_id.eq(user_id),
+                user_regions::region_code.eq(r.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// The first day the account can no longer log in (the day after a

@@ -27,6 +27,7 @@ pub mod second_factor;
 pub mod seed;
 pub mod selection;
 pub mod sessions;
+pub mod single_sign_on;
 pub mod time;
 pub mod training;
 

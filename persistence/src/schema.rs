@@ -128,6 +128,16 @@ diesel::table! {
         user_id -> Text,
         signed_in_at -> Timestamp,
         last_seen_at -> Timestamp,
+        single_sign_on -> Bool,
+    }
+}
+
+diesel::table! {
+    sso_attempts (state_digest) {
+        state_digest -> Text,
+        nonce -> Text,
+        verifier -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -634,6 +644,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     revoked_sessions,
     console_sessions,
+    sso_attempts,
     totp_factors,
     totp_recovery_codes,
     mail_outbox,

@@ -116,8 +116,14 @@ pub struct ConsoleSession {
     pub last_seen_at: DateTime<Utc>,
 }
 
-/// Records a session opened in the console, in the caller's transaction.
-pub fn open_console_session(conn: &mut DbConnection, family: &str, user_id: &str) -> Result<()> {
+/// Records a session opened in the console, in the caller's transaction;
+/// `single_sign_on` when the identity provider signed the person in.
+pub fn open_console_session(
+    conn: &mut DbConnection,
+    family: &str,
+    user_id: &str,
+    single_sign_on: bool,
+) -> Result<()> {
     let at = now();
     diesel::insert_into(console_sessions::table)
         .values((
@@ -125,9 +131,21 @@ pub fn open_console_session(conn: &mut DbConnection, family: &str, user_id: &str
             console_sessions::user_id.eq(user_id),
             console_sessions::signed_in_at.eq(at),
             console_sessions::last_seen_at.eq(at),
+            console_sessions::single_sign_on.eq(single_sign_on),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Whether the session was opened in the console through the identity
+/// provider.
+pub fn opened_by_single_sign_on(conn: &mut DbConnection, family: &str) -> Result<bool> {
+    let found: Option<bool> = console_sessions::table
+        .select(console_sessions::single_sign_on)
+        .filter(console_sessions::family_id.eq(family))
+        .first(conn)
+        .optional()?;
+    Ok(found.unwrap_or(false))
 }
 
 /// The console session of a refresh-token family, if the console opened it.

@@ -46,6 +46,7 @@ mod revocation;
 mod scorrimento;
 mod second_factor;
 mod selection;
+mod single_sign_on;
 mod tablet_app;
 mod traces;
 mod training_records;

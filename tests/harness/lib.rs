@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod equipment;
 pub mod full_programme;
 pub mod navigators;
+pub mod oidc;
 pub mod process;
 pub mod proxy;
 pub mod questions;

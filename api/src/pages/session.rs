@@ -188,6 +188,10 @@ pub fn sign_in_refusal(
             StatusCode::FORBIDDEN,
             visit.t(forbidden.0, forbidden.1).to_owned(),
         )),
+        ApiError::SingleSignOnRequired => Some((
+            StatusCode::FORBIDDEN,
+            crate::i18n::detail(e, visit.lang),
+        )),
         ApiError::Throttled { .. } => Some((
             StatusCode::TOO_MANY_REQUESTS,
             crate::i18n::detail(e, visit.lang),

@@ -28,7 +28,7 @@ impl UseCase for OpenConsoleSession {
         // Sessions left to lapse are forgotten as new ones open.
         let absolute = Duration::seconds(act.settings.console_absolute_seconds);
         sessions::purge_console_sessions(conn, act.now - absolute)?;
-        sessions::open_console_session(conn, &self.family, &user.user_id)?;
+        sessions::open_console_session(conn, &self.family, &user.user_id, false)?;
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use domain::account::Role;
 use domain::second_factor::{password_sign_in, PasswordSignIn};
+use domain::single_sign_on::password_allowed;
 use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, Account};
 use persistence::{audit, write_transaction, DbConnection};
@@ -97,6 +98,12 @@ impl UseCase for LogIn {
         };
         let role = account.user.role()?;
         let admitted = self.roles.contains(&role);
+        // A role that signs in through the identity provider only: told so
+        // once the password is right (a wrong one says no more than
+        // usual). The attempt stays counted, as no session opens.
+        if admitted && !password_allowed(role, &act.settings.oidc_only_roles) {
+            return Err(ApiError::SingleSignOnRequired);
+        }
         // The second factor is asked only of the right person at the right
         // door. A missing, wrong or replayed code leaves the claimed slots
         // counted, as a wrong password does.

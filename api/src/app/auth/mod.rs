@@ -7,6 +7,7 @@ mod log_out;
 mod password_reset;
 mod refresh;
 mod second_factor;
+mod single_sign_on;
 
 pub use console::{ConsoleSessionKept, KeepConsoleSession, LogOutEverywhere, OpenConsoleSession};
 pub use log_in::LogIn;
@@ -16,4 +17,7 @@ pub use refresh::{Refresh, Refreshed};
 pub use second_factor::{
     ConfirmEnrolment, DisableOwnFactor, Enrolment, FactorStatus, FactorUsed, ReadFactorStatus,
     ResetFactor, StartEnrolment,
+};
+pub use single_sign_on::{
+    attempt_lifetime, LeaveForProvider, ReturnFromProvider, SignInThroughProvider,
 };

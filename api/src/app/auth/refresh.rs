@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use domain::account::{decide_refresh, RefreshDecision, Role};
 use persistence::accounts::{self, Account};
-use persistence::{audit, DbConnection};
+use persistence::{audit, sessions, DbConnection};
 
 use crate::accounts::{open_session, Session};
 use crate::app::auth::second_factor::enrolment_only;
@@ -83,7 +83,15 @@ impl UseCase for Refresh {
             RefreshDecision::Rotate | RefreshDecision::RotateAgain => {
                 let account = accounts::find_by_id(conn, &token.user_id)?
                     .ok_or(ApiError::RefreshTokenInvalid)?;
-                if !account.user.can_log_in_on(act.today) {
+                // A session opened through the identity provider needs no
+                // password on the account, only that it is not cut off.
+                let by_provider = sessions::opened_by_single_sign_on(conn, &token.family_id)?;
+                let may_go_on = if by_provider {
+                    account.user.not_cut_off_on(act.today)
+                } else {
+                    account.user.can_log_in_on(act.today)
+                };
+                if !may_go_on {
                     accounts::revoke_family(conn, &token.family_id)?;
                     return Ok(Refreshed::Refused {
                         revoked: Some(token.family_id.clone()),
@@ -92,7 +100,8 @@ impl UseCase for Refresh {
                 let refresh_days = act.settings.refresh_token_days;
                 // Decided again at each refresh: a session limited to
                 // enrolment becomes a full one once enrolment is confirmed.
-                let enrolment_only = enrolment_only(conn, act, &account)?;
+                // The provider's sign-in stands for the second factor.
+                let enrolment_only = !by_provider && enrolment_only(conn, act, &account)?;
                 let session = open_session(
                     conn,
                     &self.jwt,

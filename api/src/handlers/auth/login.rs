@@ -17,13 +17,16 @@ use crate::state::AppState;
 /// `totp-wrong-code`, with one used already `totp-replayed` or
 /// `recovery-code-used`: each counts as a failed attempt. An account whose
 /// role must have a second factor and has none gets a session that may
-/// only enrol one (`totp_enrolment_required: true`).
+/// only enrol one (`totp_enrolment_required: true`). A role that signs in
+/// only through the organisation's identity provider (single sign-on) gets
+/// 403 `single-sign-on-required` for a right password, and no session.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, body = TokenPair),
         (status = 401, description = "invalid-credentials, totp-required, totp-wrong-code, totp-replayed, recovery-code-used", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "single-sign-on-required", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "too-many-attempts", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -51,6 +51,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(login::show))
                     .route(web::post().to(login::log_in)),
             )
+            .route("/accedi/sso", web::post().to(login::depart))
+            .route("/accedi/sso/ritorno", web::get().to(login::arrive))
             .route("/esci", web::post().to(login::log_out))
             .route("/esci-ovunque", web::post().to(login::log_out_everywhere))
             .route("/verifica-due-passaggi", web::get().to(second_factor::show))
