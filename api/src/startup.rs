@@ -101,6 +101,10 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Database> {
     if report.inserted_anything() {
         tracing::info!(?report, "reference data loaded");
     }
+    let entries = crate::app::faq::index_earlier_words(&mut conn)?;
+    if entries > 0 {
+        tracing::info!(entries, "FAQ words indexed for the search as one types");
+    }
     Ok(db)
 }
 

@@ -1,18 +1,27 @@
 //! The FAQ: entries with their current text, every version, the questions
-//! each came from, and the search index of the published ones (the terms
-//! the domain's Italian analyser makes, looked up by term on both engines
-//! through one primary key).
+//! each came from, and the search index of the published ones: the terms
+//! the domain's Italian analyser makes (looked up by term on both engines
+//! through one primary key), the counts BM25 ranks by, and the folded words
+//! a question still being typed is looked up in. The ranking is the
+//! domain's ([`domain::faq::ranking::Weights`]); the database only
+//! evaluates its expression per posting and sums it per entry.
 
 use chrono::NaiveDateTime;
+use std::collections::{BTreeMap, BTreeSet};
+
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
-use domain::faq::ranking::{Corpus, IndexedText, Posting};
+use diesel::sql_types::{BigInt, Text};
+use diesel::upsert::excluded;
+use domain::faq::ranking::{Collection, IndexedText, Weights};
 use domain::faq::EntryText;
 
 use crate::connection::DbConnection;
 use crate::error::Result;
-use crate::schema::{faq_entries, faq_questions, faq_terms, faq_versions};
+use crate::schema::{
+    faq_entries, faq_questions, faq_term_entries, faq_terms, faq_topic_totals, faq_versions,
+    faq_words,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = faq_entries)]
@@ -92,12 +101,17 @@ fn insert_version(
 }
 
 /// Rows per insert: five values each, far below either engine's limit
-/// on bound values.
-const TERMS_PER_INSERT: usize = 500;
+/// on bound values; and keys per `IN` list.
+const ROWS_PER_STATEMENT: usize = 500;
 
-/// The entry's terms in the index, in place of those it had.
-fn index(conn: &mut DbConnection, id: &str, topic: &str, indexed: &IndexedText) -> Result<()> {
-    unindex(conn, id)?;
+/// Adds the entry's text (its current one, filed under `topic`) to the
+/// index: its postings, and the counts the ranking reads (entries per term
+/// and topic, entries and lengths per topic, entries per word). In the
+/// transaction that publishes or edits the entry: about three statements
+/// per 500 distinct terms and words, so an entry's write costs a few
+/// milliseconds more, and every write of one topic waits for the others'
+/// (one row of totals per topic).
+pub fn index(conn: &mut DbConnection, id: &str, topic: &str, indexed: &IndexedText) -> Result<()> {
     let rows: Vec<_> = indexed
         .weights
         .iter()
@@ -111,28 +125,129 @@ fn index(conn: &mut DbConnection, id: &str, topic: &str, indexed: &IndexedText) 
             )
         })
         .collect();
-    for chunk in rows.chunks(TERMS_PER_INSERT) {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         crate::per_engine!(conn, c => diesel::insert_into(faq_terms::table)
             .values(chunk)
+            .execute(c))?;
+    }
+    let counts: Vec<_> = indexed
+        .weights
+        .keys()
+        .map(|term| {
+            (
+                faq_term_entries::term.eq(term),
+                faq_term_entries::topic.eq(topic),
+                faq_term_entries::entries.eq(1_i64),
+            )
+        })
+        .collect();
+    for chunk in counts.chunks(ROWS_PER_STATEMENT) {
+        crate::per_engine!(conn, c => diesel::insert_into(faq_term_entries::table)
+            .values(chunk)
+            .on_conflict((faq_term_entries::term, faq_term_entries::topic))
+            .do_update()
+            .set(faq_term_entries::entries.eq(faq_term_entries::entries + excluded(faq_term_entries::entries)))
+            .execute(c))?;
+    }
+    add_words(conn, &indexed.words)?;
+    let totals = (
+        faq_topic_totals::topic.eq(topic),
+        faq_topic_totals::entries.eq(1_i64),
+        faq_topic_totals::total_length.eq(indexed.length),
+    );
+    crate::per_engine!(conn, c => diesel::insert_into(faq_topic_totals::table)
+        .values(totals)
+        .on_conflict(faq_topic_totals::topic)
+        .do_update()
+        .set((
+            faq_topic_totals::entries.eq(faq_topic_totals::entries + 1_i64),
+            faq_topic_totals::total_length
+                .eq(faq_topic_totals::total_length + excluded(faq_topic_totals::total_length)),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Counts the entry's words (folded, each with its term) once more.
+fn add_words(conn: &mut DbConnection, words: &BTreeMap<String, String>) -> Result<()> {
+    let rows: Vec<_> = words
+        .iter()
+        .map(|(word, term)| {
+            (
+                faq_words::word.eq(word),
+                faq_words::term.eq(term),
+                faq_words::entries.eq(1_i64),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        crate::per_engine!(conn, c => diesel::insert_into(faq_words::table)
+            .values(chunk)
+            .on_conflict(faq_words::word)
+            .do_update()
+            .set(faq_words::entries.eq(faq_words::entries + excluded(faq_words::entries)))
             .execute(c))?;
     }
     Ok(())
 }
 
-fn unindex(conn: &mut DbConnection, id: &str) -> Result<()> {
+/// Takes out of the index the text the entry was indexed with (`indexed`,
+/// filed under `topic`): the reverse of [`index`]. A count that falls to
+/// zero loses its row.
+pub fn unindex(
+    conn: &mut DbConnection,
+    id: &str,
+    topic: &str,
+    indexed: &IndexedText,
+) -> Result<()> {
     diesel::delete(faq_terms::table.filter(faq_terms::entry_id.eq(id))).execute(conn)?;
+    let terms: Vec<&String> = indexed.weights.keys().collect();
+    for chunk in terms.chunks(ROWS_PER_STATEMENT) {
+        let of_entry = faq_term_entries::topic
+            .eq(topic)
+            .and(faq_term_entries::term.eq_any(chunk));
+        diesel::delete(
+            faq_term_entries::table
+                .filter(of_entry.clone())
+                .filter(faq_term_entries::entries.le(1)),
+        )
+        .execute(conn)?;
+        diesel::update(faq_term_entries::table.filter(of_entry))
+            .set(faq_term_entries::entries.eq(faq_term_entries::entries - 1))
+            .execute(conn)?;
+    }
+    let words: Vec<&String> = indexed.words.keys().collect();
+    for chunk in words.chunks(ROWS_PER_STATEMENT) {
+        let of_entry = faq_words::word.eq_any(chunk);
+        diesel::delete(
+            faq_words::table
+                .filter(of_entry.clone())
+                .filter(faq_words::entries.le(1)),
+        )
+        .execute(conn)?;
+        diesel::update(faq_words::table.filter(of_entry))
+            .set(faq_words::entries.eq(faq_words::entries - 1))
+            .execute(conn)?;
+    }
+    diesel::update(faq_topic_totals::table.filter(faq_topic_totals::topic.eq(topic)))
+        .set((
+            faq_topic_totals::entries.eq(faq_topic_totals::entries - 1),
+            faq_topic_totals::total_length.eq(faq_topic_totals::total_length - indexed.length),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
 /// Makes `text` the entry's next version, if the entry is still at
 /// `version` and published; false otherwise (someone else edited or
-/// retired it first), and nothing changes.
+/// retired it first), and nothing changes. The index is the caller's:
+/// [`unindex`] the text of `version`, [`index`] the new one.
 pub fn advance(
     conn: &mut DbConnection,
     id: &str,
     version: i64,
     text: &EntryText,
-    indexed: &IndexedText,
+    length: i64,
     by: Option<&str>,
     at: NaiveDateTime,
 ) -> Result<bool> {
@@ -148,19 +263,18 @@ pub fn advance(
         faq_entries::title.eq(&text.title),
         faq_entries::answer.eq(&text.answer),
         faq_entries::updated_at.eq(at),
-        faq_entries::search_length.eq(indexed.length),
+        faq_entries::search_length.eq(length),
     ))
     .execute(conn)?;
     if changed == 0 {
         return Ok(false);
     }
     insert_version(conn, id, version + 1, text, by, at)?;
-    index(conn, id, &text.topic, indexed)?;
     Ok(true)
 }
 
-/// Retires a published entry and takes it out of the index; false when it
-/// was retired already.
+/// Retires a published entry; false when it was retired already. The
+/// caller takes its text out of the index ([`unindex`]).
 pub fn retire(
     conn: &mut DbConnection,
     id: &str,
@@ -178,11 +292,7 @@ pub fn retire(
         faq_entries::updated_at.eq(at),
     ))
     .execute(conn)?;
-    if changed == 0 {
-        return Ok(false);
-    }
-    unindex(conn, id)?;
-    Ok(true)
+    Ok(changed > 0)
 }
 
 /// Links the entry to these questions; a link it has already stays as it is.
@@ -269,53 +379,211 @@ pub fn list_published(
     Ok(q.load(conn)?)
 }
 
-/// Every index row of one of `terms` (of entries of `topic`, if given):
-/// what the ranking needs, all of it.
-pub fn postings(
-    conn: &mut DbConnection,
-    terms: &[String],
-    topic: Option<&str>,
-) -> Result<Vec<Posting<String>>> {
-    let mut q = faq_terms::table
-        .filter(faq_terms::term.eq_any(terms))
-        .select((
-            faq_terms::entry_id,
-            faq_terms::term,
-            faq_terms::weight,
-            faq_terms::entry_length,
-        ))
-        .into_boxed();
-    if let Some(t) = topic {
-        q = q.filter(faq_terms::topic.eq(t.to_owned()));
-    }
-    let rows: Vec<(String, String, i64, i64)> = q.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(entry, term, weight, length)| Posting {
-            entry,
-            term,
-            weight,
-            length,
-        })
-        .collect())
+/// The version `version` of the entry.
+pub fn version(conn: &mut DbConnection, id: &str, version: i64) -> Result<Option<VersionRow>> {
+    Ok(faq_versions::table
+        .filter(faq_versions::entry_id.eq(id))
+        .filter(faq_versions::version.eq(version))
+        .select(VersionRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
-/// How many published entries there are (of `topic`, if given), and their
-/// search lengths added up.
-pub fn corpus(conn: &mut DbConnection, topic: Option<&str>) -> Result<Corpus> {
+/// What the ranking needs to know of the published entries (of `topic`,
+/// if given) for a question of `terms`: how many, their lengths added up,
+/// and how many have each term. Read from the counts, a handful of rows.
+pub fn collection(
+    conn: &mut DbConnection,
+    terms: &BTreeSet<String>,
+    topic: Option<&str>,
+) -> Result<Collection> {
     // A sum of BIGINT is NUMERIC on PostgreSQL: cast back, on both engines.
-    let totals =
-        sql::<(BigInt, BigInt)>("COUNT(*), CAST(COALESCE(SUM(search_length), 0) AS BIGINT)");
-    let mut q = faq_entries::table
-        .filter(faq_entries::retired_at.is_null())
-        .select(totals)
-        .into_boxed();
+    let totals = sql::<(BigInt, BigInt)>(
+        "CAST(COALESCE(SUM(entries), 0) AS BIGINT), CAST(COALESCE(SUM(total_length), 0) AS BIGINT)",
+    );
+    let mut q = faq_topic_totals::table.select(totals).into_boxed();
     if let Some(t) = topic {
-        q = q.filter(faq_entries::topic.eq(t.to_owned()));
+        q = q.filter(faq_topic_totals::topic.eq(t.to_owned()));
     }
     let (entries, total_length): (i64, i64) = q.first(conn)?;
-    Ok(Corpus {
+    let list: Vec<&String> = terms.iter().collect();
+    let mut q = faq_term_entries::table
+        .filter(faq_term_entries::term.eq_any(list))
+        .select((faq_term_entries::term, faq_term_entries::entries))
+        .into_boxed();
+    if let Some(t) = topic {
+        q = q.filter(faq_term_entries::topic.eq(t.to_owned()));
+    }
+    let mut having = BTreeMap::new();
+    for (term, n) in q.load::<(String, i64)>(conn)? {
+        *having.entry(term).or_default() += n;
+    }
+    Ok(Collection {
         entries,
         total_length,
+        having,
     })
+}
+
+/// The terms of the `limit` indexed words that begin with `prefix` (folded)
+/// and that the most published entries have.
+pub fn terms_of_words_beginning(
+    conn: &mut DbConnection,
+    prefix: &str,
+    limit: i64,
+) -> Result<BTreeSet<String>> {
+    let mut q = faq_words::table
+        .filter(faq_words::word.ge(prefix.to_owned()))
+        .select(faq_words::term)
+        .order((faq_words::entries.desc(), faq_words::word))
+        .limit(limit)
+        .into_boxed();
+    // Words are compared as bytes on both engines, where UTF-8 keeps the
+    // order of the characters: the words that begin with the prefix lie
+    // below the prefix with its last character's successor.
+    if let Some(end) = after_prefix(prefix) {
+        q = q.filter(faq_words::word.lt(end));
+    }
+    Ok(q.load::<String>(conn)?.into_iter().collect())
+}
+
+/// The first string after every string that begins with `prefix`: its last
+/// character replaced by the next one (None when there is none).
+fn after_prefix(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// A ranked entry as the database sums it.
+#[derive(QueryableByName)]
+struct Scored {
+    #[diesel(sql_type = Text)]
+    entry_id: String,
+    #[diesel(sql_type = BigInt)]
+    score: i64,
+    #[diesel(sql_type = BigInt)]
+    matches: i64,
+}
+
+/// The best `limit` published entries (of `topic`, if given) by the
+/// domain's `weights`, best first, equal scores in id order, as `(id,
+/// score)`; and how many entries have a term of the question. One
+/// statement: each posting of the question's terms gives
+/// `factor · weight / (per_weight · weight + constant + per_length ·
+/// length)` (integers, truncated alike by both engines), summed per entry.
+pub fn best(
+    conn: &mut DbConnection,
+    weights: &Weights,
+    topic: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<(String, i64)>, i64)> {
+    let terms: Vec<(&String, i64)> = weights.factor.iter().map(|(t, f)| (t, *f)).collect();
+    if terms.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let postgres = matches!(conn, DbConnection::Postgresql(_));
+    let mut n = 0;
+    let mut p = || {
+        n += 1;
+        if postgres {
+            format!("${n}")
+        } else {
+            "?".to_owned()
+        }
+    };
+    let mut factor = String::from("CASE term");
+    for _ in &terms {
+        factor.push_str(&format!(" WHEN {} THEN {}", p(), p()));
+    }
+    factor.push_str(" END");
+    let part = format!(
+        "{factor} * weight / ({} * weight + {} + {} * entry_length)",
+        p(),
+        p(),
+        p()
+    );
+    let list: Vec<String> = terms.iter().map(|_| p()).collect();
+    let topic_filter = match topic {
+        Some(_) => format!(" AND topic = {}", p()),
+        None => String::new(),
+    };
+    // Ids compared as bytes, as the domain compares them.
+    let id_order = if postgres {
+        "entry_id COLLATE \"C\""
+    } else {
+        "entry_id"
+    };
+    let sql = format!(
+        "SELECT entry_id, CAST(SUM({part}) AS BIGINT) AS score, COUNT(*) OVER () AS matches \
+         FROM faq_terms WHERE term IN ({}){topic_filter} \
+         GROUP BY entry_id ORDER BY score DESC, {id_order} LIMIT {}",
+        list.join(", "),
+        p()
+    );
+    macro_rules! run {
+        ($c:expr, $db:ty) => {{
+            let mut q = diesel::sql_query(sql.as_str()).into_boxed::<$db>();
+            for (term, f) in &terms {
+                q = q.bind::<Text, _>(term.as_str()).bind::<BigInt, _>(*f);
+            }
+            q = q
+                .bind::<BigInt, _>(weights.per_weight)
+                .bind::<BigInt, _>(weights.constant)
+                .bind::<BigInt, _>(weights.per_length);
+            for (term, _) in &terms {
+                q = q.bind::<Text, _>(term.as_str());
+            }
+            if let Some(t) = topic {
+                q = q.bind::<Text, _>(t);
+            }
+            q.bind::<BigInt, _>(limit).load::<Scored>($c)?
+        }};
+    }
+    let rows = match conn {
+        DbConnection::Postgresql(c) => run!(c, diesel::pg::Pg),
+        DbConnection::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
+    };
+    let matches = rows.first().map_or(0, |r| r.matches);
+    Ok((
+        rows.into_iter().map(|r| (r.entry_id, r.score)).collect(),
+        matches,
+    ))
+}
+
+/// Whether the word list lacks the published entries: they were indexed
+/// before it existed.
+pub fn words_missing(conn: &mut DbConnection) -> Result<bool> {
+    let any_word: Option<String> = faq_words::table
+        .select(faq_words::word)
+        .first(conn)
+        .optional()?;
+    if any_word.is_some() {
+        return Ok(false);
+    }
+    let any_entry: Option<String> = faq_entries::table
+        .filter(faq_entries::retired_at.is_null())
+        .select(faq_entries::id)
+        .first(conn)
+        .optional()?;
+    Ok(any_entry.is_some())
+}
+
+/// Every published entry, for filling the word list.
+pub fn published(conn: &mut DbConnection) -> Result<Vec<EntryRow>> {
+    Ok(faq_entries::table
+        .filter(faq_entries::retired_at.is_null())
+        .select(EntryRow::as_select())
+        .load(conn)?)
+}
+
+/// Counts the words of an entry already indexed (see [`words_missing`]).
+pub fn index_words(conn: &mut DbConnection, indexed: &IndexedText) -> Result<()> {
+    add_words(conn, &indexed.words)
 }

@@ -725,4 +725,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    faq_term_entries (term, topic) {
+        term -> Text,
+        topic -> Text,
+        entries -> BigInt,
+    }
+}
+
+diesel::table! {
+    faq_topic_totals (topic) {
+        topic -> Text,
+        entries -> BigInt,
+        total_length -> BigInt,
+    }
+}
+
+diesel::table! {
+    faq_words (word) {
+        word -> Text,
+        term -> Text,
+        entries -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(faq_entries, faq_versions, faq_questions, faq_terms);

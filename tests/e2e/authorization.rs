@@ -41,15 +41,18 @@ enum Who {
     Trainer,
     /// N1, a Navigator of Region A.
     Navigator,
+    /// An expert of Question RdC (national).
+    Expert,
 }
 
-const CALLERS: [Who; 6] = [
+const CALLERS: [Who; 7] = [
     Who::Anonymous,
     Who::Admin,
     Who::Hr,
     Who::Coordinator,
     Who::Trainer,
     Who::Navigator,
+    Who::Expert,
 ];
 
 /// Where the data an operation is about lies, seen from the callers: the
@@ -275,8 +278,12 @@ impl Entry {
 const ADMIN: &[Who] = &[Who::Admin];
 const HR: &[Who] = &[Who::Hr];
 const AUDITORS: &[Who] = &[Who::Admin, Who::Hr];
-/// Who writes the FAQ besides the experts.
-const FAQ_EDITORS: &[Who] = &[Who::Admin, Who::Hr];
+/// Who writes the FAQ: the experts, HR and administrators.
+const FAQ_EDITORS: &[Who] = &[Who::Admin, Who::Hr, Who::Expert];
+/// Who takes, answers, closes and merges questions.
+const EXPERT: &[Who] = &[Who::Expert];
+/// Who reads the Question RdC service's figures.
+const SERVICE_FIGURE_READERS: &[Who] = &[Who::Admin, Who::Hr, Who::Expert];
 
 /// The answered question the FAQ entries of the matrix come from.
 const FAQ_SOURCE: &str = "0191e1a4-7c1e-7b0e-8f3a-3c2b1a0f9e8d";
@@ -292,7 +299,7 @@ fn faq_body() -> Value {
 }
 const NAVIGATOR: &[Who] = &[Who::Navigator];
 const STAFF: &[Who] = &[Who::Admin, Who::Hr, Who::Coordinator, Who::Trainer];
-const QUESTION_READERS: &[Who] = &[Who::Admin, Who::Hr, Who::Navigator];
+const QUESTION_READERS: &[Who] = &[Who::Admin, Who::Hr, Who::Navigator, Who::Expert];
 
 fn v1(path: &str) -> String {
     format!("/api/v1{path}")
@@ -416,9 +423,9 @@ fn table() -> Vec<Entry> {
             },
         ),
         // ---------------------------------------------------- Question RdC
-        // Experts are not among the callers here: the experts' moves are
-        // refused to every caller of the matrix (tests/e2e/questions.rs
-        // covers the experts).
+        // The experts' moves are the expert caller's alone; the rules of
+        // each move between experts (who owns a question) are
+        // tests/e2e/questions.rs's.
         entry("GET /api/v1/question-topics", AnyRole, Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/question-topics")) })
         }),
@@ -478,7 +485,7 @@ fn table() -> Vec<Entry> {
         ),
         entry(
             "POST /api/v1/questions/{id}/take",
-            Roles(&[]),
+            Roles(EXPERT),
             Nothing,
             |w, _| {
                 Box::pin(async move {
@@ -489,11 +496,11 @@ fn table() -> Vec<Entry> {
         ),
         entry(
             "POST /api/v1/questions/{id}/answer",
-            Roles(&[]),
+            Roles(EXPERT),
             Nothing,
-            |w, _| {
+            |w, c| {
                 Box::pin(async move {
-                    let id = w.fresh_question().await;
+                    let id = w.question_taken_by(c).await;
                     Request::post(
                         v1(&format!("/questions/{id}/answer")),
                         json!({ "text": "Sì" }),
@@ -503,11 +510,11 @@ fn table() -> Vec<Entry> {
         ),
         entry(
             "POST /api/v1/questions/{id}/detail-requests",
-            Roles(&[]),
+            Roles(EXPERT),
             Nothing,
-            |w, _| {
+            |w, c| {
                 Box::pin(async move {
-                    let id = w.fresh_question().await;
+                    let id = w.question_taken_by(c).await;
                     Request::post(
                         v1(&format!("/questions/{id}/detail-requests")),
                         json!({ "text": "Quale Regione?" }),
@@ -517,7 +524,7 @@ fn table() -> Vec<Entry> {
         ),
         entry(
             "POST /api/v1/questions/{id}/close",
-            Roles(&[]),
+            Roles(EXPERT),
             Nothing,
             |w, _| {
                 Box::pin(async move {
@@ -528,7 +535,7 @@ fn table() -> Vec<Entry> {
         ),
         entry(
             "POST /api/v1/questions/{id}/merge",
-            Roles(&[]),
+            Roles(EXPERT),
             Nothing,
             |w, _| {
                 Box::pin(async move {
@@ -543,7 +550,7 @@ fn table() -> Vec<Entry> {
         ),
         entry(
             "GET /api/v1/reports/question-service",
-            Roles(AUDITORS),
+            Roles(SERVICE_FIGURE_READERS),
             Nothing,
             |_, _| {
                 Box::pin(async {
@@ -1811,6 +1818,7 @@ struct World {
     trainer: String,
     /// N1's access token.
     navigator: String,
+    expert: String,
     /// The callers' emails, for a second session of their own.
     emails: Vec<(Who, String)>,
     /// An account that is no caller, for the public login and refresh.
@@ -1836,6 +1844,7 @@ impl World {
         let (hr_email, hr) = app.account("hr", &[]).await;
         let (coordinator_email, coordinator) = app.account("coordinator", &[REGIONS[0]]).await;
         let (trainer_email, trainer) = app.account("trainer", &[]).await;
+        let (expert_email, expert) = app.account("expert", &[]).await;
         let (spare, _) = app.account("trainer", &[]).await;
 
         let siglas: Vec<&str> = POSTS.iter().map(|(p, _)| *p).collect();
@@ -1882,12 +1891,14 @@ impl World {
             coordinator,
             trainer,
             navigator,
+            expert,
             emails: vec![
                 (Who::Admin, ADMIN_EMAIL.to_owned()),
                 (Who::Hr, hr_email),
                 (Who::Coordinator, coordinator_email),
                 (Who::Trainer, trainer_email),
                 (Who::Navigator, n1_email),
+                (Who::Expert, expert_email),
             ],
             spare,
             selection,
@@ -2000,6 +2011,7 @@ impl World {
             Who::Coordinator => Some(&self.coordinator),
             Who::Trainer => Some(&self.trainer),
             Who::Navigator => Some(&self.navigator),
+            Who::Expert => Some(&self.expert),
         }
     }
 
@@ -2210,6 +2222,21 @@ impl World {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// A fresh question of N1, taken by the caller when the caller may
+    /// take it (an expert), so that their answer or request for detail
+    /// succeeds; left open for the others, who are refused anyway.
+    async fn question_taken_by(&self, c: Case) -> String {
+        let id = self.fresh_question().await;
+        if let (true, Some(token)) = (c.allowed, self.token(c.who)) {
+            let r = self
+                .app
+                .post(&format!("/questions/{id}/take"), Some(token), &json!({}))
+                .await;
+            json_of(r, StatusCode::OK).await;
+        }
+        id
     }
 
     /// A fresh question of N1 on which an expert asks for detail.

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::faq::analysis::terms;
-use domain::faq::ranking::{rank, Corpus, IndexedText, Posting};
+use domain::faq::ranking::{rank, score_value, IndexedText, Posting};
 use navigator_e2e::contracts::json_of;
 use navigator_e2e::endpoints::problem;
 use navigator_e2e::*;
@@ -295,11 +295,18 @@ async fn bad_input_is_named_by_field_and_nothing_is_written(app: TestApp) {
         vec![
             ("title", "required"),
             ("answer", "too-long"),
-            ("topic", "unknown-topic"),
             ("questions[0]", "invalid-field"),
             ("questions[2]", "duplicate"),
         ]
     );
+    // A topic that is not in the reference data, on a well-formed entry.
+    let p = problem(
+        app.post("/faqs", Some(&hr), &body("T", "R", "meteo")).await,
+        422,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "topic");
+    assert_eq!(p["errors"][0]["code"], "unknown-topic");
     let p = problem(
         app.post(
             "/faqs",
@@ -487,41 +494,63 @@ async fn write_data_set(app: &TestApp, token: &str, data: &DataSet) -> BTreeMap<
     by_key
 }
 
-/// The domain's ranking of the data set for `q`, as `(id, score)`.
-fn domain_ranking(
-    data: &DataSet,
-    ids: &BTreeMap<String, String>,
-    q: &str,
-) -> (Vec<(String, f64)>, usize) {
+/// The domain's ranking for `q` of `entries` (id, title, answer), as
+/// `(id, score)` (the first ten), and how many match.
+fn domain_ranking_of(entries: &[(String, String, String)], q: &str) -> (Vec<(String, f64)>, usize) {
     let query: BTreeSet<String> = terms(q).into_iter().collect();
     let mut postings = Vec::new();
     let mut total = 0;
-    for e in &data.entries {
-        let text = IndexedText::of(&e.title, &e.answer);
+    for (id, title, answer) in entries {
+        let text = IndexedText::of(title, answer);
         total += text.length;
         for (term, weight) in &text.weights {
             postings.push(Posting {
-                entry: ids[&e.key].clone(),
+                entry: id.clone(),
                 term: term.clone(),
                 weight: *weight,
                 length: text.length,
             });
         }
     }
-    let corpus = Corpus {
-        entries: data.entries.len() as i64,
-        total_length: total,
-    };
-    let ranked = rank(&query, &postings, corpus);
+    let ranked = rank(&query, &postings, entries.len() as i64, total);
     let n = ranked.len();
     (
         ranked
             .into_iter()
             .take(10)
-            .map(|r| (r.entry, r.score))
+            .map(|r| (r.entry, score_value(r.score)))
             .collect(),
         n,
     )
+}
+
+/// The domain's ranking of the data set for `q`.
+fn domain_ranking(
+    data: &DataSet,
+    ids: &BTreeMap<String, String>,
+    q: &str,
+) -> (Vec<(String, f64)>, usize) {
+    let entries: Vec<(String, String, String)> = data
+        .entries
+        .iter()
+        .map(|e| (ids[&e.key].clone(), e.title.clone(), e.answer.clone()))
+        .collect();
+    domain_ranking_of(&entries, q)
+}
+
+/// A search's results as `(id, score)`.
+fn scored(page: &Value) -> Vec<(String, f64)> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().unwrap().to_owned(),
+                h["score"].as_f64().unwrap(),
+            )
+        })
+        .collect()
 }
 
 async fn navigators_questions_find_the_expected_entry_in_the_first_three(app: TestApp) {
@@ -560,26 +589,10 @@ async fn navigators_questions_find_the_expected_entry_in_the_first_three(app: Te
         }
         // Every engine gives the domain's ranking: the same entries in the
         // same order with the same scores.
+        // Scores are whole millionths on every engine: equal, not close.
         let (expected, matches) = domain_ranking(&data, &by_key, &question.q);
-        let got: Vec<(String, f64)> = page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| {
-                (
-                    h["id"].as_str().unwrap().to_owned(),
-                    h["score"].as_f64().unwrap(),
-                )
-            })
-            .collect();
-        // Scores compared to a billionth: JSON's decimal text of a float
-        // reads back within a unit of its last place.
-        let same = got.len() == expected.len()
-            && got
-                .iter()
-                .zip(&expected)
-                .all(|((a, x), (b, y))| a == b && (x - y).abs() <= 1e-9 * y.abs().max(1.0));
-        assert!(same, "{:?}: {got:?} against {expected:?}", question.q);
+        let got = scored(&page);
+        assert_eq!(got, expected, "{:?}", question.q);
         assert_eq!(page["matches"], matches, "{:?}", question.q);
         // Each hit highlights at least one word.
         for hit in page["items"].as_array().unwrap() {
@@ -595,3 +608,127 @@ async fn navigators_questions_find_the_expected_entry_in_the_first_three(app: Te
     assert!(share >= 90.0, "{share:.1} %: {misses:#?}");
 }
 both_engines!(navigators_questions_find_the_expected_entry_in_the_first_three);
+
+/// The ranking's figures (entries, lengths, entries per term) follow every
+/// write, edit (a new text, another topic) and retirement: after them, each
+/// engine still gives the domain's ranking of the entries as they are now,
+/// over all topics and within one.
+async fn the_ranking_follows_edits_and_retirements(app: TestApp) {
+    given_answered_questions(&app);
+    let hr = app.user_with_role("hr", &[]).await;
+    let reader = app.user_with_role("trainer", &[]).await;
+    let data = data_set();
+    let by_key = write_data_set(&app, &hr, &data).await;
+    // (id, title, answer, topic) as they stand.
+    let mut now: BTreeMap<String, (String, String, String)> = data
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                by_key[&e.key].clone(),
+                (e.title.clone(), e.answer.clone(), e.topic.clone()),
+            )
+        })
+        .collect();
+    let keys: Vec<&String> = by_key.keys().collect();
+    for (i, key) in keys.iter().enumerate().take(12) {
+        let id = by_key[*key].clone();
+        if i % 3 == 0 {
+            json_of(
+                app.post(&format!("/faqs/{id}/retire"), Some(&hr), &json!({}))
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+            now.remove(&id);
+        } else {
+            let (title, answer, _) = now[&id].clone();
+            let text = (
+                format!("{title}: ISEE e reddito"),
+                format!("{answer} Il nucleo familiare rinnova l'ISEE ogni anno."),
+                if i % 2 == 0 { "privacy" } else { "platforms" }.to_owned(),
+            );
+            json_of(
+                app.put(
+                    &format!("/faqs/{id}"),
+                    Some(&hr),
+                    &json!({ "version": 1, "title": text.0, "answer": text.1, "topic": text.2, "questions": [] }),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+            now.insert(id, text);
+        }
+    }
+    for question in data.questions.iter().take(20) {
+        for topic in [None, Some("privacy"), Some("eligibility")] {
+            let entries: Vec<(String, String, String)> = now
+                .iter()
+                .filter(|(_, (_, _, t))| topic.is_none_or(|want| want == t))
+                .map(|(id, (title, answer, _))| (id.clone(), title.clone(), answer.clone()))
+                .collect();
+            let (expected, matches) = domain_ranking_of(&entries, &question.q);
+            let mut query = query_of(&question.q);
+            if let Some(t) = topic {
+                query.push_str(&format!("&topic={t}"));
+            }
+            let page = search(&app, &reader, &query).await;
+            assert_eq!(scored(&page), expected, "{query}");
+            assert_eq!(page["matches"], matches, "{query}");
+        }
+    }
+}
+both_engines!(the_ranking_follows_edits_and_retirements);
+
+/// While a question is typed, its unfinished last word finds the words it
+/// begins, and they are highlighted; a finished word does not.
+async fn a_question_being_typed_finds_the_words_its_last_word_begins(app: TestApp) {
+    given_answered_questions(&app);
+    let hr = app.user_with_role("hr", &[]).await;
+    let available = write(
+        &app,
+        &hr,
+        &body(
+            "Disponibilità al lavoro",
+            "La dichiarazione di immediata disponibilità si rende online.",
+            "conditionality",
+        ),
+    )
+    .await;
+    write(
+        &app,
+        &hr,
+        &body("Privacy", "Nessun dato su WhatsApp.", "privacy"),
+    )
+    .await;
+    let id = available["id"].as_str().unwrap().to_owned();
+
+    let typed = search(&app, &hr, "q=disponib&typing=true").await;
+    assert_eq!(ids(&typed), vec![id.clone()]);
+    assert_eq!(
+        marked(&typed["items"][0]),
+        vec![
+            ("title".to_owned(), "Disponibilità".to_owned()),
+            ("answer".to_owned(), "disponibilità".to_owned()),
+        ]
+    );
+    // The question's other words count as before; accents and case fold.
+    let typed = search(&app, &hr, "q=lavoro%20DISPONIB&typing=true").await;
+    assert_eq!(ids(&typed), vec![id.clone()]);
+    // A finished word, or a search not made while typing, is a word as is.
+    assert!(ids(&search(&app, &hr, "q=disponib").await).is_empty());
+    assert!(ids(&search(&app, &hr, "q=disponib%20&typing=true").await).is_empty());
+    assert!(ids(&search(&app, &hr, "q=disponib%3F&typing=true").await).is_empty());
+    // Within a topic that lacks it, nothing.
+    assert!(ids(&search(&app, &hr, "q=disponib&typing=true&topic=privacy").await).is_empty());
+    // A retired entry's words find nothing any more.
+    json_of(
+        app.post(&format!("/faqs/{id}/retire"), Some(&hr), &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(ids(&search(&app, &hr, "q=disponib&typing=true").await).is_empty());
+}
+both_engines!(a_question_being_typed_finds_the_words_its_last_word_begins);

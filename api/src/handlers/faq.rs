@@ -100,7 +100,8 @@ fn query_problem(v: domain::Violations) -> ApiError {
 /// "Patto" finds "patti"; articles, prepositions and the like are
 /// ignored), each with its `score` and its matching words as `highlights`
 /// (character offsets into `title` or `answer`). A question of stop words
-/// only finds nothing. Without `q`: every published entry in id order,
+/// only finds nothing. With `typing=true` (search as you type), the
+/// question's unfinished last word also finds the words it begins. Without `q`: every published entry in id order,
 /// page by page, for the copy a tablet keeps to read offline. Retired
 /// entries are never listed. 400 `invalid-query-parameter` names the
 /// parameter: `q` empty or over 200 characters, an unknown `topic`, a
@@ -165,16 +166,21 @@ pub async fn search_faqs(
             })
         }
     };
-    let search = Search::parse(&text, q.topic.as_deref()).map_err(query_problem)?;
-    let terms = search.terms.clone();
+    let search = if q.typing == Some(true) {
+        Search::parse_typed(&text, q.topic.as_deref())
+    } else {
+        Search::parse(&text, q.topic.as_deref())
+    }
+    .map_err(query_problem)?;
     let found = state
         .run(&caller, &meta, SearchEntries { search, limit })
         .await?;
+    let terms = &found.terms;
     Ok(web::Json(FaqPage {
         items: found
             .entries
             .iter()
-            .map(|(r, score)| hit(r, Some(*score), &terms))
+            .map(|(r, score)| hit(r, Some(*score), terms))
             .collect::<ApiResult<_>>()?,
         matches: Some(found.matches),
         next_cursor: None,

@@ -19,6 +19,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub term: String,
+    /// The word folded ([`fold`]), before stemming.
+    pub word: String,
     pub start: usize,
     pub end: usize,
 }
@@ -53,6 +55,31 @@ pub fn terms(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|t| t.term).collect()
 }
 
+/// The shortest unfinished word that is looked up as the beginning of
+/// longer ones: one or two letters would match a good part of the
+/// vocabulary.
+pub const MIN_PREFIX: usize = 3;
+
+/// The word a question typed so far ends in, folded, when it is still
+/// being typed: `text` ends in a letter or digit (a space or punctuation
+/// after it says the word is finished) and it has at least
+/// [`MIN_PREFIX`] characters. "requisiti disponib" gives "disponib";
+/// "requisiti " and "requisiti?" give nothing.
+pub fn unfinished_word(text: &str) -> Option<String> {
+    let last = text.chars().last()?;
+    if !last.is_alphanumeric() {
+        return None;
+    }
+    let word: Vec<char> = text
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let word: String = word.into_iter().rev().collect();
+    let folded = fold(&word);
+    (folded.chars().count() >= MIN_PREFIX).then_some(folded)
+}
+
 fn push_word(stemmer: &Stemmer, out: &mut Vec<Token>, word: &str, start: usize, end: usize) {
     let folded = fold(word);
     if folded.chars().count() < 2 || is_stop_word(&folded) {
@@ -60,6 +87,7 @@ fn push_word(stemmer: &Stemmer, out: &mut Vec<Token>, word: &str, start: usize, 
     }
     out.push(Token {
         term: stem(stemmer, &folded),
+        word: folded,
         start,
         end,
     });
@@ -495,6 +523,19 @@ mod tests {
             .collect();
         assert_eq!(words, vec!["ISEE", "scaduto"]);
         assert_eq!((t[0].start, t[0].end), (9, 13));
+    }
+
+    #[test]
+    fn only_a_word_still_being_typed_is_unfinished() {
+        assert_eq!(
+            unfinished_word("requisiti Disponib").as_deref(),
+            Some("disponib")
+        );
+        assert_eq!(unfinished_word("l'attivit").as_deref(), Some("attivit"));
+        assert_eq!(unfinished_word("requisiti "), None);
+        assert_eq!(unfinished_word("requisiti?"), None);
+        assert_eq!(unfinished_word("il pa"), None, "too short to look up");
+        assert_eq!(unfinished_word(""), None);
     }
 
     #[test]

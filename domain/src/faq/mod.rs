@@ -18,28 +18,16 @@ pub const MAX_QUESTIONS: usize = 50;
 /// A search is a question as typed, not a document.
 pub const MAX_QUERY_LEN: usize = 200;
 
-/// The topics entries are filed under: the codes of the questions' topics
-/// (the `question_topics` reference data, seeded by migration). Kept here
-/// so that a request is checked before any transaction; a topic added to
-/// the reference data must be added here too.
-pub const TOPICS: [&str; 5] = [
-    "eligibility",
-    "patto_per_il_lavoro",
-    "conditionality",
-    "platforms",
-    "privacy",
-];
-
-/// `raw` as a known topic, or the violation naming `field`.
+/// `raw` as a topic's code, trimmed, or the violation naming `field`. The
+/// topics are the `question_topics` reference data: whether the code is
+/// one of them is the use case's to check (`unknown-topic`), against the
+/// table, so that a topic added there is one here too.
 pub fn topic(field: &str, raw: &str) -> Result<String, Violation> {
     let t = raw.trim();
     if t.is_empty() {
-        return Err(Violation::new(field, RuleCode::Required));
-    }
-    if TOPICS.contains(&t) {
-        Ok(t.to_owned())
+        Err(Violation::new(field, RuleCode::Required))
     } else {
-        Err(Violation::new(field, RuleCode::UnknownTopic).with_detail(t))
+        Ok(t.to_owned())
     }
 }
 
@@ -52,7 +40,8 @@ pub struct EntryText {
 }
 
 impl EntryText {
-    /// Trimmed, every broken rule listed with its field.
+    /// Trimmed, every broken rule listed with its field; the topic is
+    /// checked against the reference data by the use case.
     pub fn validate(title: &str, answer: &str, topic_raw: &str) -> Result<Self, Violations> {
         let mut v = Violations::new();
         let title = title.trim();
@@ -125,11 +114,20 @@ pub struct Search {
     /// which finds nothing.
     pub terms: BTreeSet<String>,
     pub topic: Option<String>,
+    /// The folded word the question ends in while it is still being typed
+    /// ([`analysis::unfinished_word`]): it also finds the indexed words it
+    /// begins ("disponib" finds "disponibilità"). None for a finished
+    /// question.
+    pub unfinished: Option<String>,
 }
+
+/// The most indexed words an unfinished word stands for: the ones the most
+/// entries have, so that a short beginning stays a quick search.
+pub const MAX_WORDS_OF_UNFINISHED: i64 = 10;
 
 impl Search {
     /// `q` must say something and stay a question's length; `topic`, when
-    /// given, must be known.
+    /// given, must say something (whether it is known is the use case's).
     pub fn parse(q: &str, topic_raw: Option<&str>) -> Result<Self, Violations> {
         let mut v = Violations::new();
         let q = q.trim();
@@ -145,7 +143,17 @@ impl Search {
         v.into_result(Self {
             terms: analysis::terms(q).into_iter().collect(),
             topic,
+            unfinished: None,
         })
+    }
+
+    /// As [`Search::parse`], for a question still being typed: its last
+    /// word, unless a space or punctuation follows it, also finds the
+    /// words it begins.
+    pub fn parse_typed(q: &str, topic_raw: Option<&str>) -> Result<Self, Violations> {
+        let mut search = Self::parse(q, topic_raw)?;
+        search.unfinished = analysis::unfinished_word(q);
+        Ok(search)
     }
 }
 
@@ -194,13 +202,13 @@ mod tests {
             (ok.title.as_str(), ok.answer.as_str()),
             ("Titolo", "Risposta")
         );
-        let err = EntryText::validate(" ", "", "meteo").unwrap_err();
+        let err = EntryText::validate(" ", "", " ").unwrap_err();
         assert_eq!(
             fields(err),
             vec![
                 ("title".into(), RuleCode::Required),
                 ("answer".into(), RuleCode::Required),
-                ("topic".into(), RuleCode::UnknownTopic),
+                ("topic".into(), RuleCode::Required),
             ]
         );
         let long = "a".repeat(MAX_TITLE_LEN + 1);
@@ -211,15 +219,9 @@ mod tests {
     }
 
     #[test]
-    fn every_topic_parses_and_no_other() {
-        for t in TOPICS {
-            assert_eq!(topic("topic", t).unwrap(), t);
-        }
-        assert_eq!(
-            topic("topic", "Privacy").unwrap_err().code,
-            RuleCode::UnknownTopic
-        );
-        assert_eq!(topic("topic", "").unwrap_err().code, RuleCode::Required);
+    fn a_topic_is_a_code_trimmed() {
+        assert_eq!(topic("topic", " privacy ").unwrap(), "privacy");
+        assert_eq!(topic("topic", " ").unwrap_err().code, RuleCode::Required);
     }
 
     #[test]
@@ -249,15 +251,15 @@ mod tests {
     }
 
     #[test]
-    fn a_search_needs_words_of_a_question_s_length_and_a_known_topic() {
+    fn a_search_needs_words_of_a_question_s_length_and_a_topic_if_any() {
         let s = Search::parse("  Disponibilità  ", Some("eligibility")).unwrap();
         assert_eq!(s.terms.len(), 1);
         assert_eq!(s.topic.as_deref(), Some("eligibility"));
         assert_eq!(
-            fields(Search::parse("   ", Some("meteo")).unwrap_err()),
+            fields(Search::parse("   ", Some(" ")).unwrap_err()),
             vec![
                 ("q".into(), RuleCode::Required),
-                ("topic".into(), RuleCode::UnknownTopic),
+                ("topic".into(), RuleCode::Required),
             ]
         );
         let long = "isee ".repeat(MAX_QUERY_LEN);
@@ -267,6 +269,21 @@ mod tests {
         );
         // Only stop words: a valid question that finds nothing.
         assert!(Search::parse("di la", None).unwrap().terms.is_empty());
+        // While typing, the last word also stands for the words it begins.
+        assert_eq!(
+            Search::parse_typed("requisiti disponib", None)
+                .unwrap()
+                .unfinished
+                .as_deref(),
+            Some("disponib")
+        );
+        assert_eq!(
+            Search::parse_typed("requisiti disponib ", None)
+                .unwrap()
+                .unfinished,
+            None
+        );
+        assert_eq!(Search::parse("disponib", None).unwrap().unfinished, None);
     }
 
     #[test]

@@ -1,12 +1,24 @@
 //! Relevance of FAQ entries to a question: Okapi BM25 over the terms of
-//! [`super::analysis`], computed here rather than by either database.
+//! [`super::analysis`], in whole numbers, so that either database can sum
+//! it and both give the same scores, bit for bit.
 //!
 //! PostgreSQL's `ts_rank` and SQLite FTS5's `bm25` are different formulas
-//! (`ts_rank` weighs no term by its rarity), so ranking in SQL would order
-//! the same matches differently on the two engines. Here the inputs are
-//! whole numbers both engines return alike (how often each term weighs in
-//! each entry, the entries' lengths, how many entries there are), and the
-//! sum runs in one fixed order, so the ranking is the same bit for bit.
+//! (`ts_rank` weighs no term by its rarity), and floating-point sums can
+//! differ with the order they are made in. So the rule is here, in
+//! integers: for each term of the question the domain computes its
+//! [`Weights::factor`] (the term's idf times the constants of the formula)
+//! from the collection's counts, and a posting's part is
+//! `factor · weight / (per_weight · weight + constant + per_length · length)`,
+//! divided as integers (truncated; every figure is positive). The database
+//! evaluates exactly that expression and sums it per entry, an exact
+//! integer sum whatever the order; [`rank`] is the same rule over postings
+//! held in memory, the reference the engines are tested against.
+//!
+//! The counts (entries, their lengths added up, how many entries have each
+//! term) are kept by the index in the transaction that changes an entry,
+//! so idf and the average length are those of the published entries at
+//! the moment of the search, never a figure stored with a posting that a
+//! later entry would make stale.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,34 +26,54 @@ use std::collections::{BTreeMap, BTreeSet};
 /// title is the question restated, so it says what the entry is about.
 pub const TITLE_WEIGHT: i64 = 3;
 
-/// BM25's saturation of repeated terms, and its length normalisation: the
-/// usual values.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
+/// A score's unit: idf, and so each part and the score, in millionths.
+pub const SCORE_SCALE: i64 = 1_000_000;
+
+/// The average length in tenths.
+const LENGTH_SCALE: i64 = 10;
+
+/// BM25's saturation of repeated terms and its length normalisation, the
+/// usual k1 = 1.2 and b = 0.75, as the whole numbers of one term's part
+/// `idf · (k1 + 1) · tf / (tf + k1 · (1 − b) + k1 · b · length / average)`
+/// multiplied through by 10 · average:
+/// `idf · 22 · tf · avg / (10 · tf · avg + 3 · avg + 9 · length)`.
+const K1_PLUS_ONE_TENTHS: i64 = 22;
+const TF_TENTHS: i64 = 10;
+const K1_TIMES_ONE_MINUS_B_TENTHS: i64 = 3;
+const K1_TIMES_B_TENTHS: i64 = 9;
+
+/// The longest text the index may be given, in weighted words: a title
+/// and an answer at their longest, every character a word (a bound, what
+/// keeps the integers of a score far from overflowing).
+pub const MAX_LENGTH: i64 =
+    TITLE_WEIGHT * super::MAX_TITLE_LEN as i64 + super::MAX_ANSWER_LEN as i64;
 
 /// What an entry's current text gives the index: the weight of each term
-/// (its occurrences, those in the title counted [`TITLE_WEIGHT`] times)
-/// and the entry's length, weighed alike.
+/// (its occurrences, those in the title counted [`TITLE_WEIGHT`] times),
+/// the entry's length, weighed alike, and its words (folded, each with its
+/// term) for a search made while typing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IndexedText {
     pub weights: BTreeMap<String, i64>,
     pub length: i64,
+    pub words: BTreeMap<String, String>,
 }
 
 impl IndexedText {
     pub fn of(title: &str, answer: &str) -> Self {
         let mut out = Self::default();
         for (text, weight) in [(title, TITLE_WEIGHT), (answer, 1)] {
-            for term in super::analysis::terms(text) {
-                *out.weights.entry(term).or_default() += weight;
+            for token in super::analysis::tokens(text) {
+                *out.weights.entry(token.term.clone()).or_default() += weight;
                 out.length += weight;
+                out.words.insert(token.word, token.term);
             }
         }
         out
     }
 }
 
-/// One term found in one entry, as the index returns it.
+/// One term found in one entry, as the index holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting<Id> {
     pub entry: Id,
@@ -51,76 +83,129 @@ pub struct Posting<Id> {
     pub length: i64,
 }
 
-/// The entries searched: how many, and their lengths added up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Corpus {
+/// The entries searched: how many, their lengths added up, and how many of
+/// them have each term of the question (a term none has may be missing).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Collection {
     pub entries: i64,
     pub total_length: i64,
+    pub having: BTreeMap<String, i64>,
 }
 
-/// An entry with its relevance.
-#[derive(Debug, Clone, PartialEq)]
+/// What a search sums: per term of the question its factor, and the
+/// constants of the denominator. See the module's documentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weights {
+    /// Per term: `idf · 22 · average` (idf in millionths, the average
+    /// length in tenths).
+    pub factor: BTreeMap<String, i64>,
+    /// `10 · average`.
+    pub per_weight: i64,
+    /// `3 · average`.
+    pub constant: i64,
+    /// `9`, times the tenths of the average.
+    pub per_length: i64,
+}
+
+impl Weights {
+    /// The weights of the `query`'s terms in `collection`.
+    pub fn of(query: &BTreeSet<String>, collection: &Collection) -> Self {
+        // Counts read a moment apart (or a collection smaller than a
+        // term's entries) must not make an idf negative.
+        let most = query
+            .iter()
+            .filter_map(|t| collection.having.get(t).copied())
+            .max()
+            .unwrap_or(0);
+        let n = collection.entries.max(most).max(0);
+        let average = if n > 0 && collection.total_length > 0 {
+            let (total, n) = (
+                i128::from(collection.total_length.min(n.saturating_mul(MAX_LENGTH))),
+                i128::from(n),
+            );
+            i64::try_from((total * i128::from(LENGTH_SCALE) + n / 2) / n).unwrap_or(i64::MAX)
+        } else {
+            LENGTH_SCALE
+        }
+        .clamp(1, MAX_LENGTH * LENGTH_SCALE);
+        let factor = query
+            .iter()
+            .map(|term| {
+                let df = collection.having.get(term).copied().unwrap_or(0).max(0);
+                (term.clone(), idf(n, df) * K1_PLUS_ONE_TENTHS * average)
+            })
+            .collect();
+        Self {
+            factor,
+            per_weight: TF_TENTHS * average,
+            constant: K1_TIMES_ONE_MINUS_B_TENTHS * average,
+            per_length: K1_TIMES_B_TENTHS * LENGTH_SCALE,
+        }
+    }
+
+    /// A posting's part of its entry's score; nothing for a term the
+    /// question does not have.
+    pub fn part(&self, term: &str, weight: i64, length: i64) -> i64 {
+        let Some(&factor) = self.factor.get(term) else {
+            return 0;
+        };
+        factor * weight / (self.per_weight * weight + self.constant + self.per_length * length)
+    }
+}
+
+/// BM25's idf of a term `df` of `n` entries have, `ln(1 + (n − df + ½) / (df + ½))`,
+/// in millionths: computed once per search, here, so both engines sum the
+/// same whole numbers. Never negative; at most about 28 (a trillion entries).
+fn idf(n: i64, df: i64) -> i64 {
+    let (n, df) = (n as f64, df.min(n) as f64);
+    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+    (idf * SCORE_SCALE as f64).round() as i64
+}
+
+/// A score as the API shows it: a number, the sum's millionths.
+pub fn score_value(score: i64) -> f64 {
+    score as f64 / SCORE_SCALE as f64
+}
+
+/// An entry with its relevance, in [`SCORE_SCALE`] units.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ranked<Id> {
     pub entry: Id,
-    pub score: f64,
+    pub score: i64,
 }
 
 /// The entries of `postings` by relevance to `query` (its terms), most
 /// relevant first; equal scores in id order. `postings` must hold every
-/// entry of the corpus that has one of the query's terms: how many entries
-/// have each term is counted from them.
+/// posting of the collection that has one of the query's terms, and
+/// `entries`/`total_length` describe the collection: how many entries
+/// have each term is counted from the postings.
 pub fn rank<Id: Ord + Clone>(
     query: &BTreeSet<String>,
     postings: &[Posting<Id>],
-    corpus: Corpus,
+    entries: i64,
+    total_length: i64,
 ) -> Vec<Ranked<Id>> {
-    let mut having: BTreeMap<&str, i64> = BTreeMap::new();
-    for p in postings.iter().filter(|p| query.contains(&p.term)) {
-        *having.entry(p.term.as_str()).or_default() += 1;
-    }
-    // A corpus smaller than the postings it returned (an entry retired
-    // between the two reads) must not make an idf negative or a division
-    // by zero.
-    let n = corpus
-        .entries
-        .max(having.values().copied().max().unwrap_or(0));
-    let average = if corpus.entries > 0 && corpus.total_length > 0 {
-        corpus.total_length as f64 / corpus.entries as f64
-    } else {
-        1.0
+    let mut collection = Collection {
+        entries,
+        total_length,
+        having: BTreeMap::new(),
     };
-    // Per entry, per term in term order: the sum is then made in one order.
-    let mut per_entry: BTreeMap<&Id, BTreeMap<&str, (i64, i64)>> = BTreeMap::new();
     for p in postings.iter().filter(|p| query.contains(&p.term)) {
-        per_entry
-            .entry(&p.entry)
-            .or_default()
-            .insert(p.term.as_str(), (p.weight, p.length));
+        *collection.having.entry(p.term.clone()).or_default() += 1;
     }
-    let mut ranked: Vec<Ranked<Id>> = per_entry
+    let weights = Weights::of(query, &collection);
+    let mut scores: BTreeMap<&Id, i64> = BTreeMap::new();
+    for p in postings.iter().filter(|p| query.contains(&p.term)) {
+        *scores.entry(&p.entry).or_default() += weights.part(&p.term, p.weight, p.length);
+    }
+    let mut ranked: Vec<Ranked<Id>> = scores
         .into_iter()
-        .map(|(entry, terms)| {
-            let score = terms
-                .iter()
-                .map(|(term, &(weight, length))| {
-                    let df = having.get(term).copied().unwrap_or(1) as f64;
-                    let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
-                    let tf = weight as f64;
-                    let norm = K1 * (1.0 - B + B * length as f64 / average);
-                    idf * tf * (K1 + 1.0) / (tf + norm)
-                })
-                .sum();
-            Ranked {
-                entry: entry.clone(),
-                score,
-            }
+        .map(|(entry, score)| Ranked {
+            entry: entry.clone(),
+            score,
         })
         .collect();
-    ranked.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.entry.cmp(&b.entry))
-    });
+    ranked.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.entry.cmp(&b.entry)));
     ranked
 }
 
@@ -162,11 +247,7 @@ mod tests {
                 }
             }
         }
-        let corpus = Corpus {
-            entries: entries.len() as i64,
-            total_length: total,
-        };
-        rank(&q, &postings, corpus)
+        rank(&q, &postings, entries.len() as i64, total)
             .into_iter()
             .map(|r| r.entry)
             .collect()
@@ -248,13 +329,9 @@ mod tests {
                 length: 30,
             },
         ];
-        let corpus = Corpus {
-            entries: 5,
-            total_length: 90,
-        };
-        let first = rank(&q, &postings, corpus);
+        let first = rank(&q, &postings, 5, 90);
         postings.reverse();
-        assert_eq!(rank(&q, &postings, corpus), first);
+        assert_eq!(rank(&q, &postings, 5, 90), first);
     }
 
     #[test]
@@ -266,13 +343,62 @@ mod tests {
             weight: 1,
             length: 4,
         }];
-        let zero = Corpus {
-            entries: 0,
-            total_length: 0,
-        };
-        let ranked = rank(&q, &postings, zero);
+        let ranked = rank(&q, &postings, 0, 0);
         assert_eq!(ranked.len(), 1);
-        assert!(ranked[0].score.is_finite() && ranked[0].score > 0.0);
+        assert!(ranked[0].score > 0);
+    }
+
+    /// The integer rule is BM25 (k1 = 1.2, b = 0.75) to a thousandth (the
+    /// average length is taken to a tenth).
+    #[test]
+    fn a_part_is_bm25_in_whole_numbers() {
+        let q = query("isee");
+        let term = terms("isee")[0].clone();
+        for (n, df, total, weight, length) in [
+            (5_000, 1_200, 400_000, 3, 80),
+            (30, 1, 2_000, 1, 40),
+            (30, 30, 2_000, 7, 200),
+            (1, 1, 10, 1, 10),
+        ] {
+            let collection = Collection {
+                entries: n,
+                total_length: total,
+                having: [(term.clone(), df)].into(),
+            };
+            let got = score_value(Weights::of(&q, &collection).part(&term, weight, length));
+            let (n, df, tf) = (n as f64, df as f64, weight as f64);
+            let average = total as f64 / n;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let want = idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length as f64 / average));
+            assert!(
+                (got - want).abs() < 1e-3 * want.max(1.0),
+                "{got} against {want}"
+            );
+        }
+    }
+
+    /// The largest figures the index can hold keep every product of the
+    /// rule within 64 bits, which both engines compute in.
+    #[test]
+    fn the_largest_figures_do_not_overflow() {
+        let term = terms("isee")[0].clone();
+        let collection = Collection {
+            entries: i64::MAX,
+            total_length: i64::MAX,
+            having: [(term.clone(), 1)].into(),
+        };
+        let w = Weights::of(&query("isee"), &collection);
+        let factor = w.factor[&term];
+        assert!(factor.checked_mul(MAX_LENGTH).is_some());
+        let den = w
+            .per_weight
+            .checked_mul(MAX_LENGTH)
+            .and_then(|d| d.checked_add(w.constant))
+            .and_then(|d| d.checked_add(w.per_length.checked_mul(MAX_LENGTH)?));
+        assert!(den.is_some());
+        // A question's terms summed over one entry stay far from the edge.
+        let part = w.part(&term, MAX_LENGTH, MAX_LENGTH);
+        assert!(part.checked_mul(i64::from(u16::MAX)).is_some());
     }
 
     #[test]

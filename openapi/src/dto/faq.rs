@@ -82,6 +82,13 @@ pub struct FaqQuery {
     pub q: Option<String>,
     /// Only entries of this topic.
     pub topic: Option<String>,
+    /// `true` while the question is being typed (search as you type): the
+    /// last word of `q`, when no space or punctuation follows it and it has
+    /// at least 3 letters, also finds the words it begins, so "disponib"
+    /// finds "disponibilità" (the 10 such words the most entries have).
+    /// Default `false`: every word of `q` is taken as finished. With `q`
+    /// only.
+    pub typing: Option<bool>,
     /// At most this many entries: 1-50, default 10, with `q`; 1-500, default
     /// 100, without.
     #[param(minimum = 1, maximum = 500)]

@@ -38,16 +38,29 @@ impl UseCase for EditEntry {
                 before.row.version,
             ));
         }
+        super::check_topic(conn, &self.text.topic)?;
         super::check_sources(conn, &self.questions)?;
         let at = to_db(act.now);
         let by = act.caller.as_ref().map(|c| c.user_id.as_str());
         let indexed = IndexedText::of(&self.text.title, &self.text.answer);
-        if !faq::advance(conn, &self.id, self.version, &self.text, &indexed, by, at)? {
+        if !faq::advance(
+            conn,
+            &self.id,
+            self.version,
+            &self.text,
+            indexed.length,
+            by,
+            at,
+        )? {
             // Edited or retired between the read and the write.
             let now = load(conn, &self.id)?;
             refuse_change(&now)?;
             return Err(ApiError::conflict(ProblemType::FaqChanged, now.row.version));
         }
+        // The text replaced is `before`'s: the version matched.
+        let was = IndexedText::of(&before.row.title, &before.row.answer);
+        faq::unindex(conn, &self.id, &before.row.topic, &was)?;
+        faq::index(conn, &self.id, &self.text.topic, &indexed)?;
         faq::link_questions(conn, &self.id, &self.questions, at)?;
         let after = load(conn, &self.id)?;
         audit::append(

@@ -3,10 +3,14 @@
 //! signed-in role reads and searches them.
 //!
 //! The search is the domain's: its Italian analyser makes the terms stored
-//! in `faq_terms` for each published entry, and its BM25 ranks what the
-//! index returns for the question's terms. The database only looks terms
-//! up through a primary key, which both engines do alike, so both find the
-//! same entries in the same order with the same scores. PostgreSQL's
+//! in `faq_terms` for each published entry, and its BM25, in whole numbers
+//! (`domain::faq::ranking`), says how each posting weighs: the use case
+//! reads the collection's counts (a few rows), the domain turns them into
+//! one factor per term of the question, and the database sums
+//! `factor · weight / (a · weight + b + c · length)` per entry and returns
+//! the best few. Integer arithmetic, truncated alike by both engines, so
+//! both find the same entries in the same order with the same scores, and
+//! the postings never leave the database. PostgreSQL's
 //! `tsvector` and SQLite's FTS5 were weighed: each ranks by its own formula
 //! (`ts_rank` ignores how rare a term is, FTS5 uses BM25), PostgreSQL's
 //! `italian` configuration folds no accents without the `unaccent`
@@ -26,14 +30,42 @@ pub use search::{Found, ListEntries, SearchEntries};
 pub use write_entry::WriteEntry;
 
 use domain::account::Role;
+use domain::faq::ranking::IndexedText;
 use persistence::faq::{self, EntryRow};
-use persistence::DbConnection;
+use persistence::{write_transaction, DbConnection, PersistenceError};
 
 use crate::error::{ApiError, ApiResult};
 
 /// Who writes, edits and retires entries: the experts who answer the
 /// questions, and HR and administrators, who manage the experts.
 pub const EDITORS: &[Role] = &[Role::Expert, Role::Hr, Role::Admin];
+
+/// 422 `unknown-topic` for a topic that is not in the `question_topics`
+/// reference data: the one list of topics, the questions' and the FAQ's.
+pub(crate) fn check_topic(conn: &mut DbConnection, topic: &str) -> ApiResult<()> {
+    if persistence::questions::topic_exists(conn, topic)? {
+        Ok(())
+    } else {
+        Err(
+            domain::Violation::new("topic", domain::RuleCode::UnknownTopic)
+                .with_detail(topic)
+                .into(),
+        )
+    }
+}
+
+/// As [`check_topic`], for a search's or a list's `topic` parameter: 400
+/// `invalid-query-parameter`.
+pub(crate) fn check_topic_parameter(conn: &mut DbConnection, topic: Option<&str>) -> ApiResult<()> {
+    match topic {
+        Some(t) if !persistence::questions::topic_exists(conn, t)? => {
+            Err(ApiError::QueryViolation(
+                domain::Violation::new("topic", domain::RuleCode::UnknownTopic).with_detail(t),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// Refuses questions an entry may not come from (`domain::faq::may_come_from`),
 /// each named by its place in the request's `questions`.
@@ -71,4 +103,20 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Entry> {
     let row = faq::get(conn, id)?.ok_or(ApiError::NotFound { entity: "faq" })?;
     let questions = faq::questions_of(conn, id)?;
     Ok(Entry { row, questions })
+}
+
+/// Fills the word list a question still being typed is looked up in with
+/// the entries published before it existed; nothing when it has them. At
+/// start, under the start lock.
+pub fn index_earlier_words(conn: &mut DbConnection) -> Result<usize, PersistenceError> {
+    write_transaction(conn, |tx| {
+        if !faq::words_missing(tx)? {
+            return Ok(0);
+        }
+        let entries = faq::published(tx)?;
+        for e in &entries {
+            faq::index_words(tx, &IndexedText::of(&e.title, &e.answer))?;
+        }
+        Ok(entries.len())
+    })
 }

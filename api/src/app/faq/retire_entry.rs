@@ -2,6 +2,7 @@
 //! its versions and questions.
 
 use domain::account::Role;
+use domain::faq::ranking::IndexedText;
 use domain::ids::FaqEntryId;
 use persistence::time::to_db;
 use persistence::{audit, faq, DbConnection};
@@ -29,6 +30,10 @@ impl UseCase for RetireEntry {
             refuse_change(&load(conn, &self.id)?)?;
         }
         let after = load(conn, &self.id)?;
+        // The text retired is the one the row holds now, locked by the
+        // change just made.
+        let was = IndexedText::of(&after.row.title, &after.row.answer);
+        faq::unindex(conn, &self.id, &after.row.topic, &was)?;
         audit::append(
             conn,
             &act.audit(),

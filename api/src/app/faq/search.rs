@@ -1,10 +1,10 @@
 //! Searches the published entries, and lists them for reading offline.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use domain::account::Role;
-use domain::faq::ranking::{rank, Ranked};
-use domain::faq::Search;
+use domain::faq::ranking::{score_value, Weights};
+use domain::faq::{Search, MAX_WORDS_OF_UNFINISHED};
 use persistence::faq::{self, EntryRow};
 use persistence::DbConnection;
 
@@ -19,11 +19,14 @@ pub struct SearchEntries {
 }
 
 /// A search's results: the entries, most relevant first, with their
-/// scores, and how many matched in all.
+/// scores, how many matched in all, and the terms looked for (the
+/// question's, and those of the words its unfinished last word begins):
+/// what the results highlight.
 #[derive(Debug)]
 pub struct Found {
     pub entries: Vec<(EntryRow, f64)>,
     pub matches: i64,
+    pub terms: BTreeSet<String>,
 }
 
 impl UseCase for SearchEntries {
@@ -33,32 +36,43 @@ impl UseCase for SearchEntries {
     const ROLES: &'static [Role] = &Role::ALL;
 
     fn run(self, conn: &mut DbConnection, _act: &Act) -> ApiResult<Found> {
-        if self.search.terms.is_empty() {
+        let topic = self.search.topic.as_deref();
+        super::check_topic_parameter(conn, topic)?;
+        let mut terms = self.search.terms;
+        if let Some(word) = &self.search.unfinished {
+            terms.extend(faq::terms_of_words_beginning(
+                conn,
+                word,
+                MAX_WORDS_OF_UNFINISHED,
+            )?);
+        }
+        if terms.is_empty() {
             return Ok(Found {
                 entries: Vec::new(),
                 matches: 0,
+                terms,
             });
         }
-        let topic = self.search.topic.as_deref();
-        let terms: Vec<String> = self.search.terms.iter().cloned().collect();
-        let postings = faq::postings(conn, &terms, topic)?;
-        let corpus = faq::corpus(conn, topic)?;
-        let ranked = rank(&self.search.terms, &postings, corpus);
-        let matches = i64::try_from(ranked.len()).unwrap_or(i64::MAX);
-        let best: Vec<Ranked<String>> = ranked
-            .into_iter()
-            .take(usize::try_from(self.limit).unwrap_or(0))
-            .collect();
-        let ids: Vec<String> = best.iter().map(|r| r.entry.clone()).collect();
+        // The domain weighs each term by the collection as it is now; the
+        // database sums the weights of the postings per entry and keeps
+        // the best.
+        let collection = faq::collection(conn, &terms, topic)?;
+        let weights = Weights::of(&terms, &collection);
+        let (best, matches) = faq::best(conn, &weights, topic, self.limit)?;
+        let ids: Vec<String> = best.iter().map(|(id, _)| id.clone()).collect();
         let mut rows: HashMap<String, EntryRow> = faq::by_ids(conn, &ids)?
             .into_iter()
             .map(|r| (r.id.clone(), r))
             .collect();
         let entries = best
             .into_iter()
-            .filter_map(|r| rows.remove(&r.entry).map(|row| (row, r.score)))
+            .filter_map(|(id, score)| rows.remove(&id).map(|row| (row, score_value(score))))
             .collect();
-        Ok(Found { entries, matches })
+        Ok(Found {
+            entries,
+            matches,
+            terms,
+        })
     }
 }
 
@@ -77,6 +91,7 @@ impl UseCase for ListEntries {
     const ROLES: &'static [Role] = &Role::ALL;
 
     fn run(self, conn: &mut DbConnection, _act: &Act) -> ApiResult<Vec<EntryRow>> {
+        super::check_topic_parameter(conn, self.topic.as_deref())?;
         Ok(faq::list_published(
             conn,
             self.topic.as_deref(),

@@ -25,6 +25,7 @@ impl UseCase for WriteEntry {
     const ROLES: &'static [Role] = EDITORS;
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<Entry> {
+        super::check_topic(conn, &self.text.topic)?;
         super::check_sources(conn, &self.questions)?;
         let id = new_entry_id();
         let at = to_db(act.now);
