@@ -212,7 +212,8 @@ fn seed_demo_adds_labelled_demo_data_once() {
         let out = stdout(&navigator(dir.path(), &url, &["seed", "--demo"], None));
         // Two demo CPIs per province of the 19 Regions with a convention.
         assert!(out.contains("demo data: 210 demo CPIs added"), "{out}");
-        assert_eq!(out.matches("demo account").count(), 6, "{out}");
+        assert_eq!(out.matches("demo account").count(), 7, "{out}");
+        assert!(out.contains("demo.esperto@navigator-demo.it"), "{out}");
         // The programme, made through the API: the same every time.
         assert!(
             out.contains("demo programme: 2380 applications, 84 Navigators under contract, 3 offers declined and 3 lapsed, 3 resignations"),

@@ -30,8 +30,9 @@ pub struct DemoReport {
 }
 
 /// The demo accounts: one per role, a coordinator for each Region of the
-/// demo programme (two `cpi` Regions and Campania).
-pub const ACCOUNTS: [(&str, Role, &[&str]); 6] = [
+/// demo programme (two `cpi` Regions and Campania), and an expert who
+/// answers the Navigators' questions.
+pub const ACCOUNTS: [(&str, Role, &[&str]); 7] = [
     ("demo.admin@navigator-demo.it", Role::Admin, &[]),
     ("demo.hr@navigator-demo.it", Role::Hr, &[]),
     (
@@ -50,6 +51,7 @@ pub const ACCOUNTS: [(&str, Role, &[&str]); 6] = [
         &["03"],
     ),
     ("demo.formatore@navigator-demo.it", Role::Trainer, &[]),
+    ("demo.esperto@navigator-demo.it", Role::Expert, &[]),
 ];
 
 /// A random password for a demo account, printed once.
