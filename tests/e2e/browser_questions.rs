@@ -107,6 +107,12 @@ async fn a_question_from_the_tablet_answered_in_the_console(app: TestApp) {
     let answer =
         "Sì: la DID si rende prima della firma del Patto per il lavoro, al CPI o sul portale.";
     console.fill("#risposta", answer).await;
+    console
+        .execute(
+            "document.getElementById('rispondi').scrollIntoView({ block: 'center', behavior: 'instant' });",
+            vec![],
+        )
+        .await;
     console.submit("#modulo-rispondi").await;
     assert_eq!(console.text("#stato").await, "Con risposta");
     console

@@ -435,13 +435,22 @@ async fn the_tablet_asks_and_searches_the_faq(app: TestApp) {
         r.text().await.unwrap()
     );
 
-    let typed = html(
-        tablet
-            .get("/app/domande?argomento=conditionality&testo=Quando+sono+disponibile%3F&cerca=1")
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    tablet.get("/app/domande").await;
+    let r = tablet
+        .post(
+            "/app/domande",
+            &[
+                ("chiave", &key()),
+                ("argomento", "conditionality"),
+                ("testo", "Quando sono disponibile?"),
+                ("cerca", "1"),
+            ],
+        )
+        .await;
+    let typed = html(r, StatusCode::OK).await;
+    // Searching asked nothing.
+    let after = html(tablet.get("/app/domande").await, StatusCode::OK).await;
+    assert!(!after.contains("data-stato="), "{after}");
     let box_at = typed.find("id=\"faq-suggerite\"").unwrap();
     assert!(
         typed[box_at..].contains("Disponibilità al lavoro e DID"),

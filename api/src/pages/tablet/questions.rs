@@ -170,35 +170,13 @@ async fn questions_page(
     visit.render(status, &page)
 }
 
-#[derive(Deserialize)]
-pub struct Typed {
-    #[serde(default)]
-    argomento: String,
-    #[serde(default)]
-    testo: String,
-    /// The "search the FAQ first" button of the form, without script.
-    #[serde(default)]
-    cerca: Option<String>,
-}
-
-pub async fn show(
-    req: HttpRequest,
-    visit: Visit,
-    signed: SignedIn,
-    query: web::Query<Typed>,
-) -> HttpResponse {
+pub async fn show(req: HttpRequest, visit: Visit, signed: SignedIn) -> HttpResponse {
     let caller = match navigator(&req, &visit, &signed) {
         Ok(c) => c,
         Err(answer) => return *answer,
     };
     note_use(&visit, &caller).await;
-    let q = query.into_inner();
-    let form = AskForm {
-        topic: q.argomento,
-        text: q.testo,
-        errors: FieldErrors::default(),
-    };
-    questions_page(&visit, &caller, form, q.cerca.is_some(), StatusCode::OK).await
+    questions_page(&visit, &caller, AskForm::default(), false, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -210,9 +188,15 @@ struct Asked {
     argomento: String,
     #[serde(default)]
     testo: String,
+    /// The "search the FAQ first" button, for a form sent without script:
+    /// the page again with the entries matching the text, nothing asked.
+    #[serde(default)]
+    cerca: Option<String>,
 }
 
-/// Asks the question, once per form (its key: pressed twice, one question).
+/// Asks the question, once per form (its key: pressed twice, one question);
+/// or, with the "search the FAQ first" button, shows the FAQ entries that
+/// match the text typed, keeping the form as it was.
 pub async fn ask(
     req: HttpRequest,
     visit: Visit,
@@ -234,6 +218,10 @@ pub async fn ask(
         text: posted.testo.clone(),
         errors,
     };
+    if posted.cerca.is_some() {
+        let form = refused(FieldErrors::default());
+        return questions_page(&visit, &caller, form, true, StatusCode::OK).await;
+    }
     let text = match QuestionText::parse("text", &posted.testo) {
         Ok(t) => t,
         Err(v) => {
