@@ -37,10 +37,10 @@ function fromCacheFirst(request) {
   }));
 }
 
-// A search's results are not the page: the copy kept is the page itself
-// (the whole FAQ, the form without suggestions).
+// A search's results are not the page: the copy kept of the FAQ is the
+// whole FAQ.
 function searched(url) {
-  return url.searchParams.has("q") || url.searchParams.has("cerca");
+  return url.searchParams.has("q");
 }
 
 function page(request, url) {
