@@ -597,7 +597,7 @@ pub async fn edit(
     };
     let refused = |e: &ApiError, form: EntryForm| match refusals(&visit, e) {
         Some(errors) => Ok(EntryForm { errors, ..form }),
-        None => Err(visit.console_error(e)),
+        None => Err(Box::new(visit.console_error(e))),
     };
     let version = field(&posted, "versione")
         .trim()
@@ -620,7 +620,7 @@ pub async fn edit(
                     )
                     .await
                 }
-                Err(answer) => answer,
+                Err(answer) => *answer,
             };
         }
     };
@@ -661,7 +661,7 @@ pub async fn edit(
                 )
                 .await
             }
-            Err(answer) => answer,
+            Err(answer) => *answer,
         },
     }
 }
