@@ -70,8 +70,15 @@ impl Role {
         }
     }
 
-    /// The staff roles, who work in the back-office console.
-    pub const STAFF: [Role; 4] = [Self::Admin, Self::Hr, Self::Coordinator, Self::Trainer];
+    /// The staff roles, who work in the back-office console (the experts
+    /// answer the Navigators' questions there).
+    pub const STAFF: [Role; 5] = [
+        Self::Admin,
+        Self::Hr,
+        Self::Coordinator,
+        Self::Trainer,
+        Self::Expert,
+    ];
 }
 
 /// Where a console session stands: the back office ends a session left

@@ -23,6 +23,7 @@ mod console;
 mod landing;
 mod offer;
 mod password;
+mod questions;
 pub mod session;
 pub(crate) mod tablet;
 pub mod upload;

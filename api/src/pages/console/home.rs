@@ -26,20 +26,20 @@ impl Home<'_> {
                 "Here you find your Region's Navigators, with the CPI they work in today and their path progress, the on-the-job hours to validate and the Region's indicators.",
             ),
             Some(Role::Hr) => p.t(
-                "Qui trovi le selezioni e le graduatorie, lo scorrimento, i contratti, i Navigator di tutte le Regioni, le dotazioni, la formazione, gli indicatori e il registro delle operazioni.",
-                "Here you find the selections and rankings, the scorrimento, the contracts, the Navigators of every Region, the equipment, the training, the indicators and the audit log.",
+                "Qui trovi le selezioni e le graduatorie, lo scorrimento, i contratti, i Navigator di tutte le Regioni, le dotazioni, la formazione, gli indicatori, il registro delle operazioni e le domande e le FAQ di Question RdC.",
+                "Here you find the selections and rankings, the scorrimento, the contracts, the Navigators of every Region, the equipment, the training, the indicators, the audit log and Question RdC's questions and FAQ.",
             ),
             Some(Role::Trainer) => p.t(
                 "Qui trovi le sessioni di formazione con i loro registri presenze, le attività a distanza completate e la formazione obbligatoria.",
                 "Here you find the training sessions with their attendance registers, the distance activities completed and the mandatory training.",
             ),
             Some(Role::Admin) => p.t(
-                "Qui trovi il registro delle operazioni. Gli account e i dati di riferimento si gestiscono dall'API.",
-                "Here you find the audit log. Accounts and reference data are managed through the API.",
+                "Qui trovi il registro delle operazioni e le domande e le FAQ di Question RdC. Gli account e i dati di riferimento si gestiscono dall'API.",
+                "Here you find the audit log and Question RdC's questions and FAQ. Accounts and reference data are managed through the API.",
             ),
             Some(Role::Expert) => p.t(
-                "Le domande dei Navigator si gestiscono dall'API del servizio Question RdC.",
-                "The Navigators' questions are handled through the Question RdC service's API.",
+                "Qui trovi le domande dei Navigator, dalla più vecchia: prendile, rispondi o chiedi dettagli, e trasforma le risposte in FAQ.",
+                "Here you find the Navigators' questions, oldest first: take them, answer or ask for detail, and turn the answers into FAQ entries.",
             ),
             Some(Role::Navigator) | None => "",
         }

@@ -1,5 +1,5 @@
 //! The back-office console at `/console/`, for staff (admins, HR,
-//! coordinators, trainers): server-rendered pages over the same use cases
+//! coordinators, trainers, Question RdC's experts): server-rendered pages over the same use cases
 //! and authorization policies as the JSON API. A console session ends when
 //! left idle and some hours after its sign-in, whatever its tokens say;
 //! a Navigator is sent to the tablet app.
@@ -8,11 +8,13 @@ mod audit;
 mod contracts;
 mod desk;
 mod equipment;
+mod faq;
 mod home;
 mod hours;
 mod indicators;
 mod login;
 mod navigators;
+mod questions;
 mod second_factor;
 mod selections;
 pub mod table;
@@ -93,6 +95,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(hours::list))
                     .route(web::post().to(hours::decide)),
             )
+            .route("/domande", web::get().to(questions::list))
+            .route("/domande.csv", web::get().to(questions::download))
+            .route("/domande/{id}", web::get().to(questions::show))
+            .route("/domande/{id}/{azione}", web::post().to(questions::act))
+            .route("/faq", web::get().to(faq::list))
+            .route("/faq.csv", web::get().to(faq::download))
+            .service(
+                web::resource("/faq/nuova")
+                    .route(web::get().to(faq::new))
+                    .route(web::post().to(faq::write)),
+            )
+            .service(
+                web::resource("/faq/{id}")
+                    .route(web::get().to(faq::show))
+                    .route(web::post().to(faq::edit)),
+            )
+            .route("/faq/{id}/ritira", web::post().to(faq::retire))
             .configure(selections::routes)
             .configure(contracts::routes)
             .configure(equipment::routes)
@@ -122,6 +141,10 @@ pub enum Section {
     Indicators,
     /// The audit log (admins, HR).
     Audit,
+    /// Question RdC's queue of questions (experts; HR and admins read it).
+    Questions,
+    /// Question RdC's FAQ (experts, HR, admins).
+    Faq,
     /// Outside the navigation (signing in).
     None,
 }
@@ -186,6 +209,16 @@ impl Frame {
             current: self.section == section,
         };
         let mut links = vec![link("/console/", page.t("Inizio", "Home"), Section::Home)];
+        // Question RdC's two sections, for those who read the questions
+        // and write the FAQ.
+        let questions_links = |links: &mut Vec<Link>| {
+            links.push(link(
+                "/console/domande",
+                page.t("Domande dei Navigator", "Navigators' questions"),
+                Section::Questions,
+            ));
+            links.push(link("/console/faq", page.t("FAQ", "FAQ"), Section::Faq));
+        };
         match self.role {
             Some(Role::Coordinator) => {
                 links.push(link(
@@ -245,6 +278,7 @@ impl Frame {
                     page.t("Registro delle operazioni", "Audit log"),
                     Section::Audit,
                 ));
+                questions_links(&mut links);
             }
             Some(Role::Trainer) => {
                 links.push(link(
@@ -259,8 +293,10 @@ impl Frame {
                     page.t("Registro delle operazioni", "Audit log"),
                     Section::Audit,
                 ));
+                questions_links(&mut links);
             }
-            Some(Role::Expert) | Some(Role::Navigator) | None => {}
+            Some(Role::Expert) => questions_links(&mut links),
+            Some(Role::Navigator) | None => {}
         }
         links
     }
@@ -346,7 +382,7 @@ pub async fn enrolling(
 /// `Idempotency-Key` is, with the form's `fingerprint`; or the answer to
 /// give at once: the form already sent (where its first sending went, or
 /// `already` while it runs), the key sent with another form, or no key.
-pub(super) async fn claim_form_key(
+pub(crate) async fn claim_form_key(
     visit: &Visit,
     caller: &Caller,
     posted: &str,

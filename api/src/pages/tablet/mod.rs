@@ -12,6 +12,7 @@ mod hours;
 mod kit;
 mod login;
 mod path;
+mod questions;
 mod seat;
 mod shell;
 
@@ -61,6 +62,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/contratto", web::get().to(contract::show))
             .route("/dimissioni", web::post().to(contract::resign))
+            .service(
+                web::resource("/domande")
+                    .route(web::get().to(questions::show))
+                    .route(web::post().to(questions::ask)),
+            )
+            .route("/domande/{id}", web::get().to(questions::question))
+            .route("/domande/{id}/{azione}", web::post().to(questions::act))
+            .route("/faq", web::get().to(questions::faq))
+            .route("/faq/copia", web::get().to(questions::faq_copy))
             .route("/sessione", web::get().to(shell::session))
             .route("/offline", web::get().to(shell::offline))
             .route("/sw.js", web::get().to(shell::service_worker))
@@ -76,6 +86,10 @@ pub enum Section {
     Seat,
     Kit,
     Contract,
+    /// Question RdC: my questions, and asking one.
+    Questions,
+    /// Question RdC's FAQ.
+    Faq,
     /// Outside the navigation (signing in, offline).
     None,
 }
@@ -110,6 +124,8 @@ impl Frame {
             "sede" => Section::Seat,
             "kit" => Section::Kit,
             "contratto" => Section::Contract,
+            "domande" => Section::Questions,
+            "faq" => Section::Faq,
             _ => Section::None,
         };
         match asked == self.section && asked != Section::None {

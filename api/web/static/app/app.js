@@ -5,7 +5,10 @@
 //   network returns (the `online` event, each load, every 30 s), each with
 //   its client_id, so that a resend never makes a second log;
 // - the path's bars are read again with If-None-Match (a 304 costs nothing);
-// - the service worker that lets the app open without network.
+// - the service worker that lets the app open without network;
+// - Question RdC: the FAQ entries matching the question being typed, and
+//   the last copy of the FAQ kept on the device (localStorage), shown in
+//   #faq-copia when the network is gone.
 // <body data-sync> is "syncing" while entries are being sent, then "idle".
 (function () {
   "use strict";
@@ -308,11 +311,128 @@
     });
   }
 
+  // ---------------------------------------------------------- Question RdC
+  var FAQ_STORE = "navigator.faq";
+  var FAQ_EVERY = 3600 * 1000;
+
+  function faqItems(ul, items) {
+    ul.textContent = "";
+    items.forEach(function (f) {
+      var li = document.createElement("li");
+      li.setAttribute("data-id", f.id);
+      var d = document.createElement("details");
+      var s = document.createElement("summary");
+      s.textContent = f.title;
+      var p = document.createElement("p");
+      p.className = "app-testo";
+      p.textContent = f.answer;
+      d.appendChild(s);
+      d.appendChild(p);
+      li.appendChild(d);
+      ul.appendChild(li);
+    });
+  }
+
+  function faqCopy() {
+    try {
+      var c = JSON.parse(localStorage.getItem(FAQ_STORE) || "null");
+      return c && Array.isArray(c.items) && (!account || c.account === account) ? c : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The whole FAQ, kept on the device: on the FAQ's pages, or once an hour.
+  function keepFaq(always) {
+    if (!account || navigator.onLine === false) return;
+    var kept = faqCopy();
+    if (!always && kept && Date.now() - Date.parse(kept.saved_at) < FAQ_EVERY) return;
+    fetch("/app/faq/copia", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok && !r.redirected ? r.json() : null; })
+      .then(function (b) {
+        if (!b || !Array.isArray(b.items)) return;
+        try {
+          localStorage.setItem(FAQ_STORE, JSON.stringify({ account: b.account, saved_at: new Date().toISOString(), items: b.items }));
+          body.setAttribute("data-faq", "kept");
+        } catch (e) { /* full or denied */ }
+      }, function () { /* offline */ });
+  }
+
+  // Without network, the kept copy instead of the page's own list.
+  function showFaqCopy() {
+    var section = document.getElementById("faq-copia");
+    if (!section) return;
+    var live = document.getElementById("faq-in-rete");
+    var offline = navigator.onLine === false || !live;
+    var copy = faqCopy();
+    section.hidden = !offline || !copy;
+    if (live) live.hidden = offline && !!copy;
+    if (section.hidden) return;
+    var ul = section.querySelector(".app-faq-elenco");
+    var find = document.getElementById("faq-copia-cerca");
+    section.querySelector(".app-faq-copia-data").textContent =
+      section.getAttribute("data-saved") + " " + new Date(copy.saved_at).toLocaleString();
+    function filter() {
+      var words = find.value.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").split(/\s+/).filter(Boolean);
+      var shown = copy.items.filter(function (f) {
+        var t = (f.title + " " + f.answer).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+        return words.every(function (w) { return t.indexOf(w) !== -1; });
+      });
+      faqItems(ul, shown);
+      if (!shown.length) {
+        var li = document.createElement("li");
+        li.textContent = section.getAttribute("data-none");
+        ul.appendChild(li);
+      }
+    }
+    find.oninput = filter;
+    filter();
+  }
+
+  // The FAQ entries that match the question being typed, asked after a
+  // pause in the typing; an answer overtaken by newer typing is dropped.
+  var askForm = document.getElementById("modulo-domanda");
+  if (askForm) {
+    var typed = askForm.elements.namedItem("testo");
+    var box = document.getElementById("faq-suggerite");
+    var pause = null;
+    var asked = 0;
+    var suggest = function () {
+      var text = typed.value.trim();
+      var mine = ++asked;
+      if (text.length < 3) {
+        box.hidden = true;
+        box.setAttribute("data-count", "0");
+        return;
+      }
+      fetch("/app/faq?q=" + encodeURIComponent(text.slice(0, 200)), {
+        credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
+      }).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (b) {
+          if (mine !== asked || !b || !Array.isArray(b.items)) return;
+          box.textContent = "";
+          var p = document.createElement("p");
+          p.textContent = askForm.getAttribute(b.items.length ? "data-some" : "data-none");
+          box.appendChild(p);
+          var ul = document.createElement("ul");
+          ul.className = "app-faq-elenco";
+          faqItems(ul, b.items);
+          box.appendChild(ul);
+          box.setAttribute("data-count", String(b.items.length));
+          box.hidden = false;
+        }, function () { /* offline: no suggestions */ });
+    };
+    typed.addEventListener("input", function () {
+      clearTimeout(pause);
+      pause = setTimeout(suggest, 300);
+    });
+  }
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(function () { /* no offline shell */ });
   }
-  window.addEventListener("online", function () { showNetwork(); sync(); pollPath(); });
-  window.addEventListener("offline", showNetwork);
+  window.addEventListener("online", function () { showNetwork(); sync(); pollPath(); showFaqCopy(); });
+  window.addEventListener("offline", function () { showNetwork(); showFaqCopy(); });
   window.addEventListener("storage", function (e) { if (e.key === STORE) render(); });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { sync(); pollPath(); }
@@ -324,4 +444,6 @@
   showNetwork();
   render();
   sync();
+  keepFaq(!!document.getElementById("faq-in-rete"));
+  showFaqCopy();
 })();

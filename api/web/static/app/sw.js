@@ -37,13 +37,19 @@ function fromCacheFirst(request) {
   }));
 }
 
+// A search's results are not the page: the copy kept of the FAQ is the
+// whole FAQ.
+function searched(url) {
+  return url.searchParams.has("q");
+}
+
 function page(request, url) {
   return fetch(request).then((answer) => {
     const landed = answer.url ? new URL(answer.url).pathname : url.pathname;
     if (landed === "/app/accedi") {
       // Signed out: no copy of anyone's pages stays on the device.
       caches.delete(PAGES_CACHE);
-    } else if (answer.ok && answer.type === "basic" && landed === url.pathname) {
+    } else if (answer.ok && answer.type === "basic" && landed === url.pathname && !searched(url)) {
       const copy = answer.clone();
       caches.open(PAGES_CACHE).then((cache) => cache.put(url.pathname, copy));
     }
