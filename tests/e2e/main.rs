@@ -39,6 +39,7 @@ mod ops;
 mod pages;
 mod problem_words;
 mod questions;
+mod retention;
 mod reference;
 mod replicas;
 mod repository;

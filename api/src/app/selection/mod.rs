@@ -16,10 +16,12 @@ mod publish_rankings;
 mod rankings;
 mod read_ranking;
 mod read_selection;
+mod rectify_contact;
 mod seats;
 mod set_posts;
 
 pub use admission::{Admission, ComputeAdmission, ProvinceAdmission};
+pub use rectify_contact::{RectifiedContact, RectifyContact};
 pub use correct_ranking::{CorrectRanking, CorrectedResult};
 pub use create_selection::{settings_of, CreateSelection};
 pub use extract_ranking::{ExtractFormat, ExtractRanking, RankingExtract};
