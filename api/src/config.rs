@@ -364,7 +364,10 @@ mod tests {
     #[test]
     fn retention_periods_are_read_and_a_bad_one_is_named() {
         use domain::retention::Category;
-        let rules = Settings::defaults_only().unwrap().retention_rules().unwrap();
+        let rules = Settings::defaults_only()
+            .unwrap()
+            .retention_rules()
+            .unwrap();
         assert_eq!(rules.days(Category::Navigators), 3_650);
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("navigator.toml");
@@ -373,7 +376,10 @@ mod tests {
         assert_eq!(read.retention_rules().unwrap().days(Category::SentMail), 7);
         for bad in ["0", "-3", "40000"] {
             std::fs::write(&file, format!("retention_questions_days = {bad}\n")).unwrap();
-            let e = Settings::load(Some(file.clone())).err().unwrap().to_string();
+            let e = Settings::load(Some(file.clone()))
+                .err()
+                .unwrap()
+                .to_string();
             assert!(e.contains("retention_questions_days"), "{e}");
         }
         std::fs::write(&file, "retention_every_seconds = 0\n").unwrap();

@@ -213,7 +213,11 @@ fn main() -> anyhow::Result<()> {
                 .context("another retention run is in progress: try again when it ends")?;
             println!(
                 "retention run{} on {}",
-                if dry_run { " (dry run: nothing changed)" } else { "" },
+                if dry_run {
+                    " (dry run: nothing changed)"
+                } else {
+                    ""
+                },
                 report.day
             );
             for line in report.lines() {

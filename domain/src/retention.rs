@@ -387,7 +387,10 @@ mod tests {
                 contracts_over_on: Some(d("2020-04-30")),
             },
         ] {
-            assert_eq!(around(facts.clone(), "2020-05-01", 3_650), [None, PSEUDO, PSEUDO]);
+            assert_eq!(
+                around(facts.clone(), "2020-05-01", 3_650),
+                [None, PSEUDO, PSEUDO]
+            );
             let running = match facts {
                 Facts::Navigator { .. } => Facts::Navigator {
                     contracts_over_on: None,
@@ -440,7 +443,10 @@ mod tests {
         assert_eq!(around(throttle, "2020-03-01", 30), [None, DELETE, DELETE]);
         let rules = RetentionRules::default();
         let far = d("2100-01-01");
-        assert_eq!(rules.verdict(&Facts::Question { settled_on: None }, far), None);
+        assert_eq!(
+            rules.verdict(&Facts::Question { settled_on: None }, far),
+            None
+        );
         assert_eq!(rules.verdict(&Facts::SentMail { done_on: None }, far), None);
     }
 
@@ -454,7 +460,10 @@ mod tests {
         };
         assert_eq!(rules.verdict(&mail, d("2020-03-07")), None);
         assert_eq!(rules.verdict(&mail, d("2020-03-08")), DELETE);
-        assert_eq!(rules.started_by(Category::SentMail, d("2020-03-08")), d("2020-03-01"));
+        assert_eq!(
+            rules.started_by(Category::SentMail, d("2020-03-08")),
+            d("2020-03-01")
+        );
     }
 
     #[test]

@@ -149,7 +149,10 @@ pub fn find_due(
                     .filter(equipment_movements::item_id.eq_any(chunk))
                     .filter(equipment_movements::navigator_id.is_not_null())
                     .order((equipment_movements::at, equipment_movements::id))
-                    .select((equipment_movements::item_id, equipment_movements::navigator_id))
+                    .select((
+                        equipment_movements::item_id,
+                        equipment_movements::navigator_id,
+                    ))
                     .load(conn)?;
                 for (item, navigator) in moves {
                     if let Some(navigator) = navigator {
@@ -193,8 +196,16 @@ pub fn find_due(
                 .and_hms_opt(0, 0, 0)
                 .unwrap_or(NaiveDateTime::MAX);
             mail_outbox::table
-                .filter(mail_outbox::sent_at.lt(by).or(mail_outbox::failed_at.lt(by)))
-                .select((mail_outbox::id, mail_outbox::sent_at, mail_outbox::failed_at))
+                .filter(
+                    mail_outbox::sent_at
+                        .lt(by)
+                        .or(mail_outbox::failed_at.lt(by)),
+                )
+                .select((
+                    mail_outbox::id,
+                    mail_outbox::sent_at,
+                    mail_outbox::failed_at,
+                ))
                 .load::<(String, Option<NaiveDateTime>, Option<NaiveDateTime>)>(conn)?
                 .into_iter()
                 .filter(|(_, sent, failed)| {
@@ -593,7 +604,11 @@ fn mask(value: &mut serde_json::Value, alias: &str) {
 /// Takes the day's turn to run the retention in the background: true for
 /// the one replica whose update moved the lease on, once `every` has
 /// passed since the last run started.
-pub fn take_turn(conn: &mut DbConnection, now: NaiveDateTime, every: chrono::Duration) -> Result<bool> {
+pub fn take_turn(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    every: chrono::Duration,
+) -> Result<bool> {
     let taken = diesel::update(
         retention_lease::table
             .filter(retention_lease::name.eq("daily"))
@@ -614,9 +629,9 @@ pub fn exclusively<T>(db: &Database, f: impl FnOnce() -> T) -> Result<Option<T>>
     let mut conn = db.get()?;
     match &mut *conn {
         DbConnection::Postgresql(c) => {
-            let got: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
-                &format!("pg_try_advisory_lock({RETENTION_LOCK})"),
-            ))
+            let got: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "pg_try_advisory_lock({RETENTION_LOCK})"
+            )))
             .get_result(c)?;
             if !got {
                 return Ok(None);

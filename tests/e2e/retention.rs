@@ -17,8 +17,7 @@ use serde_json::{json, Value};
 
 use api::app::retention::RetentionReport;
 use persistence::schema::{
-    applications, audit_log, contracts, login_failures, mail_outbox, navigators, ojt_logs,
-    rankings,
+    applications, audit_log, contracts, login_failures, mail_outbox, navigators, ojt_logs, rankings,
 };
 
 const T0: &str = "2020-06-30";
@@ -172,7 +171,9 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
             .unwrap();
     })
     .await;
-    let refused = app.login("demo.hr@navigator-demo.it", "not the password").await;
+    let refused = app
+        .login("demo.hr@navigator-demo.it", "not the password")
+        .await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
 
     // The day the demo's applications fall due: a year after the last day
@@ -223,7 +224,11 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
             .into_iter()
             .collect();
         let apps: Vec<(String, String, String)> = applications::table
-            .select((applications::id, applications::selection_id, applications::state))
+            .select((
+                applications::id,
+                applications::selection_id,
+                applications::state,
+            ))
             .load(c)
             .unwrap();
         let due: BTreeSet<String> = apps
@@ -256,11 +261,24 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     let days = ["2020-01-15", "2020-03-31", T0];
     let mut figures = Vec::new();
     for day in days {
-        figures.push(json_of(app.get(&format!("/reports/indicators?as_of={day}&group_by=province"), Some(&hr)).await).await);
+        figures.push(
+            json_of(
+                app.get(
+                    &format!("/reports/indicators?as_of={day}&group_by=province"),
+                    Some(&hr),
+                )
+                .await,
+            )
+            .await,
+        );
     }
     let selection = {
         let list = json_of(app.get("/selections", Some(&hr)).await).await;
-        let items = list["items"].as_array().or(list.as_array()).unwrap().clone();
+        let items = list["items"]
+            .as_array()
+            .or(list.as_array())
+            .unwrap()
+            .clone();
         items
             .iter()
             .find(|s| s["code"] == api::demo::programme::SELECTION_CODE)
@@ -280,7 +298,9 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
             let mut s = s;
             s.today = Some(before_t1);
             periods(&mut s);
-            api::app::retention::run(&app_db, Arc::new(s), true).unwrap().unwrap()
+            api::app::retention::run(&app_db, Arc::new(s), true)
+                .unwrap()
+                .unwrap()
         }
     })
     .await;
@@ -295,11 +315,17 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
         let mut s = a1;
         s.today = Some(t1);
         periods(&mut s);
-        api::app::retention::run(&dry, Arc::new(s), true).unwrap().unwrap()
+        api::app::retention::run(&dry, Arc::new(s), true)
+            .unwrap()
+            .unwrap()
     })
     .await;
     let db = app.db.clone();
-    assert_eq!(blocking(move || holdings(&db)).await, held, "a dry run changes nothing");
+    assert_eq!(
+        blocking(move || holdings(&db)).await,
+        held,
+        "a dry run changes nothing"
+    );
     assert_eq!(dry.records(Category::Applications), due_applications.len());
     assert_eq!(dry.records(Category::Navigators), due_navigators.len());
     assert_eq!(dry.records(Category::OjtLogs), due_logs.len());
@@ -314,10 +340,15 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
         let mut s = s1;
         s.today = Some(t1);
         periods(&mut s);
-        api::app::retention::run(&wet, Arc::new(s), false).unwrap().unwrap()
+        api::app::retention::run(&wet, Arc::new(s), false)
+            .unwrap()
+            .unwrap()
     })
     .await;
-    assert_eq!(done.counts, dry.counts, "the run does what the dry run counted");
+    assert_eq!(
+        done.counts, dry.counts,
+        "the run does what the dry run counted"
+    );
     let db = app.db.clone();
     let after = blocking(move || holdings(&db)).await;
 
@@ -342,7 +373,10 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
         assert_eq!(cf, &domain::retention::pseudonym(id));
         assert!(email.ends_with("@erased.invalid"), "{email}");
         assert_eq!(phone, &None);
-        assert_eq!(born, &NaiveDate::from_ymd_opt(chrono::Datelike::year(b0), 1, 1).unwrap());
+        assert_eq!(
+            born,
+            &NaiveDate::from_ymd_opt(chrono::Datelike::year(b0), 1, 1).unwrap()
+        );
     }
     let navs_changed: BTreeSet<String> = held
         .navigators
@@ -361,7 +395,11 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     assert_eq!(after.ojt_clients.len(), held.ojt_clients.len());
     let gone: BTreeSet<String> = held.mails.difference(&after.mails).cloned().collect();
     assert_eq!(gone, BTreeSet::from([old_mail]));
-    let gone: Vec<String> = held.throttles.difference(&after.throttles).cloned().collect();
+    let gone: Vec<String> = held
+        .throttles
+        .difference(&after.throttles)
+        .cloned()
+        .collect();
     assert_eq!(gone, ["email:vecchio@example.it"]);
     // The audit log keeps every line, and one more per batch.
     assert!(after.audit.is_superset(&held.audit));
@@ -369,7 +407,14 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
 
     // The figures of past days are the same.
     for (day, before) in days.iter().zip(&figures) {
-        let now = json_of(app.get(&format!("/reports/indicators?as_of={day}&group_by=province"), Some(&hr)).await).await;
+        let now = json_of(
+            app.get(
+                &format!("/reports/indicators?as_of={day}&group_by=province"),
+                Some(&hr),
+            )
+            .await,
+        )
+        .await;
         assert_eq!(&now, before, "indicators as of {day}");
     }
     // The ranking lists the same positions and scores, names masked.
@@ -381,7 +426,14 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     assert_eq!(a.len(), b.len());
     let mut masked = 0;
     for (x, y) in b.iter().zip(a) {
-        for key in ["position", "candidate_id", "application_no", "score", "status", "decided_by"] {
+        for key in [
+            "position",
+            "candidate_id",
+            "application_no",
+            "score",
+            "status",
+            "decided_by",
+        ] {
             assert_eq!(x[key], y[key], "{key}");
         }
         let id = x["candidate_id"].as_str().unwrap();
@@ -403,12 +455,17 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
         let mut s = s2;
         s.today = Some(t1);
         periods(&mut s);
-        api::app::retention::run(&again, Arc::new(s), false).unwrap().unwrap()
+        api::app::retention::run(&again, Arc::new(s), false)
+            .unwrap()
+            .unwrap()
     })
     .await;
     assert!(again.counts.iter().all(|c| c.records == 0), "{again:?}");
 }
-both_engines!(a_run_erases_what_the_rules_say_and_nothing_else, |s: &mut api::config::Settings| s.today = Some(d(T0)));
+both_engines!(
+    a_run_erases_what_the_rules_say_and_nothing_else,
+    |s: &mut api::config::Settings| s.today = Some(d(T0))
+);
 
 async fn hr_rectifies_contact_data_audited_and_masked_once_erased(app: TestApp) {
     let (db, settings) = (app.db.clone(), app.settings.clone());
@@ -444,7 +501,10 @@ async fn hr_rectifies_contact_data_audited_and_masked_once_erased(app: TestApp) 
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = bad.json().await.unwrap();
     let text = body.to_string();
-    assert!(text.contains("invalid-email") && text.contains("invalid-phone"), "{text}");
+    assert!(
+        text.contains("invalid-email") && text.contains("invalid-phone"),
+        "{text}"
+    );
     let ok = app
         .client
         .patch(app.api(&path))
@@ -458,8 +518,11 @@ async fn hr_rectifies_contact_data_audited_and_masked_once_erased(app: TestApp) 
     assert_eq!(view["phone"], "+39 333 7654321");
     assert_eq!(view["changed"], json!(["email", "phone"]));
     let log = json_of(
-        app.get(&format!("/audit?entity=application&entity_id={id}"), Some(&admin))
-            .await,
+        app.get(
+            &format!("/audit?entity=application&entity_id={id}"),
+            Some(&admin),
+        )
+        .await,
     )
     .await;
     let lines = log["items"].as_array().or(log.as_array()).unwrap().clone();
@@ -468,7 +531,10 @@ async fn hr_rectifies_contact_data_audited_and_masked_once_erased(app: TestApp) 
         .find(|l| l["action"] == "application.contact_rectified")
         .unwrap_or_else(|| panic!("{log}"));
     let text = line.to_string();
-    assert!(text.contains(&before) && text.contains("nuovo.indirizzo@example.it"), "{text}");
+    assert!(
+        text.contains(&before) && text.contains("nuovo.indirizzo@example.it"),
+        "{text}"
+    );
 
     // Once erased, the audit view no longer shows the addresses.
     let db = app.db.clone();
@@ -483,13 +549,19 @@ async fn hr_rectifies_contact_data_audited_and_masked_once_erased(app: TestApp) 
     let report = run_blocking(&app, valid_until + Days::new(366)).await;
     assert!(report.records(Category::Applications) > 0);
     let log = json_of(
-        app.get(&format!("/audit?entity=application&entity_id={id}"), Some(&admin))
-            .await,
+        app.get(
+            &format!("/audit?entity=application&entity_id={id}"),
+            Some(&admin),
+        )
+        .await,
     )
     .await;
     let text = log.to_string();
     assert!(text.contains("contact_rectified"), "{text}");
-    assert!(!text.contains(&before) && !text.contains("nuovo.indirizzo"), "{text}");
+    assert!(
+        !text.contains(&before) && !text.contains("nuovo.indirizzo"),
+        "{text}"
+    );
     assert!(text.contains(&domain::retention::pseudonym(&id)), "{text}");
     // And an erased application can no longer be rectified.
     let gone = app
@@ -502,14 +574,71 @@ async fn hr_rectifies_contact_data_audited_and_masked_once_erased(app: TestApp) 
         .unwrap();
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
-both_engines!(hr_rectifies_contact_data_audited_and_masked_once_erased, |s: &mut api::config::Settings| s.today = Some(d(T0)));
+both_engines!(
+    hr_rectifies_contact_data_audited_and_masked_once_erased,
+    |s: &mut api::config::Settings| s.today = Some(d(T0))
+);
 
 async fn run_blocking(app: &TestApp, today: NaiveDate) -> RetentionReport {
     let (s, db) = (app.settings.clone(), app.db.clone());
     blocking(move || {
         let mut s = s;
         s.today = Some(today);
-        api::app::retention::run(&db, Arc::new(s), false).unwrap().unwrap()
+        api::app::retention::run(&db, Arc::new(s), false)
+            .unwrap()
+            .unwrap()
     })
     .await
 }
+
+async fn the_service_runs_the_retention_itself_on_one_replica(app: TestApp) {
+    let replica = app.replica().await;
+    let db = app.db.clone();
+    blocking(move || {
+        db.get()
+            .unwrap()
+            .batch_execute(
+                "INSERT INTO login_failures (throttle_key, failures, window_started_at, locked_until) \
+                 VALUES ('email:vecchio@example.it', 3, '2019-05-01 10:00:00', NULL)",
+            )
+            .unwrap();
+    })
+    .await;
+    let mut left = 1;
+    for _ in 0..100 {
+        let db = app.db.clone();
+        left = blocking(move || {
+            login_failures::table
+                .count()
+                .get_result::<i64>(&mut *db.get().unwrap())
+                .unwrap()
+        })
+        .await;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "the background run deleted the old record");
+    // Both replicas check every second: the record went in one batch, once.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let db = app.db.clone();
+    let lines = blocking(move || {
+        audit_log::table
+            .filter(audit_log::action.eq("retention.delete"))
+            .filter(audit_log::entity_id.eq("login_throttle"))
+            .count()
+            .get_result::<i64>(&mut *db.get().unwrap())
+            .unwrap()
+    })
+    .await;
+    assert_eq!(lines, 1);
+    drop(replica);
+}
+both_engines!(
+    the_service_runs_the_retention_itself_on_one_replica,
+    |s: &mut api::config::Settings| {
+        s.today = Some(d("2021-01-01"));
+        s.retention_every_seconds = 1;
+    }
+);

@@ -335,7 +335,10 @@ mod tests {
         let fields: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
         assert_eq!(
             fields,
-            [("email", RuleCode::InvalidEmail), ("phone", RuleCode::InvalidPhone)]
+            [
+                ("email", RuleCode::InvalidEmail),
+                ("phone", RuleCode::InvalidPhone)
+            ]
         );
         let e = ContactRectification::parse(None, None).unwrap_err();
         assert_eq!(e.0[0].code, RuleCode::Required);

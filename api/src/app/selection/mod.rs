@@ -21,7 +21,6 @@ mod seats;
 mod set_posts;
 
 pub use admission::{Admission, ComputeAdmission, ProvinceAdmission};
-pub use rectify_contact::{RectifiedContact, RectifyContact};
 pub use correct_ranking::{CorrectRanking, CorrectedResult};
 pub use create_selection::{settings_of, CreateSelection};
 pub use extract_ranking::{ExtractFormat, ExtractRanking, RankingExtract};
@@ -37,6 +36,7 @@ pub use publish_rankings::PublishRankings;
 pub use rankings::RankingSummary;
 pub use read_ranking::{RankingRecord, ReadRanking};
 pub use read_selection::ReadSelection;
+pub use rectify_contact::{RectifiedContact, RectifyContact};
 pub use seats::{ListSeats, SeatRecord};
 pub use set_posts::{PostsChange, SetPosts};
 

@@ -5,8 +5,8 @@ use openapi::dto::{ApplicationContactView, ContactRectificationRequest, ImportRe
 use openapi::Problem;
 
 use crate::accounts::parse_uuid;
-use crate::app::selection::{ImportApplications, RectifyContact};
 pub use crate::app::selection::APPLICATIONS_CSV_HEADER as CSV_HEADER;
+use crate::app::selection::{ImportApplications, RectifyContact};
 use crate::auth::caller::HrOnly;
 use crate::auth::Authorized;
 use crate::error::ApiResult;
