@@ -116,6 +116,19 @@ pub struct Settings {
     pub oidc_only_roles: Vec<domain::account::Role>,
     /// Clock skew allowed on the ID token's times, in seconds.
     pub oidc_leeway_seconds: u64,
+    /// Days each category of personal data is kept once its purpose ends
+    /// (`domain::retention`; the README says why each default).
+    pub retention_applications_days: i64,
+    pub retention_navigators_days: i64,
+    pub retention_ojt_logs_days: i64,
+    pub retention_device_identifiers_days: i64,
+    pub retention_questions_days: i64,
+    pub retention_sent_mail_days: i64,
+    pub retention_login_throttle_days: i64,
+    /// Whether the service runs the retention itself (one replica a period).
+    pub retention_in_background: bool,
+    /// How often the background retention runs, in seconds (a day).
+    pub retention_every_seconds: u64,
 }
 
 fn role_map<'de, D: serde::Deserializer<'de>>(
@@ -199,6 +212,14 @@ impl Settings {
         settings
             .check_single_sign_on()
             .map_err(config::ConfigError::Message)?;
+        settings
+            .retention_rules()
+            .map_err(|e| config::ConfigError::Message(e.to_string()))?;
+        if settings.retention_every_seconds == 0 {
+            return Err(config::ConfigError::Message(
+                "retention_every_seconds: 0: expected at least 1".to_owned(),
+            ));
+        }
         Ok(settings)
     }
 
@@ -262,6 +283,31 @@ impl Settings {
             .is_some_and(|s| !s.trim().is_empty())
     }
 
+    /// The retention periods, each checked; an error names its setting.
+    pub fn retention_rules(
+        &self,
+    ) -> Result<domain::retention::RetentionRules, domain::retention::BadPeriod> {
+        use domain::retention::{BadPeriod, Category, RetentionRules};
+        let mut rules = RetentionRules::default();
+        for category in Category::ALL {
+            let days = match category {
+                Category::Applications => self.retention_applications_days,
+                Category::Navigators => self.retention_navigators_days,
+                Category::OjtLogs => self.retention_ojt_logs_days,
+                Category::DeviceIdentifiers => self.retention_device_identifiers_days,
+                Category::Questions => self.retention_questions_days,
+                Category::SentMail => self.retention_sent_mail_days,
+                Category::LoginThrottle => self.retention_login_throttle_days,
+            };
+            let days = u32::try_from(days).map_err(|_| BadPeriod {
+                setting: category.setting().to_owned(),
+                reason: format!("{days} days: expected 1 to {}", domain::retention::MAX_DAYS),
+            })?;
+            rules = rules.with(category, days)?;
+        }
+        Ok(rules)
+    }
+
     fn defaults() -> Vec<(&'static str, config::Value)> {
         vec![
             ("database_url", "sqlite://navigator.db".into()),
@@ -300,7 +346,15 @@ impl Settings {
             ("oidc_role_map", "".into()),
             ("oidc_only_roles", "".into()),
             ("oidc_leeway_seconds", 60_i64.into()),
+            ("retention_in_background", true.into()),
+            ("retention_every_seconds", 86_400_i64.into()),
         ]
+        .into_iter()
+        .chain(
+            domain::retention::Category::ALL
+                .map(|c| (c.setting(), i64::from(c.default_days()).into())),
+        )
+        .collect()
     }
 
     /// The settings with every default and nothing read from the outside
@@ -486,6 +540,32 @@ mod tests {
         )]);
         let found: HashMap<_, _> = secrets_from_files(&env).unwrap().into_iter().collect();
         assert_eq!(found["oidc_client_secret"], "client secret");
+    }
+
+    #[test]
+    fn retention_periods_are_read_and_a_bad_one_is_named() {
+        use domain::retention::Category;
+        let rules = Settings::defaults_only()
+            .unwrap()
+            .retention_rules()
+            .unwrap();
+        assert_eq!(rules.days(Category::Navigators), 3_650);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("navigator.toml");
+        std::fs::write(&file, "retention_sent_mail_days = 7\n").unwrap();
+        let read = Settings::load(Some(file.clone())).unwrap();
+        assert_eq!(read.retention_rules().unwrap().days(Category::SentMail), 7);
+        for bad in ["0", "-3", "40000"] {
+            std::fs::write(&file, format!("retention_questions_days = {bad}\n")).unwrap();
+            let e = Settings::load(Some(file.clone()))
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(e.contains("retention_questions_days"), "{e}");
+        }
+        std::fs::write(&file, "retention_every_seconds = 0\n").unwrap();
+        let e = Settings::load(Some(file)).err().unwrap().to_string();
+        assert!(e.contains("retention_every_seconds"), "{e}");
     }
 
     #[test]

@@ -54,10 +54,26 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Retention of personal data (see the README's retention section).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Accounts.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Pseudonymise or delete what the retention settings say is due, in
+    /// batches, and print the counts by category.
+    Run {
+        /// Count what is due without changing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -188,6 +204,27 @@ fn main() -> anyhow::Result<()> {
             navigator_id,
             password_stdin,
         ),
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run },
+        } => {
+            let db = startup::prepare_database(&settings)?;
+            let report = api::app::retention::run(&db, Arc::new(settings), dry_run)
+                .map_err(|e| anyhow::anyhow!("retention run: {e}"))?
+                .context("another retention run is in progress: try again when it ends")?;
+            println!(
+                "retention run{} on {}",
+                if dry_run {
+                    " (dry run: nothing changed)"
+                } else {
+                    ""
+                },
+                report.day
+            );
+            for line in report.lines() {
+                println!("{line}");
+            }
+            Ok(())
+        }
         Command::Openapi => Ok(()),
     }
 }

@@ -376,6 +376,13 @@ impl Application {
             tokio::spawn(sender.run(Duration::from_millis(settings.mail_poll_millis), stop));
         }
         revocations.spawn(stop_sender.subscribe())?;
+        if settings.retention_in_background {
+            tokio::spawn(crate::app::retention::run_in_background(
+                db.clone(),
+                Arc::clone(&settings),
+                stop_sender.subscribe(),
+            ));
+        }
         tokio::spawn(settle_in_background(
             background_state,
             Duration::from_secs(settings.offer_lapse_seconds.max(1)),

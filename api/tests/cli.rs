@@ -522,3 +522,101 @@ fn migrate_and_openapi() {
     assert_eq!(doc["info"]["title"], "Navigator Ops");
     assert!(doc["paths"]["/api/v1/auth/login"]["post"].is_object());
 }
+
+/// Runs `navigator` with extra settings in the environment.
+fn navigator_with(dir: &std::path::Path, url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_navigator"))
+        .args(args)
+        .current_dir(dir)
+        .env("NAVIGATOR_DATABASE_URL", url)
+        .env("NAVIGATOR_MAIL_TRANSPORT", "log")
+        .env_remove("NAVIGATOR_ADMIN_EMAIL")
+        .env_remove("NAVIGATOR_ADMIN_PASSWORD")
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The words of the line of `category` in a retention run's output.
+fn retention_line(out: &str, category: &str) -> String {
+    out.lines()
+        .find(|l| l.split_whitespace().next() == Some(category))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| panic!("no {category} in {out}"))
+}
+
+#[test]
+fn retention_run_counts_dry_then_erases_and_names_a_bad_period() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(dir.path()) {
+        stdout(&navigator(dir.path(), &url, &["migrate"], None));
+        let insert = "INSERT INTO mail_outbox (id, message_id, recipient, subject, body, kind, created_at, attempts, next_attempt_at, sent_at) \
+             VALUES ('0190f5b2-7c1e-7a3b-9d4e-1234567890ab', '<m@navigator.example.it>', 'candidato@example.it', 'Prova', 'Testo', 'password_reset', '2019-04-18 08:00:00', 1, '2019-04-18 08:00:00', '2019-04-18 08:01:00')";
+        if url.starts_with("sqlite") {
+            let path = url.trim_start_matches("sqlite://");
+            diesel::SqliteConnection::establish(path)
+                .unwrap()
+                .batch_execute(insert)
+                .unwrap();
+        } else {
+            diesel::PgConnection::establish(&url)
+                .unwrap()
+                .batch_execute(insert)
+                .unwrap();
+        }
+        let today = [("NAVIGATOR_TODAY", "2019-07-17")];
+        let dry = stdout(&navigator_with(
+            dir.path(),
+            &url,
+            &["retention", "run", "--dry-run"],
+            &today,
+        ));
+        assert!(
+            dry.contains("retention run (dry run: nothing changed) on 2019-07-17"),
+            "{dry}"
+        );
+        assert_eq!(
+            retention_line(&dry, "sent_mail"),
+            "sent_mail 1 due, to delete"
+        );
+        assert_eq!(
+            retention_line(&dry, "applications"),
+            "applications 0 due, to pseudonymise"
+        );
+        // One day before the 90 days are over nothing is due.
+        let early = [("NAVIGATOR_TODAY", "2019-07-16")];
+        let before = stdout(&navigator_with(
+            dir.path(),
+            &url,
+            &["retention", "run"],
+            &early,
+        ));
+        assert_eq!(retention_line(&before, "sent_mail"), "sent_mail 0 deleted");
+        let run = stdout(&navigator_with(
+            dir.path(),
+            &url,
+            &["retention", "run"],
+            &today,
+        ));
+        assert_eq!(retention_line(&run, "sent_mail"), "sent_mail 1 deleted");
+        let again = stdout(&navigator_with(
+            dir.path(),
+            &url,
+            &["retention", "run"],
+            &today,
+        ));
+        assert_eq!(retention_line(&again, "sent_mail"), "sent_mail 0 deleted");
+
+        let bad = navigator_with(
+            dir.path(),
+            &url,
+            &["retention", "run"],
+            &[("NAVIGATOR_RETENTION_QUESTIONS_DAYS", "0")],
+        );
+        assert!(!bad.status.success());
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains("retention_questions_days"), "{err}");
+    }
+}

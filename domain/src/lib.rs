@@ -17,6 +17,7 @@ pub mod ids;
 pub mod indicators;
 pub mod question;
 pub mod reference;
+pub mod retention;
 pub mod second_factor;
 pub mod selection;
 pub mod single_sign_on;

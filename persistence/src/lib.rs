@@ -22,6 +22,7 @@ pub mod ojt;
 pub mod outbox;
 pub mod questions;
 pub mod reference;
+pub mod retention;
 pub mod schema;
 pub mod second_factor;
 pub mod seed;

@@ -750,3 +750,20 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(faq_entries, faq_versions, faq_questions, faq_terms);
+
+diesel::table! {
+    erasures (subject, subject_id) {
+        subject -> Text,
+        subject_id -> Text,
+        pseudonym -> Text,
+        category -> Text,
+        erased_on -> Date,
+    }
+}
+
+diesel::table! {
+    retention_lease (name) {
+        name -> Text,
+        started_at -> Timestamp,
+    }
+}

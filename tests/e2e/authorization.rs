@@ -1048,6 +1048,22 @@ fn table() -> Vec<Entry> {
             })
         }),
         entry(
+            "PATCH /api/v1/applications/{id}/contact",
+            Roles(HR),
+            Region,
+            |w, c| {
+                Box::pin(async move {
+                    Request::patch(
+                        v1(&format!(
+                            "/applications/{}/contact",
+                            w.standing.waiting[side(c.variant)]
+                        )),
+                        json!({ "phone": "+39 333 0000000" }),
+                    )
+                })
+            },
+        ),
+        entry(
             "POST /api/v1/candidates/{id}/exclude",
             Roles(HR),
             Region,

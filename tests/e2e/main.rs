@@ -44,6 +44,7 @@ mod questions;
 mod reference;
 mod replicas;
 mod repository;
+mod retention;
 mod revocation;
 mod scorrimento;
 mod second_factor;

@@ -54,6 +54,10 @@ impl Request {
         Self::new(Method::PUT, path, Body::Json(body))
     }
 
+    pub fn patch(path: impl Into<String>, body: Value) -> Self {
+        Self::new(Method::PATCH, path, Body::Json(body))
+    }
+
     pub fn delete(path: impl Into<String>) -> Self {
         Self::new(Method::DELETE, path, Body::Empty)
     }

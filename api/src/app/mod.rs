@@ -31,6 +31,7 @@ pub mod operations;
 pub mod questions;
 pub mod reference;
 pub mod reports;
+pub mod retention;
 pub mod scope;
 pub mod scorrimento;
 pub mod selection;

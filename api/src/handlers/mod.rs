@@ -73,6 +73,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(selection::neighbours::get_neighbours)
         .service(selection::neighbours::put_neighbours)
         .service(selection::applications::import_applications)
+        .service(selection::applications::rectify_contact)
         .service(selection::admission::compute_admission)
         .service(selection::results::import_results)
         .service(selection::rankings::publish_rankings)

@@ -95,20 +95,10 @@ impl NewApplication {
         let email = Email::parse("email", input.email)
             .map_err(|e| v.push(e))
             .ok();
-        let phone = input
-            .phone
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned);
-        if let Some(p) = &phone {
-            let digits = p.chars().filter(char::is_ascii_digit).count();
-            let shape = p
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '/'));
-            if !shape || !(6..=15).contains(&digits) {
-                v.push(Violation::new("phone", RuleCode::InvalidPhone).with_detail(p));
-            }
-        }
+        let phone = parse_phone("phone", input.phone)
+            .map_err(|e| v.push(e))
+            .ok()
+            .flatten();
         let province = ProvinceSigla::parse("province_sigla", input.province_sigla)
             .map_err(|e| v.push(e))
             .ok();
@@ -177,6 +167,55 @@ impl<'a> OnePerPerson<'a> {
                 }
             }
         }
+    }
+}
+
+/// A phone number as an application holds it: trimmed, blank for none;
+/// digits with `+`, spaces, `-`, `.` or `/`, 6 to 15 digits.
+pub fn parse_phone(field: &str, raw: Option<&str>) -> Result<Option<String>, Violation> {
+    let Some(p) = raw.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    let shape = p
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '/'));
+    if !shape || !(6..=15).contains(&digits) {
+        return Err(Violation::new(field, RuleCode::InvalidPhone).with_detail(p));
+    }
+    Ok(Some(p.to_owned()))
+}
+
+/// A rectification of an applicant's contact data (GDPR art. 16): the
+/// fields given, each checked as an import checks it. `phone: Some(None)`
+/// removes the number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRectification {
+    pub email: Option<Email>,
+    pub phone: Option<Option<String>>,
+}
+
+impl ContactRectification {
+    /// `phone` given blank removes the number; a request that changes
+    /// nothing names `email` as required.
+    pub fn parse(email: Option<&str>, phone: Option<&str>) -> Result<Self, Violations> {
+        let mut v = Violations::new();
+        if email.is_none() && phone.is_none() {
+            v.push(Violation::new("email", RuleCode::Required));
+        }
+        let email = email
+            .map(|e| Email::parse("email", e))
+            .transpose()
+            .map_err(|e| v.push(e))
+            .ok()
+            .flatten();
+        let phone = phone
+            .map(|p| parse_phone("phone", Some(p)))
+            .transpose()
+            .map_err(|e| v.push(e))
+            .ok()
+            .flatten();
+        v.into_result(Self { email, phone })
     }
 }
 
@@ -282,5 +321,26 @@ mod tests {
         i.degree_grade = 108;
         let e = NewApplication::parse(&i, d("2019-04-18")).unwrap_err();
         assert_eq!(e.0[0].code, "honours-need-110");
+    }
+
+    #[test]
+    fn a_contact_rectification_is_checked_as_an_import_is() {
+        let r = ContactRectification::parse(Some(" Mario.Rossi@Example.it "), Some("")).unwrap();
+        assert_eq!(r.email.unwrap().as_str(), "mario.rossi@example.it");
+        assert_eq!(r.phone, Some(None));
+        let r = ContactRectification::parse(None, Some("+39 333 7654321")).unwrap();
+        assert_eq!(r.email, None);
+        assert_eq!(r.phone, Some(Some("+39 333 7654321".to_owned())));
+        let e = ContactRectification::parse(Some("mario"), Some("12")).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("email", RuleCode::InvalidEmail),
+                ("phone", RuleCode::InvalidPhone)
+            ]
+        );
+        let e = ContactRectification::parse(None, None).unwrap_err();
+        assert_eq!(e.0[0].code, RuleCode::Required);
     }
 }

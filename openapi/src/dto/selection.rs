@@ -353,3 +353,24 @@ pub struct CandidateView {
     pub state: String,
     pub state_reason: Option<String>,
 }
+
+/// A rectification of an applicant's contact data: the fields to change.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRectificationRequest {
+    /// The new email.
+    pub email: Option<String>,
+    /// The new phone number; blank removes it.
+    pub phone: Option<String>,
+}
+
+/// An application's contact data after a rectification.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationContactView {
+    pub id: Uuid,
+    pub application_no: String,
+    pub email: String,
+    pub phone: Option<String>,
+    /// The fields the rectification changed (`email`, `phone`).
+    pub changed: Vec<String>,
+}

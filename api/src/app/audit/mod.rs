@@ -23,7 +23,8 @@ impl UseCase for ReadAuditLog {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Hr];
 
     fn run(self, conn: &mut DbConnection, _act: &Act) -> ApiResult<Vec<AuditRow>> {
-        Ok(audit::list(conn, &self.filter)?)
+        let rows = audit::list(conn, &self.filter)?;
+        Ok(persistence::retention::mask_erased(conn, rows)?)
     }
 }
 
@@ -93,6 +94,7 @@ impl UseCase for ReadAuditTrail {
             }
         }
         let rows = audit::list(conn, &self.filter)?;
+        let rows = persistence::retention::mask_erased(conn, rows)?;
         let mut ids: Vec<String> = rows.iter().filter_map(|r| r.actor.clone()).collect();
         ids.sort();
         ids.dedup();

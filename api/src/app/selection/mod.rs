@@ -16,6 +16,7 @@ mod publish_rankings;
 mod rankings;
 mod read_ranking;
 mod read_selection;
+mod rectify_contact;
 mod seats;
 mod set_posts;
 
@@ -35,6 +36,7 @@ pub use publish_rankings::PublishRankings;
 pub use rankings::RankingSummary;
 pub use read_ranking::{RankingRecord, ReadRanking};
 pub use read_selection::ReadSelection;
+pub use rectify_contact::{RectifiedContact, RectifyContact};
 pub use seats::{ListSeats, SeatRecord};
 pub use set_posts::{PostsChange, SetPosts};
 

@@ -1,0 +1,2 @@
+DROP TABLE retention_lease;
+DROP TABLE erasures;
