@@ -19,6 +19,7 @@ pub mod question;
 pub mod reference;
 pub mod second_factor;
 pub mod selection;
+pub mod subject_access;
 pub mod throttle;
 pub mod training;
 pub mod violation;

@@ -35,6 +35,9 @@ pub struct AuditRow {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub request_id: Option<String>,
+    /// The codice fiscale of the person the line is about, when it is
+    /// about one person and its record ids alone would not say so (a read).
+    pub subject: Option<String>,
 }
 
 impl AuditRow {
@@ -52,6 +55,34 @@ pub fn append<B: Serialize, A: Serialize>(
     entity_id: &str,
     before: Option<&B>,
     after: Option<&A>,
+) -> Result<()> {
+    insert(conn, ctx, action, entity, entity_id, before, after, None)
+}
+
+/// Appends one line about one person, named by codice fiscale: a read of
+/// their personal data, which changes nothing and so names no change.
+pub fn append_about<A: Serialize>(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    subject: Option<&str>,
+    details: Option<&A>,
+) -> Result<()> {
+    insert::<(), A>(conn, ctx, action, entity, entity_id, None, details, subject)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert<B: Serialize, A: Serialize>(
+    conn: &mut DbConnection,
+    ctx: &AuditContext,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+    subject: Option<&str>,
 ) -> Result<()> {
     let before_json = before
         .map(serde_json::to_string)
@@ -81,6 +112,7 @@ pub fn append<B: Serialize, A: Serialize>(
             audit_log::before_json.eq(before_json),
             audit_log::after_json.eq(after_json),
             audit_log::request_id.eq(ctx.request_id.as_deref()),
+            audit_log::subject.eq(subject),
         ))
         .execute(conn)?;
     Ok(())
@@ -101,7 +133,55 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
     /// Return lines older than this id (newest first).
     pub before_id: Option<String>,
+    /// Only the lines concerning one person.
+    pub person: Option<PersonScope>,
     pub limit: i64,
+}
+
+/// What makes a line concern a person: it names them (`subject`), they
+/// acted (`accounts`), or it is about one of their records.
+#[derive(Debug, Clone, Default)]
+pub struct PersonScope {
+    pub codice_fiscale: Option<String>,
+    pub accounts: Vec<String>,
+    /// Each entity of the log with the ids of the person's records.
+    pub records: Vec<(String, Vec<String>)>,
+    /// Rankings the person has a position in: their reads concern them
+    /// (not their corrections or extracts, which name other people).
+    pub rankings: Vec<String>,
+}
+
+/// The action of a recorded read of a whole ranking.
+pub const RANKING_READ: &str = "ranking.read";
+
+type Condition = Box<
+    dyn BoxableExpression<
+        audit_log::table,
+        <DbConnection as diesel::Connection>::Backend,
+        SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+    >,
+>;
+
+/// The person's lines as one condition; none matches an empty scope.
+fn concerning(p: &PersonScope) -> Condition {
+    let mut any: Condition = Box::new(audit_log::subject.eq(p.codice_fiscale.clone()));
+    if !p.accounts.is_empty() {
+        any = Box::new(any.or(audit_log::actor.eq_any(p.accounts.clone())));
+    }
+    for (entity, ids) in p.records.iter().filter(|(_, ids)| !ids.is_empty()) {
+        let about = audit_log::entity
+            .eq(entity.clone())
+            .and(audit_log::entity_id.eq_any(ids.clone()));
+        any = Box::new(any.or(about.nullable()));
+    }
+    if !p.rankings.is_empty() {
+        let read = audit_log::action
+            .eq(RANKING_READ)
+            .and(audit_log::entity.eq("ranking"))
+            .and(audit_log::entity_id.eq_any(p.rankings.clone()));
+        any = Box::new(any.or(read.nullable()));
+    }
+    any
 }
 
 /// Newest first; ids are time-ordered, so the id is a stable cursor.
@@ -124,6 +204,9 @@ pub fn list(conn: &mut DbConnection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
     }
     if let Some(t) = f.to {
         q = q.filter(audit_log::at.lt(to_db(t)));
+    }
+    if let Some(p) = &f.person {
+        q = q.filter(concerning(p));
     }
     if let Some(c) = &f.before_id {
         q = q.filter(audit_log::id.lt(c.clone()));

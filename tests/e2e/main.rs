@@ -45,6 +45,7 @@ mod repository;
 mod revocation;
 mod scorrimento;
 mod second_factor;
+mod subject_access;
 mod selection;
 mod tablet_app;
 mod traces;

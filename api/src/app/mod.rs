@@ -34,6 +34,7 @@ pub mod reports;
 pub mod scope;
 pub mod scorrimento;
 pub mod selection;
+pub mod subjects;
 pub mod training;
 pub mod users;
 

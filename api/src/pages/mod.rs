@@ -21,6 +21,7 @@ pub mod assets;
 pub mod charts;
 mod console;
 mod landing;
+pub mod access_file;
 mod offer;
 mod password;
 pub mod session;

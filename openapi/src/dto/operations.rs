@@ -21,6 +21,10 @@ pub struct AuditEntryView {
     /// The record after the change: any JSON value.
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
+    /// The codice fiscale of the person the line is about, when it is a
+    /// read of their data (their record, their ranking extract, their
+    /// subject access file).
+    pub subject: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,6 +36,11 @@ pub struct AuditQuery {
     /// The acting user's id.
     pub actor: Option<String>,
     pub action: Option<String>,
+    /// Only the lines concerning one person, changes and reads alike: a
+    /// codice fiscale, or an account's email or id. The lines they made,
+    /// the lines about their records (application, offers, contract,
+    /// training, questions...) and the recorded reads of their data.
+    pub person: Option<String>,
     /// From this instant (RFC 3339) or day (`YYYY-MM-DD`), included.
     pub from: Option<String>,
     /// Up to this instant, or through this day.

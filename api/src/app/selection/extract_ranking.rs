@@ -106,20 +106,26 @@ impl UseCase for ExtractRanking {
         reference::get_province(conn, &sigla)?.ok_or(ApiError::NotFound { entity: "province" })?;
         let ranking = selection::ranking(conn, &sel.id, &sigla, None)?
             .ok_or_else(|| ApiError::conflict(ProblemType::RankingNotPublished, sigla.clone()))?;
-        let ranked = selection::entries(conn, &ranking.id)?
+        let stored = selection::entries(conn, &ranking.id)?;
+        // The requester, whom the extract's line names.
+        let requester = stored
+            .iter()
+            .find(|(_, a)| a.application_no == application_no)
+            .map(|(_, a)| a.codice_fiscale.clone());
+        let ranked = stored
             .into_iter()
             .map(|(e, a)| ranked_person(e, a))
             .collect::<ApiResult<Vec<_>>>()?;
         let entries = extract(&ranked, &application_no).map_err(|_| ApiError::NotFound {
             entity: "ranking entry",
         })?;
-        audit::append::<(), _>(
+        audit::append_about(
             conn,
             &act.audit(),
             "ranking.extracted",
             "ranking",
             &format!("{}/{}", sel.id, sigla),
-            None,
+            requester.as_deref(),
             Some(&serde_json::json!({
                 "selection_id": sel.id,
                 "province": sigla,

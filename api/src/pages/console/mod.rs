@@ -15,6 +15,7 @@ mod login;
 mod navigators;
 mod second_factor;
 mod selections;
+mod subjects;
 pub mod table;
 mod training;
 
@@ -96,7 +97,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(equipment::routes)
             .configure(training::routes)
             .configure(indicators::routes)
-            .configure(audit::routes),
+            .configure(audit::routes)
+            .configure(subjects::routes),
     );
 }
 

@@ -11,6 +11,7 @@ mod contract;
 mod hours;
 mod kit;
 mod login;
+mod my_data;
 mod path;
 mod seat;
 mod shell;
@@ -61,6 +62,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/contratto", web::get().to(contract::show))
             .route("/dimissioni", web::post().to(contract::resign))
+            .route("/i-miei-dati", web::get().to(my_data::show))
+            .route("/i-miei-dati.json", web::get().to(my_data::download))
             .route("/sessione", web::get().to(shell::session))
             .route("/offline", web::get().to(shell::offline))
             .route("/sw.js", web::get().to(shell::service_worker))
