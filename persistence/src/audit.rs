@@ -35,9 +35,6 @@ pub struct AuditRow {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub request_id: Option<String>,
-    /// The codice fiscale of the person the line is about, when it is
-    /// about one person and its record ids alone would not say so (a read).
-    pub subject: Option<String>,
 }
 
 impl AuditRow {
@@ -55,34 +52,6 @@ pub fn append<B: Serialize, A: Serialize>(
     entity_id: &str,
     before: Option<&B>,
     after: Option<&A>,
-) -> Result<()> {
-    insert(conn, ctx, action, entity, entity_id, before, after, None)
-}
-
-/// Appends one line about one person, named by codice fiscale: a read of
-/// their personal data, which changes nothing and so names no change.
-pub fn append_about<A: Serialize>(
-    conn: &mut DbConnection,
-    ctx: &AuditContext,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    subject: Option<&str>,
-    details: Option<&A>,
-) -> Result<()> {
-    insert::<(), A>(conn, ctx, action, entity, entity_id, None, details, subject)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn insert<B: Serialize, A: Serialize>(
-    conn: &mut DbConnection,
-    ctx: &AuditContext,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    before: Option<&B>,
-    after: Option<&A>,
-    subject: Option<&str>,
 ) -> Result<()> {
     let before_json = before
         .map(serde_json::to_string)
@@ -112,7 +81,6 @@ fn insert<B: Serialize, A: Serialize>(
             audit_log::before_json.eq(before_json),
             audit_log::after_json.eq(after_json),
             audit_log::request_id.eq(ctx.request_id.as_deref()),
-            audit_log::subject.eq(subject),
         ))
         .execute(conn)?;
     Ok(())
@@ -138,21 +106,27 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-/// What makes a line concern a person: it names them (`subject`), they
-/// acted (`accounts`), or it is about one of their records.
+/// What makes a line concern a person: they acted (`accounts`), or it is
+/// about one of their records. The log names people by their records' ids
+/// only, never by codice fiscale: a person is found through their records.
 #[derive(Debug, Clone, Default)]
 pub struct PersonScope {
-    pub codice_fiscale: Option<String>,
     pub accounts: Vec<String>,
     /// Each entity of the log with the ids of the person's records.
     pub records: Vec<(String, Vec<String>)>,
     /// Rankings the person has a position in: their reads concern them
     /// (not their corrections or extracts, which name other people).
     pub rankings: Vec<String>,
+    /// Records-request extracts asked for the person: the ranking's
+    /// `selection/province` and the person's application number there.
+    pub extracts: Vec<(String, String)>,
 }
 
 /// The action of a recorded read of a whole ranking.
 pub const RANKING_READ: &str = "ranking.read";
+
+/// The action of a records-request extract.
+pub const RANKING_EXTRACTED: &str = "ranking.extracted";
 
 type Condition = Box<
     dyn BoxableExpression<
@@ -164,7 +138,8 @@ type Condition = Box<
 
 /// The person's lines as one condition; none matches an empty scope.
 fn concerning(p: &PersonScope) -> Condition {
-    let mut any: Condition = Box::new(audit_log::subject.eq(p.codice_fiscale.clone()));
+    // No line has an empty action: the start of a disjunction.
+    let mut any: Condition = Box::new(audit_log::action.eq("").nullable());
     if !p.accounts.is_empty() {
         any = Box::new(any.or(audit_log::actor.eq_any(p.accounts.clone())));
     }
@@ -180,6 +155,27 @@ fn concerning(p: &PersonScope) -> Condition {
             .and(audit_log::entity.eq("ranking"))
             .and(audit_log::entity_id.eq_any(p.rankings.clone()));
         any = Box::new(any.or(read.nullable()));
+    }
+    for (ranking, application_no) in &p.extracts {
+        // The extract's line names its requester by application number in
+        // its details (compact JSON, so no space after the colon).
+        let escaped: String = application_no
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let named = audit_log::action
+            .eq(RANKING_EXTRACTED)
+            .and(audit_log::entity.eq("ranking"))
+            .and(audit_log::entity_id.eq(ranking.clone()))
+            .and(
+                audit_log::after_json
+                    .like(format!("%\"application_no\":\"{escaped}\"%"))
+                    .escape('\\'),
+            );
+        any = Box::new(any.or(named));
     }
     any
 }

@@ -196,7 +196,6 @@ diesel::table! {
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
         request_id -> Nullable<Text>,
-        subject -> Nullable<Text>,
     }
 }
 

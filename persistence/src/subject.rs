@@ -432,6 +432,8 @@ pub struct Footprint {
     pub mandatory: Vec<String>,
     pub questions: Vec<String>,
     pub emails: Vec<String>,
+    /// Each application's ranking (`selection/province`) and number.
+    pub numbers: Vec<(String, String)>,
 }
 
 impl Footprint {
@@ -455,13 +457,13 @@ impl Footprint {
             ("question", &self.questions),
         ];
         PersonScope {
-            codice_fiscale: Some(self.codice_fiscale.clone()).filter(|c| !c.is_empty()),
             accounts: self.accounts.clone(),
             records: records
                 .into_iter()
                 .map(|(e, ids)| (e.to_owned(), ids.clone()))
                 .collect(),
             rankings: self.rankings.clone(),
+            extracts: self.numbers.clone(),
         }
     }
 }
@@ -469,12 +471,23 @@ impl Footprint {
 /// The ids of everything stored about the person with this codice fiscale
 /// (upper case, as stored).
 pub fn footprint(conn: &mut DbConnection, codice_fiscale: &str) -> Result<Footprint> {
-    let applications: Vec<(String, String)> = applications::table
+    let rows: Vec<(String, String, String, String, String)> = applications::table
         .filter(applications::codice_fiscale.eq(codice_fiscale))
-        .select((applications::id, applications::email))
+        .select((
+            applications::id,
+            applications::email,
+            applications::selection_id,
+            applications::province_sigla,
+            applications::application_no,
+        ))
         .order(applications::id)
         .load(conn)?;
-    let (applications, mut emails): (Vec<String>, Vec<String>) = applications.into_iter().unzip();
+    let numbers = rows
+        .iter()
+        .map(|(_, _, sel, sigla, no)| (format!("{sel}/{sigla}"), no.clone()))
+        .collect();
+    let (applications, mut emails): (Vec<String>, Vec<String>) =
+        rows.into_iter().map(|(id, email, ..)| (id, email)).unzip();
     let navigators: Vec<(String, String)> = navigators::table
         .filter(navigators::codice_fiscale.eq(codice_fiscale))
         .select((navigators::id, navigators::email))
@@ -532,6 +545,7 @@ pub fn footprint(conn: &mut DbConnection, codice_fiscale: &str) -> Result<Footpr
         navigators,
         rankings,
         emails,
+        numbers,
     })
 }
 

@@ -197,9 +197,11 @@ async fn a_person_gets_every_record_and_nothing_of_another(app: TestApp) {
         .to_owned();
     let made = audit_for(&app, &hr, "?action=subject.access_file").await;
     assert_eq!(made.len(), 1, "{made:?}");
-    assert_eq!(made[0]["subject"], cf_a.as_str());
-    assert_eq!(made[0]["entity_id"], cf_a.as_str());
+    // For whom: by the person's record, never by codice fiscale.
+    assert_eq!(made[0]["entity"], "navigator");
+    assert_eq!(made[0]["entity_id"], a.as_str());
     assert_eq!(made[0]["actor"], hr_id.as_str());
+    assert!(!made[0].to_string().contains(cf_a.as_str()));
 
     // Unknown and malformed codici fiscali.
     let unknown = domain::selection::CodiceFiscale::complete("RSSMRA85T10A562")

@@ -68,7 +68,6 @@ pub async fn list_audit(
                 before: json(r.before_json),
                 after: json(r.after_json),
                 request_id: r.request_id,
-                subject: r.subject,
             })
         })
         .collect::<ApiResult<_>>()?;

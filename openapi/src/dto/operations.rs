@@ -21,10 +21,6 @@ pub struct AuditEntryView {
     /// The record after the change: any JSON value.
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
-    /// The codice fiscale of the person the line is about, when it is a
-    /// read of their data (their record, their ranking extract, their
-    /// subject access file).
-    pub subject: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -26,16 +26,16 @@ impl UseCase for ReadNavigator {
         let history = assignments::history_of(conn, &nav.id)?;
         let current = covering(&history, act.today);
         let record = navigator_record(conn, &nav, &contract, current, act.today)?;
-        // Staff reading a Navigator's record is recorded, naming the person;
+        // Staff reading a Navigator's record is recorded, naming the record;
         // the Navigator reading their own is not.
         if act.caller.as_ref().is_some_and(|c| c.role != Role::Navigator) {
-            audit::append_about::<()>(
+            audit::append::<(), ()>(
                 conn,
                 &act.audit(),
                 "navigator.read",
                 "navigator",
                 &nav.id,
-                Some(&nav.codice_fiscale),
+                None,
                 None,
             )?;
         }

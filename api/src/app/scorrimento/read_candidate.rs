@@ -26,14 +26,14 @@ impl UseCase for ReadCandidate {
             selection::get_application(conn, &self.id)?.ok_or(ApiError::NotFound {
                 entity: "candidate",
             })?;
-        // A read of personal data by staff is recorded, naming the person.
-        audit::append_about::<()>(
+        // A read of personal data by staff is recorded, naming the record.
+        audit::append::<(), ()>(
             conn,
             &act.audit(),
             "candidate.read",
             "candidate",
             &application.id,
-            Some(&application.codice_fiscale),
+            None,
             None,
         )?;
         Ok(application)

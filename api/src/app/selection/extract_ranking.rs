@@ -106,26 +106,20 @@ impl UseCase for ExtractRanking {
         reference::get_province(conn, &sigla)?.ok_or(ApiError::NotFound { entity: "province" })?;
         let ranking = selection::ranking(conn, &sel.id, &sigla, None)?
             .ok_or_else(|| ApiError::conflict(ProblemType::RankingNotPublished, sigla.clone()))?;
-        let stored = selection::entries(conn, &ranking.id)?;
-        // The requester, whom the extract's line names.
-        let requester = stored
-            .iter()
-            .find(|(_, a)| a.application_no == application_no)
-            .map(|(_, a)| a.codice_fiscale.clone());
-        let ranked = stored
+        let ranked = selection::entries(conn, &ranking.id)?
             .into_iter()
             .map(|(e, a)| ranked_person(e, a))
             .collect::<ApiResult<Vec<_>>>()?;
         let entries = extract(&ranked, &application_no).map_err(|_| ApiError::NotFound {
             entity: "ranking entry",
         })?;
-        audit::append_about(
+        audit::append::<(), _>(
             conn,
             &act.audit(),
-            "ranking.extracted",
+            audit::RANKING_EXTRACTED,
             "ranking",
             &format!("{}/{}", sel.id, sigla),
-            requester.as_deref(),
+            None,
             Some(&serde_json::json!({
                 "selection_id": sel.id,
                 "province": sigla,

@@ -60,7 +60,7 @@ impl UseCase for ReadRanking {
         // One line per read of a ranking, naming the ranking (its version),
         // not each person in it: the person filter of the audit view finds
         // it through the positions.
-        audit::append_about(
+        audit::append::<(), _>(
             conn,
             &act.audit(),
             audit::RANKING_READ,

@@ -75,13 +75,21 @@ fn produce(conn: &mut DbConnection, act: &Act, codice: &str) -> ApiResult<Subjec
         .iter()
         .map(|s| (s.key.clone(), Value::from(s.records.len())))
         .collect();
-    audit::append_about(
+    // For whom, by the person's record (the newest Navigator record, else
+    // the first application), never by codice fiscale: the log keeps no
+    // more personal data than the ids it already holds.
+    let (entity, id) = match (footprint.navigators.last(), footprint.applications.first()) {
+        (Some(n), _) => ("navigator", n.clone()),
+        (None, Some(a)) => ("candidate", a.clone()),
+        (None, None) => return Err(ApiError::NotFound { entity: "person" }),
+    };
+    audit::append::<(), _>(
         conn,
         &act.audit(),
         PRODUCED,
-        "subject",
-        codice,
-        Some(codice),
+        entity,
+        &id,
+        None,
         Some(&serde_json::json!({
             "format_version": FORMAT_VERSION,
             "records": counts,

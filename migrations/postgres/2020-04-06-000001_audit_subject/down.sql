@@ -1,2 +1,0 @@
-DROP INDEX audit_log_subject;
-ALTER TABLE audit_log DROP COLUMN subject;
