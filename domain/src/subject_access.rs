@@ -157,7 +157,10 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), SECTIONS.len());
         assert!(SECTIONS.iter().all(|s| !s.title_it.is_empty()));
-        assert_eq!(section_of("audit").map(|s| s.title_it), Some(SECTIONS[14].title_it));
+        assert_eq!(
+            section_of("audit").map(|s| s.title_it),
+            Some(SECTIONS[14].title_it)
+        );
         assert!(section_of("nothing").is_none());
     }
 

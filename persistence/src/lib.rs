@@ -25,9 +25,9 @@ pub mod reference;
 pub mod schema;
 pub mod second_factor;
 pub mod seed;
-pub mod subject;
 pub mod selection;
 pub mod sessions;
+pub mod subject;
 pub mod time;
 pub mod training;
 

@@ -13,9 +13,9 @@ use crate::error::Result;
 use crate::schema::{
     applications, classroom_attendance, classroom_sessions, contract_extensions,
     contract_suspensions, contracts, cpi_assignments, distance_completions, equipment_items,
-    equipment_movements, faq_entries, faq_questions, mail_outbox, mandatory_training,
-    navigators, offboardings, offers, ojt_logs, question_messages, questions, ranking_entries,
-    rankings, totp_factors, user_regions, users,
+    equipment_movements, faq_entries, faq_questions, mail_outbox, mandatory_training, navigators,
+    offboardings, offers, ojt_logs, question_messages, questions, ranking_entries, rankings,
+    totp_factors, user_regions, users,
 };
 
 /// An account, without its password hash.

@@ -720,9 +720,12 @@ fn table() -> Vec<Entry> {
                 })
             },
         ),
-        entry("GET /api/v1/me/access-file", Own(NAVIGATOR), Nothing, |_, _| {
-            Box::pin(async { Request::get(v1("/me/access-file")) })
-        }),
+        entry(
+            "GET /api/v1/me/access-file",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/access-file")) }),
+        ),
         // ------------------------------------------------ the mail outbox
         entry(
             "GET /api/v1/ops/mails/failed",

@@ -219,7 +219,9 @@ async fn audit_log(app: &TestApp, admin: &str) -> Vec<Value> {
 /// restore read rankings, and each read appends its line; the comparison
 /// is of the changes.
 fn is_read(line: &Value) -> bool {
-    line["action"].as_str().is_some_and(|a| a.ends_with(".read"))
+    line["action"]
+        .as_str()
+        .is_some_and(|a| a.ends_with(".read"))
 }
 
 fn is_load(line: &Value) -> bool {

@@ -139,7 +139,10 @@ async fn a_person_gets_every_record_and_nothing_of_another(app: TestApp) {
         StatusCode::OK,
     )
     .await;
-    let no_a = p.contracts[0]["application_no"].as_str().unwrap().to_owned();
+    let no_a = p.contracts[0]["application_no"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let r = app
         .ranking_extract(
             Some(&hr),
@@ -238,11 +241,19 @@ async fn a_person_gets_every_record_and_nothing_of_another(app: TestApp) {
     .await;
 
     // The Navigator downloads their own, and only their own.
-    let own = json_of(app.get("/me/access-file", Some(&token_a)).await, StatusCode::OK).await;
+    let own = json_of(
+        app.get("/me/access-file", Some(&token_a)).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(own["codice_fiscale"], cf_a.as_str());
     assert!(!section(&own, "questions").is_empty());
     assert!(!own.to_string().contains(cf_b.as_str()));
-    let own_b = json_of(app.get("/me/access-file", Some(&token_b)).await, StatusCode::OK).await;
+    let own_b = json_of(
+        app.get("/me/access-file", Some(&token_b)).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(own_b["codice_fiscale"], cf_b.as_str());
     assert!(!own_b.to_string().contains(cf_a.as_str()));
     problem(app.get("/me/access-file", Some(&hr)).await, 403).await;
@@ -259,11 +270,16 @@ async fn a_person_gets_every_record_and_nothing_of_another(app: TestApp) {
         .to_owned();
     let by_account = audit_for(&app, &hr, &format!("?person={account_a}&limit=500")).await;
     let ids = |l: &[Value]| -> Vec<String> {
-        l.iter().map(|x| x["id"].as_str().unwrap().to_owned()).collect()
+        l.iter()
+            .map(|x| x["id"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(ids(&by_cf), ids(&by_email));
     assert_eq!(ids(&by_cf), ids(&by_account));
-    let actions: Vec<&str> = by_cf.iter().map(|l| l["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = by_cf
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
     for want in [
         "navigator.read",
         "ranking.read",
@@ -279,15 +295,22 @@ async fn a_person_gets_every_record_and_nothing_of_another(app: TestApp) {
     }
     for l in &by_cf {
         let t = l.to_string();
-        assert!(!t.contains(cf_b.as_str()) && !t.contains(&b), "B in A's line {l}");
+        assert!(
+            !t.contains(cf_b.as_str()) && !t.contains(&b),
+            "B in A's line {l}"
+        );
     }
     let by_b = audit_for(&app, &hr, &format!("?person={cf_b}&limit=500")).await;
-    assert!(by_b.iter().all(|l| !ids(&by_cf).contains(&l["id"].as_str().unwrap().to_owned())
-        || l["action"] == "ranking.read"));
+    assert!(by_b.iter().all(
+        |l| !ids(&by_cf).contains(&l["id"].as_str().unwrap().to_owned())
+            || l["action"] == "ranking.read"
+    ));
     assert!(by_b.iter().any(|l| l["action"] == "question.asked"));
     assert!(!by_b.iter().any(|l| l["action"] == "ranking.extracted"));
     // Nobody by that name: nothing; not a name at all: refused.
-    assert!(audit_for(&app, &hr, "?person=nessuno@anpalservizi.it").await.is_empty());
+    assert!(audit_for(&app, &hr, "?person=nessuno@anpalservizi.it")
+        .await
+        .is_empty());
     let refused = problem(app.audit(&hr, "?person=XYZ").await, 400).await;
     assert!(refused.to_string().contains("person"), "{refused}");
 }
@@ -368,4 +391,7 @@ async fn the_file_reads_in_italian_in_the_console_and_the_app(app: TestApp) {
     let own: Value = json.json().await.unwrap();
     assert_eq!(own["codice_fiscale"], cf.as_str());
 }
-both_engines!(the_file_reads_in_italian_in_the_console_and_the_app, in_2019);
+both_engines!(
+    the_file_reads_in_italian_in_the_console_and_the_app,
+    in_2019
+);

@@ -69,7 +69,12 @@ pub struct AccessFilePage<'a> {
 }
 
 impl<'a> AccessFilePage<'a> {
-    pub fn of(visit: &'a Visit, file: &SubjectAccessFile, json_href: String, back: (String, String)) -> Self {
+    pub fn of(
+        visit: &'a Visit,
+        file: &SubjectAccessFile,
+        json_href: String,
+        back: (String, String),
+    ) -> Self {
         Self {
             page: visit,
             codice_fiscale: file.codice_fiscale.clone(),

@@ -17,11 +17,11 @@ use crate::error::ApiError;
 use crate::i18n::{self, Lang};
 use crate::state::AppState;
 
+pub mod access_file;
 pub mod assets;
 pub mod charts;
 mod console;
 mod landing;
-pub mod access_file;
 mod offer;
 mod password;
 pub mod session;

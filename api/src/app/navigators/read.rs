@@ -28,7 +28,11 @@ impl UseCase for ReadNavigator {
         let record = navigator_record(conn, &nav, &contract, current, act.today)?;
         // Staff reading a Navigator's record is recorded, naming the record;
         // the Navigator reading their own is not.
-        if act.caller.as_ref().is_some_and(|c| c.role != Role::Navigator) {
+        if act
+            .caller
+            .as_ref()
+            .is_some_and(|c| c.role != Role::Navigator)
+        {
             audit::append::<(), ()>(
                 conn,
                 &act.audit(),

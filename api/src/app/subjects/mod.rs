@@ -50,11 +50,13 @@ impl UseCase for ProduceOwnAccessFile {
     const ROLES: &'static [Role] = &[Role::Navigator];
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<SubjectAccessFile> {
-        let account = act.caller.as_ref().map(|c| c.user_id.as_str()).ok_or(
-            ApiError::NotFound {
-                entity: "navigator",
-            },
-        )?;
+        let account =
+            act.caller
+                .as_ref()
+                .map(|c| c.user_id.as_str())
+                .ok_or(ApiError::NotFound {
+                    entity: "navigator",
+                })?;
         let codice = subject::codice_of_account(conn, account)?.ok_or(ApiError::NotFound {
             entity: "navigator",
         })?;

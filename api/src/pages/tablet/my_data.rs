@@ -31,8 +31,7 @@ pub async fn show(
                     .t("Torna al contratto", "Back to the contract")
                     .to_owned(),
             );
-            let page =
-                AccessFilePage::of(&visit, &file, "/app/i-miei-dati.json".to_owned(), back);
+            let page = AccessFilePage::of(&visit, &file, "/app/i-miei-dati.json".to_owned(), back);
             visit.render(StatusCode::OK, &page)
         }
         Err(e) => visit.error_page(&e),
