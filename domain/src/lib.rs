@@ -21,6 +21,7 @@ pub mod retention;
 pub mod second_factor;
 pub mod selection;
 pub mod single_sign_on;
+pub mod subject_access;
 pub mod throttle;
 pub mod training;
 pub mod violation;

@@ -30,6 +30,7 @@ pub const BEARER: &str = "bearer_auth";
         (name = "reference", description = "Regions, provinces, conventions, CPIs"),
         (name = "training", description = "Training paths, classroom sessions and attendance, distance learning, mandatory training"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "subjects", description = "A person's data as the service holds it (GDPR art. 15)"),
         (name = "selection", description = "Selections, applications, admission, results and rankings (graduatorie)"),
         (name = "scorrimento", description = "Calls, offers and candidates"),
         (name = "contracts", description = "Contracts, HR events and offboarding"),

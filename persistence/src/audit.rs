@@ -101,7 +101,83 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
     /// Return lines older than this id (newest first).
     pub before_id: Option<String>,
+    /// Only the lines concerning one person.
+    pub person: Option<PersonScope>,
     pub limit: i64,
+}
+
+/// What makes a line concern a person: they acted (`accounts`), or it is
+/// about one of their records. The log names people by their records' ids
+/// only, never by codice fiscale: a person is found through their records.
+#[derive(Debug, Clone, Default)]
+pub struct PersonScope {
+    pub accounts: Vec<String>,
+    /// Each entity of the log with the ids of the person's records.
+    pub records: Vec<(String, Vec<String>)>,
+    /// Rankings the person has a position in: their reads concern them
+    /// (not their corrections or extracts, which name other people).
+    pub rankings: Vec<String>,
+    /// Records-request extracts asked for the person: the ranking's
+    /// `selection/province` and the person's application number there.
+    pub extracts: Vec<(String, String)>,
+}
+
+/// The action of a recorded read of a whole ranking.
+pub const RANKING_READ: &str = "ranking.read";
+
+/// The action of a records-request extract.
+pub const RANKING_EXTRACTED: &str = "ranking.extracted";
+
+type Condition = Box<
+    dyn BoxableExpression<
+        audit_log::table,
+        <DbConnection as diesel::Connection>::Backend,
+        SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+    >,
+>;
+
+/// The person's lines as one condition; none matches an empty scope.
+fn concerning(p: &PersonScope) -> Condition {
+    // No line has an empty action: the start of a disjunction.
+    let mut any: Condition = Box::new(audit_log::action.eq("").nullable());
+    if !p.accounts.is_empty() {
+        any = Box::new(any.or(audit_log::actor.eq_any(p.accounts.clone())));
+    }
+    for (entity, ids) in p.records.iter().filter(|(_, ids)| !ids.is_empty()) {
+        let about = audit_log::entity
+            .eq(entity.clone())
+            .and(audit_log::entity_id.eq_any(ids.clone()));
+        any = Box::new(any.or(about.nullable()));
+    }
+    if !p.rankings.is_empty() {
+        let read = audit_log::action
+            .eq(RANKING_READ)
+            .and(audit_log::entity.eq("ranking"))
+            .and(audit_log::entity_id.eq_any(p.rankings.clone()));
+        any = Box::new(any.or(read.nullable()));
+    }
+    for (ranking, application_no) in &p.extracts {
+        // The extract's line names its requester by application number in
+        // its details (compact JSON, so no space after the colon).
+        let escaped: String = application_no
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let named = audit_log::action
+            .eq(RANKING_EXTRACTED)
+            .and(audit_log::entity.eq("ranking"))
+            .and(audit_log::entity_id.eq(ranking.clone()))
+            .and(
+                audit_log::after_json
+                    .like(format!("%\"application_no\":\"{escaped}\"%"))
+                    .escape('\\'),
+            );
+        any = Box::new(any.or(named));
+    }
+    any
 }
 
 /// Newest first; ids are time-ordered, so the id is a stable cursor.
@@ -124,6 +200,9 @@ pub fn list(conn: &mut DbConnection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
     }
     if let Some(t) = f.to {
         q = q.filter(audit_log::at.lt(to_db(t)));
+    }
+    if let Some(p) = &f.person {
+        q = q.filter(concerning(p));
     }
     if let Some(c) = &f.before_id {
         q = q.filter(audit_log::id.lt(c.clone()));

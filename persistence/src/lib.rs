@@ -29,6 +29,7 @@ pub mod seed;
 pub mod selection;
 pub mod sessions;
 pub mod single_sign_on;
+pub mod subject;
 pub mod time;
 pub mod training;
 

@@ -714,6 +714,25 @@ fn table() -> Vec<Entry> {
         entry("GET /api/v1/audit", Roles(AUDITORS), Nothing, |_, _| {
             Box::pin(async { Request::get(v1("/audit")) })
         }),
+        // ------------------------------------------------ subject access
+        entry(
+            "GET /api/v1/subjects/{codice_fiscale}/access-file",
+            Roles(AUDITORS),
+            Nothing,
+            |w, _| {
+                Box::pin(async move {
+                    let codice =
+                        &applicant_of(&w.applicants, w.contract(Variant::Own)).codice_fiscale;
+                    Request::get(v1(&format!("/subjects/{codice}/access-file")))
+                })
+            },
+        ),
+        entry(
+            "GET /api/v1/me/access-file",
+            Own(NAVIGATOR),
+            Nothing,
+            |_, _| Box::pin(async { Request::get(v1("/me/access-file")) }),
+        ),
         // ------------------------------------------------ the mail outbox
         entry(
             "GET /api/v1/ops/mails/failed",

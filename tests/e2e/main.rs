@@ -50,6 +50,7 @@ mod scorrimento;
 mod second_factor;
 mod selection;
 mod single_sign_on;
+mod subject_access;
 mod tablet_app;
 mod traces;
 mod training_records;

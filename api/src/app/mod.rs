@@ -35,6 +35,7 @@ pub mod retention;
 pub mod scope;
 pub mod scorrimento;
 pub mod selection;
+pub mod subjects;
 pub mod training;
 pub mod users;
 

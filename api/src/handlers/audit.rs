@@ -43,10 +43,15 @@ pub async fn list_audit(
         actor: q.actor,
         action: q.action,
         before_id: cursor_key(q.cursor.as_ref(), PagedList::Audit)?,
+        person: None,
         limit: page_limit(q.limit)?,
     };
     let limit = filter.limit;
-    let rows = state.run(&caller, &meta, ReadAuditLog { filter }).await?;
+    let case = ReadAuditLog {
+        filter,
+        person: q.person,
+    };
+    let rows = state.run(&caller, &meta, case).await?;
     let next_key = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|r| r.id.clone()))
         .flatten();

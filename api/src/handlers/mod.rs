@@ -18,6 +18,7 @@ pub mod reference;
 pub mod reports;
 pub mod second_factor;
 pub mod selection;
+pub mod subjects;
 pub mod training;
 pub mod users;
 
@@ -66,6 +67,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(training::distance::record_completions)
         .service(training::mandatory::record_mandatory)
         .service(audit::list_audit)
+        .service(subjects::access_file)
+        .service(subjects::own_access_file)
         .service(selection::selections::create_selection)
         .service(selection::selections::list_selections)
         .service(selection::selections::get_selection)

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::i18n::{self, Lang};
 use crate::state::AppState;
 
+pub mod access_file;
 pub mod assets;
 pub mod charts;
 mod console;

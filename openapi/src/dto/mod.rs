@@ -14,6 +14,7 @@ mod questions;
 mod reference;
 mod reports;
 mod selection;
+mod subject;
 mod training;
 
 pub use accounts::*;
@@ -29,6 +30,7 @@ pub use questions::*;
 pub use reference::*;
 pub use reports::*;
 pub use selection::*;
+pub use subject::*;
 pub use training::*;
 
 use serde::{Deserialize, Serialize};

@@ -32,6 +32,11 @@ pub struct AuditQuery {
     /// The acting user's id.
     pub actor: Option<String>,
     pub action: Option<String>,
+    /// Only the lines concerning one person, changes and reads alike: a
+    /// codice fiscale, or an account's email or id. The lines they made,
+    /// the lines about their records (application, offers, contract,
+    /// training, questions...) and the recorded reads of their data.
+    pub person: Option<String>,
     /// From this instant (RFC 3339) or day (`YYYY-MM-DD`), included.
     pub from: Option<String>,
     /// Up to this instant, or through this day.

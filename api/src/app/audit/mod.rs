@@ -8,6 +8,7 @@ use domain::account::Role;
 use persistence::audit::{self, AuditFilter, AuditRow};
 use persistence::{accounts, DbConnection};
 
+use crate::app::subjects::person_scope;
 use crate::app::{Access, Act, UseCase};
 use crate::error::{ApiError, ApiResult};
 
@@ -15,6 +16,24 @@ use crate::error::{ApiError, ApiResult};
 #[derive(Clone)]
 pub struct ReadAuditLog {
     pub filter: AuditFilter,
+    /// Only the lines concerning this person: a codice fiscale, or an
+    /// account's email or id.
+    pub person: Option<String>,
+}
+
+/// Narrows `filter` to the person `raw` names; `false`: nobody by that
+/// name, so no line.
+fn narrow(conn: &mut DbConnection, filter: &mut AuditFilter, raw: Option<&str>) -> ApiResult<bool> {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
+        return Ok(true);
+    };
+    match person_scope(conn, raw)? {
+        Some(scope) => {
+            filter.person = Some(scope);
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 impl UseCase for ReadAuditLog {
@@ -22,7 +41,10 @@ impl UseCase for ReadAuditLog {
     const ACCESS: Access = Access::Read;
     const ROLES: &'static [Role] = &[Role::Admin, Role::Hr];
 
-    fn run(self, conn: &mut DbConnection, _act: &Act) -> ApiResult<Vec<AuditRow>> {
+    fn run(mut self, conn: &mut DbConnection, _act: &Act) -> ApiResult<Vec<AuditRow>> {
+        if !narrow(conn, &mut self.filter, self.person.as_deref())? {
+            return Ok(Vec::new());
+        }
         let rows = audit::list(conn, &self.filter)?;
         Ok(persistence::retention::mask_erased(conn, rows)?)
     }
@@ -71,6 +93,8 @@ pub fn instant(field: &str, raw: Option<&str>, day_end: bool) -> ApiResult<Optio
 pub struct ReadAuditTrail {
     /// `filter.actor` is read as an email when it holds an `@`.
     pub filter: AuditFilter,
+    /// As [`ReadAuditLog::person`].
+    pub person: Option<String>,
 }
 
 /// A line of the log with its actor's email (`None`: the system, or an
@@ -86,6 +110,9 @@ impl UseCase for ReadAuditTrail {
     const ROLES: &'static [Role] = ReadAuditLog::ROLES;
 
     fn run(mut self, conn: &mut DbConnection, _act: &Act) -> ApiResult<Vec<AuditLine>> {
+        if !narrow(conn, &mut self.filter, self.person.as_deref())? {
+            return Ok(Vec::new());
+        }
         if let Some(who) = self.filter.actor.clone().filter(|w| w.contains('@')) {
             match accounts::find_by_email(conn, &who.trim().to_lowercase())? {
                 Some(account) => self.filter.actor = Some(account.user.id),

@@ -2,7 +2,7 @@
 
 use domain::account::Role;
 use domain::ids::NavigatorId;
-use persistence::{assignments, contracts, DbConnection};
+use persistence::{assignments, audit, contracts, DbConnection};
 
 use super::{covering, navigator_in_scope, navigator_record, own_id_only, NavigatorRecord};
 use crate::app::{Access, Act, UseCase};
@@ -25,6 +25,24 @@ impl UseCase for ReadNavigator {
             contracts::contract_of_navigator(conn, &nav.id)?.ok_or(ApiError::Internal)?;
         let history = assignments::history_of(conn, &nav.id)?;
         let current = covering(&history, act.today);
-        navigator_record(conn, &nav, &contract, current, act.today)
+        let record = navigator_record(conn, &nav, &contract, current, act.today)?;
+        // Staff reading a Navigator's record is recorded, naming the record;
+        // the Navigator reading their own is not.
+        if act
+            .caller
+            .as_ref()
+            .is_some_and(|c| c.role != Role::Navigator)
+        {
+            audit::append::<(), ()>(
+                conn,
+                &act.audit(),
+                "navigator.read",
+                "navigator",
+                &nav.id,
+                None,
+                None,
+            )?;
+        }
+        Ok(record)
     }
 }

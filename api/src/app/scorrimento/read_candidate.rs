@@ -3,7 +3,7 @@
 use domain::account::Role;
 use domain::ids::ApplicationId;
 use persistence::selection::{self, ApplicationRow};
-use persistence::DbConnection;
+use persistence::{audit, DbConnection};
 
 use super::lapse_overdue;
 use crate::app::{Access, Act, UseCase};
@@ -22,8 +22,20 @@ impl UseCase for ReadCandidate {
 
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<ApplicationRow> {
         lapse_overdue(conn, act.now, act.today)?;
-        selection::get_application(conn, &self.id)?.ok_or(ApiError::NotFound {
-            entity: "candidate",
-        })
+        let application =
+            selection::get_application(conn, &self.id)?.ok_or(ApiError::NotFound {
+                entity: "candidate",
+            })?;
+        // A read of personal data by staff is recorded, naming the record.
+        audit::append::<(), ()>(
+            conn,
+            &act.audit(),
+            "candidate.read",
+            "candidate",
+            &application.id,
+            None,
+            None,
+        )?;
+        Ok(application)
     }
 }

@@ -116,7 +116,7 @@ impl UseCase for ExtractRanking {
         audit::append::<(), _>(
             conn,
             &act.audit(),
-            "ranking.extracted",
+            audit::RANKING_EXTRACTED,
             "ranking",
             &format!("{}/{}", sel.id, sigla),
             None,

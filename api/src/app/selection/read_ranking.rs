@@ -5,7 +5,7 @@
 use domain::account::Role;
 use domain::ids::SelectionId;
 use persistence::selection::{self, ApplicationRow, EntryRow, RankingRow};
-use persistence::{reference, DbConnection};
+use persistence::{audit, reference, DbConnection};
 
 use super::load_selection;
 use crate::app::scorrimento::lapse_overdue;
@@ -57,6 +57,22 @@ impl UseCase for ReadRanking {
             .into_iter()
             .filter(|(e, _)| self.status.as_deref().is_none_or(|s| e.status == s))
             .collect();
+        // One line per read of a ranking, naming the ranking (its version),
+        // not each person in it: the person filter of the audit view finds
+        // it through the positions.
+        audit::append::<(), _>(
+            conn,
+            &act.audit(),
+            audit::RANKING_READ,
+            "ranking",
+            &ranking.id,
+            None,
+            Some(&serde_json::json!({
+                "selection_id": ranking.selection_id,
+                "province": ranking.province_sigla,
+                "version": ranking.version,
+            })),
+        )?;
         Ok(RankingRecord {
             ranking,
             versions,

@@ -1,6 +1,7 @@
 //! The append-only audit log for administrators and HR: filtered by who
 //! (an account's email or id), what (action, entity) and when (from and to
-//! days, Italian time), newest first a page at a time, and the filtered
+//! days, Italian time) and the person concerned (their changes and the
+//! recorded reads of their data), newest first a page at a time, and the filtered
 //! lines as CSV. Read through the same use case as `GET /audit`, whose
 //! roles decide who finds the section (anyone else: not found).
 
@@ -9,6 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Rome;
+use domain::selection::CodiceFiscale;
 use persistence::audit::AuditFilter;
 
 use super::table::{csv_answer, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
@@ -21,8 +23,9 @@ use crate::pages::session::SignedIn;
 use crate::pages::{FieldErrors, Visit};
 
 const PATH: &str = "/console/audit";
-/// The filters: who, what (action, entity, the entity's id), when.
-const FILTERS: [&str; 6] = ["chi", "azione", "entita", "id", "dal", "al"];
+/// The filters: who, what (action, entity, the entity's id), when, and
+/// the person concerned (a codice fiscale, an account's email or id).
+const FILTERS: [&str; 7] = ["chi", "azione", "entita", "id", "dal", "al", "persona"];
 
 /// This section's addresses, under `/console/audit`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -67,6 +70,19 @@ fn filter_of(
     };
     let from = day("dal", false);
     let to = day("al", true);
+    if let Some(person) = listing.filter("persona") {
+        let person = person.trim();
+        let named = person.contains('@') || uuid::Uuid::parse_str(person).is_ok();
+        if !named && CodiceFiscale::parse("persona", person).is_err() {
+            errors = errors.with(
+                "persona",
+                visit.t(
+                    "Indica un codice fiscale valido, oppure l'email o l'id di un'utenza.",
+                    "Give a valid codice fiscale, or an account's email or id.",
+                ),
+            );
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -78,6 +94,7 @@ fn filter_of(
         from,
         to,
         before_id,
+        person: None,
         limit,
     })
 }
@@ -128,13 +145,18 @@ fn row_of(visit: &Visit, l: AuditLine) -> Row {
 async fn read(
     visit: &Visit,
     caller: &Caller,
+    listing: &Listing,
     filter: AuditFilter,
 ) -> Result<(Vec<Row>, Option<String>), ApiError> {
     let limit = filter.limit;
+    let case = ReadAuditTrail {
+        filter,
+        person: listing.filter("persona"),
+    };
     let lines = visit
         .state
         .use_cases
-        .run(visit.act_as(caller), ReadAuditTrail { filter })
+        .run(visit.act_as(caller), case)
         .await?;
     let next = (lines.len() as i64 == limit)
         .then(|| lines.last().map(|l| l.row.id.clone()))
@@ -162,7 +184,7 @@ pub async fn list(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> HttpR
     let listing = Listing::of(&visit, PATH, &FILTERS);
     let (rows, next, errors, status) =
         match filter_of(&visit, &listing, listing.cursor.clone(), PAGE_ROWS) {
-            Ok(filter) => match read(&visit, &caller, filter).await {
+            Ok(filter) => match read(&visit, &caller, &listing, filter).await {
                 Ok((rows, next)) => (rows, next, FieldErrors::default(), StatusCode::OK),
                 Err(e) => return visit.console_error(&e),
             },
@@ -195,7 +217,7 @@ pub async fn download(req: HttpRequest, mut visit: Visit, signed: SignedIn) -> H
             // A file of a filter that does not read: the page says why.
             Err(_) => return visit.see_other(&listing.first_page()),
         };
-        match read(&visit, &caller, filter).await {
+        match read(&visit, &caller, &listing, filter).await {
             Ok((rows, next)) => {
                 all.extend(rows);
                 match next {

@@ -17,6 +17,7 @@ mod navigators;
 mod questions;
 mod second_factor;
 mod selections;
+mod subjects;
 pub mod table;
 mod training;
 
@@ -117,7 +118,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(equipment::routes)
             .configure(training::routes)
             .configure(indicators::routes)
-            .configure(audit::routes),
+            .configure(audit::routes)
+            .configure(subjects::routes),
     );
 }
 

@@ -11,6 +11,7 @@ mod contract;
 mod hours;
 mod kit;
 mod login;
+mod my_data;
 mod path;
 mod questions;
 mod seat;
@@ -71,6 +72,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/domande/{id}/{azione}", web::post().to(questions::act))
             .route("/faq", web::get().to(questions::faq))
             .route("/faq/copia", web::get().to(questions::faq_copy))
+            .route("/i-miei-dati", web::get().to(my_data::show))
+            .route("/i-miei-dati.json", web::get().to(my_data::download))
             .route("/sessione", web::get().to(shell::session))
             .route("/offline", web::get().to(shell::offline))
             .route("/sw.js", web::get().to(shell::service_worker))
