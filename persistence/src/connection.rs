@@ -234,6 +234,13 @@ impl std::fmt::Debug for Database {
 
 impl Database {
     pub fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        // libpq uses the system's OpenSSL, whose own first initialisation
+        // registers a clean-up at process exit: that clean-up then frees
+        // OpenSSL's tables while the pool's threads may still be opening a
+        // connection, and the process crashes on its way out (seen as a
+        // command that did its work and exited with SIGSEGV). Initialised
+        // here first, without that clean-up, the exit leaves them alone.
+        openssl::init();
         let target = Target::parse(url)?;
         let engine = target.engine();
         let waits = CountWaits::default();
