@@ -17,7 +17,8 @@ use serde_json::{json, Value};
 
 use api::app::retention::RetentionReport;
 use persistence::schema::{
-    applications, audit_log, contracts, login_failures, mail_outbox, navigators, ojt_logs, rankings,
+    applications, audit_log, contracts, login_failures, mail_outbox, navigators, ojt_logs,
+    questions, rankings,
 };
 
 const T0: &str = "2020-06-30";
@@ -307,6 +308,34 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     assert_eq!(early.records(Category::Applications), 0);
     assert_eq!(early.records(Category::Navigators), 0);
 
+    // Questions: one settled long before t1 (due), one settled lately and
+    // one still open (neither due).
+    app.questions_at(&["question-settled-long-ago"], "closed");
+    app.questions_at(&["question-settled-lately"], "closed");
+    app.questions_at(&["question-still-open"], "open");
+    let settled = |id: &str, day: NaiveDate| {
+        let db = app.db.clone();
+        let (id, at) = (id.to_owned(), day.and_hms_opt(12, 0, 0).unwrap());
+        blocking(move || {
+            diesel::update(questions::table.filter(questions::id.eq(id)))
+                .set(questions::settled_at.eq(Some(at)))
+                .execute(&mut *db.get().unwrap())
+                .unwrap();
+        })
+    };
+    settled("question-settled-long-ago", t1 - Days::new(800)).await;
+    settled("question-settled-lately", t1 - Days::new(100)).await;
+    let texts = |db: persistence::Database| {
+        blocking(move || {
+            questions::table
+                .select((questions::id, questions::text))
+                .order(questions::id)
+                .load::<(String, String)>(&mut *db.get().unwrap())
+                .unwrap()
+        })
+    };
+    let texts_before = texts(app.db.clone()).await;
+
     // A dry run on t1 counts and changes nothing.
     let db = app.db.clone();
     let held = blocking(move || holdings(&db)).await;
@@ -332,7 +361,7 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     assert_eq!(dry.records(Category::SentMail), 1);
     assert_eq!(dry.records(Category::LoginThrottle), 1);
     assert_eq!(dry.records(Category::DeviceIdentifiers), 0);
-    assert_eq!(dry.records(Category::Questions), 0);
+    assert_eq!(dry.records(Category::Questions), 1);
 
     // The run on t1.
     let (s1, wet) = (app.settings.clone(), app.db.clone());
@@ -401,6 +430,18 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
         .cloned()
         .collect();
     assert_eq!(gone, ["email:vecchio@example.it"]);
+    // Only the question settled long ago lost its text.
+    let texts_after = texts(app.db.clone()).await;
+    let erased: Vec<&str> = texts_before
+        .iter()
+        .zip(&texts_after)
+        .filter(|(b, a)| b != a)
+        .map(|(_, (id, text))| {
+            assert_eq!(text, persistence::retention::ERASED_TEXT);
+            id.as_str()
+        })
+        .collect();
+    assert_eq!(erased, ["question-settled-long-ago"]);
     // The audit log keeps every line, and one more per batch.
     assert!(after.audit.is_superset(&held.audit));
     assert_eq!(after.audit.len(), held.audit.len() + done.batches);

@@ -87,13 +87,13 @@ async fn start(
 
 /// A browser for both sites: keeps every cookie (the names do not clash),
 /// follows no redirect.
-struct Agent {
+struct StaffBrowser {
     app: String,
     client: Client,
     cookies: BTreeMap<String, String>,
 }
 
-impl Agent {
+impl StaffBrowser {
     fn new(app: &TestApp) -> Self {
         Self {
             app: app.address.clone(),
@@ -183,13 +183,17 @@ fn location(r: &Response) -> String {
 /// From the console's button through the provider's sign-in as `login`:
 /// the return address the provider sends the browser to (not yet
 /// followed).
-async fn sign_in_at_provider(agent: &mut Agent, provider: &OidcProvider, login: &str) -> String {
-    let page = agent.get("/console/accedi").await;
+async fn sign_in_at_provider(
+    browser: &mut StaffBrowser,
+    provider: &OidcProvider,
+    login: &str,
+) -> String {
+    let page = browser.get("/console/accedi").await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("Accedi con Regione Test"), "{html}");
-    let csrf = agent.cookies["navigator_csrf"].clone();
-    let left = agent
+    let csrf = browser.cookies["navigator_csrf"].clone();
+    let left = browser
         .post("/console/accedi/sso", &[("csrf", csrf.as_str())])
         .await;
     assert_eq!(left.status(), StatusCode::SEE_OTHER);
@@ -217,14 +221,14 @@ async fn sign_in_at_provider(agent: &mut Agent, provider: &OidcProvider, login: 
         };
         let r = if absolute.contains("/interaction/") {
             let uid = absolute.rsplit('/').next().unwrap().to_owned();
-            agent
+            browser
                 .post(
                     &format!("{}/interaction/{uid}/login", provider.issuer()),
                     &[("login", login)],
                 )
                 .await
         } else {
-            agent.get(&absolute).await
+            browser.get(&absolute).await
         };
         assert!(
             r.status().is_redirection(),
@@ -238,8 +242,8 @@ async fn sign_in_at_provider(agent: &mut Agent, provider: &OidcProvider, login: 
 }
 
 /// The claims of the console session's access token.
-fn access_claims(agent: &Agent) -> Value {
-    let token = &agent.cookies["navigator_access"];
+fn access_claims(browser: &StaffBrowser) -> Value {
+    let token = &browser.cookies["navigator_access"];
     let payload = token.split('.').nth(1).unwrap();
     serde_json::from_slice(
         &base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -278,7 +282,7 @@ async fn a_mapped_person_lands_on_the_console_with_the_mapped_role_and_region(en
     staff_account(&app, USERS[1].email, "coordinator", &["03"], true).await;
     staff_account(&app, USERS[0].email, "hr", &[], false).await;
 
-    let mut carlo = Agent::new(&app);
+    let mut carlo = StaffBrowser::new(&app);
     let back = sign_in_at_provider(&mut carlo, &provider, "carlo").await;
     let arrived = carlo.get(&back).await;
     assert_eq!(arrived.status(), StatusCode::OK);
@@ -310,7 +314,7 @@ async fn a_mapped_person_lands_on_the_console_with_the_mapped_role_and_region(en
     // An HR account made without a password (never activated) signs in
     // through the provider, with a full session although HR must have a
     // second factor with a password.
-    let mut anna = Agent::new(&app);
+    let mut anna = StaffBrowser::new(&app);
     let back = sign_in_at_provider(&mut anna, &provider, "anna").await;
     assert_eq!(anna.get(&back).await.status(), StatusCode::OK);
     assert_eq!(access_claims(&anna)["role"], "hr");
@@ -333,14 +337,14 @@ async fn a_person_whose_groups_map_to_no_role_is_refused(engine: Engine) {
     };
     // Even with an account here: the groups decide.
     staff_account(&app, USERS[2].email, "hr", &[], true).await;
-    let mut ugo = Agent::new(&app);
+    let mut ugo = StaffBrowser::new(&app);
     let back = sign_in_at_provider(&mut ugo, &provider, "ugo").await;
     let (status, html) = refused(ugo.get(&back).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("no-role"), "{html}");
     assert!(!ugo.cookies.contains_key("navigator_access"));
     // Nobody's account: the provider alone does not open one.
-    let mut anna = Agent::new(&app);
+    let mut anna = StaffBrowser::new(&app);
     let back = sign_in_at_provider(&mut anna, &provider, "anna").await;
     let (status, html) = refused(anna.get(&back).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -352,7 +356,7 @@ async fn an_id_token_for_another_client_is_refused(engine: Engine) {
         return;
     };
     staff_account(&app, USERS[0].email, "hr", &[], true).await;
-    let mut anna = Agent::new(&app);
+    let mut anna = StaffBrowser::new(&app);
     let back = sign_in_at_provider(&mut anna, &provider, "anna").await;
     let (status, html) = refused(anna.get(&back).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -365,7 +369,7 @@ async fn an_expired_id_token_is_refused(engine: Engine) {
         return;
     };
     staff_account(&app, USERS[0].email, "hr", &[], true).await;
-    let mut anna = Agent::new(&app);
+    let mut anna = StaffBrowser::new(&app);
     let back = sign_in_at_provider(&mut anna, &provider, "anna").await;
     let (status, html) = refused(anna.get(&back).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -381,7 +385,7 @@ async fn a_return_used_twice_is_refused(engine: Engine) {
         return;
     };
     staff_account(&app, USERS[0].email, "hr", &[], true).await;
-    let mut anna = Agent::new(&app);
+    let mut anna = StaffBrowser::new(&app);
     let back = sign_in_at_provider(&mut anna, &provider, "anna").await;
     let state_cookie = anna.cookies["navigator_sso_state"].clone();
     assert_eq!(anna.get(&back).await.status(), StatusCode::OK);
@@ -389,7 +393,7 @@ async fn a_return_used_twice_is_refused(engine: Engine) {
 
     // The same return again, from a browser that kept the state cookie
     // (or copied it): the service took the attempt back already.
-    let mut thief = Agent::new(&app);
+    let mut thief = StaffBrowser::new(&app);
     thief
         .cookies
         .insert("navigator_sso_state".into(), state_cookie);
@@ -401,7 +405,7 @@ async fn a_return_used_twice_is_refused(engine: Engine) {
     let (status, _) = refused(anna.get(&back).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // A return with the state of another browser's attempt.
-    let mut other = Agent::new(&app);
+    let mut other = StaffBrowser::new(&app);
     let stolen = sign_in_at_provider(&mut other, &provider, "anna").await;
     let (status, html) = refused(anna.get(&stolen).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "no cookie for that state");
@@ -432,7 +436,7 @@ async fn a_role_that_signs_in_only_through_the_provider_cannot_use_its_password(
     let r = app.login(USERS[0].email, "not the password at all").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // The console's form: the page says to use the button.
-    let mut anna = Agent::new(&app);
+    let mut anna = StaffBrowser::new(&app);
     anna.get("/console/accedi").await;
     let csrf = anna.cookies["navigator_csrf"].clone();
     let r = anna
