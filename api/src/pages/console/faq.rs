@@ -13,6 +13,7 @@ use openapi::ProblemType;
 use persistence::faq::EntryRow;
 use serde::Deserialize;
 
+use super::selections::{field, fields_of};
 use super::table::{csv_answer, every_row, Listing, DOWNLOAD_BATCH, PAGE_ROWS};
 use super::{staff, Frame, Section};
 use crate::app::faq::{
@@ -349,19 +350,6 @@ fn refusals(visit: &Visit, e: &ApiError) -> Option<FieldErrors> {
     }
 }
 
-/// The form as posted: its fields by name.
-fn fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
 /// Writes the entry from the chosen questions, once per form.
 pub async fn write(
     req: HttpRequest,
@@ -369,7 +357,7 @@ pub async fn write(
     signed: SignedIn,
     body: web::Bytes,
 ) -> HttpResponse {
-    let posted = fields(&body);
+    let posted = fields_of(&body);
     if visit.forged(&field(&posted, "csrf")) {
         return visit.forged_page();
     }
@@ -580,7 +568,7 @@ pub async fn edit(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let posted = fields(&body);
+    let posted = fields_of(&body);
     if visit.forged(&field(&posted, "csrf")) {
         return visit.forged_page();
     }
@@ -674,7 +662,7 @@ pub async fn retire(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let posted = fields(&body);
+    let posted = fields_of(&body);
     if visit.forged(&field(&posted, "csrf")) {
         return visit.forged_page();
     }

@@ -114,12 +114,13 @@ fn points(visit: &Visit, hundredths: i64) -> String {
     }
 }
 
-/// A posted form's fields, in order (some repeat).
-fn fields_of(body: &[u8]) -> Vec<(String, String)> {
+/// A posted form's fields, in order (some repeat), values as typed.
+pub(super) fn fields_of(body: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
-fn field(fields: &[(String, String)], name: &str) -> String {
+/// A field's first value, or empty when the form has none.
+pub(super) fn field(fields: &[(String, String)], name: &str) -> String {
     fields
         .iter()
         .find(|(k, _)| k == name)
