@@ -292,19 +292,7 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
 
     // One day before the threshold nothing of the applications is due.
     let before_t1 = t1.pred_opt().unwrap();
-    let early = blocking({
-        let app_db = app.db.clone();
-        let s = app.settings.clone();
-        move || {
-            let mut s = s;
-            s.today = Some(before_t1);
-            periods(&mut s);
-            api::app::retention::run(&app_db, Arc::new(s), true)
-                .unwrap()
-                .unwrap()
-        }
-    })
-    .await;
+    let early = run_with(&app, before_t1, periods, true).await;
     assert_eq!(early.records(Category::Applications), 0);
     assert_eq!(early.records(Category::Navigators), 0);
 
@@ -339,16 +327,7 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     // A dry run on t1 counts and changes nothing.
     let db = app.db.clone();
     let held = blocking(move || holdings(&db)).await;
-    let (a1, dry) = (app.settings.clone(), app.db.clone());
-    let dry = blocking(move || {
-        let mut s = a1;
-        s.today = Some(t1);
-        periods(&mut s);
-        api::app::retention::run(&dry, Arc::new(s), true)
-            .unwrap()
-            .unwrap()
-    })
-    .await;
+    let dry = run_with(&app, t1, periods, true).await;
     let db = app.db.clone();
     assert_eq!(
         blocking(move || holdings(&db)).await,
@@ -364,16 +343,7 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     assert_eq!(dry.records(Category::Questions), 1);
 
     // The run on t1.
-    let (s1, wet) = (app.settings.clone(), app.db.clone());
-    let done = blocking(move || {
-        let mut s = s1;
-        s.today = Some(t1);
-        periods(&mut s);
-        api::app::retention::run(&wet, Arc::new(s), false)
-            .unwrap()
-            .unwrap()
-    })
-    .await;
+    let done = run_with(&app, t1, periods, false).await;
     assert_eq!(
         done.counts, dry.counts,
         "the run does what the dry run counted"
@@ -491,16 +461,7 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     assert!(masked > 0);
 
     // Run again: nothing more is due.
-    let (s2, again) = (app.settings.clone(), app.db.clone());
-    let again = blocking(move || {
-        let mut s = s2;
-        s.today = Some(t1);
-        periods(&mut s);
-        api::app::retention::run(&again, Arc::new(s), false)
-            .unwrap()
-            .unwrap()
-    })
-    .await;
+    let again = run_with(&app, t1, periods, false).await;
     assert!(again.counts.iter().all(|c| c.records == 0), "{again:?}");
 }
 both_engines!(
@@ -621,11 +582,21 @@ both_engines!(
 );
 
 async fn run_blocking(app: &TestApp, today: NaiveDate) -> RetentionReport {
-    let (s, db) = (app.settings.clone(), app.db.clone());
+    run_with(app, today, |_| {}, false).await
+}
+
+/// A retention run (or a dry run) as of `today`, with `periods` set.
+async fn run_with(
+    app: &TestApp,
+    today: NaiveDate,
+    periods: impl FnOnce(&mut api::config::Settings) + Send + 'static,
+    dry: bool,
+) -> RetentionReport {
+    let (mut s, db) = (app.settings.clone(), app.db.clone());
     blocking(move || {
-        let mut s = s;
         s.today = Some(today);
-        api::app::retention::run(&db, Arc::new(s), false)
+        periods(&mut s);
+        api::app::retention::run(&db, Arc::new(s), dry)
             .unwrap()
             .unwrap()
     })
