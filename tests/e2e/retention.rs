@@ -17,8 +17,8 @@ use serde_json::{json, Value};
 
 use api::app::retention::RetentionReport;
 use persistence::schema::{
-    applications, audit_log, contracts, login_failures, mail_outbox, navigators, ojt_logs,
-    questions, rankings,
+    applications, audit_log, contracts, equipment_items, equipment_movements, login_failures,
+    mail_outbox, navigators, offboardings, ojt_logs, questions, rankings,
 };
 
 const T0: &str = "2020-06-30";
@@ -54,12 +54,22 @@ fn identities(db: &persistence::Database) -> BTreeMap<String, Person> {
         .collect()
 }
 
+/// An equipment item's serial, IMEI, ICCID, phone number and mailbox.
+type Identifiers = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// What the tables hold, row by row, that a run may change.
 #[derive(Debug, PartialEq)]
 struct Holdings {
     applications: BTreeMap<String, Person>,
     navigators: BTreeMap<String, (String, String, String, String)>,
     ojt_clients: BTreeMap<String, String>,
+    devices: BTreeMap<String, Identifiers>,
     mails: BTreeSet<String>,
     throttles: BTreeSet<String>,
     audit: BTreeSet<String>,
@@ -87,6 +97,21 @@ fn holdings(db: &persistence::Database) -> Holdings {
             .collect(),
         ojt_clients: ojt_logs::table
             .select((ojt_logs::id, ojt_logs::client_id))
+            .load(c)
+            .unwrap()
+            .into_iter()
+            .collect(),
+        devices: equipment_items::table
+            .select((
+                equipment_items::id,
+                (
+                    equipment_items::serial,
+                    equipment_items::imei,
+                    equipment_items::iccid,
+                    equipment_items::phone_number,
+                    equipment_items::mailbox,
+                ),
+            ))
             .load(c)
             .unwrap()
             .into_iter()
@@ -324,6 +349,88 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     };
     let texts_before = texts(app.db.clone()).await;
 
+    // Device identifiers: three Navigators whose offboarding was opened,
+    // each the last holder of kit. Of the first, closed long before t1, a
+    // retired item is due and an item still in service is not; of the
+    // second, closed lately, a lost item is not; of the third, still open,
+    // a stolen item is not.
+    let db = app.db.clone();
+    let (due_device, kept_devices) = blocking(move || {
+        let mut conn = db.get().unwrap();
+        let c = &mut *conn;
+        let leavers: Vec<String> = offboardings::table
+            .select(offboardings::navigator_id)
+            .order(offboardings::navigator_id)
+            .load(c)
+            .unwrap();
+        let mut held_by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let moves: Vec<(String, String)> = equipment_movements::table
+            .filter(equipment_movements::navigator_id.is_not_null())
+            .order((equipment_movements::at, equipment_movements::id))
+            .select((
+                equipment_movements::item_id,
+                equipment_movements::navigator_id.assume_not_null(),
+            ))
+            .load(c)
+            .unwrap();
+        let mut last_holder: BTreeMap<String, String> = BTreeMap::new();
+        for (item, navigator) in moves {
+            last_holder.insert(item, navigator);
+        }
+        let identified: BTreeSet<String> = equipment_items::table
+            .filter(
+                equipment_items::serial
+                    .is_not_null()
+                    .or(equipment_items::imei.is_not_null())
+                    .or(equipment_items::iccid.is_not_null())
+                    .or(equipment_items::mailbox.is_not_null()),
+            )
+            .select(equipment_items::id)
+            .load::<String>(c)
+            .unwrap()
+            .into_iter()
+            .collect();
+        for (item, navigator) in last_holder {
+            if identified.contains(&item) {
+                held_by.entry(navigator).or_default().push(item);
+            }
+        }
+        let kit: Vec<(String, Vec<String>)> = leavers
+            .into_iter()
+            .filter_map(|n| held_by.get(&n).map(|items| (n, items.clone())))
+            .filter(|(_, items)| items.len() >= 2)
+            .take(3)
+            .collect();
+        assert_eq!(kit.len(), 3, "three leavers with identified kit");
+        let close = |c: &mut persistence::DbConnection, navigator: &str, day: Option<NaiveDate>| {
+            diesel::update(offboardings::table.filter(offboardings::navigator_id.eq(navigator)))
+                .set(offboardings::closed_at.eq(day.and_then(|d| d.and_hms_opt(9, 0, 0))))
+                .execute(c)
+                .unwrap();
+        };
+        let state = |c: &mut persistence::DbConnection, item: &str, state: &str| {
+            diesel::update(equipment_items::table.find(item))
+                .set(equipment_items::state.eq(state))
+                .execute(c)
+                .unwrap();
+        };
+        close(c, &kit[0].0, Some(t1 - Days::new(400)));
+        state(c, &kit[0].1[0], "retired");
+        close(c, &kit[1].0, Some(t1 - Days::new(100)));
+        state(c, &kit[1].1[0], "lost");
+        close(c, &kit[2].0, None);
+        state(c, &kit[2].1[0], "stolen");
+        (
+            kit[0].1[0].clone(),
+            [
+                kit[0].1[1].clone(),
+                kit[1].1[0].clone(),
+                kit[2].1[0].clone(),
+            ],
+        )
+    })
+    .await;
+
     // A dry run on t1 counts and changes nothing.
     let db = app.db.clone();
     let held = blocking(move || holdings(&db)).await;
@@ -339,7 +446,7 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
     assert_eq!(dry.records(Category::OjtLogs), due_logs.len());
     assert_eq!(dry.records(Category::SentMail), 1);
     assert_eq!(dry.records(Category::LoginThrottle), 1);
-    assert_eq!(dry.records(Category::DeviceIdentifiers), 0);
+    assert_eq!(dry.records(Category::DeviceIdentifiers), 1);
     assert_eq!(dry.records(Category::Questions), 1);
 
     // The run on t1.
@@ -392,6 +499,21 @@ async fn a_run_erases_what_the_rules_say_and_nothing_else(app: TestApp) {
         .collect();
     assert_eq!(logs_changed, due_logs);
     assert_eq!(after.ojt_clients.len(), held.ojt_clients.len());
+    // Only the retired item of the long-closed offboarding lost its
+    // identifiers; the record of the item stays.
+    let devices_changed: Vec<&String> = held
+        .devices
+        .iter()
+        .filter(|(id, i)| after.devices[*id] != **i)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(devices_changed, [&due_device]);
+    assert_eq!(after.devices[&due_device], (None, None, None, None, None));
+    for kept in &kept_devices {
+        assert_eq!(after.devices[kept], held.devices[kept], "{kept} kept");
+        assert_ne!(after.devices[kept], (None, None, None, None, None));
+    }
+    assert_eq!(after.devices.len(), held.devices.len());
     let gone: BTreeSet<String> = held.mails.difference(&after.mails).cloned().collect();
     assert_eq!(gone, BTreeSet::from([old_mail]));
     let gone: Vec<String> = held
