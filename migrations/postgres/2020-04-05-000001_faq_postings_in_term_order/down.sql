@@ -1,0 +1,1 @@
+DROP INDEX faq_terms_postings;
