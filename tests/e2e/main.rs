@@ -20,6 +20,7 @@ mod console_desk;
 mod console_equipment;
 mod console_indicators;
 mod console_questions;
+mod console_rectification;
 mod console_selections;
 mod console_training;
 mod contract_cancellation;

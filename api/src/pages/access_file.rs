@@ -12,7 +12,7 @@ use chrono_tz::Europe::Rome;
 use openapi::dto::SubjectAccessFile;
 use serde_json::Value;
 
-use super::Visit;
+use super::{FieldErrors, Visit};
 
 /// A section as the page shows it.
 pub struct ShownSection {
@@ -66,6 +66,24 @@ pub struct AccessFilePage<'a> {
     pub json_href: String,
     /// Where to go back to, and its words.
     pub back: (String, String),
+    /// The forms rectifying each application's contact data: the
+    /// console's, for HR; none elsewhere.
+    pub contacts: Vec<ContactForm>,
+    /// What was just done, in the page's language; empty when nothing.
+    pub done: String,
+}
+
+/// The form rectifying one application's contact data (GDPR art. 16),
+/// with the current values or those refused.
+pub struct ContactForm {
+    pub application_id: String,
+    pub application_no: String,
+    pub email: String,
+    /// Empty when the application has no phone number.
+    pub phone: String,
+    /// The form's own key: sent twice, it rectifies once.
+    pub key: String,
+    pub errors: FieldErrors,
 }
 
 impl<'a> AccessFilePage<'a> {
@@ -96,6 +114,8 @@ impl<'a> AccessFilePage<'a> {
                 .collect(),
             json_href,
             back,
+            contacts: Vec::new(),
+            done: String::new(),
         }
     }
 }
