@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use actix_web::{get, post, put, web, HttpResponse};
-use domain::faq::ranking::highlights;
+use domain::faq::ranking::Highlighter;
 use domain::faq::{question_ids, EntryText, Search};
 use domain::ids::FaqEntryId;
 use openapi::dto::{
@@ -61,10 +61,10 @@ fn version_view(v: &VersionRow) -> FaqVersionView {
     }
 }
 
-fn hit(r: &EntryRow, score: Option<f64>, terms: &BTreeSet<String>) -> ApiResult<FaqHit> {
+fn hit(r: &EntryRow, score: Option<f64>, marker: &mut Highlighter) -> ApiResult<FaqHit> {
     let mut marks = Vec::new();
     for (field, text) in [(FaqField::Title, &r.title), (FaqField::Answer, &r.answer)] {
-        for (start, end) in highlights(text, terms) {
+        for (start, end) in marker.places(text) {
             marks.push(FaqHighlight {
                 field,
                 start: u32::try_from(start).unwrap_or(u32::MAX),
@@ -140,11 +140,12 @@ pub async fn search_faqs(
         let rows = state.run(&caller, &meta, case).await?;
         let page = cut_page(rows, limit, |r| r.id.clone());
         let none = BTreeSet::new();
+        let mut marker = Highlighter::new(&none);
         return Ok(web::Json(FaqPage {
             items: page
                 .items
                 .iter()
-                .map(|r| hit(r, None, &none))
+                .map(|r| hit(r, None, &mut marker))
                 .collect::<ApiResult<_>>()?,
             matches: None,
             next_cursor: next_cursor(PagedList::Faqs, page.next_key),
@@ -175,12 +176,12 @@ pub async fn search_faqs(
     let found = state
         .run(&caller, &meta, SearchEntries { search, limit })
         .await?;
-    let terms = &found.terms;
+    let mut marker = Highlighter::new(&found.terms);
     Ok(web::Json(FaqPage {
         items: found
             .entries
             .iter()
-            .map(|(r, score)| hit(r, Some(*score), terms))
+            .map(|(r, score)| hit(r, Some(*score), &mut marker))
             .collect::<ApiResult<_>>()?,
         matches: Some(found.matches),
         next_cursor: None,

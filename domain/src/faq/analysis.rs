@@ -11,6 +11,8 @@
 //! both spellings give one term. Two endings the Snowball stemmer leaves
 //! apart are then joined (see [`stem`]).
 
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// One searchable word of a text: its term, and where it stands in the
@@ -27,7 +29,12 @@ pub struct Token {
 
 /// The searchable words of `text`, in order, with their places.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let stemmer = Stemmer::create(Algorithm::Italian);
+    tokens_with(text, &mut Stems::default())
+}
+
+/// [`tokens`], stemming through `stems`: texts read together (the results
+/// of one search) share most of their words, and each is stemmed once.
+pub fn tokens_with(text: &str, stems: &mut Stems) -> Vec<Token> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut start = 0;
@@ -39,15 +46,42 @@ pub fn tokens(text: &str) -> Vec<Token> {
             }
             word.push(c);
         } else if !word.is_empty() {
-            push_word(&stemmer, &mut out, &word, start, at);
+            push_word(stems, &mut out, &word, start, at);
             word.clear();
         }
         at += 1;
     }
     if !word.is_empty() {
-        push_word(&stemmer, &mut out, &word, start, at);
+        push_word(stems, &mut out, &word, start, at);
     }
     out
+}
+
+/// The stemmer, with the terms of the folded words it has stemmed.
+pub struct Stems {
+    stemmer: Stemmer,
+    known: HashMap<String, String>,
+}
+
+impl Default for Stems {
+    fn default() -> Self {
+        Self {
+            stemmer: Stemmer::create(Algorithm::Italian),
+            known: HashMap::new(),
+        }
+    }
+}
+
+impl Stems {
+    /// The term of a folded word ([`stem`]).
+    fn term(&mut self, folded: &str) -> String {
+        if let Some(term) = self.known.get(folded) {
+            return term.clone();
+        }
+        let term = stem(&self.stemmer, folded);
+        self.known.insert(folded.to_owned(), term.clone());
+        term
+    }
 }
 
 /// The terms of `text`, in order, repeated as often as their words are.
@@ -80,13 +114,13 @@ pub fn unfinished_word(text: &str) -> Option<String> {
     (folded.chars().count() >= MIN_PREFIX).then_some(folded)
 }
 
-fn push_word(stemmer: &Stemmer, out: &mut Vec<Token>, word: &str, start: usize, end: usize) {
+fn push_word(stems: &mut Stems, out: &mut Vec<Token>, word: &str, start: usize, end: usize) {
     let folded = fold(word);
     if folded.chars().count() < 2 || is_stop_word(&folded) {
         return;
     }
     out.push(Token {
-        term: stem(stemmer, &folded),
+        term: stems.term(&folded),
         word: folded,
         start,
         end,

@@ -212,11 +212,35 @@ pub fn rank<Id: Ord + Clone>(
 /// The places in `text` of the words whose terms the query has: what a
 /// search result highlights, in characters, end excluded.
 pub fn highlights(text: &str, query: &BTreeSet<String>) -> Vec<(usize, usize)> {
-    super::analysis::tokens(text)
-        .into_iter()
-        .filter(|t| query.contains(&t.term))
-        .map(|t| (t.start, t.end))
-        .collect()
+    Highlighter::new(query).places(text)
+}
+
+/// [`highlights`] of the texts of one search's results, which share most
+/// of their words: each distinct word is stemmed once.
+pub struct Highlighter<'q> {
+    query: &'q BTreeSet<String>,
+    stems: super::analysis::Stems,
+}
+
+impl<'q> Highlighter<'q> {
+    pub fn new(query: &'q BTreeSet<String>) -> Self {
+        Self {
+            query,
+            stems: super::analysis::Stems::default(),
+        }
+    }
+
+    pub fn places(&mut self, text: &str) -> Vec<(usize, usize)> {
+        // Nothing to look for (a list, not a search): nothing to stem.
+        if self.query.is_empty() {
+            return Vec::new();
+        }
+        super::analysis::tokens_with(text, &mut self.stems)
+            .into_iter()
+            .filter(|t| self.query.contains(&t.term))
+            .map(|t| (t.start, t.end))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -270,6 +294,24 @@ mod tests {
             "Il Patto per il lavoro si firma al centro per l'impiego entro 30 giorni.",
         ),
     ];
+
+    #[test]
+    fn one_highlighter_for_the_results_marks_each_text_as_alone() {
+        let q = query("disponibilità del Patto");
+        let mut marker = Highlighter::new(&q);
+        for text in [
+            "Disponibilità immediata e patto di servizio",
+            "Il Patto per il lavoro",
+            "Disponibile? Disponibilità!",
+            "Nessuna parola cercata",
+        ] {
+            assert_eq!(marker.places(text), highlights(text, &q), "{text}");
+        }
+        assert_eq!(marker.places("Patto"), vec![(0, 5)]);
+        assert!(Highlighter::new(&BTreeSet::new())
+            .places("Patto")
+            .is_empty());
+    }
 
     #[test]
     fn the_entry_about_the_question_comes_first() {
