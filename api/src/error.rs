@@ -55,6 +55,10 @@ pub enum TokenProblem {
     Invalid,
     /// The account was cut off after the token was issued (a contract ended).
     Revoked,
+    /// The token's session was ended after it was issued: a logout, a
+    /// logout everywhere, a reused refresh token, a reset of the password
+    /// or of the second factor.
+    SessionEnded,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -196,7 +200,9 @@ impl ApiError {
             Self::Unauthenticated(TokenProblem::WrongAudience) => T::TokenWrongAudience,
             Self::Unauthenticated(TokenProblem::WrongIssuer) => T::TokenWrongIssuer,
             Self::Unauthenticated(TokenProblem::Invalid) => T::TokenInvalid,
-            Self::Unauthenticated(TokenProblem::Revoked) => T::TokenRevoked,
+            Self::Unauthenticated(TokenProblem::Revoked | TokenProblem::SessionEnded) => {
+                T::TokenRevoked
+            }
             Self::InvalidCredentials => T::InvalidCredentials,
             Self::RefreshTokenInvalid => T::RefreshTokenInvalid,
             Self::RefreshTokenReused => T::RefreshTokenReused,

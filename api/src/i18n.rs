@@ -348,6 +348,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
                 TokenProblem::WrongIssuer => "Il token non è stato emesso da questo servizio.",
                 TokenProblem::Invalid => "Il token di accesso non è valido.",
                 TokenProblem::Revoked => "L'account non è più abilitato: il contratto è terminato.",
+                TokenProblem::SessionEnded => "La sessione è stata chiusa (uscita, anche da tutti i dispositivi, o credenziali reimpostate): accedi di nuovo.",
             },
             match p {
                 TokenProblem::Missing => "An access token is required (Authorization: Bearer ...).",
@@ -356,6 +357,7 @@ pub fn detail(err: &ApiError, lang: Lang) -> String {
                 TokenProblem::WrongIssuer => "The token was not issued by this service.",
                 TokenProblem::Invalid => "The access token is not valid.",
                 TokenProblem::Revoked => "The account is no longer enabled: the contract has ended.",
+                TokenProblem::SessionEnded => "The session was ended (signed out, on every device too, or credentials reset): log in again.",
             },
         )
         .to_owned(),

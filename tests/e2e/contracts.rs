@@ -750,6 +750,7 @@ async fn a_future_resignation_acts_on_its_day(app: TestApp) {
     let app = restart_on(app, "2019-09-02", 0).await;
     let p = problem(app.my_contract(&access).await, 401).await;
     assert_eq!(p["type"], "token-revoked", "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("contratto"), "{p}");
     problem(app.login(&email, PASSWORD).await, 401).await;
     problem(app.refresh(&refresh).await, 401).await;
 

@@ -282,7 +282,12 @@ async fn logout_stops_the_access_token_at_once(app: TestApp) {
         app.logout(&access, &refresh).await.status(),
         StatusCode::NO_CONTENT
     );
-    assert_eq!(me_type(&app, &access).await, "token-revoked");
+    let p = problem(app.me(&access).await, 401).await;
+    assert_eq!(p["type"], "token-revoked");
+    // The session ended, not the contract: the words say so.
+    let detail = p["detail"].as_str().unwrap();
+    assert!(detail.contains("accedi di nuovo"), "{detail}");
+    assert!(!detail.contains("contratto"), "{detail}");
     assert_eq!(me_type(&app, &other).await, "ok");
 }
 both_engines!(logout_stops_the_access_token_at_once);

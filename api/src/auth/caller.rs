@@ -76,13 +76,17 @@ pub(crate) fn authenticate_enrolling(req: &HttpRequest) -> Result<Caller, ApiErr
 pub(crate) fn caller_of_access_token(state: &AppState, token: &str) -> Result<Caller, ApiError> {
     let claims = state.jwt.verify(token).map_err(ApiError::Unauthenticated)?;
     let role = Role::parse(&claims.role).ok_or(ApiError::Unauthenticated(TokenProblem::Invalid))?;
-    if state.cut_off(&claims.sub, state.today())
-        || claims
-            .sid
-            .as_deref()
-            .is_some_and(|s| state.session_revoked(s))
-    {
+    // One problem type for both, each with its own words: a Navigator whose
+    // contract ended must not read "log in again".
+    if state.cut_off(&claims.sub, state.today()) {
         return Err(ApiError::Unauthenticated(TokenProblem::Revoked));
+    }
+    if claims
+        .sid
+        .as_deref()
+        .is_some_and(|s| state.session_revoked(s))
+    {
+        return Err(ApiError::Unauthenticated(TokenProblem::SessionEnded));
     }
     Ok(Caller {
         user_id: claims.sub.clone(),
