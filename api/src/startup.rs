@@ -262,6 +262,7 @@ impl Application {
             metrics: Metrics::new()?,
             cutoffs: Arc::clone(&revocations.cutoffs),
             revoked: Arc::clone(&revocations.revoked),
+            faq_index: Arc::default(),
             identity_provider: crate::single_sign_on::IdentityProvider::from_settings(&settings)?
                 .map(Arc::new),
         });

@@ -1,26 +1,25 @@
 //! The FAQ: entries with their current text, every version, the questions
 //! each came from, and the search index of the published ones: the terms
-//! the domain's Italian analyser makes (looked up by term on both engines
-//! through one primary key), the counts BM25 ranks by, and the folded words
-//! a question still being typed is looked up in. The ranking is the
-//! domain's ([`domain::faq::ranking::Weights`]); the database only
-//! evaluates its expression per posting and sums it per entry.
+//! the domain's Italian analyser makes, with the counts BM25 ranks by and
+//! the folded words a question still being typed is looked up in, and the
+//! index's generation, new at every change. A server ranks from a copy of
+//! the postings and counts held in memory ([`load_index`]), made again
+//! when the generation moved ([`index_generation`]).
 
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, BTreeSet};
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 use diesel::upsert::excluded;
-use domain::faq::ranking::{Collection, IndexedText, Weights};
+use domain::faq::index::{Index, StoredPosting, TopicTotals};
+use domain::faq::ranking::IndexedText;
 use domain::faq::EntryText;
 
 use crate::connection::DbConnection;
 use crate::error::Result;
 use crate::schema::{
-    faq_entries, faq_questions, faq_term_entries, faq_terms, faq_topic_totals, faq_versions,
-    faq_words,
+    faq_entries, faq_index_generation, faq_questions, faq_term_entries, faq_terms,
+    faq_topic_totals, faq_versions, faq_words,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -165,7 +164,7 @@ pub fn index(conn: &mut DbConnection, id: &str, topic: &str, indexed: &IndexedTe
                 .eq(faq_topic_totals::total_length + excluded(faq_topic_totals::total_length)),
         ))
         .execute(c))?;
-    Ok(())
+    index_changed(conn)
 }
 
 /// Counts the entry's words (folded, each with its term) once more.
@@ -235,7 +234,66 @@ pub fn unindex(
             faq_topic_totals::total_length.eq(faq_topic_totals::total_length - indexed.length),
         ))
         .execute(conn)?;
+    index_changed(conn)
+}
+
+/// Gives the index a new generation: in the transaction that changes its
+/// postings or counts, so that every copy held in memory, on any server,
+/// is found stale by the next search that sees the change.
+fn index_changed(conn: &mut DbConnection) -> Result<()> {
+    diesel::update(faq_index_generation::table)
+        .set(faq_index_generation::generation.eq(uuid::Uuid::new_v4().to_string()))
+        .execute(conn)?;
     Ok(())
+}
+
+/// The index's generation as the caller's transaction sees it.
+pub fn index_generation(conn: &mut DbConnection) -> Result<String> {
+    Ok(faq_index_generation::table
+        .select(faq_index_generation::generation)
+        .first(conn)?)
+}
+
+/// The whole index, every posting and each topic's totals, for a copy held
+/// in memory: in the transaction its generation was read in.
+pub fn load_index(conn: &mut DbConnection) -> Result<Index> {
+    let totals = faq_topic_totals::table
+        .select((
+            faq_topic_totals::topic,
+            faq_topic_totals::entries,
+            faq_topic_totals::total_length,
+        ))
+        .load::<(String, i64, i64)>(conn)?
+        .into_iter()
+        .map(|(topic, entries, total_length)| {
+            (
+                topic,
+                TopicTotals {
+                    entries,
+                    total_length,
+                },
+            )
+        })
+        .collect();
+    let postings = faq_terms::table
+        .select((
+            faq_terms::term,
+            faq_terms::entry_id,
+            faq_terms::topic,
+            faq_terms::weight,
+            faq_terms::entry_length,
+        ))
+        .load::<(String, String, String, i64, i64)>(conn)?
+        .into_iter()
+        .map(|(term, entry, topic, weight, length)| StoredPosting {
+            term,
+            entry,
+            topic,
+            weight,
+            length,
+        })
+        .collect();
+    Ok(Index::new(postings, totals))
 }
 
 /// Makes `text` the entry's next version, if the entry is still at
@@ -389,42 +447,6 @@ pub fn version(conn: &mut DbConnection, id: &str, version: i64) -> Result<Option
         .optional()?)
 }
 
-/// What the ranking needs to know of the published entries (of `topic`,
-/// if given) for a question of `terms`: how many, their lengths added up,
-/// and how many have each term. Read from the counts, a handful of rows.
-pub fn collection(
-    conn: &mut DbConnection,
-    terms: &BTreeSet<String>,
-    topic: Option<&str>,
-) -> Result<Collection> {
-    // A sum of BIGINT is NUMERIC on PostgreSQL: cast back, on both engines.
-    let totals = sql::<(BigInt, BigInt)>(
-        "CAST(COALESCE(SUM(entries), 0) AS BIGINT), CAST(COALESCE(SUM(total_length), 0) AS BIGINT)",
-    );
-    let mut q = faq_topic_totals::table.select(totals).into_boxed();
-    if let Some(t) = topic {
-        q = q.filter(faq_topic_totals::topic.eq(t.to_owned()));
-    }
-    let (entries, total_length): (i64, i64) = q.first(conn)?;
-    let list: Vec<&String> = terms.iter().collect();
-    let mut q = faq_term_entries::table
-        .filter(faq_term_entries::term.eq_any(list))
-        .select((faq_term_entries::term, faq_term_entries::entries))
-        .into_boxed();
-    if let Some(t) = topic {
-        q = q.filter(faq_term_entries::topic.eq(t.to_owned()));
-    }
-    let mut having = BTreeMap::new();
-    for (term, n) in q.load::<(String, i64)>(conn)? {
-        *having.entry(term).or_default() += n;
-    }
-    Ok(Collection {
-        entries,
-        total_length,
-        having,
-    })
-}
-
 /// The terms of the `limit` indexed words that begin with `prefix` (folded)
 /// and that the most published entries have.
 pub fn terms_of_words_beginning(
@@ -459,102 +481,6 @@ fn after_prefix(prefix: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// A ranked entry as the database sums it.
-#[derive(QueryableByName)]
-struct Scored {
-    #[diesel(sql_type = Text)]
-    entry_id: String,
-    #[diesel(sql_type = BigInt)]
-    score: i64,
-    #[diesel(sql_type = BigInt)]
-    matches: i64,
-}
-
-/// The best `limit` published entries (of `topic`, if given) by the
-/// domain's `weights`, best first, equal scores in id order, as `(id,
-/// score)`; and how many entries have a term of the question. One
-/// statement: each posting of the question's terms gives
-/// `factor · weight / (per_weight · weight + constant + per_length ·
-/// length)` (integers, truncated alike by both engines), summed per entry.
-pub fn best(
-    conn: &mut DbConnection,
-    weights: &Weights,
-    topic: Option<&str>,
-    limit: i64,
-) -> Result<(Vec<(String, i64)>, i64)> {
-    let terms: Vec<(&String, i64)> = weights.factor.iter().map(|(t, f)| (t, *f)).collect();
-    if terms.is_empty() {
-        return Ok((Vec::new(), 0));
-    }
-    let postgres = matches!(conn, DbConnection::Postgresql(_));
-    let mut n = 0;
-    let mut p = || {
-        n += 1;
-        if postgres {
-            format!("${n}")
-        } else {
-            "?".to_owned()
-        }
-    };
-    let mut factor = String::from("CASE term");
-    for _ in &terms {
-        factor.push_str(&format!(" WHEN {} THEN {}", p(), p()));
-    }
-    factor.push_str(" END");
-    let part = format!(
-        "{factor} * weight / ({} * weight + {} + {} * entry_length)",
-        p(),
-        p(),
-        p()
-    );
-    let list: Vec<String> = terms.iter().map(|_| p()).collect();
-    let topic_filter = match topic {
-        Some(_) => format!(" AND topic = {}", p()),
-        None => String::new(),
-    };
-    // Ids compared as bytes, as the domain compares them.
-    let id_order = if postgres {
-        "entry_id COLLATE \"C\""
-    } else {
-        "entry_id"
-    };
-    let sql = format!(
-        "SELECT entry_id, CAST(SUM({part}) AS BIGINT) AS score, COUNT(*) OVER () AS matches \
-         FROM faq_terms WHERE term IN ({}){topic_filter} \
-         GROUP BY entry_id ORDER BY score DESC, {id_order} LIMIT {}",
-        list.join(", "),
-        p()
-    );
-    macro_rules! run {
-        ($c:expr, $db:ty) => {{
-            let mut q = diesel::sql_query(sql.as_str()).into_boxed::<$db>();
-            for (term, f) in &terms {
-                q = q.bind::<Text, _>(term.as_str()).bind::<BigInt, _>(*f);
-            }
-            q = q
-                .bind::<BigInt, _>(weights.per_weight)
-                .bind::<BigInt, _>(weights.constant)
-                .bind::<BigInt, _>(weights.per_length);
-            for (term, _) in &terms {
-                q = q.bind::<Text, _>(term.as_str());
-            }
-            if let Some(t) = topic {
-                q = q.bind::<Text, _>(t);
-            }
-            q.bind::<BigInt, _>(limit).load::<Scored>($c)?
-        }};
-    }
-    let rows = match conn {
-        DbConnection::Postgresql(c) => run!(c, diesel::pg::Pg),
-        DbConnection::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
-    };
-    let matches = rows.first().map_or(0, |r| r.matches);
-    Ok((
-        rows.into_iter().map(|r| (r.entry_id, r.score)).collect(),
-        matches,
-    ))
 }
 
 /// Whether the word list lacks the published entries: they were indexed

@@ -749,6 +749,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    faq_index_generation (id) {
+        id -> Integer,
+        generation -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(faq_entries, faq_versions, faq_questions, faq_terms);
 
 diesel::table! {

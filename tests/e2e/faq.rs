@@ -681,6 +681,90 @@ async fn the_ranking_follows_edits_and_retirements(app: TestApp) {
 }
 both_engines!(the_ranking_follows_edits_and_retirements);
 
+/// Each of `servers` ranks the entries `now` (id → title, answer) for each
+/// of `questions` as the domain does.
+async fn ranked_as_now(
+    servers: &[&TestApp],
+    reader: &str,
+    questions: &[&str],
+    now: &BTreeMap<String, (String, String)>,
+) {
+    let entries: Vec<(String, String, String)> = now
+        .iter()
+        .map(|(id, (title, answer))| (id.clone(), title.clone(), answer.clone()))
+        .collect();
+    for q in questions {
+        let (expected, matches) = domain_ranking_of(&entries, q);
+        for server in servers {
+            let page = search(server, reader, &query_of(q)).await;
+            assert_eq!(scored(&page), expected, "{q} on {}", server.address);
+            assert_eq!(page["matches"], matches, "{q} on {}", server.address);
+        }
+    }
+}
+
+/// Each server ranks from a copy of the index it holds in memory: after a
+/// write, an edit or a retirement made through either of two servers on one
+/// database, a search on either, at once, gives the domain's ranking of the
+/// entries as they are now (a copy made before the change is never used).
+async fn every_server_searches_the_entries_as_they_are_now(app: TestApp) {
+    given_answered_questions(&app);
+    let other = app.replica().await;
+    let hr = app.user_with_role("hr", &[]).await;
+    let reader = app.user_with_role("trainer", &[]).await;
+    let data = data_set();
+    let mut now: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let servers = [&app, &other];
+    let questions: Vec<&str> = data
+        .questions
+        .iter()
+        .take(3)
+        .map(|q| q.q.as_str())
+        .chain(["rinnovo ISEE del nucleo familiare"])
+        .collect();
+    for (i, e) in data.entries.iter().take(8).enumerate() {
+        let writer = servers[i % 2];
+        let created = write(writer, &hr, &body(&e.title, &e.answer, &e.topic)).await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        now.insert(id, (e.title.clone(), e.answer.clone()));
+        ranked_as_now(&servers, &reader, &questions, &now).await;
+    }
+    let ids: Vec<String> = now.keys().cloned().collect();
+    for (i, id) in ids.iter().enumerate().take(4) {
+        let writer = servers[(i + 1) % 2];
+        if i % 2 == 0 {
+            let (title, answer) = now[id].clone();
+            let text = (
+                format!("{title}: rinnovo dell'ISEE"),
+                format!("{answer} Il nucleo familiare rinnova l'ISEE ogni anno."),
+            );
+            json_of(
+                writer
+                    .put(
+                        &format!("/faqs/{id}"),
+                        Some(&hr),
+                        &json!({ "version": 1, "title": text.0, "answer": text.1, "topic": "privacy", "questions": [] }),
+                    )
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+            now.insert(id.clone(), text);
+        } else {
+            json_of(
+                writer
+                    .post(&format!("/faqs/{id}/retire"), Some(&hr), &json!({}))
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+            now.remove(id);
+        }
+        ranked_as_now(&servers, &reader, &questions, &now).await;
+    }
+}
+both_engines!(every_server_searches_the_entries_as_they_are_now);
+
 /// While a question is typed, its unfinished last word finds the words it
 /// begins, and they are highlighted; a finished word does not.
 async fn a_question_being_typed_finds_the_words_its_last_word_begins(app: TestApp) {

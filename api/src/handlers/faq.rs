@@ -2,6 +2,7 @@
 //! the use cases are in `app::faq`.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use actix_web::{get, post, put, web, HttpResponse};
 use domain::faq::ranking::Highlighter;
@@ -174,7 +175,15 @@ pub async fn search_faqs(
     }
     .map_err(query_problem)?;
     let found = state
-        .run(&caller, &meta, SearchEntries { search, limit })
+        .run(
+            &caller,
+            &meta,
+            SearchEntries {
+                search,
+                limit,
+                index: Arc::clone(&state.faq_index),
+            },
+        )
         .await?;
     let mut marker = Highlighter::new(&found.terms);
     Ok(web::Json(FaqPage {

@@ -3,6 +3,7 @@
 //! Italian.
 
 pub mod analysis;
+pub mod index;
 pub mod ranking;
 
 use std::collections::BTreeSet;

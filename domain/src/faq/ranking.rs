@@ -149,6 +149,12 @@ impl Weights {
         let Some(&factor) = self.factor.get(term) else {
             return 0;
         };
+        self.part_by(factor, weight, length)
+    }
+
+    /// [`Weights::part`] with the term's factor already looked up: what a
+    /// search summing a term's postings one after the other asks.
+    pub fn part_by(&self, factor: i64, weight: i64, length: i64) -> i64 {
         factor * weight / (self.per_weight * weight + self.constant + self.per_length * length)
     }
 }

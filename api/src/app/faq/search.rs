@@ -1,13 +1,15 @@
 //! Searches the published entries, and lists them for reading offline.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use domain::account::Role;
-use domain::faq::ranking::{score_value, Weights};
+use domain::faq::ranking::score_value;
 use domain::faq::{Search, MAX_WORDS_OF_UNFINISHED};
 use persistence::faq::{self, EntryRow};
 use persistence::DbConnection;
 
+use super::HeldIndex;
 use crate::app::{Access, Act, UseCase};
 use crate::error::ApiResult;
 
@@ -16,6 +18,8 @@ use crate::error::ApiResult;
 pub struct SearchEntries {
     pub search: Search,
     pub limit: i64,
+    /// The server's copy of the index.
+    pub index: Arc<HeldIndex>,
 }
 
 /// A search's results: the entries, most relevant first, with their
@@ -53,12 +57,16 @@ impl UseCase for SearchEntries {
                 terms,
             });
         }
-        // The domain weighs each term by the collection as it is now; the
-        // database sums the weights of the postings per entry and keeps
-        // the best.
-        let collection = faq::collection(conn, &terms, topic)?;
-        let weights = Weights::of(&terms, &collection);
-        let (best, matches) = faq::best(conn, &weights, topic, self.limit)?;
+        // The index as this snapshot sees it ranks the entries; the
+        // database gives the best ones' texts, from the same snapshot.
+        let index = self.index.as_seen_by(conn)?;
+        let best = index.best(&terms, topic, usize::try_from(self.limit).unwrap_or(0));
+        let matches = best.matches;
+        let best: Vec<(String, i64)> = best
+            .ranked
+            .into_iter()
+            .map(|r| (r.entry, r.score))
+            .collect();
         let ids: Vec<String> = best.iter().map(|(id, _)| id.clone()).collect();
         let mut rows: HashMap<String, EntryRow> = faq::by_ids(conn, &ids)?
             .into_iter()

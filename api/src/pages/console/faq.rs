@@ -4,6 +4,8 @@
 //! an entry's page, where it is edited into a new version (the earlier
 //! ones stay readable below) or retired.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -87,6 +89,7 @@ async fn entries(
                 SearchEntries {
                     search,
                     limit: SEARCH_ROWS,
+                    index: Arc::clone(&visit.state.faq_index),
                 },
             )
             .await?;

@@ -7,6 +7,8 @@
 //! without script); the FAQ searched; and the whole FAQ as JSON for the
 //! copy `app.js` keeps on the device to read without network.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -90,7 +92,14 @@ async fn matching(
     let found = visit
         .state
         .use_cases
-        .run(visit.act_as(caller), SearchEntries { search, limit })
+        .run(
+            visit.act_as(caller),
+            SearchEntries {
+                search,
+                limit,
+                index: Arc::clone(&visit.state.faq_index),
+            },
+        )
         .await?;
     Ok(found.entries.into_iter().map(|(r, _)| r).collect())
 }
@@ -569,6 +578,7 @@ pub async fn faq(
                     SearchEntries {
                         search,
                         limit: SEARCH_ROWS,
+                        index: Arc::clone(&visit.state.faq_index),
                     },
                 )
                 .await

@@ -1,0 +1,11 @@
+-- What a copy of the search index held in memory is checked against: a
+-- new value in every transaction that changes the postings or the counts
+-- (publishing, editing or retiring an entry), read by a search in its own
+-- snapshot. A random value rather than a counter, so that a database
+-- restored from a backup never shows a value a copy was made at with
+-- other postings. A migration that changes `faq_terms` must set it too.
+CREATE TABLE faq_index_generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    generation TEXT NOT NULL
+);
+INSERT INTO faq_index_generation (id, generation) VALUES (1, 'first');
