@@ -18,8 +18,8 @@ use domain::faq::EntryText;
 use crate::connection::DbConnection;
 use crate::error::Result;
 use crate::schema::{
-    faq_entries, faq_index_generation, faq_questions, faq_term_entries, faq_terms,
-    faq_topic_totals, faq_versions, faq_words,
+    faq_entries, faq_index_generation, faq_questions, faq_terms, faq_topic_totals, faq_versions,
+    faq_words,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -104,12 +104,12 @@ fn insert_version(
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Adds the entry's text (its current one, filed under `topic`) to the
-/// index: its postings, and the counts the ranking reads (entries per term
-/// and topic, entries and lengths per topic, entries per word). In the
-/// transaction that publishes or edits the entry: about three statements
-/// per 500 distinct terms and words, so an entry's write costs a few
-/// milliseconds more, and every write of one topic waits for the others'
-/// (one row of totals per topic).
+/// index: its postings, and the counts the ranking reads (entries and
+/// lengths per topic, entries per word), and gives the index a new
+/// generation. In the transaction that publishes or edits the entry: a
+/// statement per 500 distinct terms and one per 500 words, so an entry's
+/// write costs a few milliseconds more, and every FAQ write waits for the
+/// others' (one row of generation).
 pub fn index(conn: &mut DbConnection, id: &str, topic: &str, indexed: &IndexedText) -> Result<()> {
     let rows: Vec<_> = indexed
         .weights
@@ -127,25 +127,6 @@ pub fn index(conn: &mut DbConnection, id: &str, topic: &str, indexed: &IndexedTe
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         crate::per_engine!(conn, c => diesel::insert_into(faq_terms::table)
             .values(chunk)
-            .execute(c))?;
-    }
-    let counts: Vec<_> = indexed
-        .weights
-        .keys()
-        .map(|term| {
-            (
-                faq_term_entries::term.eq(term),
-                faq_term_entries::topic.eq(topic),
-                faq_term_entries::entries.eq(1_i64),
-            )
-        })
-        .collect();
-    for chunk in counts.chunks(ROWS_PER_STATEMENT) {
-        crate::per_engine!(conn, c => diesel::insert_into(faq_term_entries::table)
-            .values(chunk)
-            .on_conflict((faq_term_entries::term, faq_term_entries::topic))
-            .do_update()
-            .set(faq_term_entries::entries.eq(faq_term_entries::entries + excluded(faq_term_entries::entries)))
             .execute(c))?;
     }
     add_words(conn, &indexed.words)?;
@@ -191,8 +172,8 @@ fn add_words(conn: &mut DbConnection, words: &BTreeMap<String, String>) -> Resul
 }
 
 /// Takes out of the index the text the entry was indexed with (`indexed`,
-/// filed under `topic`): the reverse of [`index`]. A count that falls to
-/// zero loses its row.
+/// filed under `topic`): the reverse of [`index`]. A word's count that
+/// falls to zero loses its row.
 pub fn unindex(
     conn: &mut DbConnection,
     id: &str,
@@ -200,21 +181,6 @@ pub fn unindex(
     indexed: &IndexedText,
 ) -> Result<()> {
     diesel::delete(faq_terms::table.filter(faq_terms::entry_id.eq(id))).execute(conn)?;
-    let terms: Vec<&String> = indexed.weights.keys().collect();
-    for chunk in terms.chunks(ROWS_PER_STATEMENT) {
-        let of_entry = faq_term_entries::topic
-            .eq(topic)
-            .and(faq_term_entries::term.eq_any(chunk));
-        diesel::delete(
-            faq_term_entries::table
-                .filter(of_entry.clone())
-                .filter(faq_term_entries::entries.le(1)),
-        )
-        .execute(conn)?;
-        diesel::update(faq_term_entries::table.filter(of_entry))
-            .set(faq_term_entries::entries.eq(faq_term_entries::entries - 1))
-            .execute(conn)?;
-    }
     let words: Vec<&String> = indexed.words.keys().collect();
     for chunk in words.chunks(ROWS_PER_STATEMENT) {
         let of_entry = faq_words::word.eq_any(chunk);

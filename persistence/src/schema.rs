@@ -726,14 +726,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    faq_term_entries (term, topic) {
-        term -> Text,
-        topic -> Text,
-        entries -> BigInt,
-    }
-}
-
-diesel::table! {
     faq_topic_totals (topic) {
         topic -> Text,
         entries -> BigInt,

@@ -20,7 +20,9 @@
 //! The load: one keep-alive connection, one request at a time, the
 //! endpoints in turns (a search, a search as typed, then `/healthz`), so that whatever else
 //! runs on the machine weighs on both alike; 200 requests of each
-//! uncounted, then 2,000 of each counted. Latency runs from sending the
+//! uncounted (the first search makes the server's copy of the index, as
+//! the first search after a start or a change does), then 2,000 of each
+//! counted. Latency runs from sending the
 //! request to the end of the answer's body, as the client sees it. Every
 //! search answer must be 200 with at least one entry; others are counted
 //! and printed.

@@ -1,6 +1,6 @@
 //! Relevance of FAQ entries to a question: Okapi BM25 over the terms of
-//! [`super::analysis`], in whole numbers, so that either database can sum
-//! it and both give the same scores, bit for bit.
+//! [`super::analysis`], in whole numbers, so that the scores are exact,
+//! the same whatever the order the parts are added in, on every server.
 //!
 //! PostgreSQL's `ts_rank` and SQLite FTS5's `bm25` are different formulas
 //! (`ts_rank` weighs no term by its rarity), and floating-point sums can
@@ -9,16 +9,15 @@
 //! [`Weights::factor`] (the term's idf times the constants of the formula)
 //! from the collection's counts, and a posting's part is
 //! `factor · weight / (per_weight · weight + constant + per_length · length)`,
-//! divided as integers (truncated; every figure is positive). The database
-//! evaluates exactly that expression and sums it per entry, an exact
-//! integer sum whatever the order; [`rank`] is the same rule over postings
-//! held in memory, the reference the engines are tested against.
+//! divided as integers (truncated; every figure is positive), summed per
+//! entry. [`rank`] is the rule over the postings it is given, the
+//! reference; [`super::index::Index`], the copy of the index a server
+//! searches, applies it and is tested against it.
 //!
 //! The counts (entries, their lengths added up, how many entries have each
-//! term) are kept by the index in the transaction that changes an entry,
-//! so idf and the average length are those of the published entries at
-//! the moment of the search, never a figure stored with a posting that a
-//! later entry would make stale.
+//! term) are those of the published entries at the moment of the search,
+//! never a figure stored with a posting that a later entry would make
+//! stale.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,1 +1,9 @@
+CREATE TABLE faq_term_entries (
+    term TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    entries BIGINT NOT NULL CHECK (entries > 0),
+    PRIMARY KEY (term, topic)
+) WITHOUT ROWID;
+INSERT INTO faq_term_entries (term, topic, entries)
+    SELECT term, topic, COUNT(*) FROM faq_terms GROUP BY term, topic;
 DROP TABLE faq_index_generation;

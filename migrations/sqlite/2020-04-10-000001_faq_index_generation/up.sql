@@ -9,3 +9,7 @@ CREATE TABLE faq_index_generation (
     generation TEXT NOT NULL
 );
 INSERT INTO faq_index_generation (id, generation) VALUES (1, 'first');
+
+-- How many entries of each topic have each term: a copy of the index
+-- counts it from its postings, so nothing reads this any more.
+DROP TABLE faq_term_entries;
