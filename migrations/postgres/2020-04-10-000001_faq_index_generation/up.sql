@@ -8,7 +8,8 @@ CREATE TABLE faq_index_generation (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     generation TEXT NOT NULL
 );
-INSERT INTO faq_index_generation (id, generation) VALUES (1, 'first');
+-- Random from the start too: two databases migrated apart never share one.
+INSERT INTO faq_index_generation (id, generation) VALUES (1, md5(random()::text || clock_timestamp()::text));
 
 -- How many entries of each topic have each term: a copy of the index
 -- counts it from its postings, so nothing reads this any more.
