@@ -627,9 +627,10 @@ async fn killed_twice_under_load_loses_and_doubles_nothing(engine: Engine) {
     };
     let (calls, waited, since_restart, retries) = checked;
 
-    // Every mail queued arrived, at most twice: only a mail whose delivery
-    // ended just before a kill, its sent mark lost with the process, goes
-    // out again (with its Message-ID, so a mail client shows it once).
+    // Every mail queued arrived, and more than once only when a kill caught
+    // its delivery ended but not yet marked: it goes out again once per
+    // such kill (with its Message-ID, so a mail client shows it once). A
+    // mail resent after the first restart may be caught so by the second.
     let queued: Vec<(String, Option<chrono::NaiveDateTime>)> = {
         let mut conn = db.get().unwrap();
         mail_outbox::table
@@ -648,7 +649,8 @@ async fn killed_twice_under_load_loses_and_doubles_nothing(engine: Engine) {
     }
     let strangers: Vec<_> = arrived.keys().filter(|id| !queued.contains(*id)).collect();
     assert!(strangers.is_empty(), "not from the outbox: {strangers:?}");
-    let left_claimed: BTreeSet<&String> = orphaned.iter().flatten().collect();
+    // How many kills left each mail claimed.
+    let left_claimed: BTreeMap<&String, usize> = count_by(orphaned.iter().flatten());
     // Without claims left by a kill the wait above would prove nothing.
     assert!(
         !left_claimed.is_empty(),
@@ -656,10 +658,14 @@ async fn killed_twice_under_load_loses_and_doubles_nothing(engine: Engine) {
     );
     let twice: Vec<(&String, &usize)> = arrived.iter().filter(|(_, n)| **n > 1).collect();
     for (id, n) in &twice {
-        assert_eq!(**n, 2, "{id} arrived {n} times");
+        let kills = left_claimed.get(id).copied().unwrap_or(0);
         assert!(
-            left_claimed.contains(id),
-            "{id} arrived twice but the process was not killed holding it"
+            kills > 0,
+            "{id} arrived {n} times but the process was not killed holding it"
+        );
+        assert!(
+            **n <= 1 + kills,
+            "{id} arrived {n} times, left claimed by {kills} kill(s)"
         );
     }
     eprintln!(
