@@ -68,19 +68,20 @@ impl Index {
                 .or_insert((p.topic.as_str(), p.length));
         }
         let mut topic_numbers: HashMap<String, u32> = HashMap::new();
-        let mut numbers: HashMap<&str, u32> = HashMap::with_capacity(entries.len());
+        let mut numbers: HashMap<String, u32> = HashMap::with_capacity(entries.len());
         let (mut ids, mut topics, mut lengths) = (Vec::new(), Vec::new(), Vec::new());
         for (n, (id, (topic, length))) in (0_u32..).zip(entries) {
-            numbers.insert(id, n);
+            numbers.insert(id.to_owned(), n);
             ids.push(id.to_owned());
             let next = u32::try_from(topic_numbers.len()).unwrap_or(u32::MAX);
             topics.push(*topic_numbers.entry(topic.to_owned()).or_insert(next));
             lengths.push(length);
         }
         let mut lists: HashMap<String, PostingList> = HashMap::new();
-        for p in &postings {
+        // The postings are taken apart here: each term moves into its list.
+        for p in postings {
             if let Some(&n) = numbers.get(p.entry.as_str()) {
-                lists.entry(p.term.clone()).or_default().push((n, p.weight));
+                lists.entry(p.term).or_default().push((n, p.weight));
             }
         }
         for list in lists.values_mut() {

@@ -61,24 +61,19 @@ impl UseCase for SearchEntries {
         // database gives the best ones' texts, from the same snapshot.
         let index = self.index.as_seen_by(conn)?;
         let best = index.best(&terms, topic, usize::try_from(self.limit).unwrap_or(0));
-        let matches = best.matches;
-        let best: Vec<(String, i64)> = best
-            .ranked
-            .into_iter()
-            .map(|r| (r.entry, r.score))
-            .collect();
-        let ids: Vec<String> = best.iter().map(|(id, _)| id.clone()).collect();
+        let ids: Vec<String> = best.ranked.iter().map(|r| r.entry.clone()).collect();
         let mut rows: HashMap<String, EntryRow> = faq::by_ids(conn, &ids)?
             .into_iter()
             .map(|r| (r.id.clone(), r))
             .collect();
         let entries = best
+            .ranked
             .into_iter()
-            .filter_map(|(id, score)| rows.remove(&id).map(|row| (row, score_value(score))))
+            .filter_map(|r| rows.remove(&r.entry).map(|row| (row, score_value(r.score))))
             .collect();
         Ok(Found {
             entries,
-            matches,
+            matches: best.matches,
             terms,
         })
     }
