@@ -129,6 +129,10 @@ pub struct Settings {
     pub retention_in_background: bool,
     /// How often the background retention runs, in seconds (a day).
     pub retention_every_seconds: u64,
+    /// How often each server reads again, in seconds, what it holds in
+    /// memory (revoked sessions, login cut-offs, the tags of the progress
+    /// it serves the tablets), for a change whose announcement it missed.
+    pub reread_every_seconds: u64,
 }
 
 fn role_map<'de, D: serde::Deserializer<'de>>(
@@ -215,10 +219,15 @@ impl Settings {
         settings
             .retention_rules()
             .map_err(|e| config::ConfigError::Message(e.to_string()))?;
-        if settings.retention_every_seconds == 0 {
-            return Err(config::ConfigError::Message(
-                "retention_every_seconds: 0: expected at least 1".to_owned(),
-            ));
+        for (name, value) in [
+            ("retention_every_seconds", settings.retention_every_seconds),
+            ("reread_every_seconds", settings.reread_every_seconds),
+        ] {
+            if value == 0 {
+                return Err(config::ConfigError::Message(format!(
+                    "{name}: 0: expected at least 1"
+                )));
+            }
         }
         Ok(settings)
     }
@@ -348,6 +357,7 @@ impl Settings {
             ("oidc_leeway_seconds", 60_i64.into()),
             ("retention_in_background", true.into()),
             ("retention_every_seconds", 86_400_i64.into()),
+            ("reread_every_seconds", 30_i64.into()),
         ]
         .into_iter()
         .chain(
@@ -563,9 +573,14 @@ mod tests {
                 .to_string();
             assert!(e.contains("retention_questions_days"), "{e}");
         }
-        std::fs::write(&file, "retention_every_seconds = 0\n").unwrap();
-        let e = Settings::load(Some(file)).err().unwrap().to_string();
-        assert!(e.contains("retention_every_seconds"), "{e}");
+        for period in ["retention_every_seconds", "reread_every_seconds"] {
+            std::fs::write(&file, format!("{period} = 0\n")).unwrap();
+            let e = Settings::load(Some(file.clone()))
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(e.contains(period), "{e}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod etag;
 pub mod extract;
 pub mod handlers;
+pub mod held_progress;
 pub mod i18n;
 pub mod idempotency;
 pub mod indicators;

@@ -22,6 +22,8 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub outbox_pending: IntGauge,
+    /// Navigators whose progress this server holds for the polls.
+    pub progress_held: IntGauge,
     outbox_sent: IntGauge,
     outbox_failed: IntGauge,
     outbox_oldest_age: Gauge,
@@ -155,6 +157,13 @@ impl Metrics {
             outbox_pending: register(
                 r,
                 IntGauge::new("mail_outbox_pending", "Mails queued and not yet sent")?,
+            )?,
+            progress_held: register(
+                r,
+                IntGauge::new(
+                    "progress_held",
+                    "Navigators whose stored progress this server holds in memory for the tablets' polls",
+                )?,
             )?,
             outbox_sent: register(
                 r,

@@ -1,23 +1,25 @@
-//! The tablets' progress polls, read from the database together.
+//! The tablets' progress polls: answered from what this server holds in
+//! memory (`crate::held_progress`) when it holds the Navigator's progress,
+//! otherwise read from the database together.
 //!
 //! Each worker thread has one reader. While its read of stored progress is
 //! at the database, the polls that arrive queue up, and the next read takes
 //! all of them (up to `MOST_PER_READ`): one round trip and one hand-off to
-//! the blocking pool for many polls instead of one each, which is where a
-//! poll spent most of its time. A poll never joins a read already sent, so
-//! it sees every change committed before it arrived, as a read of its own
-//! would. With no other poll waiting, a poll is read at once, alone.
+//! the blocking pool for many polls instead of one each. A poll never joins
+//! a read already sent, so it sees every change committed before it
+//! arrived, as a read of its own would. With no other poll waiting, a poll
+//! is read at once, alone. What a read finds is then held for the next
+//! polls.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use persistence::{training, Database};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::app::training::PROGRESS_BODY_VERSION;
 use crate::error::{ApiError, ApiResult};
-
-/// The stored progress of a Navigator: body and tag.
-pub type StoredProgress = (String, String);
+use crate::held_progress::{HeldProgress, StoredProgress};
 
 /// Polls taken by one read: a bound on the statement's size (SQLite binds
 /// each id as a parameter) and on the wait of the first poll in line.
@@ -31,20 +33,24 @@ struct Poll {
 /// A worker thread's reader of stored progress.
 pub struct ProgressPolls {
     polls: mpsc::UnboundedSender<Poll>,
+    held: Arc<HeldProgress>,
 }
 
 impl ProgressPolls {
     /// Starts the reader on the current thread's runtime; it stops when the
     /// `ProgressPolls` is dropped.
-    pub fn start(db: Database) -> Self {
+    pub fn start(db: Database, held: Arc<HeldProgress>) -> Self {
         let (polls, queue) = mpsc::unbounded_channel();
-        actix_web::rt::spawn(read_in_turn(db, queue));
-        Self { polls }
+        actix_web::rt::spawn(read_in_turn(db, Arc::clone(&held), queue));
+        Self { polls, held }
     }
 
     /// The stored progress of `navigator_id`, or `None` when none is stored
     /// yet or the one stored has a body of another shape than the current.
     pub async fn stored(&self, navigator_id: &str) -> ApiResult<Option<StoredProgress>> {
+        if let Some(held) = self.held.get(navigator_id) {
+            return Ok(Some(held));
+        }
         let (answer, answered) = oneshot::channel();
         self.polls
             .send(Poll {
@@ -58,9 +64,16 @@ impl ProgressPolls {
 
 /// Reads the waiting polls, all that are queued at once, one read after
 /// the other, until every sender is gone.
-async fn read_in_turn(db: Database, mut queue: mpsc::UnboundedReceiver<Poll>) {
+async fn read_in_turn(
+    db: Database,
+    held: Arc<HeldProgress>,
+    mut queue: mpsc::UnboundedReceiver<Poll>,
+) {
     let mut batch = Vec::with_capacity(MOST_PER_READ);
     while queue.recv_many(&mut batch, MOST_PER_READ).await > 0 {
+        // Before the read begins: a change forgotten while it is out
+        // makes what it finds too old to keep.
+        let epoch = held.epoch();
         let ids: Vec<String> = batch.iter().map(|p| p.navigator_id.clone()).collect();
         let db = db.clone();
         let read = actix_web::web::block(move || -> Result<_, persistence::PersistenceError> {
@@ -80,6 +93,9 @@ async fn read_in_turn(db: Database, mut queue: mpsc::UnboundedReceiver<Poll>) {
                     let progress = found.get(&poll.navigator_id).cloned();
                     // A poll whose request has gone no longer listens.
                     let _ = poll.answer.send(Ok(progress));
+                }
+                if let Some(epoch) = epoch {
+                    held.keep(epoch, found);
                 }
                 continue;
             }

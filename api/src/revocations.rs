@@ -1,15 +1,18 @@
 //! Keeps this process's memory of revoked sessions and login cut-offs in
 //! step with the database, so that a logout, a reused refresh token or an
 //! ended contract stops an access token on the next request, whichever
-//! process served the change.
+//! process served the change; and the stored progress it holds for the
+//! tablets' polls (`crate::held_progress`), forgotten when it changes.
 //!
 //! On PostgreSQL a thread of its own listens on a connection of its own to
 //! the announcements the changes make as they commit (`LISTEN/NOTIFY`),
 //! polling the socket every few milliseconds (diesel cannot block on it),
-//! and reads everything again every 30 seconds and after reconnecting, in
-//! case an announcement was lost. On SQLite, where one process serves, the
-//! handlers apply their own changes once committed; the periodic reading
-//! picks up changes made from the command line.
+//! and reads everything again periodically (`reread_every_seconds`, 30 by
+//! default) and after reconnecting, in case an announcement was lost. The
+//! held progress is kept only while the connection listens. On SQLite,
+//! where one process serves, the handlers and use cases apply their own
+//! changes once committed; the periodic reading picks up changes made from
+//! the command line.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -17,11 +20,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use persistence::sessions::{self, Announcement, Listener};
-use persistence::{accounts, Database, Engine};
+use persistence::{accounts, training, Database, Engine};
 use tokio::sync::watch;
 
-/// How often everything is read again, announcements or not.
-const FULL_READ_EVERY: Duration = Duration::from_secs(30);
+use crate::app::training::PROGRESS_BODY_VERSION;
+use crate::held_progress::HeldProgress;
+
 /// How often the listening socket is looked at (a non-blocking read).
 const POLL_EVERY: Duration = Duration::from_millis(20);
 /// How long to wait before listening again after losing the connection.
@@ -37,6 +41,10 @@ pub struct Revocations {
     pub cutoffs: Cutoffs,
     /// How long a revoked session matters: longer than an access token lives.
     pub remember: chrono::Duration,
+    /// The stored progress this process holds.
+    pub progress: Arc<HeldProgress>,
+    /// How often everything is read again, announcements or not.
+    pub reread_every: Duration,
 }
 
 impl Revocations {
@@ -58,6 +66,17 @@ impl Revocations {
         Ok(())
     }
 
+    /// Forgets the held progress whose tag is no longer the stored one.
+    fn compare_progress(&self) -> anyhow::Result<()> {
+        if self.progress.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.db.get()?;
+        let stored = training::progress_tags(&mut conn, PROGRESS_BODY_VERSION)?;
+        self.progress.forget_unlike(&stored.into_iter().collect());
+        Ok(())
+    }
+
     fn read_cutoffs(&self) -> anyhow::Result<()> {
         let mut conn = self.db.get()?;
         let cutoffs = accounts::cutoffs(&mut conn)?;
@@ -74,6 +93,7 @@ impl Revocations {
                     m.entry(family).or_insert_with(Utc::now);
                 }
             }
+            Announcement::Progress(navigator_id) => self.progress.forget([navigator_id]),
             Announcement::Cutoffs => {
                 if let Err(e) = self.read_cutoffs() {
                     tracing::warn!(error = %e, "cannot read the login cut-offs");
@@ -94,7 +114,7 @@ impl Revocations {
         let listens = self.db.engine() == Engine::Postgres;
         let mut listener: Option<Listener> = None;
         let mut next_listen = Instant::now();
-        let mut next_read = Instant::now() + FULL_READ_EVERY;
+        let mut next_read = Instant::now() + self.reread_every;
         loop {
             if stop.has_changed().is_err() || *stop.borrow() {
                 return;
@@ -106,6 +126,7 @@ impl Revocations {
                         listener = Some(l);
                         // Whatever was announced while nobody listened.
                         read_now = true;
+                        self.progress.start_over(true);
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "cannot listen for revoked sessions");
@@ -125,6 +146,9 @@ impl Revocations {
                     Err(e) => {
                         tracing::warn!(error = %e, "lost the connection listening for revoked sessions");
                         listener = None;
+                        // Changes would go unheard: nothing held until
+                        // listening again.
+                        self.progress.start_over(false);
                         next_listen = Instant::now() + RECONNECT_AFTER;
                     }
                 }
@@ -133,7 +157,11 @@ impl Revocations {
                 if let Err(e) = self.read_all() {
                     tracing::warn!(error = %e, "cannot read the revoked sessions");
                 }
-                next_read = Instant::now() + FULL_READ_EVERY;
+                if let Err(e) = self.compare_progress() {
+                    tracing::warn!(error = %e, "cannot compare the held progress with the stored");
+                    self.progress.start_over(!listens || listener.is_some());
+                }
+                next_read = Instant::now() + self.reread_every;
             }
             std::thread::sleep(if listens {
                 POLL_EVERY

@@ -9,7 +9,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use persistence::{migrations, seed, Database};
+use persistence::{migrations, seed, Database, Engine};
 use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
@@ -24,6 +24,7 @@ use crate::auth::tokens::{random_secret, JwtKeys};
 use crate::bootstrap::{self, BootstrapAdmin};
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::held_progress::HeldProgress;
 use crate::idempotency::idempotent_posts;
 use crate::mail::sender::Sender;
 use crate::mail::{self, Mailer};
@@ -244,24 +245,30 @@ impl Application {
             &settings.jwt_audience,
             chrono::Duration::minutes(settings.access_token_minutes),
         ));
+        // On SQLite this process applies every change itself; on
+        // PostgreSQL nothing is held until the announcements are heard.
+        let held_progress = Arc::new(HeldProgress::new(db.engine() == Engine::Sqlite));
         let revocations = Revocations {
             db: db.clone(),
             database_url: settings.database_url.clone(),
             revoked: Arc::default(),
             cutoffs: Arc::default(),
             remember: persistence::sessions::remembered_for(jwt.access_ttl),
+            progress: Arc::clone(&held_progress),
+            reread_every: Duration::from_secs(settings.reread_every_seconds),
         };
         let revocations =
             tokio::task::spawn_blocking(move || revocations.read_all().map(|()| revocations))
                 .await??;
         let state = web::Data::new(AppState {
             db: db.clone(),
-            use_cases: crate::app::UseCases::new(db.clone()),
+            use_cases: crate::app::UseCases::holding(db.clone(), Arc::clone(&held_progress)),
             settings: Arc::clone(&settings),
             jwt,
             metrics: Metrics::new()?,
             cutoffs: Arc::clone(&revocations.cutoffs),
             revoked: Arc::clone(&revocations.revoked),
+            held_progress: Arc::clone(&held_progress),
             faq_index: Arc::default(),
             identity_provider: crate::single_sign_on::IdentityProvider::from_settings(&settings)?
                 .map(Arc::new),
@@ -275,7 +282,10 @@ impl Application {
         let routes = web::Data::new(KnownRoutes::from_document(&doc));
         let mut server = HttpServer::new(move || {
             // Made on each worker's thread, so each worker reads its own.
-            let polls = web::Data::new(ProgressPolls::start(state.db.clone()));
+            let polls = web::Data::new(ProgressPolls::start(
+                state.db.clone(),
+                Arc::clone(&state.held_progress),
+            ));
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())

@@ -30,6 +30,8 @@ pub struct AppState {
     /// revoked (logout, a refresh token reused, a new password). Kept up to
     /// date by [`crate::revocations`].
     pub revoked: Arc<RwLock<HashMap<String, DateTime<Utc>>>>,
+    /// The stored progress this server holds in memory for the polls.
+    pub held_progress: Arc<crate::held_progress::HeldProgress>,
     /// The FAQ search index this server holds in memory.
     pub faq_index: Arc<crate::app::faq::HeldIndex>,
     /// The staff's identity provider, when single sign-on is configured.

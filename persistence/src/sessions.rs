@@ -1,5 +1,6 @@
 //! Revoked sessions, and the word every process of the service hears when
-//! one is revoked or a login is cut off.
+//! one is revoked, a login is cut off or a Navigator's stored progress is
+//! rewritten.
 //!
 //! A session is a refresh-token family; the access tokens it issued carry
 //! its id. Each process keeps the sessions revoked lately in memory and
@@ -28,6 +29,8 @@ pub enum Announcement {
     Revoked(String),
     /// Some account's cut-off day changed: read them again.
     Cutoffs,
+    /// This Navigator's stored progress was rewritten.
+    Progress(String),
 }
 
 impl Announcement {
@@ -35,6 +38,7 @@ impl Announcement {
         match self {
             Self::Revoked(family) => format!("revoked:{family}"),
             Self::Cutoffs => "cutoffs".to_owned(),
+            Self::Progress(navigator_id) => format!("progress:{navigator_id}"),
         }
     }
 
@@ -42,6 +46,9 @@ impl Announcement {
         match payload.split_once(':') {
             Some(("revoked", family)) if !family.is_empty() => {
                 Some(Self::Revoked(family.to_owned()))
+            }
+            Some(("progress", navigator)) if !navigator.is_empty() => {
+                Some(Self::Progress(navigator.to_owned()))
             }
             None if payload == "cutoffs" => Some(Self::Cutoffs),
             _ => None,
@@ -234,10 +241,15 @@ mod tests {
 
     #[test]
     fn announcements_round_trip() {
-        for a in [Announcement::Revoked("f-1".into()), Announcement::Cutoffs] {
+        for a in [
+            Announcement::Revoked("f-1".into()),
+            Announcement::Cutoffs,
+            Announcement::Progress("n-1".into()),
+        ] {
             assert_eq!(Announcement::parse(&a.payload()), Some(a));
         }
         assert_eq!(Announcement::parse("revoked:"), None);
+        assert_eq!(Announcement::parse("progress:"), None);
         assert_eq!(Announcement::parse("other"), None);
     }
 }

@@ -278,8 +278,19 @@ pub struct FillDays {
     pub completed: Option<NaiveDate>,
 }
 
-/// Stores a Navigator's progress, its body of shape `version`. Callers
-/// hold the Navigator's row lock, so the update-or-insert cannot race.
+/// The tag of every stored progress of body shape `version`, by Navigator
+/// id: what the servers compare the progress they hold in memory with.
+pub fn progress_tags(conn: &mut DbConnection, version: i32) -> Result<Vec<(String, String)>> {
+    Ok(training_progress::table
+        .select((training_progress::navigator_id, training_progress::etag))
+        .filter(training_progress::body_version.eq(version))
+        .load(conn)?)
+}
+
+/// Stores a Navigator's progress, its body of shape `version`, and
+/// announces it to the other processes, which forget the progress they
+/// hold of this Navigator as the change commits. Callers hold the
+/// Navigator's row lock, so the update-or-insert cannot race.
 pub fn store_progress(
     conn: &mut DbConnection,
     navigator_id: &str,
@@ -317,7 +328,10 @@ pub fn store_progress(
             ))
             .execute(conn)?;
     }
-    Ok(())
+    crate::sessions::announce(
+        conn,
+        &crate::sessions::Announcement::Progress(navigator_id.to_owned()),
+    )
 }
 
 /// One path with its buckets and modules.

@@ -4,6 +4,8 @@
 //! coordinator one at a time or in an all-or-nothing batch, and the
 //! progress the tablet polls with its ETag, also by many tablets at once.
 
+use std::time::{Duration, Instant};
+
 use chrono::NaiveDate;
 use diesel::connection::SimpleConnection;
 use navigator_e2e::contracts::json_of;
@@ -629,6 +631,106 @@ async fn parallel_polls_each_get_their_own_progress(app: TestApp) {
     }
 }
 both_engines!(parallel_polls_each_get_their_own_progress, on("2019-09-02"));
+
+/// How many Navigators' progress `server` holds in memory, as its metrics
+/// say.
+async fn progress_held(server: &TestApp) -> u64 {
+    let text = server
+        .client
+        .get(server.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("navigator_progress_held "))
+        .unwrap_or_else(|| panic!("no navigator_progress_held in {text}"))
+        .parse()
+        .unwrap()
+}
+
+/// A server answers a repeated poll from the progress it holds in memory,
+/// and forgets it when another server changes it: on PostgreSQL as the
+/// change commits (its announcement, heard within milliseconds), on SQLite
+/// at the periodic comparison with the stored tags (every second here),
+/// as for a change made from the command line.
+async fn a_change_made_on_another_server_reaches_its_polls(app: TestApp) {
+    let (_, tokens) = lazio(&app, 1).await;
+    let token = &tokens[0];
+    let other = app.replica().await;
+    let r = app.my_training(token, None).await;
+    let before = r.headers()["etag"].to_str().unwrap().to_owned();
+
+    // The other server reads it once and holds it (on PostgreSQL once it
+    // listens to the announcements, as it starts).
+    let waited = Instant::now();
+    loop {
+        let r = other.my_training(token, Some(&before)).await;
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        if progress_held(&other).await == 1 {
+            break;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(10), "never held");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let r = other.my_training(token, Some(&before)).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+
+    // A log through the first server: it answers the change at once.
+    json_of(
+        app.log_hours(token, "p-1", "2019-08-20", 6.0).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let r = app.my_training(token, Some(&before)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let after = r.headers()["etag"].to_str().unwrap().to_owned();
+    let body = r.text().await.unwrap();
+    assert_ne!(after, before);
+
+    let bound = match app.engine {
+        Engine::Postgres => Duration::from_secs(5),
+        Engine::Sqlite => Duration::from_secs(10),
+    };
+    let changed = Instant::now();
+    loop {
+        let r = other.my_training(token, Some(&before)).await;
+        if r.status() == StatusCode::OK {
+            assert_eq!(r.headers()["etag"].to_str().unwrap(), after);
+            assert_eq!(r.text().await.unwrap(), body);
+            break;
+        }
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        assert!(
+            changed.elapsed() < bound,
+            "the other server still answers the old progress after {:?}",
+            changed.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    eprintln!(
+        "{:?}: the other server's polls saw the change after {:?}",
+        app.engine,
+        changed.elapsed()
+    );
+    let r = other.my_training(token, Some(&after)).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+}
+both_engines!(
+    a_change_made_on_another_server_reaches_its_polls,
+    |s: &mut api::config::Settings| {
+        on("2019-09-02")(s);
+        // PostgreSQL hears the change; keep its comparison out of the way.
+        s.reread_every_seconds = if s.database_url.starts_with("postgres") {
+            3_600
+        } else {
+            1
+        };
+    }
+);
 
 /// 120 validated hours fill the on-the-job bucket on the day the last of
 /// them was worked; more hours never go above it.

@@ -10,7 +10,7 @@
 //! returns the cut-off as data for the caller to apply once committed.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::account::Role;
@@ -20,6 +20,7 @@ use persistence::{read_snapshot, write_transaction, Database, DbConnection, Engi
 use crate::auth::caller::Caller;
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
+use crate::held_progress::HeldProgress;
 
 pub mod audit;
 pub mod auth;
@@ -53,6 +54,27 @@ pub struct Act {
     pub settings: Arc<Settings>,
     /// The retry key the request came with, claimed by its first change.
     pub idempotency: Option<IdempotencyClaim>,
+    /// The Navigators whose stored progress this act rewrote.
+    pub rewritten_progress: RewrittenProgress,
+}
+
+/// The Navigators whose stored progress an act rewrote: once the act is
+/// done, the server forgets what it holds of them (`HeldProgress`), so the
+/// writer's next poll reads the new progress.
+#[derive(Debug, Clone, Default)]
+pub struct RewrittenProgress(Arc<Mutex<Vec<String>>>);
+
+impl RewrittenProgress {
+    pub fn note(&self, navigator_id: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(navigator_id.to_owned());
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
 }
 
 /// A request's `Idempotency-Key`: claimed in the transaction of the first
@@ -100,6 +122,7 @@ impl Act {
             today,
             settings,
             idempotency: None,
+            rewritten_progress: RewrittenProgress::default(),
         }
     }
 
@@ -164,16 +187,25 @@ pub trait UseCase: Clone + Send + 'static {
 #[derive(Clone)]
 pub struct UseCases {
     db: Database,
+    /// What this server holds of the stored progress, forgotten where an
+    /// act rewrote it.
+    held_progress: Arc<HeldProgress>,
 }
 
 impl UseCases {
+    /// Use cases holding nothing in memory: the command line's.
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self::holding(db, Arc::default())
+    }
+
+    /// Use cases of a server holding `held_progress`.
+    pub fn holding(db: Database, held_progress: Arc<HeldProgress>) -> Self {
+        Self { db, held_progress }
     }
 
     pub async fn run<U: UseCase>(&self, act: Act, case: U) -> ApiResult<U::Outcome> {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || run_on(&db, &act, case))
+        let cases = self.clone();
+        tokio::task::spawn_blocking(move || cases.run_blocking(&act, case))
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "use case task failed");
@@ -184,7 +216,10 @@ impl UseCases {
     /// As [`UseCases::run`], on the calling thread: for the command line
     /// and the background tasks that already run off the async threads.
     pub fn run_blocking<U: UseCase>(&self, act: &Act, case: U) -> ApiResult<U::Outcome> {
-        run_on(&self.db, act, case)
+        let outcome = run_on(&self.db, act, case);
+        // Failed or not: a failure after a committed step leaves it done.
+        self.held_progress.forget(act.rewritten_progress.take());
+        outcome
     }
 }
 

@@ -93,6 +93,8 @@ async fn render_metrics(state: &AppState) -> ApiResult<HttpResponse> {
             None
         }
     };
+    let held = i64::try_from(state.held_progress.len()).unwrap_or(i64::MAX);
+    state.metrics.progress_held.set(held);
     state.metrics.read_at_scrape(
         &state.db.pool_state(),
         outbox.as_ref(),

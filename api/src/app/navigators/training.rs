@@ -50,7 +50,7 @@ impl UseCase for MakeProgress {
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<(String, String)> {
         let nav = navigator_in_scope(conn, act, &self.navigator_id)?;
         assignments::lock_navigator(conn, &nav.id)?;
-        refresh(conn, &nav)
+        refresh(conn, act, &nav)
     }
 }
 

@@ -25,7 +25,7 @@ impl UseCase for ValidateLog {
     fn run(self, conn: &mut DbConnection, act: &Act) -> ApiResult<OjtLogRow> {
         let log = decidable(conn, act, &self.id)?;
         let row = decide(conn, &act.audit(), &log, LogStatus::Validated, None)?;
-        refresh_locked(conn, &row.navigator_id)?;
+        refresh_locked(conn, act, &row.navigator_id)?;
         Ok(row)
     }
 }
@@ -58,7 +58,7 @@ impl UseCase for RejectLog {
             LogStatus::Rejected,
             Some(&self.reason),
         )?;
-        refresh_locked(conn, &row.navigator_id)?;
+        refresh_locked(conn, act, &row.navigator_id)?;
         Ok(row)
     }
 }

@@ -154,7 +154,7 @@ impl UseCase for LogHours {
                 region_code: &nav.region_code,
             },
         )?;
-        super::refresh(conn, &nav)?;
+        super::refresh(conn, act, &nav)?;
         audit::append::<(), _>(
             conn,
             &act.audit(),

@@ -127,9 +127,13 @@ pub(crate) fn lock_in_order(conn: &mut DbConnection, ids: &BTreeSet<String>) -> 
 }
 
 /// Stores the new progress of each Navigator whose records changed.
-pub(crate) fn refresh_each(conn: &mut DbConnection, ids: &BTreeSet<String>) -> ApiResult<()> {
+pub(crate) fn refresh_each(
+    conn: &mut DbConnection,
+    act: &Act,
+    ids: &BTreeSet<String>,
+) -> ApiResult<()> {
     for id in ids {
-        refresh_locked(conn, id)?;
+        refresh_locked(conn, act, id)?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ use persistence::contracts::NavigatorRow;
 use persistence::training::FillDays;
 use persistence::{assignments, training, DbConnection};
 
+use crate::app::Act;
 use crate::error::{ApiError, ApiResult};
 use crate::etag::tag_of;
 
@@ -120,22 +121,27 @@ fn bucket_view(b: &BucketProgress) -> BucketProgressView {
 /// Recomputes and stores a Navigator's progress; call it in the
 /// transaction that changed their records, after taking their row lock
 /// (`assignments::lock_navigator`). Returns `(body, etag)`.
-pub fn refresh(conn: &mut DbConnection, nav: &NavigatorRow) -> ApiResult<(String, String)> {
+pub fn refresh(
+    conn: &mut DbConnection,
+    act: &Act,
+    nav: &NavigatorRow,
+) -> ApiResult<(String, String)> {
     let (view, days) = compute(conn, nav)?;
     let body = serde_json::to_string(&view).map_err(|_| ApiError::Internal)?;
     let tag = tag_of(body.as_bytes());
     training::store_progress(conn, &nav.id, &body, &tag, PROGRESS_BODY_VERSION, days)?;
+    act.rewritten_progress.note(&nav.id);
     Ok((body, tag))
 }
 
 /// Locks the Navigator and refreshes their progress: for writers that
 /// change one Navigator's records.
-pub fn refresh_locked(conn: &mut DbConnection, navigator_id: &str) -> ApiResult<()> {
+pub fn refresh_locked(conn: &mut DbConnection, act: &Act, navigator_id: &str) -> ApiResult<()> {
     assignments::lock_navigator(conn, navigator_id)?;
     let nav =
         persistence::contracts::get_navigator(conn, navigator_id)?.ok_or(ApiError::NotFound {
             entity: "navigator",
         })?;
-    refresh(conn, &nav)?;
+    refresh(conn, act, &nav)?;
     Ok(())
 }

@@ -181,7 +181,7 @@ impl UseCase for RecordAttendance {
                 Some(&after),
             )?;
         }
-        refresh_each(conn, &known)?;
+        refresh_each(conn, act, &known)?;
         Ok(result)
     }
 }

@@ -147,7 +147,7 @@ impl UseCase for RecordCompletions {
                 Some(&audited(&after)),
             )?;
         }
-        refresh_each(conn, &changed)?;
+        refresh_each(conn, act, &changed)?;
         Ok(result)
     }
 }

@@ -64,7 +64,7 @@ impl UseCase for RecordMandatory {
             None,
             Some(&row),
         )?;
-        refresh_locked(conn, &nav.id)?;
+        refresh_locked(conn, act, &nav.id)?;
         Ok(row)
     }
 }

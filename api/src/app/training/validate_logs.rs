@@ -112,7 +112,7 @@ fn decide_all(
         decide(conn, &ctx, log, status, reason)?;
     }
     for n in &navigators {
-        refresh_locked(conn, n)?;
+        refresh_locked(conn, act, n)?;
     }
     Ok(logs.len())
 }
