@@ -23,7 +23,12 @@
 //!   records and stores it with its tag (the same `refresh` every record
 //!   change runs). Every answer is checked against the hours the fixture
 //!   wrote. Statistics are then taken again (`ANALYZE`), as a database that
-//!   grew to this size would have them;
+//!   grew to this size would have them. Storing it makes the server forget
+//!   what it held of that progress, so during the load each Navigator's
+//!   first poll reads the database and the next ones are answered from the
+//!   server's memory, as a tablet's repeated polls are (mostly in the
+//!   first warm-up second: 3,000 Navigators among tens of thousands of
+//!   requests);
 //! - access tokens minted with the test server's signing key by the
 //!   product's own `JwtKeys::issue`, with the claims a login gives (user id,
 //!   role, Regions, Navigator id): logging in 3,000 accounts would cost an
@@ -100,6 +105,14 @@ const SLICE: Duration = Duration::from_secs(3);
 
 const TRAINING_GOAL_PER_SECOND: f64 = 20_000.0;
 const HEALTHZ_RATIO_GOAL: f64 = 0.25;
+/// The ratio measured before the hardening's checks on every request:
+/// the poll must not fall below it.
+fn ratio_floor(engine: Engine) -> f64 {
+    match engine {
+        Engine::Postgres => 0.49,
+        Engine::Sqlite => 0.65,
+    }
+}
 
 // ------------------------------------------------------------------- load
 
@@ -731,6 +744,12 @@ async fn bench() {
             "  {:<10} goal at least {HEALTHZ_RATIO_GOAL} of /healthz: {}",
             engine_name(f.engine),
             goal(f.ratio() >= HEALTHZ_RATIO_GOAL)
+        );
+        println!(
+            "  {:<10} goal at least {} of /healthz (the ratio before the hardening): {}",
+            engine_name(f.engine),
+            ratio_floor(f.engine),
+            goal(f.ratio() >= ratio_floor(f.engine))
         );
     }
     if !figures.iter().any(|f| f.engine == Engine::Postgres) {
