@@ -635,16 +635,7 @@ both_engines!(parallel_polls_each_get_their_own_progress, on("2019-09-02"));
 /// How many Navigators' progress `server` holds in memory, as its metrics
 /// say.
 async fn progress_held(server: &TestApp) -> u64 {
-    let text = server
-        .client
-        .get(server.url("/metrics"))
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = server.scrape().await;
     text.lines()
         .find_map(|l| l.strip_prefix("navigator_progress_held "))
         .unwrap_or_else(|| panic!("no navigator_progress_held in {text}"))

@@ -145,16 +145,7 @@ async fn metrics_count_requests_by_route(app: TestApp) {
         .await
         .unwrap();
     problem(as_admin, 401).await;
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.scrape().await;
     assert!(
         text.contains(
             r#"navigator_http_requests_total{method="GET",route="/api/v1/regions",status="200"} 1"#
@@ -173,18 +164,6 @@ fn sample(text: &str, series: &str) -> f64 {
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or_else(|| panic!("no {series} in:\n{text}"))
-}
-
-async fn scrape(app: &TestApp) -> String {
-    let r = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.text().await.unwrap()
 }
 
 /// The operator's series: the pool, the outbox, the background tasks,
@@ -226,7 +205,7 @@ async fn metrics_show_pool_outbox_tasks_logins_and_process(app: TestApp) {
     // The background tasks run every second here.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
 
-    let text = scrape(&app).await;
+    let text = app.scrape().await;
     assert_eq!(
         sample(&text, r#"navigator_logins_total{outcome="success"}"#),
         1.0
@@ -288,7 +267,7 @@ async fn metrics_show_pool_outbox_tasks_logins_and_process(app: TestApp) {
     assert!(started <= now && started > now - 600.0, "{started}");
 
     // Counters only go up between scrapes.
-    let again = scrape(&app).await;
+    let again = app.scrape().await;
     assert!(
         sample(&again, "navigator_db_pool_checkouts_total")
             >= sample(&text, "navigator_db_pool_checkouts_total")

@@ -214,6 +214,19 @@ impl TestApp {
     pub async fn outside(&self, path: &str) -> Response {
         self.client.get(self.url(path)).send().await.unwrap()
     }
+
+    /// `/metrics` as a scraper holding the metrics token reads it.
+    pub async fn scrape(&self) -> String {
+        let r = self
+            .client
+            .get(self.url("/metrics"))
+            .bearer_auth(crate::METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        r.text().await.unwrap()
+    }
 }
 
 /// The body of a problem answer, after checking its media type and status.
