@@ -2,7 +2,8 @@
 //! Cittadinanza, answered by ANPAL Servizi's experts.
 //!
 //! A question is `open` when asked; one expert takes it (one owner at a
-//! time), and the owner answers it (`answered`) or asks the Navigator for
+//! time) and may hand it back to the desk while it is open, and the owner
+//! answers it (`answered`) or asks the Navigator for
 //! detail first (still `open`, waiting for the reply). An expert closes it
 //! (`closed`) or merges it into another question on the same point
 //! (`merged`). The author may withdraw it while it is open (`withdrawn`).
@@ -54,6 +55,9 @@ impl QuestionStatus {
 pub enum QuestionMove {
     /// An expert becomes the owner.
     Take,
+    /// The owner hands the open question back to the experts' desk, for
+    /// another expert to take (away, or not their subject).
+    Release,
     /// The owner answers.
     Answer,
     /// The owner asks the author for detail.
@@ -123,6 +127,15 @@ pub fn decide(
         M::Take if state.taken && !who.is_owner => Err(R::TakenByAnother),
         M::Take => Ok(QuestionState {
             taken: true,
+            ..state
+        }),
+        M::Release if !expert => Err(R::NotYourMove),
+        M::Release if !open => wrong_status(),
+        M::Release if !state.taken => Err(R::NotTaken),
+        M::Release if !who.is_owner => Err(R::TakenByAnother),
+        // A request for detail stays: whoever takes it next sees the thread.
+        M::Release => Ok(QuestionState {
+            taken: false,
             ..state
         }),
         M::Answer | M::RequestDetail if !expert => Err(R::NotYourMove),
@@ -309,6 +322,30 @@ mod tests {
         // An untaken question may be closed or merged by any expert.
         assert_eq!(decide(free, M::Close, EXPERT).unwrap().status, S::Closed);
         assert_eq!(decide(free, M::Merge, EXPERT).unwrap().status, S::Merged);
+    }
+
+    #[test]
+    fn only_the_owner_hands_an_open_question_back() {
+        let taken = state(S::Open, true, true);
+        let back = decide(taken, M::Release, OWNER).unwrap();
+        assert_eq!(back, state(S::Open, false, true));
+        // Back on the desk: any expert may take it.
+        assert!(decide(back, M::Take, EXPERT).unwrap().taken);
+        assert_eq!(decide(taken, M::Release, EXPERT), Err(R::TakenByAnother));
+        assert_eq!(
+            decide(state(S::Open, false, false), M::Release, EXPERT),
+            Err(R::NotTaken)
+        );
+        for who in [AUTHOR, OTHER_NAVIGATOR] {
+            assert_eq!(decide(taken, M::Release, who), Err(R::NotYourMove));
+        }
+        for s in [S::Answered, S::Closed, S::Merged, S::Withdrawn] {
+            assert_eq!(
+                decide(state(s, true, false), M::Release, OWNER),
+                Err(R::Status(s)),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]

@@ -117,6 +117,24 @@ pub fn take(conn: &mut DbConnection, id: &str, expert: &str, at: DateTime<Utc>) 
     Ok(n == 1)
 }
 
+/// Hands the question back to the desk, if `expert` still holds it and it
+/// is still open (`false`: someone moved it meanwhile).
+pub fn release(conn: &mut DbConnection, id: &str, expert: &str, at: DateTime<Utc>) -> Result<bool> {
+    let n = diesel::update(
+        questions::table
+            .filter(questions::id.eq(id))
+            .filter(questions::status.eq("open"))
+            .filter(questions::taken_by.eq(expert)),
+    )
+    .set((
+        questions::taken_by.eq(None::<String>),
+        questions::taken_at.eq(None::<NaiveDateTime>),
+        questions::updated_at.eq(to_db(at)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// A question's new state after a move.
 #[derive(Debug, Clone)]
 pub struct Change<'a> {

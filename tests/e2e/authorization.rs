@@ -501,6 +501,17 @@ fn table() -> Vec<Entry> {
             },
         ),
         entry(
+            "POST /api/v1/questions/{id}/release",
+            Roles(EXPERT),
+            Nothing,
+            |w, c| {
+                Box::pin(async move {
+                    let id = w.question_taken_by(c).await;
+                    Request::post(v1(&format!("/questions/{id}/release")), json!({}))
+                })
+            },
+        ),
+        entry(
             "POST /api/v1/questions/{id}/answer",
             Roles(EXPERT),
             Nothing,

@@ -161,6 +161,29 @@ async fn experts_work_the_queue_in_the_console(app: TestApp) {
     )
     .await;
     assert_eq!(row_ids(&mine), vec![second.clone()]);
+    // Taken by mistake and handed back: on the desk again, for anyone.
+    move_it(&mut expert, &third, "prendi", &[]).await;
+    let page = html(
+        expert.get(&format!("/console/domande/{third}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(page.contains("id=\"lascia\""), "{page}");
+    let to = move_it(&mut expert, &third, "lascia", &[]).await;
+    assert_eq!(to, format!("/console/domande/{third}?fatto=lascia"));
+    let page = html(expert.get(&to).await, StatusCode::OK).await;
+    assert!(
+        page.contains("Domanda rimessa tra quelle da prendere."),
+        "{page}"
+    );
+    assert!(page.contains("id=\"prendi\""), "{page}");
+    assert!(!page.contains("id=\"lascia\""), "{page}");
+    let untaken = html(
+        expert.get("/console/domande?presa=nessuno").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(row_ids(&untaken), vec![first.clone(), third.clone()]);
     // An empty answer is refused next to its field.
     let k = key();
     let r = expert

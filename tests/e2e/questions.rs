@@ -563,6 +563,154 @@ both_engines!(
     in_2019
 );
 
+/// The owner hands an open question back to the desk: only they, only
+/// while it is open and theirs; the thread and a pending request for detail
+/// stay; the audit log says who; another expert then takes it, also while
+/// others race to take it as it is handed back.
+async fn an_expert_hands_a_question_back_for_another_to_take(app: TestApp) {
+    let nav = navigators(&app, 1).await.remove(0);
+    let first = expert(&app, "esperta.prima").await;
+    let second = expert(&app, "esperto.secondo").await;
+    let q = ask(&app, &nav, "eligibility", "Chi firma il patto?").await;
+    let id = q["id"].as_str().unwrap().to_owned();
+
+    refused(
+        act(&app, &first, &id, "release", json!({})).await,
+        409,
+        "question-not-taken",
+    )
+    .await;
+    ok(
+        act(&app, &first, &id, "take", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let detail = json!({ "text": "Di quale Regione?" });
+    ok(
+        act(&app, &first, &id, "detail-requests", detail).await,
+        StatusCode::OK,
+    )
+    .await;
+    refused(
+        act(&app, &second, &id, "release", json!({})).await,
+        409,
+        "question-taken",
+    )
+    .await;
+    refused(
+        act(&app, &nav, &id, "release", json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let back = ok(
+        act(&app, &first, &id, "release", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(back["taken_by"].is_null(), "{back}");
+    assert!(back["taken_at"].is_null(), "{back}");
+    assert_eq!(back["status"], "open");
+    assert_eq!(back["awaiting_detail"], true);
+    refused(
+        act(&app, &first, &id, "release", json!({})).await,
+        409,
+        "question-not-taken",
+    )
+    .await;
+    let (db, question) = (app.db.clone(), id.clone());
+    let released: Vec<(Option<String>, Option<String>)> = tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use persistence::schema::audit_log;
+        let mut conn = db.get().unwrap();
+        audit_log::table
+            .filter(audit_log::action.eq("question.released"))
+            .filter(audit_log::entity_id.eq(question))
+            .select((audit_log::actor, audit_log::before_json))
+            .load(&mut *conn)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(released.len(), 1, "{released:?}");
+    assert_eq!(released[0].0.as_deref(), Some(first.id.as_str()));
+
+    // Another expert takes it, sees the thread and answers.
+    ok(
+        act(&app, &second, &id, "take", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let seen = ok(
+        app.get(&format!("/questions/{id}"), Some(&second.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(seen["messages"].as_array().unwrap().len(), 1, "{seen}");
+    ok(
+        act(
+            &app,
+            &second,
+            &id,
+            "answer",
+            json!({ "text": "La Regione." }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    refused(
+        act(&app, &second, &id, "release", json!({})).await,
+        409,
+        "question-status-forbids",
+    )
+    .await;
+
+    // Handed back while four experts try to take it: at most one gets it,
+    // and whoever holds it in the end is that one.
+    let mut racers = Vec::new();
+    for i in 0..4 {
+        racers.push(expert(&app, &format!("esperto.corsa{i}")).await);
+    }
+    for round in 0..3 {
+        let q = ask(&app, &nav, "eligibility", &format!("Domanda {round}")).await;
+        let id = q["id"].as_str().unwrap().to_owned();
+        ok(
+            act(&app, &first, &id, "take", json!({})).await,
+            StatusCode::OK,
+        )
+        .await;
+        let release = act(&app, &first, &id, "release", json!({}));
+        let takes = futures_util::future::join_all(
+            racers.iter().map(|e| act(&app, e, &id, "take", json!({}))),
+        );
+        let (release, takes) = tokio::join!(release, takes);
+        ok(release, StatusCode::OK).await;
+        let mut winners = Vec::new();
+        for (e, r) in racers.iter().zip(takes) {
+            match r.status().as_u16() {
+                200 => winners.push(e.id.clone()),
+                409 => refused(r, 409, "question-taken").await,
+                other => panic!("take answered {other}: {}", r.text().await.unwrap()),
+            }
+        }
+        assert!(winners.len() <= 1, "round {round}: {winners:?}");
+        let now = ok(
+            app.get(&format!("/questions/{id}"), Some(&nav.token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(
+            now["taken_by"].as_str(),
+            winners.first().map(String::as_str),
+            "round {round}"
+        );
+    }
+}
+both_engines!(an_expert_hands_a_question_back_for_another_to_take, in_2019);
+
 async fn bad_questions_are_refused_naming_the_field(app: TestApp) {
     let nav = navigators(&app, 1).await.remove(0);
     let post = |body: Value| {

@@ -141,6 +141,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(questions::list_questions)
         .service(questions::get_question)
         .service(questions::take_question)
+        .service(questions::release_question)
         .service(questions::answer_question)
         .service(questions::request_detail)
         .service(questions::give_detail)

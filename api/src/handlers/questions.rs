@@ -289,6 +289,30 @@ pub async fn take_question(
     moved(&state, &caller, &meta, id.into_inner(), Action::Take).await
 }
 
+/// The owner hands the open question back to the experts' desk, for
+/// another expert to take; the thread, and any request for detail waiting
+/// for the author, stay with it.
+#[utoipa::path(
+    tag = "questions",
+    params(("id" = String, Path, description = "Question id")),
+    security(("bearer_auth" = ["expert"])),
+    responses(
+        (status = 200, body = QuestionView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "question-not-taken, question-taken (another expert's), question-status-forbids: no longer open", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/questions/{id}/release")]
+pub async fn release_question(
+    state: web::Data<AppState>,
+    caller: Authorized<ExpertOnly>,
+    meta: RequestMeta,
+    id: ValidPath<String>,
+) -> ApiResult<web::Json<QuestionView>> {
+    moved(&state, &caller, &meta, id.into_inner(), Action::Release).await
+}
+
 /// The owner answers the question; its author is told in the app and by
 /// mail.
 #[utoipa::path(

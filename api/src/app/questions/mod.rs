@@ -210,6 +210,7 @@ pub struct MoveQuestion {
 #[derive(Clone)]
 pub enum Action {
     Take,
+    Release,
     Answer(QuestionText),
     RequestDetail(QuestionText),
     GiveDetail(QuestionText),
@@ -222,6 +223,7 @@ impl Action {
     fn as_move(&self) -> QuestionMove {
         match self {
             Self::Take => QuestionMove::Take,
+            Self::Release => QuestionMove::Release,
             Self::Answer(_) => QuestionMove::Answer,
             Self::RequestDetail(_) => QuestionMove::RequestDetail,
             Self::GiveDetail(_) => QuestionMove::GiveDetail,
@@ -237,13 +239,14 @@ impl Action {
             Self::Answer(t) => Some(("answer", t)),
             Self::RequestDetail(t) => Some(("detail_request", t)),
             Self::GiveDetail(t) => Some(("detail", t)),
-            Self::Take | Self::Withdraw | Self::Close | Self::Merge { .. } => None,
+            Self::Take | Self::Release | Self::Withdraw | Self::Close | Self::Merge { .. } => None,
         }
     }
 
     fn audit_action(&self) -> &'static str {
         match self {
             Self::Take => "question.taken",
+            Self::Release => "question.released",
             Self::Answer(_) => "question.answered",
             Self::RequestDetail(_) => "question.detail_requested",
             Self::GiveDetail(_) => "question.detail_given",
@@ -275,8 +278,10 @@ impl UseCase for MoveQuestion {
         };
         let mv = self.action.as_move();
         let next = decide(state, mv, who).map_err(|r| refused(&q.id, r))?;
-        if mv == QuestionMove::Take {
-            return take(conn, act, caller, q);
+        match mv {
+            QuestionMove::Take => return take(conn, act, caller, q),
+            QuestionMove::Release => return release(conn, act, caller, q),
+            _ => {}
         }
         let merged_into = match &self.action {
             Action::Merge { into } => Some(merge_target(conn, &q.id, into)?),
@@ -355,6 +360,29 @@ fn take(
         &q.id,
         None,
         Some(&serde_json::json!({ "taken_by": caller.user_id })),
+    )?;
+    questions::get(conn, &q.id)?.ok_or(ApiError::Internal)
+}
+
+/// Hands the question back to the desk. Lost to a concurrent move (an
+/// answer, the author withdrawing), it runs again on what is there now.
+fn release(
+    conn: &mut DbConnection,
+    act: &Act,
+    caller: &Caller,
+    q: QuestionRow,
+) -> ApiResult<QuestionRow> {
+    if !questions::release(conn, &q.id, &caller.user_id, act.now)? {
+        return Err(ApiError::Contended);
+    }
+    audit::append(
+        conn,
+        &act.audit(),
+        "question.released",
+        "question",
+        &q.id,
+        Some(&serde_json::json!({ "taken_by": caller.user_id })),
+        Some(&serde_json::json!({ "taken_by": null })),
     )?;
     questions::get(conn, &q.id)?.ok_or(ApiError::Internal)
 }

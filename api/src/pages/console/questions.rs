@@ -291,6 +291,7 @@ pub struct Message {
 /// Which forms the page shows: the moves the rules let the caller make.
 pub struct Moves {
     pub take: bool,
+    pub release: bool,
     pub answer: bool,
     pub request_detail: bool,
     pub close: bool,
@@ -301,6 +302,7 @@ fn moves_of(caller: &Caller, q: &QuestionRow) -> Moves {
     let Some(status) = QuestionStatus::parse(&q.status) else {
         return Moves {
             take: false,
+            release: false,
             answer: false,
             request_detail: false,
             close: false,
@@ -321,6 +323,7 @@ fn moves_of(caller: &Caller, q: &QuestionRow) -> Moves {
     Moves {
         // Taking one's own again changes nothing: not offered.
         take: may(QuestionMove::Take) && !who.is_owner,
+        release: may(QuestionMove::Release),
         answer: may(QuestionMove::Answer),
         request_detail: may(QuestionMove::RequestDetail),
         close: may(QuestionMove::Close),
@@ -435,6 +438,10 @@ pub struct Shown {
 fn done_words(visit: &Visit, action: &str) -> String {
     match action {
         "prendi" => visit.t("Hai preso la domanda.", "You took the question."),
+        "lascia" => visit.t(
+            "Domanda rimessa tra quelle da prendere.",
+            "The question is back among those to take.",
+        ),
         "rispondi" => visit.t(
             "Risposta inviata: il Navigator ne è avvisato.",
             "Answer sent: the Navigator is told.",
@@ -519,6 +526,7 @@ pub async fn act(
     let text = || QuestionText::parse("testo", &posted.testo);
     let action = match name.as_str() {
         "prendi" => Ok(Action::Take),
+        "lascia" => Ok(Action::Release),
         "rispondi" => text().map(Action::Answer),
         "chiedi-dettagli" => text().map(Action::RequestDetail),
         "chiudi" => Ok(Action::Close),
