@@ -708,6 +708,67 @@ async fn an_expert_hands_a_question_back_for_another_to_take(app: TestApp) {
             "round {round}"
         );
     }
+
+    // An expert whose account is closed holds nothing any more: their open
+    // questions go back to the desk; the one they answered stays theirs.
+    let q = ask(&app, &nav, "eligibility", "Chi la segue adesso?").await;
+    let held = q["id"].as_str().unwrap().to_owned();
+    ok(
+        act(&app, &second, &held, "take", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let admin = app.admin_token().await;
+    ok(
+        app.post(
+            &format!("/users/{}/deactivate", second.id),
+            Some(&admin),
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let now = ok(
+        app.get(&format!("/questions/{held}"), Some(&first.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(now["taken_by"].is_null(), "{now}");
+    let answered = ok(
+        app.get(&format!("/questions/{id}"), Some(&first.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(answered["taken_by"], second.id.as_str());
+    let (db, question) = (app.db.clone(), held.clone());
+    let because: Vec<Option<String>> = tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use persistence::schema::audit_log;
+        let mut conn = db.get().unwrap();
+        audit_log::table
+            .filter(audit_log::action.eq("question.released"))
+            .filter(audit_log::entity_id.eq(question))
+            .select(audit_log::after_json)
+            .load(&mut *conn)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(because.len(), 1, "{because:?}");
+    assert!(
+        because[0]
+            .as_deref()
+            .is_some_and(|a| a.contains("user.deactivated")),
+        "{because:?}"
+    );
+    ok(
+        act(&app, &first, &held, "take", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
 }
 both_engines!(an_expert_hands_a_question_back_for_another_to_take, in_2019);
 

@@ -387,6 +387,26 @@ fn release(
     questions::get(conn, &q.id)?.ok_or(ApiError::Internal)
 }
 
+/// Hands back to the desk every open question `expert` holds, in the
+/// transaction that closes their account: nobody else could answer them.
+/// Each is audited as released, because of the closing.
+pub(crate) fn release_all_of(conn: &mut DbConnection, act: &Act, expert: &str) -> ApiResult<()> {
+    for id in questions::open_taken_by(conn, expert)? {
+        if questions::release(conn, &id, expert, act.now)? {
+            audit::append(
+                conn,
+                &act.audit(),
+                "question.released",
+                "question",
+                &id,
+                Some(&serde_json::json!({ "taken_by": expert })),
+                Some(&serde_json::json!({ "taken_by": null, "because": "user.deactivated" })),
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The question another is merged into: not itself, one that exists and is
 /// not itself withdrawn or merged.
 fn merge_target(conn: &mut DbConnection, id: &str, into: &str) -> ApiResult<String> {

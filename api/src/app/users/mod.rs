@@ -62,8 +62,9 @@ fn check_manages(act: &Act, role: Role) -> ApiResult<()> {
 }
 
 /// An account closed from today: it can no longer sign in, its sessions
-/// end and its pending activation or reset links stop working. The
-/// record stays, for the audit log and what the person did.
+/// end, its pending activation or reset links stop working, and the open
+/// questions an expert held go back to the desk. The record stays, for the
+/// audit log and what the person did.
 #[derive(Clone)]
 pub struct DeactivateUser {
     pub id: String,
@@ -94,6 +95,7 @@ impl UseCase for DeactivateUser {
         accounts::set_disabled_from(conn, &account.user.id, Some(from))?;
         accounts::void_one_time_tokens_of_user(conn, &account.user.id)?;
         let closed_sessions = accounts::revoke_all_of_user(conn, &account.user.id)?;
+        crate::app::questions::release_all_of(conn, act, &account.user.id)?;
         persistence::audit::append(
             conn,
             &act.audit(),
