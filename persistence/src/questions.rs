@@ -135,16 +135,6 @@ pub fn release(conn: &mut DbConnection, id: &str, expert: &str, at: DateTime<Utc
     Ok(n == 1)
 }
 
-/// The open questions `expert` holds, oldest first.
-pub fn open_taken_by(conn: &mut DbConnection, expert: &str) -> Result<Vec<String>> {
-    Ok(questions::table
-        .filter(questions::taken_by.eq(expert))
-        .filter(questions::status.eq("open"))
-        .order((questions::created_at.asc(), questions::id.asc()))
-        .select(questions::id)
-        .load(conn)?)
-}
-
 /// A question's new state after a move.
 #[derive(Debug, Clone)]
 pub struct Change<'a> {

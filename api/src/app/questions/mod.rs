@@ -372,18 +372,9 @@ fn release(
     caller: &Caller,
     q: QuestionRow,
 ) -> ApiResult<QuestionRow> {
-    if !questions::release(conn, &q.id, &caller.user_id, act.now)? {
+    if !hand_back(conn, act, &q.id, &caller.user_id, None)? {
         return Err(ApiError::Contended);
     }
-    audit::append(
-        conn,
-        &act.audit(),
-        "question.released",
-        "question",
-        &q.id,
-        Some(&serde_json::json!({ "taken_by": caller.user_id })),
-        Some(&serde_json::json!({ "taken_by": null })),
-    )?;
     questions::get(conn, &q.id)?.ok_or(ApiError::Internal)
 }
 
@@ -391,20 +382,55 @@ fn release(
 /// transaction that closes their account: nobody else could answer them.
 /// Each is audited as released, because of the closing.
 pub(crate) fn release_all_of(conn: &mut DbConnection, act: &Act, expert: &str) -> ApiResult<()> {
-    for id in questions::open_taken_by(conn, expert)? {
-        if questions::release(conn, &id, expert, act.now)? {
-            audit::append(
-                conn,
-                &act.audit(),
-                "question.released",
-                "question",
-                &id,
-                Some(&serde_json::json!({ "taken_by": expert })),
-                Some(&serde_json::json!({ "taken_by": null, "because": "user.deactivated" })),
-            )?;
+    let filter = Filter {
+        taken_by: Some(expert.to_owned()),
+        status: Some(QuestionStatus::Open.as_str().to_owned()),
+        ..Filter::default()
+    };
+    let owner = Mover {
+        role: Role::Expert,
+        is_author: false,
+        is_owner: true,
+    };
+    for q in questions::list(conn, &filter, None, i64::MAX)? {
+        let state = QuestionState {
+            status: status_of(&q)?,
+            taken: true,
+            awaiting_detail: q.awaiting_detail,
+        };
+        if decide(state, QuestionMove::Release, owner).is_ok() {
+            hand_back(conn, act, &q.id, expert, Some("user.deactivated"))?;
         }
     }
     Ok(())
+}
+
+/// Releases question `id` held by `expert` and audits it, with `because`
+/// when the owner did not ask; `false` when someone moved it meanwhile.
+fn hand_back(
+    conn: &mut DbConnection,
+    act: &Act,
+    id: &str,
+    expert: &str,
+    because: Option<&str>,
+) -> ApiResult<bool> {
+    if !questions::release(conn, id, expert, act.now)? {
+        return Ok(false);
+    }
+    let mut after = serde_json::json!({ "taken_by": null });
+    if let Some(why) = because {
+        after["because"] = why.into();
+    }
+    audit::append(
+        conn,
+        &act.audit(),
+        "question.released",
+        "question",
+        id,
+        Some(&serde_json::json!({ "taken_by": expert })),
+        Some(&after),
+    )?;
+    Ok(true)
 }
 
 /// The question another is merged into: not itself, one that exists and is
